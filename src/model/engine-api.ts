@@ -1,0 +1,55 @@
+// The model engine's public surface: what the sidecar's worker, the CLI and evaluation call.
+// Implemented in ./engine.ts (loadEngine). Plain data only, so it crosses worker/JSON boundaries.
+
+export type ProviderPreference = 'auto' | 'cuda' | 'cpu';
+export type PeftType = 'LORA' | 'IA3' | 'PROMPT_TUNING';
+
+export interface AdapterInfo {
+  name: string; // directory name, unique per engine
+  dir: string;
+  peftType: PeftType;
+  trainableParams: number;
+  createdAt?: string; // ISO date from training_report.json or the file's mtime
+  score?: Record<string, number>; // evaluation figures, when an eval report sits beside the adapter
+}
+
+export interface GenerateOptions {
+  maxNewTokens: number;
+  adapter?: string | null; // adapter name (already loaded) or null/undefined for the current selection
+  temperature?: number; // 0 or undefined = greedy (the study's decoding)
+  topP?: number;
+  seed?: number;
+  /** Stop when the braces of the test method balance (the prompt ends after the method's `{`). Default true. */
+  stopWhenBalanced?: boolean;
+  signal?: AbortSignal; // checked before every decode step
+  onText?: (delta: string) => void; // streamed decoded text
+}
+
+export type StopReason = 'balanced' | 'max_tokens' | 'eos' | 'cancelled' | 'context_full';
+
+export interface GenerateResult {
+  text: string;
+  stopReason: StopReason;
+  promptTokens: number;
+  newTokens: number;
+  ms: number;
+}
+
+export interface EngineStatus {
+  modelName: string;
+  modelDir: string;
+  provider: 'cuda' | 'cpu';
+  providerNote?: string; // e.g. "CUDA requested but its libraries are missing; running on CPU"
+  adapter: string | null;
+  parameters: number;
+  rssBytes: number;
+}
+
+export interface Engine {
+  status(): EngineStatus;
+  listAdapters(): AdapterInfo[];
+  loadAdapter(dir: string): Promise<AdapterInfo>; // validates; a corrupt adapter is a clear error
+  selectAdapter(name: string | null): void; // no model reload
+  generate(prompt: string, opts: GenerateOptions): Promise<GenerateResult>;
+  dispose(): Promise<void>;
+}
