@@ -1,0 +1,135 @@
+// TestTune's settings, declared once. The manifest's `contributes.configuration` is generated from
+// (and checked against) this table by test/unit/settings.test.ts; the extension and the CLI read
+// values through `readSettings`, which never throws: a bad value falls back to the default and says so.
+
+export type ExecutionProvider = 'auto' | 'cuda' | 'cpu';
+export type TestFrameworkSetting = 'auto' | 'junit4' | 'junit5';
+
+export interface TestTuneSettings {
+  modelPath: string;
+  adapter: string;
+  executionProvider: ExecutionProvider;
+  maxNewTokens: number;
+  testFramework: TestFrameworkSetting;
+  testSourceRoot: string;
+  codeLensEnabled: boolean;
+  saveAfterInsert: boolean;
+}
+
+interface Base<K extends keyof TestTuneSettings> {
+  field: K;
+  key: string; // full key, `testtune.` + suffix
+  description: string;
+  scope: 'application' | 'machine' | 'window' | 'resource' | 'machine-overridable';
+  order: number;
+}
+type StringSpec<K extends keyof TestTuneSettings> = Base<K> & { type: 'string'; default: string; enum?: readonly string[]; enumDescriptions?: readonly string[] };
+type NumberSpec<K extends keyof TestTuneSettings> = Base<K> & { type: 'integer'; default: number; minimum: number; maximum: number };
+type BooleanSpec<K extends keyof TestTuneSettings> = Base<K> & { type: 'boolean'; default: boolean };
+export type SettingSpec =
+  | StringSpec<keyof TestTuneSettings>
+  | NumberSpec<keyof TestTuneSettings>
+  | BooleanSpec<keyof TestTuneSettings>;
+
+export const SETTINGS: readonly SettingSpec[] = [
+  {
+    field: 'modelPath', key: 'testtune.modelPath', type: 'string', default: '', scope: 'machine-overridable', order: 1,
+    description: 'Folder of the code model (config.json, tokenizer.json, model.safetensors). Empty: the model shipped with the extension.',
+  },
+  {
+    field: 'adapter', key: 'testtune.adapter', type: 'string', default: '', scope: 'resource', order: 2,
+    description: 'Name of the fine-tuned adapter to use (a folder under the model\'s or the workspace\'s adapters). Empty: the base model. The adapter picker sets this per workspace.',
+  },
+  {
+    field: 'executionProvider', key: 'testtune.executionProvider', type: 'string', default: 'auto', scope: 'machine-overridable', order: 3,
+    enum: ['auto', 'cuda', 'cpu'],
+    enumDescriptions: ['CUDA when its libraries load, otherwise CPU (and say so).', 'CUDA; falls back to CPU with a message when unavailable.', 'CPU only.'],
+    description: 'Where ONNX Runtime runs the model.',
+  },
+  {
+    field: 'maxNewTokens', key: 'testtune.maxNewTokens', type: 'integer', default: 256, minimum: 16, maximum: 4096, scope: 'resource', order: 4,
+    description: 'Most tokens generated for one test method (generation also stops when the method\'s braces balance).',
+  },
+  {
+    field: 'testFramework', key: 'testtune.testFramework', type: 'string', default: 'auto', scope: 'resource', order: 5,
+    enum: ['auto', 'junit4', 'junit5'],
+    enumDescriptions: ['Detect from the build files and existing tests.', 'JUnit 4 (org.junit.Test).', 'JUnit 5 (org.junit.jupiter.api.Test).'],
+    description: 'Test framework of generated tests.',
+  },
+  {
+    field: 'testSourceRoot', key: 'testtune.testSourceRoot', type: 'string', default: '', scope: 'resource', order: 6,
+    description: 'Test source root, relative to the workspace folder (e.g. src/test/java). Empty: derived from the Maven/Gradle layout.',
+  },
+  {
+    field: 'codeLensEnabled', key: 'testtune.codeLens.enabled', type: 'boolean', default: true, scope: 'resource', order: 7,
+    description: 'Show a "Generate test" code lens above each testable Java method.',
+  },
+  {
+    field: 'saveAfterInsert', key: 'testtune.saveAfterInsert', type: 'boolean', default: false, scope: 'resource', order: 8,
+    description: 'Save the test file after a generated test is inserted (otherwise it is left dirty for review).',
+  },
+];
+
+export const DEFAULT_SETTINGS: TestTuneSettings = Object.fromEntries(SETTINGS.map((s) => [s.field, s.default])) as unknown as TestTuneSettings;
+
+/** The manifest's `contributes.configuration`, as it must appear in package.json. */
+export function configurationContribution(): { title: string; properties: Record<string, Record<string, unknown>> } {
+  const properties: Record<string, Record<string, unknown>> = {};
+  for (const s of SETTINGS) {
+    const p: Record<string, unknown> = { type: s.type, default: s.default, description: s.description, scope: s.scope, order: s.order };
+    if (s.type === 'string' && s.enum) {
+      p.enum = [...s.enum];
+      if (s.enumDescriptions) p.enumDescriptions = [...s.enumDescriptions];
+    }
+    if (s.type === 'integer') {
+      p.minimum = s.minimum;
+      p.maximum = s.maximum;
+    }
+    properties[s.key] = p;
+  }
+  return { title: 'TestTune', properties };
+}
+
+export interface ReadResult {
+  value: TestTuneSettings;
+  errors: string[]; // one clear line per ignored value
+}
+
+/**
+ * Reads every setting through `get(fullKey)` (undefined = unset). Values of the wrong type or out of
+ * range are replaced by the default and reported; nothing throws.
+ */
+export function readSettings(get: (key: string) => unknown): ReadResult {
+  const out: Record<string, unknown> = {};
+  const errors: string[] = [];
+  for (const s of SETTINGS) {
+    const raw = get(s.key);
+    if (raw === undefined || raw === null) {
+      out[s.field] = s.default;
+      continue;
+    }
+    const bad = (why: string): void => {
+      errors.push(`${s.key}: ${why}; using ${JSON.stringify(s.default)}`);
+      out[s.field] = s.default;
+    };
+    if (s.type === 'string') {
+      if (typeof raw !== 'string') bad(`expected a string, got ${JSON.stringify(raw)}`);
+      else if (s.enum && !s.enum.includes(raw)) bad(`"${raw}" is not one of ${s.enum.join(', ')}`);
+      else out[s.field] = raw.trim();
+    } else if (s.type === 'integer') {
+      if (typeof raw !== 'number' || !Number.isInteger(raw)) bad(`expected an integer, got ${JSON.stringify(raw)}`);
+      else if (raw < s.minimum || raw > s.maximum) bad(`${raw} is outside ${s.minimum}..${s.maximum}`);
+      else out[s.field] = raw;
+    } else {
+      if (typeof raw !== 'boolean') bad(`expected true or false, got ${JSON.stringify(raw)}`);
+      else out[s.field] = raw;
+    }
+  }
+  return { value: out as unknown as TestTuneSettings, errors };
+}
+
+export function settingKey(field: keyof TestTuneSettings): string {
+  const s = SETTINGS.find((x) => x.field === field);
+  if (!s) throw new Error(`no setting for ${field}`);
+  return s.key;
+}
