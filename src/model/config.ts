@@ -1,0 +1,119 @@
+// Model configuration: the Hugging Face `config.json` fields TestTune reads, validated into a typed
+// `ModelConfig`. Parsing never throws: `parseModelConfig` returns `{ value?, errors }`.
+
+export type ModelFamily = 'llama';
+
+export interface ModelConfig {
+  modelType: ModelFamily; // HF `model_type`
+  hiddenSize: number;
+  numLayers: number;
+  numHeads: number;
+  numKvHeads: number;
+  headDim: number; // hidden_size / num_attention_heads unless `head_dim` says otherwise
+  intermediateSize: number;
+  vocabSize: number;
+  ropeTheta: number;
+  rmsNormEps: number;
+  maxPositions: number;
+  tieWordEmbeddings: boolean;
+  bosTokenId?: number;
+  eosTokenId?: number;
+}
+
+export const SUPPORTED_FAMILIES: readonly ModelFamily[] = ['llama'];
+
+export interface ConfigResult {
+  value?: ModelConfig;
+  errors: string[];
+}
+
+/** Validates a parsed `config.json` object. */
+export function parseModelConfig(json: unknown): ConfigResult {
+  const errors: string[] = [];
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return { errors: ['config.json: expected a JSON object'] };
+  const o = json as Record<string, unknown>;
+  const int = (key: string, fallback?: number, min = 1): number => {
+    const v = o[key] ?? fallback;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min) {
+      errors.push(`config.json: '${key}' must be an integer ≥ ${min}, got ${JSON.stringify(o[key])}`);
+      return min;
+    }
+    return v;
+  };
+  const num = (key: string, fallback: number): number => {
+    const v = o[key] ?? fallback;
+    if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) {
+      errors.push(`config.json: '${key}' must be a positive number, got ${JSON.stringify(o[key])}`);
+      return fallback;
+    }
+    return v;
+  };
+  const modelType = o.model_type;
+  if (typeof modelType !== 'string' || !(SUPPORTED_FAMILIES as readonly string[]).includes(modelType))
+    errors.push(`config.json: model_type ${JSON.stringify(modelType)} is not supported (supported: ${SUPPORTED_FAMILIES.join(', ')})`);
+  const hiddenSize = int('hidden_size');
+  const numHeads = int('num_attention_heads');
+  const numKvHeads = int('num_key_value_heads', numHeads);
+  const headDim = int('head_dim', Math.floor(hiddenSize / Math.max(1, numHeads)));
+  if (o.head_dim === undefined && hiddenSize % numHeads !== 0)
+    errors.push(`config.json: hidden_size ${hiddenSize} is not divisible by num_attention_heads ${numHeads}`);
+  if (numHeads % numKvHeads !== 0)
+    errors.push(`config.json: num_attention_heads ${numHeads} is not a multiple of num_key_value_heads ${numKvHeads}`);
+  if (headDim % 2 !== 0) errors.push(`config.json: head dimension ${headDim} must be even (rotary embeddings)`);
+  const optId = (key: string): number | undefined => {
+    const v = o[key];
+    if (Array.isArray(v)) return typeof v[0] === 'number' ? v[0] : undefined;
+    return typeof v === 'number' && Number.isInteger(v) ? v : undefined;
+  };
+  const cfg: ModelConfig = {
+    modelType: modelType as ModelFamily,
+    hiddenSize,
+    numLayers: int('num_hidden_layers'),
+    numHeads,
+    numKvHeads,
+    headDim,
+    intermediateSize: int('intermediate_size'),
+    vocabSize: int('vocab_size'),
+    ropeTheta: num('rope_theta', 10000),
+    rmsNormEps: num('rms_norm_eps', 1e-6),
+    maxPositions: int('max_position_embeddings', 2048),
+    tieWordEmbeddings: o.tie_word_embeddings === undefined ? false : o.tie_word_embeddings === true,
+    bosTokenId: optId('bos_token_id'),
+    eosTokenId: optId('eos_token_id'),
+  };
+  if (o.tie_word_embeddings !== undefined && typeof o.tie_word_embeddings !== 'boolean')
+    errors.push(`config.json: 'tie_word_embeddings' must be a boolean`);
+  return errors.length ? { errors } : { value: cfg, errors };
+}
+
+/** The Hugging Face `config.json` object for a config. */
+export function toHfConfig(cfg: ModelConfig): Record<string, unknown> {
+  return {
+    architectures: ['LlamaForCausalLM'],
+    model_type: cfg.modelType,
+    hidden_size: cfg.hiddenSize,
+    num_hidden_layers: cfg.numLayers,
+    num_attention_heads: cfg.numHeads,
+    num_key_value_heads: cfg.numKvHeads,
+    head_dim: cfg.headDim,
+    intermediate_size: cfg.intermediateSize,
+    vocab_size: cfg.vocabSize,
+    rope_theta: cfg.ropeTheta,
+    rms_norm_eps: cfg.rmsNormEps,
+    max_position_embeddings: cfg.maxPositions,
+    tie_word_embeddings: cfg.tieWordEmbeddings,
+    hidden_act: 'silu',
+    torch_dtype: 'float32',
+    ...(cfg.bosTokenId !== undefined ? { bos_token_id: cfg.bosTokenId } : {}),
+    ...(cfg.eosTokenId !== undefined ? { eos_token_id: cfg.eosTokenId } : {}),
+  };
+}
+
+/** Number of parameters of the base model. */
+export function parameterCount(cfg: ModelConfig): number {
+  const h = cfg.hiddenSize;
+  const q = cfg.numHeads * cfg.headDim;
+  const kv = cfg.numKvHeads * cfg.headDim;
+  const layer = 2 * h + h * q + 2 * h * kv + q * h + 3 * h * cfg.intermediateSize;
+  return cfg.vocabSize * h * (cfg.tieWordEmbeddings ? 1 : 2) + h + cfg.numLayers * layer;
+}

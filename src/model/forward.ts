@@ -1,0 +1,136 @@
+// An independent plain-TypeScript forward pass of the Llama family (no ONNX): the reference that the
+// generated graphs are checked against. Batch 1, full sequence, float64 accumulation, written for
+// clarity, not speed. Adapters follow PEFT semantics: LoRA y += (alpha/r)·B·A·x, (IA)³ scales the
+// output (or the input, for feedforward modules), the soft prompt is prepended at positions 0..p-1.
+import type { ModelConfig } from './config';
+import type { AdapterWeights } from './family';
+
+/** Rotary tables [maxPositions, headDim] as in Hugging Face (`cat(freqs, freqs)`). */
+export function ropeTables(cfg: ModelConfig): { cos: Float32Array; sin: Float32Array } {
+  const D = cfg.headDim;
+  const cos = new Float32Array(cfg.maxPositions * D);
+  const sin = new Float32Array(cfg.maxPositions * D);
+  for (let pos = 0; pos < cfg.maxPositions; pos++)
+    for (let i = 0; i < D / 2; i++) {
+      const invFreq = Math.fround(1 / Math.pow(cfg.ropeTheta, (2 * i) / D));
+      const a = Math.fround(pos * invFreq);
+      cos[pos * D + i] = cos[pos * D + i + D / 2] = Math.cos(a);
+      sin[pos * D + i] = sin[pos * D + i + D / 2] = Math.sin(a);
+    }
+  return { cos, sin };
+}
+
+type Mat = Float64Array[]; // rows
+
+function get(weights: Map<string, Float32Array>, name: string): Float32Array {
+  const w = weights.get(name);
+  if (!w) throw new Error(`forward: missing weight ${name}`);
+  return w;
+}
+
+/** rows·Wᵀ for W [out, in] stored row-major. */
+function matmulT(x: Mat, w: Float32Array, out: number): Mat {
+  const inDim = x[0]?.length ?? 0;
+  return x.map((row) => {
+    const y = new Float64Array(out);
+    for (let o = 0; o < out; o++) {
+      let s = 0;
+      const base = o * inDim;
+      for (let i = 0; i < inDim; i++) s += row[i] * w[base + i];
+      y[o] = s;
+    }
+    return y;
+  });
+}
+
+function rmsNorm(x: Mat, w: Float32Array, eps: number): Mat {
+  return x.map((row) => {
+    let ms = 0;
+    for (const v of row) ms += v * v;
+    const inv = 1 / Math.sqrt(ms / row.length + eps);
+    return row.map((v, i) => v * inv * w[i]);
+  });
+}
+
+export function llamaForward(cfg: ModelConfig, weights: Map<string, Float32Array>, ids: number[], adapter?: AdapterWeights): Float32Array {
+  const { hiddenSize: hid, numHeads: H, numKvHeads: KV, headDim: D, vocabSize: V } = cfg;
+  const emb = get(weights, 'model.embed_tokens.weight');
+  let x: Mat = [];
+  const p = adapter?.prompt?.p ?? 0;
+  for (let t = 0; t < p; t++) x.push(Float64Array.from(adapter!.prompt!.data.subarray(t * hid, (t + 1) * hid)));
+  for (const id of ids) x.push(Float64Array.from(emb.subarray(id * hid, (id + 1) * hid)));
+  const T = x.length;
+  const { cos, sin } = ropeTables(cfg);
+
+  const linear = (inp: Mat, module: string, out: number, feedforwardIa3: boolean): Mat => {
+    const ia3 = adapter?.ia3?.vectors.get(module);
+    let xin = inp;
+    if (ia3 && feedforwardIa3) xin = inp.map((r) => r.map((v, i) => v * ia3[i]));
+    let y = matmulT(xin, get(weights, `${module}.weight`), out);
+    const A = adapter?.lora?.A.get(module);
+    const B = adapter?.lora?.B.get(module);
+    if (A && B && adapter!.lora!.rank > 0) {
+      const r = adapter!.lora!.rank;
+      const ba = matmulT(matmulT(xin, A, r), B, out);
+      y = y.map((row, t) => row.map((v, o) => v + adapter!.lora!.scaling * ba[t][o]));
+    }
+    if (ia3 && !feedforwardIa3) y = y.map((r) => r.map((v, o) => v * ia3[o]));
+    return y;
+  };
+  const ffIa3 = (module: string) => !!adapter?.ia3?.feedforward.some((s) => module.endsWith(`.${s}`));
+  const rope = (m: Mat, heads: number): void => {
+    for (let t = 0; t < T; t++)
+      for (let h = 0; h < heads; h++) {
+        const row = m[t];
+        const o = h * D;
+        const rotated = new Float64Array(D);
+        for (let i = 0; i < D / 2; i++) {
+          rotated[i] = -row[o + i + D / 2];
+          rotated[i + D / 2] = row[o + i];
+        }
+        for (let i = 0; i < D; i++) row[o + i] = row[o + i] * cos[t * D + i] + rotated[i] * sin[t * D + i];
+      }
+  };
+
+  for (let l = 0; l < cfg.numLayers; l++) {
+    const pre = `model.layers.${l}`;
+    const h = rmsNorm(x, get(weights, `${pre}.input_layernorm.weight`), cfg.rmsNormEps);
+    const q = linear(h, `${pre}.self_attn.q_proj`, H * D, ffIa3(`${pre}.self_attn.q_proj`));
+    const k = linear(h, `${pre}.self_attn.k_proj`, KV * D, ffIa3(`${pre}.self_attn.k_proj`));
+    const v = linear(h, `${pre}.self_attn.v_proj`, KV * D, ffIa3(`${pre}.self_attn.v_proj`));
+    rope(q, H);
+    rope(k, KV);
+    const attn: Mat = Array.from({ length: T }, () => new Float64Array(H * D));
+    for (let hd = 0; hd < H; hd++) {
+      const kvh = Math.floor(hd / (H / KV));
+      for (let t = 0; t < T; t++) {
+        const scores = new Float64Array(t + 1);
+        let max = -Infinity;
+        for (let s = 0; s <= t; s++) {
+          let dot = 0;
+          for (let i = 0; i < D; i++) dot += q[t][hd * D + i] * k[s][kvh * D + i];
+          scores[s] = dot / Math.sqrt(D);
+          max = Math.max(max, scores[s]);
+        }
+        let sum = 0;
+        for (let s = 0; s <= t; s++) sum += scores[s] = Math.exp(scores[s] - max);
+        for (let s = 0; s <= t; s++)
+          for (let i = 0; i < D; i++) attn[t][hd * D + i] += (scores[s] / sum) * v[s][kvh * D + i];
+      }
+    }
+    const o = linear(attn, `${pre}.self_attn.o_proj`, hid, ffIa3(`${pre}.self_attn.o_proj`));
+    x = x.map((row, t) => row.map((val, i) => val + o[t][i]));
+    const h2 = rmsNorm(x, get(weights, `${pre}.post_attention_layernorm.weight`), cfg.rmsNormEps);
+    const gate = linear(h2, `${pre}.mlp.gate_proj`, cfg.intermediateSize, ffIa3(`${pre}.mlp.gate_proj`));
+    const up = linear(h2, `${pre}.mlp.up_proj`, cfg.intermediateSize, ffIa3(`${pre}.mlp.up_proj`));
+    const act = gate.map((row, t) => row.map((gv, i) => (gv / (1 + Math.exp(-gv))) * up[t][i]));
+    const down = linear(act, `${pre}.mlp.down_proj`, hid, ffIa3(`${pre}.mlp.down_proj`));
+    x = x.map((row, t) => row.map((val, i) => val + down[t][i]));
+  }
+  const hs = rmsNorm(x.slice(p), get(weights, 'model.norm.weight'), cfg.rmsNormEps);
+  const head = get(weights, cfg.tieWordEmbeddings ? 'model.embed_tokens.weight' : 'lm_head.weight');
+  const logits = matmulT(hs, head, V);
+  const out = new Float32Array(logits.length * V);
+  logits.forEach((row, t) => out.set(row, t * V));
+  return out;
+}

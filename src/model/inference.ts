@@ -1,0 +1,135 @@
+// The inference graph (base weights as initializers, the union of adapter slots as inputs) and the
+// KV-cache runner around its session. The cache lives in preallocated [maxLen, kvHeads, headDim]
+// buffers per layer, laid out sequence-major so the filled prefix is one contiguous view fed without
+// copying; each step's graph outputs only the new positions, which are appended in place.
+import { Graph } from '../onnx/graph';
+import { f32, i64, type HostTensor, type ModelSession } from '../runtime/ort';
+import type { ModelConfig } from './config';
+import { buildDecoderGraph, family, targetModules, type AdapterSlots, type AdapterWeights, type DecoderGraph } from './family';
+
+export const INFERENCE_OPSET = 18;
+
+/** ONNX bytes of the KV-cached inference graph. Tied weights become one initializer. */
+export function buildInferenceModel(
+  cfg: ModelConfig,
+  weights: Map<string, Float32Array>,
+  slots: AdapterSlots,
+  logits: 'last' | 'all' = 'last',
+): { bytes: Uint8Array; graph: DecoderGraph } {
+  const g = new Graph('testtune_decoder');
+  const shapes = new Map(family(cfg).weightSpecs(cfg).map((s) => [s.name, s.shape]));
+  const made = new Map<string, string>();
+  const weight = (name: string): string => {
+    let v = made.get(name);
+    if (v) return v;
+    const data = weights.get(name);
+    const shape = shapes.get(name);
+    if (!data || !shape) throw new Error(`model weights: missing tensor '${name}'`);
+    v = g.initializer(name, { dtype: 'float32', dims: shape, data });
+    made.set(name, v);
+    return v;
+  };
+  const graph = buildDecoderGraph(g, cfg, { mode: 'decode', weight, adapter: slots, logits });
+  return { bytes: g.toModel({ opset: INFERENCE_OPSET }), graph };
+}
+
+/** Feeds for every adapter input of `graph`: the adapter's tensors where it has them, identity otherwise. */
+export function adapterFeeds(cfg: ModelConfig, graph: DecoderGraph, a: AdapterWeights | undefined): Record<string, HostTensor> {
+  const feeds: Record<string, HostTensor> = {};
+  const rank = a?.lora?.rank ?? 0;
+  for (const inp of graph.adapterInputs) {
+    const [d0, d1] = inp.dims as number[];
+    if (inp.kind === 'lora_A') {
+      const A = a?.lora?.A.get(inp.module);
+      feeds[inp.name] = A ? f32(A, [rank, d1]) : f32(new Float32Array(0), [0, d1]);
+    } else if (inp.kind === 'lora_B') {
+      const B = a?.lora?.B.get(inp.module);
+      feeds[inp.name] = B ? f32(B, [d0, rank]) : f32(new Float32Array(0), [d0, 0]);
+    } else if (inp.kind === 'ia3') {
+      feeds[inp.name] = f32(a?.ia3?.vectors.get(inp.module) ?? new Float32Array(d0).fill(1), [d0]);
+    } else {
+      const p = a?.prompt?.p ?? 0;
+      feeds[inp.name] = f32(a?.prompt?.data ?? new Float32Array(0), [p, cfg.hiddenSize]);
+    }
+  }
+  if (graph.loraScaling) feeds[graph.loraScaling] = f32(Float32Array.of(a?.lora?.scaling ?? 0), [1]);
+  return feeds;
+}
+
+/** Checks that an adapter fits the graph's slots (modules it needs exist as inputs). */
+export function missingSlots(cfg: ModelConfig, graph: DecoderGraph, a: AdapterWeights): string[] {
+  const have = new Set(graph.adapterInputs.map((i) => i.name));
+  const need: string[] = [];
+  for (const m of a.lora?.A.keys() ?? []) need.push(`${m}.lora_A`);
+  for (const m of a.ia3?.vectors.keys() ?? []) need.push(`${m}.ia3_l`);
+  if (a.prompt && a.prompt.p > 0) need.push('prompt_embeddings');
+  void targetModules;
+  return need.filter((n) => !have.has(n));
+}
+
+export class KvRunner {
+  private readonly keys: Float32Array[];
+  private readonly values: Float32Array[];
+  private readonly rowSize: number;
+  private feedsAdapter: Record<string, HostTensor> = {};
+  private promptLen = 0;
+  private promptPending = false;
+  /** Positions in the cache (soft-prompt positions included). */
+  length = 0;
+
+  constructor(
+    readonly session: ModelSession,
+    readonly cfg: ModelConfig,
+    readonly graph: DecoderGraph,
+    readonly maxLen = cfg.maxPositions,
+  ) {
+    this.rowSize = cfg.numKvHeads * cfg.headDim;
+    this.keys = Array.from({ length: cfg.numLayers }, () => new Float32Array(maxLen * this.rowSize));
+    this.values = Array.from({ length: cfg.numLayers }, () => new Float32Array(maxLen * this.rowSize));
+  }
+
+  /** Adapter tensors for the following steps (no session reload). Resets the cache. */
+  setAdapter(a: AdapterWeights | undefined): void {
+    this.feedsAdapter = adapterFeeds(this.cfg, this.graph, a);
+    this.promptLen = a?.prompt?.p ?? 0;
+    this.reset();
+  }
+
+  reset(): void {
+    this.length = 0;
+    this.promptPending = this.promptLen > 0;
+  }
+
+  /** Room left in the cache for new tokens. */
+  get room(): number {
+    return this.maxLen - this.length - (this.promptPending ? this.promptLen : 0);
+  }
+
+  /** Runs `ids` after the cached positions; returns the last position's logits [vocab]. */
+  async step(ids: number[]): Promise<Float32Array> {
+    const n = ids.length + (this.promptPending ? this.promptLen : 0);
+    if (ids.length === 0) throw new Error('KvRunner.step: no tokens');
+    if (this.length + n > this.maxLen) throw new Error(`context full: ${this.length + n} positions > ${this.maxLen}`);
+    const { cfg, graph, rowSize } = this;
+    const feeds: Record<string, HostTensor> = { ...this.feedsAdapter, [graph.inputIds]: i64(ids, [1, ids.length]) };
+    if (!this.promptPending) {
+      const p = graph.adapterInputs.find((x) => x.kind === 'prompt');
+      if (p) feeds[p.name] = f32(new Float32Array(0), [0, cfg.hiddenSize]);
+    }
+    const past = [1, this.length, cfg.numKvHeads, cfg.headDim];
+    const used = this.length * rowSize;
+    for (let l = 0; l < cfg.numLayers; l++) {
+      feeds[graph.pastKeys[l]] = f32(this.keys[l].subarray(0, used), past);
+      feeds[graph.pastValues[l]] = f32(this.values[l].subarray(0, used), past);
+    }
+    const out = await this.session.run(feeds);
+    for (let l = 0; l < cfg.numLayers; l++) {
+      this.keys[l].set(out[graph.presentKeys[l]].data as Float32Array, used);
+      this.values[l].set(out[graph.presentValues[l]].data as Float32Array, used);
+    }
+    this.length += n;
+    this.promptPending = false;
+    const logits = out[graph.logits].data as Float32Array;
+    return logits.subarray(logits.length - cfg.vocabSize);
+  }
+}

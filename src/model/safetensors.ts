@@ -1,0 +1,162 @@
+// safetensors reader/writer (https://github.com/huggingface/safetensors): an 8-byte little-endian
+// header length, a JSON header {name: {dtype, shape, data_offsets}}, then the raw data. The reader
+// validates everything (header, dtypes, shapes, offsets, overlaps) and throws a clear Error on a
+// corrupt file; F16/BF16 tensors are widened to F32 on request.
+import * as fs from 'fs';
+
+export type StDType = 'F32' | 'F16' | 'BF16' | 'I64' | 'I32';
+const BYTES: Record<StDType, number> = { F32: 4, F16: 2, BF16: 2, I64: 8, I32: 4 };
+
+export interface StTensor {
+  dtype: StDType;
+  shape: number[];
+  data: Float32Array | Uint16Array | BigInt64Array | Int32Array; // F16/BF16 as raw Uint16Array bits
+}
+
+export class SafetensorsError extends Error {}
+
+function fail(where: string, msg: string): never {
+  throw new SafetensorsError(`${where}: ${msg}`);
+}
+
+/** Parses safetensors bytes; `where` names the file in errors. */
+export function parseSafetensors(buf: Uint8Array, where = 'safetensors'): { tensors: Map<string, StTensor>; metadata: Record<string, string> } {
+  if (buf.byteLength < 8) fail(where, `file too short (${buf.byteLength} bytes) to hold a safetensors header`);
+  const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  const headerLen = dv.getBigUint64(0, true);
+  if (headerLen > BigInt(buf.byteLength - 8)) fail(where, `header length ${headerLen} exceeds the file size ${buf.byteLength}`);
+  const hl = Number(headerLen);
+  let header: unknown;
+  try {
+    header = JSON.parse(Buffer.from(buf.buffer, buf.byteOffset + 8, hl).toString('utf8'));
+  } catch (e) {
+    fail(where, `header is not valid JSON (${(e as Error).message})`);
+  }
+  if (typeof header !== 'object' || header === null || Array.isArray(header)) fail(where, 'header is not a JSON object');
+  const dataStart = 8 + hl;
+  const dataLen = buf.byteLength - dataStart;
+  const tensors = new Map<string, StTensor>();
+  let metadata: Record<string, string> = {};
+  const spans: [number, number, string][] = [];
+  for (const [name, raw] of Object.entries(header as Record<string, unknown>)) {
+    if (name === '__metadata__') {
+      metadata = (raw ?? {}) as Record<string, string>;
+      continue;
+    }
+    const t = raw as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
+    if (typeof t !== 'object' || t === null) fail(where, `tensor '${name}': entry is not an object`);
+    if (typeof t.dtype !== 'string' || !(t.dtype in BYTES)) fail(where, `tensor '${name}': unsupported dtype ${JSON.stringify(t.dtype)} (supported: ${Object.keys(BYTES).join(', ')})`);
+    const dtype = t.dtype as StDType;
+    if (!Array.isArray(t.shape) || !t.shape.every((d) => Number.isInteger(d) && d >= 0)) fail(where, `tensor '${name}': invalid shape ${JSON.stringify(t.shape)}`);
+    const shape = t.shape as number[];
+    const off = t.data_offsets;
+    if (!Array.isArray(off) || off.length !== 2 || !off.every((d) => Number.isInteger(d) && d >= 0) || off[1] < off[0])
+      fail(where, `tensor '${name}': invalid data_offsets ${JSON.stringify(off)}`);
+    const [begin, end] = off as [number, number];
+    const count = shape.reduce((a, b) => a * b, 1);
+    if (end - begin !== count * BYTES[dtype])
+      fail(where, `tensor '${name}': shape [${shape}] of ${dtype} needs ${count * BYTES[dtype]} bytes but data_offsets span ${end - begin}`);
+    if (end > dataLen) fail(where, `tensor '${name}': data ends at ${end} beyond the data section (${dataLen} bytes); the file is truncated`);
+    spans.push([begin, end, name]);
+    const bytes = buf.slice(dataStart + begin, dataStart + end); // copy: aligned and independent of `buf`
+    const ab = bytes.buffer;
+    const data =
+      dtype === 'F32' ? new Float32Array(ab, 0, count)
+      : dtype === 'I64' ? new BigInt64Array(ab, 0, count)
+      : dtype === 'I32' ? new Int32Array(ab, 0, count)
+      : new Uint16Array(ab, 0, count);
+    tensors.set(name, { dtype, shape, data });
+  }
+  spans.sort((a, b) => a[0] - b[0]);
+  for (let i = 1; i < spans.length; i++)
+    if (spans[i][0] < spans[i - 1][1] && spans[i][1] > spans[i][0]) fail(where, `tensors '${spans[i - 1][2]}' and '${spans[i][2]}' overlap`);
+  return { tensors, metadata };
+}
+
+export function readSafetensors(path: string): { tensors: Map<string, StTensor>; metadata: Record<string, string> } {
+  let buf: Buffer;
+  try {
+    buf = fs.readFileSync(path);
+  } catch (e) {
+    throw new SafetensorsError(`${path}: cannot read (${(e as Error).message})`);
+  }
+  return parseSafetensors(buf, path);
+}
+
+/** Serialises F32 (or other) tensors; names are written sorted, like the reference implementation. */
+export function serializeSafetensors(tensors: Map<string, StTensor> | Record<string, StTensor>, metadata?: Record<string, string>): Buffer {
+  const entries = (tensors instanceof Map ? [...tensors] : Object.entries(tensors)).sort((a, b) => (a[0] < b[0] ? -1 : 1));
+  const header: Record<string, unknown> = {};
+  if (metadata) header.__metadata__ = metadata;
+  let offset = 0;
+  for (const [name, t] of entries) {
+    const count = t.shape.reduce((a, b) => a * b, 1);
+    if (t.data.length !== count) throw new SafetensorsError(`tensor '${name}': shape [${t.shape}] needs ${count} elements, got ${t.data.length}`);
+    const n = count * BYTES[t.dtype];
+    header[name] = { dtype: t.dtype, shape: t.shape, data_offsets: [offset, offset + n] };
+    offset += n;
+  }
+  let json = JSON.stringify(header);
+  json += ' '.repeat((8 - ((8 + Buffer.byteLength(json)) % 8)) % 8); // align the data section to 8 bytes
+  const hb = Buffer.from(json, 'utf8');
+  const out = Buffer.alloc(8 + hb.length + offset);
+  out.writeBigUInt64LE(BigInt(hb.length), 0);
+  hb.copy(out, 8);
+  let pos = 8 + hb.length;
+  for (const [, t] of entries) {
+    const b = Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength);
+    b.copy(out, pos);
+    pos += b.length;
+  }
+  return out;
+}
+
+export function writeSafetensors(path: string, tensors: Map<string, StTensor> | Record<string, StTensor>, metadata?: Record<string, string>): void {
+  fs.writeFileSync(path, serializeSafetensors(tensors, metadata));
+}
+
+const f32 = new Float32Array(1);
+const u32 = new Uint32Array(f32.buffer);
+
+function halfToFloat(h: number): number {
+  const s = h & 0x8000 ? -1 : 1;
+  const e = (h >> 10) & 0x1f;
+  const m = h & 0x3ff;
+  if (e === 0) return s * m * 2 ** -24;
+  if (e === 31) return m ? NaN : s * Infinity;
+  return s * (1 + m / 1024) * 2 ** (e - 15);
+}
+
+/** The tensor's values as F32 (widening F16/BF16). */
+export function toF32(t: StTensor, name = 'tensor'): Float32Array {
+  if (t.dtype === 'F32') return t.data as Float32Array;
+  if (t.dtype === 'BF16') {
+    const src = t.data as Uint16Array;
+    const out = new Float32Array(src.length);
+    const bits = new Uint32Array(out.buffer);
+    for (let i = 0; i < src.length; i++) bits[i] = src[i] << 16;
+    return out;
+  }
+  if (t.dtype === 'F16') {
+    const src = t.data as Uint16Array;
+    const out = new Float32Array(src.length);
+    for (let i = 0; i < src.length; i++) out[i] = halfToFloat(src[i]);
+    return out;
+  }
+  throw new SafetensorsError(`${name}: dtype ${t.dtype} is not a float type`);
+}
+
+/** Rounds F32 values to BF16 bits (round to nearest even). */
+export function toBF16(values: Float32Array): Uint16Array {
+  const out = new Uint16Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    f32[0] = values[i];
+    const x = u32[0];
+    out[i] = (x + 0x7fff + ((x >> 16) & 1)) >>> 16;
+  }
+  return out;
+}
+
+export function f32Tensor(shape: number[], data: Float32Array): StTensor {
+  return { dtype: 'F32', shape, data };
+}

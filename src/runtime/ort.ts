@@ -1,0 +1,100 @@
+// The only module that imports onnxruntime-node. Session creation with execution-provider fallback
+// (auto → CUDA → CPU, reported: the Node binding rejects instead of falling back), the intra-op thread
+// choice (spinning off when > 1 thread), and plain host tensors in and out so no other module touches
+// ORT types.
+import * as os from 'os';
+import * as ort from 'onnxruntime-node';
+import type { DType, TypedData } from '../onnx/graph';
+
+export type ProviderPreference = 'auto' | 'cuda' | 'cpu';
+
+export interface HostTensor {
+  dtype: DType;
+  dims: number[];
+  data: TypedData;
+}
+
+export interface SessionOptions {
+  provider?: ProviderPreference; // default 'auto'
+  threads?: number; // intra-op threads; default defaultThreads()
+  /** Graph optimisation level; default 'all'. */
+  optimization?: 'disabled' | 'basic' | 'extended' | 'all';
+}
+
+/**
+ * Intra-op threads when none is given: 1 on machines with ≤ 2 cores (measured faster than 2 with
+ * spinning there, see TRAPS.md and `npm run bench`), else min(4, cores).
+ */
+export function defaultThreads(): number {
+  const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+  return cores <= 2 ? 1 : Math.min(4, cores);
+}
+
+function toOrt(t: HostTensor): ort.Tensor {
+  return new ort.Tensor(t.dtype as ort.Tensor.Type, t.data as ort.Tensor.DataType, t.dims);
+}
+
+export class ModelSession {
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+
+  constructor(
+    private readonly session: ort.InferenceSession,
+    readonly provider: 'cuda' | 'cpu',
+    readonly threads: number,
+    readonly note?: string,
+  ) {
+    this.inputNames = session.inputNames;
+    this.outputNames = session.outputNames;
+  }
+
+  /** Runs the model; `outputs` limits what is fetched (default: all). Blocks the thread while ORT computes. */
+  async run(feeds: Record<string, HostTensor>, outputs?: string[]): Promise<Record<string, HostTensor>> {
+    const f: Record<string, ort.Tensor> = {};
+    for (const [k, v] of Object.entries(feeds)) f[k] = toOrt(v);
+    const res = outputs ? await this.session.run(f, outputs) : await this.session.run(f);
+    const out: Record<string, HostTensor> = {};
+    for (const [k, v] of Object.entries(res)) out[k] = { dtype: v.type as DType, dims: [...v.dims], data: v.data as TypedData };
+    return out;
+  }
+
+  async release(): Promise<void> {
+    await this.session.release();
+  }
+}
+
+function options(threads: number, provider: 'cuda' | 'cpu', optimization: SessionOptions['optimization']): ort.InferenceSession.SessionOptions {
+  return {
+    executionProviders: [provider],
+    graphOptimizationLevel: optimization ?? 'all',
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+    executionMode: 'sequential',
+    extra: threads > 1 ? { session: { 'intra_op.allow_spinning': '0', 'inter_op.allow_spinning': '0' } } : { session: { 'inter_op.allow_spinning': '0' } },
+  };
+}
+
+/** Creates a session from ONNX bytes (or a file path), falling back from CUDA to CPU with a note. */
+export async function createSession(model: Uint8Array | string, opts: SessionOptions = {}): Promise<ModelSession> {
+  const pref = opts.provider ?? 'auto';
+  const threads = opts.threads ?? defaultThreads();
+  const create = (p: 'cuda' | 'cpu') =>
+    typeof model === 'string' ? ort.InferenceSession.create(model, options(threads, p, opts.optimization)) : ort.InferenceSession.create(model, options(threads, p, opts.optimization));
+  let note: string | undefined;
+  if (pref !== 'cpu') {
+    try {
+      return new ModelSession(await create('cuda'), 'cuda', threads);
+    } catch (e) {
+      const why = (e instanceof Error ? e.message : String(e)).split('\n')[0].slice(0, 200);
+      note = `${pref === 'cuda' ? 'CUDA requested' : 'auto: CUDA tried first'} but unavailable (${why}); running on CPU`;
+    }
+  }
+  return new ModelSession(await create('cpu'), 'cpu', threads, note);
+}
+
+export const f32 = (data: Float32Array, dims: number[]): HostTensor => ({ dtype: 'float32', dims, data });
+export const i64 = (values: ArrayLike<number> | BigInt64Array, dims: number[]): HostTensor => ({
+  dtype: 'int64',
+  dims,
+  data: values instanceof BigInt64Array ? values : BigInt64Array.from(Array.from(values as ArrayLike<number>, (v) => BigInt(v))),
+});
