@@ -1,0 +1,166 @@
+// The sidecar process: JSON-RPC over stdio (protocol only on stdout, every log on stderr). The model
+// runs in a worker thread (model-host.ts → worker.ts), so this thread always answers: `status` and
+// `adapters/list` come from the worker's last snapshot, and `$/cancelRequest` reaches a running
+// generation within one decode step. Exits when stdin ends (its host is gone) or on `shutdown`.
+//
+// Other areas' methods (train/*) plug in as a handler module registered in `registerHandlers` below.
+
+// Before anything can print: stdout belongs to the protocol. Whatever else writes to it goes to stderr.
+const protocolWrite = process.stdout.write.bind(process.stdout);
+process.stdout.write = ((chunk: unknown, ...rest: unknown[]) =>
+  (process.stderr.write as (...a: unknown[]) => boolean)(chunk, ...rest)) as typeof process.stdout.write;
+console.log = console.info = console.debug = (...args: unknown[]) => console.error(...args);
+
+import { RpcConnection, type RequestContext } from './connection';
+import { ModelHost } from './model-host';
+import {
+  ErrorCodes,
+  PROTOCOL_VERSION,
+  RpcError,
+  checkAdapterLoad,
+  checkAdapterSelect,
+  checkGenerate,
+  checkInitialize,
+  type Checked,
+  type GeneratePartial,
+  type SidecarState,
+  type SidecarStatus,
+} from './protocol';
+
+function log(message: string): void {
+  process.stderr.write(`[sidecar ${process.pid}] ${message}\n`);
+}
+
+function valid<T>(c: Checked<T>): T {
+  if (!c.ok) throw new RpcError(ErrorCodes.InvalidParams, c.error);
+  return c.value;
+}
+
+class Sidecar {
+  private state: SidecarState = 'uninitialized';
+  private lastError: string | undefined;
+  private exiting = false;
+  readonly conn = new RpcConnection((text) => void protocolWrite(text), {
+    onProblem: (m) => log(`protocol: ${m}`),
+    answerGarbage: true,
+  });
+  private readonly host = new ModelHost({ onWorkerExit: (reason) => this.workerDied(reason) });
+
+  status(): SidecarStatus {
+    const e = this.host.snapshot.engine;
+    const mem = process.memoryUsage();
+    return {
+      protocolVersion: PROTOCOL_VERSION,
+      state: this.state,
+      pid: process.pid,
+      model: e ? { name: e.modelName, dir: e.modelDir, parameters: e.parameters } : null,
+      adapter: e?.adapter ?? null,
+      provider: e?.provider ?? null,
+      ...(e?.providerNote ? { providerNote: e.providerNote } : {}),
+      memory: { rssBytes: mem.rss, heapUsedBytes: mem.heapUsed, externalBytes: mem.external },
+      ...(this.state === 'error' && this.lastError ? { error: this.lastError } : {}),
+    };
+  }
+
+  private setState(s: SidecarState): void {
+    this.state = s;
+    this.conn.notify('status', this.status());
+  }
+
+  private requireReady(): void {
+    if (this.state === 'ready' || this.state === 'generating') return;
+    const why = this.state === 'error' ? ` (last error: ${this.lastError})` : '';
+    throw new RpcError(ErrorCodes.NotInitialized, `no model loaded: send initialize first${why}`);
+  }
+
+  registerHandlers(): void {
+    const c = this.conn;
+    c.onRequest('initialize', (p) => this.initialize(valid(checkInitialize(p))));
+    c.onRequest('status', () => this.status());
+    c.onRequest('generate', (p, ctx) => this.generate(p, ctx));
+    c.onRequest('adapters/list', () => {
+      this.requireReady();
+      return this.host.snapshot.adapters;
+    });
+    c.onRequest('adapters/load', async (p) => {
+      const { dir } = valid(checkAdapterLoad(p));
+      this.requireReady();
+      const info = await this.host.run({ op: 'adapters/load', dir });
+      this.conn.notify('status', this.status());
+      return info;
+    });
+    c.onRequest('adapters/select', async (p) => {
+      const { name } = valid(checkAdapterSelect(p));
+      this.requireReady();
+      await this.host.run({ op: 'adapters/select', name });
+      this.conn.notify('status', this.status());
+      return this.status();
+    });
+    c.onRequest('shutdown', () => {
+      setImmediate(() => void this.exit(0, 'shutdown requested'));
+      return null;
+    });
+  }
+
+  private async initialize(p: { modelDir: string; provider: 'auto' | 'cuda' | 'cpu'; adapterDirs?: string[] }): Promise<SidecarStatus> {
+    this.lastError = undefined;
+    this.setState('loading');
+    try {
+      await this.host.run({ op: 'init', modelDir: p.modelDir, provider: p.provider, adapterDirs: p.adapterDirs });
+    } catch (e) {
+      this.lastError = e instanceof Error ? e.message : String(e);
+      // A model that loaded but whose adapter failed is still usable.
+      this.setState(this.host.snapshot.engine ? 'ready' : 'error');
+      throw e;
+    }
+    const s = this.status();
+    log(`model ${s.model?.name} loaded on ${s.provider}${s.providerNote ? ` (${s.providerNote})` : ''}`);
+    this.setState('ready');
+    return this.status();
+  }
+
+  private async generate(p: unknown, ctx: RequestContext): Promise<unknown> {
+    const g = valid(checkGenerate(p));
+    this.requireReady();
+    let seq = 0;
+    const onPartial = (delta: string) => {
+      const partial: GeneratePartial = { id: ctx.id, seq: seq++, delta };
+      this.conn.notify('generate/partial', partial);
+    };
+    const { context, ...opts } = g;
+    this.setState('generating');
+    try {
+      return await this.host.run({ op: 'generate', prompt: context, opts }, { signal: ctx.signal, onPartial });
+    } finally {
+      if (this.state === 'generating' && this.host.activeOp !== 'generate') this.setState('ready');
+      else this.conn.notify('status', this.status());
+    }
+  }
+
+  private workerDied(reason: string): void {
+    log(reason);
+    // One recovery path: the process exits and its host (SidecarClient) restarts it.
+    void this.exit(70, 'model worker died');
+  }
+
+  async exit(code: number, why: string): Promise<void> {
+    if (this.exiting) return;
+    this.exiting = true;
+    log(`exiting (${why})`);
+    this.conn.close(why);
+    await Promise.race([this.host.terminate(), new Promise((r) => setTimeout(r, 2000))]);
+    process.exit(code);
+  }
+}
+
+const sidecar = new Sidecar();
+sidecar.registerHandlers();
+process.stdin.on('data', (chunk: Buffer) => sidecar.conn.feed(chunk));
+process.stdin.on('end', () => void sidecar.exit(0, 'stdin closed'));
+process.stdin.on('error', () => void sidecar.exit(0, 'stdin error'));
+process.stdout.on('error', () => void sidecar.exit(0, 'stdout closed'));
+process.on('uncaughtException', (e) => {
+  log(`uncaught: ${e.stack ?? e.message}`);
+  void sidecar.exit(70, 'uncaught exception');
+});
+log(`started (node ${process.version}, protocol ${PROTOCOL_VERSION})`);
