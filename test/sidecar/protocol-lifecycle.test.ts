@@ -1,0 +1,109 @@
+// The real sidecar process (from TS sources under tsx) and the real SidecarClient: handshake, stdout
+// carrying protocol only, bad input answered, kill → crash seen → restart with backoff → answering again.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { SidecarClient, SidecarCrashedError, sourceSidecarLaunch, type StateChange } from '../../src/sidecar/client';
+import { ErrorCodes, RpcError } from '../../src/sidecar/protocol';
+
+function waitFor(client: SidecarClient, state: StateChange['state'], ms = 20_000): Promise<StateChange> {
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`no '${state}' within ${ms} ms (now '${client.state}')`)), ms);
+    const d = client.onDidChangeState((e) => {
+      if (e.state !== state) return;
+      clearTimeout(t);
+      d.dispose();
+      resolve(e);
+    });
+  });
+}
+
+describe('sidecar process lifecycle (real process)', function () {
+  this.timeout(60_000);
+  let client: SidecarClient | undefined;
+  afterEach(async () => {
+    await client?.dispose();
+    client = undefined;
+  });
+
+  it('starts lazily, answers status, and its stdout carries only JSON-RPC lines', async () => {
+    const launch = sourceSidecarLaunch();
+    const child = spawn(launch.command, launch.args, { env: launch.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (c) => (out += c));
+    child.stderr.on('data', (c) => (err += c));
+    child.stdin.write('{"jsonrpc":"2.0","id":1,"method":"status"}\n');
+    child.stdin.write('not json at all\n');
+    child.stdin.write('{"jsonrpc":"2.0","id":2,"method":"no/such"}\n');
+    child.stdin.write('{"jsonrpc":"2.0","id":3,"method":"generate","params":{"context":"x","maxNewTokens":1}}\n');
+    child.stdin.write('{"jsonrpc":"2.0","id":4,"method":"initialize","params":{"modelDir":""}}\n');
+    await new Promise((r) => setTimeout(r, 3000));
+    child.stdin.end();
+    const code = await new Promise((r) => child.on('close', r));
+    assert.equal(code, 0, err);
+    const lines = out.split('\n').filter((l) => l !== '');
+    const msgs = lines.map((l) => JSON.parse(l) as { id: unknown; result?: { state: string }; error?: { code: number; message: string } });
+    for (const m of msgs) assert.equal((m as unknown as { jsonrpc: string }).jsonrpc, '2.0');
+    const byId = new Map(msgs.map((m) => [m.id, m]));
+    assert.equal(byId.get(1)!.result!.state, 'uninitialized');
+    assert.equal(byId.get(null)!.error!.code, ErrorCodes.ParseError);
+    assert.equal(byId.get(2)!.error!.code, ErrorCodes.MethodNotFound);
+    assert.equal(byId.get(3)!.error!.code, ErrorCodes.NotInitialized);
+    assert.equal(byId.get(4)!.error!.code, ErrorCodes.InvalidParams);
+    assert.match(err, /started \(node v20/);
+    assert.match(err, /exiting \(stdin closed\)/);
+  });
+
+  it('sees the sidecar killed, fails the pending request, restarts with backoff, and answers again', async () => {
+    client = new SidecarClient({ launch: sourceSidecarLaunch(), backoff: { initialMs: 100 } });
+    const states: string[] = [];
+    client.onDidChangeState((e) => states.push(e.state));
+    assert.equal(client.state, 'stopped');
+    const s1 = await client.request('status', undefined);
+    assert.equal(s1.state, 'uninitialized');
+    const pid1 = client.pid!;
+    assert.equal(s1.pid, pid1);
+
+    const crashed = waitFor(client, 'crashed');
+    process.kill(pid1, 'SIGKILL');
+    const c = await crashed;
+    assert.equal(c.restartInMs, 100);
+    assert.match(c.detail!, /killed by SIGKILL/);
+
+    await waitFor(client, 'ready');
+    const s2 = await client.request('status', undefined);
+    assert.notEqual(s2.pid, pid1);
+    assert.deepEqual(states, ['starting', 'ready', 'crashed', 'starting', 'ready']);
+  });
+
+  it('a request in flight when the process dies rejects with SidecarCrashedError', async () => {
+    client = new SidecarClient({ launch: sourceSidecarLaunch(), backoff: { initialMs: 100 } });
+    await client.start();
+    // shutdown is answered, then the process exits on its own: a later request sees the exit
+    const pid = client.pid!;
+    const pending = client.request('status', undefined).then(() => client!.request('status', undefined));
+    process.kill(pid, 'SIGKILL');
+    await assert.rejects(pending, (e: Error) => e instanceof SidecarCrashedError || e instanceof RpcError);
+    await waitFor(client, 'ready');
+  });
+
+  it('gives up after maxRestarts when the sidecar cannot start, and says why', async () => {
+    client = new SidecarClient({
+      launch: { command: process.execPath, args: ['-e', 'console.error("fatal: no model runtime"); process.exit(3)'] },
+      backoff: { initialMs: 20, maxRestarts: 2 },
+    });
+    const failed = waitFor(client, 'failed');
+    await assert.rejects(client.start(), /did not start.*exit code 3.*fatal: no model runtime/s);
+    const f = await failed;
+    assert.match(f.detail!, /gave up after 2 restarts/);
+  });
+
+  it('stop() shuts the process down gracefully with no restart', async () => {
+    client = new SidecarClient({ launch: sourceSidecarLaunch() });
+    await client.start();
+    const pid = client.pid!;
+    await client.stop();
+    assert.equal(client.state, 'stopped');
+    assert.throws(() => process.kill(pid, 0));
+  });
+});
