@@ -203,7 +203,16 @@ const mul = (g: Graph, a: string, b: string) => g.op('Mul', [a, b]);
 
 export const GRAD_RULES: Record<string, GradRule> = {
   Identity: same,
-  Dropout: same,
+  Dropout: (c) => {
+    // Training mode: y = x·mask/(1-ratio), so dx = dy·mask/(1-ratio); the mask is output 1.
+    const { g, node } = c;
+    const [, ratio, training] = node.inputs;
+    const t = training ? g.initializers.get(training) : undefined;
+    if (!training || (t && t.data[0] === 0)) return [c.gy[0]];
+    if (!node.outputs[1]) throw new Error(`Dropout gradient in training mode needs the mask output (node ${node.name})`);
+    const kept = g.op('Where', [node.outputs[1], c.gy[0]!, scalar(g, 0)]);
+    return [ratio ? g.op('Div', [kept, g.op('Sub', [scalar(g, 1), ratio])]) : g.op('Mul', [kept, scalar(g, 2)])];
+  },
   Neg: (c) => [c.g.op('Neg', [c.gy[0]!])],
   Add: (c) => [c.needs[0] ? ub(c, c.gy[0]!, 0) : null, c.needs[1] ? ub(c, c.gy[0]!, 1) : null],
   Sum: (c) => c.node.inputs.map((_, i) => (c.needs[i] ? ub(c, c.gy[0]!, i) : null)),

@@ -88,7 +88,10 @@ function inferNode(n: NodeDef, shapes: Map<string, ValueShape>, consts: Map<stri
   };
   const op = n.op;
   if (n.domain && n.domain !== 'ai.onnx') return;
-  if (UNARY_SAME.has(op)) return set(d(0) && [...d(0)!], BOOL_OUT.has(op) ? 'bool' : s(0).dtype);
+  if (UNARY_SAME.has(op)) {
+    if (op === 'Dropout' && n.outputs[1]) set(d(0) && [...d(0)!], 'bool', 1);
+    return set(d(0) && [...d(0)!], BOOL_OUT.has(op) ? 'bool' : s(0).dtype);
+  }
   if (BINARY.has(op)) {
     const all = n.inputs.map((_, i) => d(i));
     const dims = all.every((x) => x) ? all.reduce((a, b) => broadcastDims(a!, b!)) : undefined;
@@ -132,8 +135,12 @@ function inferNode(n: NodeDef, shapes: Map<string, ValueShape>, consts: Map<stri
     }
     case 'Shape': {
       const x = d(0);
-      set(x ? [x.length] : [null], 'int64');
-      if (x && x.every((v) => typeof v === 'number')) consts.set(n.outputs[0], x as number[]);
+      if (!x) return set([null], 'int64');
+      const start = Math.min(Math.max(normAxis(attrInt(n, 'start', 0), x.length), 0), x.length);
+      const end = Math.min(Math.max(normAxis(attrInt(n, 'end', x.length), x.length), start), x.length);
+      const part = x.slice(start, end);
+      set([part.length], 'int64');
+      if (part.every((v) => typeof v === 'number')) consts.set(n.outputs[0], part as number[]);
       return;
     }
     case 'Size':

@@ -1,7 +1,7 @@
 // Every gradient rule of src/onnx/grad-rules.ts against central finite differences of the forward graph,
 // run in ONNX Runtime (float32, eps 1e-2: tolerance 2e-2 relative to max(1, |numeric|)).
 import assert from 'node:assert/strict';
-import { f, type Graph } from '../../src/onnx/graph';
+import { type Graph } from '../../src/onnx/graph';
 import { appendGradients } from '../../src/onnx/autodiff';
 import { gradCheck, type CheckInput } from './helpers/gradcheck';
 
@@ -114,6 +114,30 @@ describe('autodiff: linear algebra and shape ops', () => {
   ]);
 });
 
+describe('autodiff: training-mode Dropout', () => {
+  it('passes the gradient through the kept elements, scaled by 1/(1-ratio)', async () => {
+    const { Graph } = await import('../../src/onnx/graph');
+    const { createSession } = await import('../../src/runtime/ort');
+    const g = new Graph();
+    const a = g.input('a', 'float32', [4, 8]);
+    const w = g.input('w', 'float32', [4, 8]);
+    const ratio = g.constF32([0.25], []);
+    const training = g.initializer('training', { dtype: 'bool', dims: [], data: Uint8Array.of(1) });
+    const [y, mask] = g.opN('Dropout', [a, ratio, training], 2);
+    g.output(mask, 'mask', 'bool', [4, 8]);
+    g.output(g.op('ReduceSum', [g.op('Mul', [y, w])], { keepdims: 0 }), 'loss', 'float32', []);
+    appendGradients(g, 'loss', ['a']);
+    const s = await createSession(g.toModel(), { provider: 'cpu', threads: 1 });
+    const wData = Float32Array.from({ length: 32 }, (_, i) => Math.sin(i) + 0.1);
+    const out = await s.run({ a: { dtype: 'float32', dims: [4, 8], data: new Float32Array(32).fill(1) }, w: { dtype: 'float32', dims: [4, 8], data: wData } });
+    const m = out.mask.data as Uint8Array;
+    const ga = out['grad.a'].data as Float32Array;
+    assert.ok(m.some((v) => v === 0) && m.some((v) => v === 1), 'the mask should drop some and keep some of 32 elements');
+    for (let i = 0; i < 32; i++) assert.ok(Math.abs(ga[i] - (m[i] ? wData[i] / 0.75 : 0)) < 1e-6, `element ${i}`);
+    await s.release();
+  });
+});
+
 describe('autodiff: errors and bookkeeping', () => {
   it('names an op without a rule', async () => {
     const { Graph } = await import('../../src/onnx/graph');
@@ -128,7 +152,7 @@ describe('autodiff: errors and bookkeeping', () => {
     const g = new Graph();
     const a = g.input('a', 'float32', [3]);
     g.input('b', 'float32', [2]);
-    g.output(g.op('ReduceSum', [g.op('Mul', [a, g.constF32([f(2).value as number], [])])], { keepdims: 0 }), 'loss', 'float32', []);
+    g.output(g.op('ReduceSum', [g.op('Mul', [a, g.constF32([2], [])])], { keepdims: 0 }), 'loss', 'float32', []);
     const r = appendGradients(g, 'loss', ['a', 'b']);
     assert.deepEqual(r.unused, ['b']);
   });
