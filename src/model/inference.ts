@@ -76,6 +76,8 @@ export class KvRunner {
   private promptPending = false;
   /** Positions in the cache (soft-prompt positions included). */
   length = 0;
+  /** The whole logits output of the last step ([1, seq, vocab] with an 'all' graph). */
+  lastOutput = new Float32Array(0);
 
   constructor(
     readonly session: ModelSession,
@@ -130,6 +132,7 @@ export class KvRunner {
     this.length += n;
     this.promptPending = false;
     const logits = out[graph.logits].data as Float32Array;
+    this.lastOutput = logits;
     return logits.subarray(logits.length - cfg.vocabSize);
   }
 }

@@ -12,11 +12,11 @@ export type PresetName = 'tiny' | 'default';
 export const PRESETS: Record<PresetName, ModelConfig> = {
   tiny: {
     modelType: 'llama', hiddenSize: 64, numLayers: 2, numHeads: 4, numKvHeads: 2, headDim: 16, intermediateSize: 128,
-    vocabSize: 512, ropeTheta: 10000, rmsNormEps: 1e-5, maxPositions: 2048, tieWordEmbeddings: true, eosTokenId: 256,
+    vocabSize: 512, ropeTheta: 10000, rmsNormEps: 1e-5, maxPositions: 2048, tieWordEmbeddings: true,
   },
   default: {
     modelType: 'llama', hiddenSize: 384, numLayers: 6, numHeads: 6, numKvHeads: 2, headDim: 64, intermediateSize: 1024,
-    vocabSize: 8192, ropeTheta: 10000, rmsNormEps: 1e-5, maxPositions: 2048, tieWordEmbeddings: true, eosTokenId: 256,
+    vocabSize: 8192, ropeTheta: 10000, rmsNormEps: 1e-5, maxPositions: 2048, tieWordEmbeddings: true,
   },
 };
 

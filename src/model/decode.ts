@@ -1,0 +1,122 @@
+// The decoding loop over a KV-cache runner: greedy (the study's decoding) or temperature/top-p
+// sampling with a seed. Yields to the event loop after every step and checks the abort signal, so a
+// worker thread honours a cancel within one step. Stops when the test method's braces balance (the
+// prompt ends after the method's `{`: initial depth 1), at EOS, at max tokens or when the context is full.
+import { BraceCounter } from '../java/braces';
+import type { StopReason } from './engine-api';
+import { rng } from './init';
+
+export interface Stepper {
+  step(ids: number[]): Promise<Float32Array>; // logits of the last position
+  readonly room: number; // positions left
+  reset(): void;
+}
+
+export interface TextStream {
+  push(ids: number | readonly number[]): string;
+  flush(): string;
+}
+
+export interface DecodeOptions {
+  maxNewTokens: number;
+  eosId?: number;
+  temperature?: number;
+  topP?: number;
+  seed?: number;
+  stopWhenBalanced?: boolean;
+  signal?: AbortSignal;
+  onText?: (delta: string) => void;
+}
+
+export interface DecodeResult {
+  ids: number[];
+  text: string;
+  stopReason: StopReason;
+}
+
+export function argmax(logits: Float32Array): number {
+  let best = 0;
+  let bv = -Infinity;
+  for (let i = 0; i < logits.length; i++)
+    if (logits[i] > bv) {
+      bv = logits[i];
+      best = i;
+    }
+  return best;
+}
+
+/** Samples from softmax(logits / temperature) restricted to the top-p nucleus. */
+export function sample(logits: Float32Array, temperature: number, topP: number, rand: () => number): number {
+  let max = -Infinity;
+  for (const v of logits) max = Math.max(max, v);
+  const probs = new Float64Array(logits.length);
+  let sum = 0;
+  for (let i = 0; i < logits.length; i++) sum += probs[i] = Math.exp((logits[i] - max) / temperature);
+  const order = Array.from(probs.keys()).sort((a, b) => probs[b] - probs[a]);
+  let kept = 0;
+  let cut = order.length;
+  for (let j = 0; j < order.length; j++) {
+    kept += probs[order[j]] / sum;
+    if (kept >= topP) {
+      cut = j + 1;
+      break;
+    }
+  }
+  let mass = 0;
+  for (let j = 0; j < cut; j++) mass += probs[order[j]];
+  let u = rand() * mass;
+  for (let j = 0; j < cut; j++) {
+    u -= probs[order[j]];
+    if (u <= 0) return order[j];
+  }
+  return order[cut - 1];
+}
+
+const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+export async function decode(runner: Stepper, promptIds: number[], stream: TextStream, opts: DecodeOptions): Promise<DecodeResult> {
+  runner.reset();
+  const greedy = !opts.temperature || opts.temperature <= 0;
+  const rand = rng(opts.seed ?? 0);
+  const braces = opts.stopWhenBalanced === false ? undefined : new BraceCounter(1);
+  const ids: number[] = [];
+  let text = '';
+  const emit = (delta: string): boolean => {
+    if (!delta) return false;
+    let d = delta;
+    let done = false;
+    if (braces) {
+      const before = text.length;
+      if (braces.feed(delta)) {
+        d = delta.slice(0, braces.closedAt - before);
+        done = true;
+      }
+    }
+    text += d;
+    if (d) opts.onText?.(d);
+    return done;
+  };
+  if (opts.signal?.aborted) return { ids, text, stopReason: 'cancelled' };
+  if (opts.maxNewTokens <= 0) return { ids, text, stopReason: 'max_tokens' };
+  let logits = await runner.step(promptIds);
+  for (;;) {
+    const id = greedy ? argmax(logits) : sample(logits, opts.temperature!, opts.topP ?? 1, rand);
+    if (id === opts.eosId) {
+      emit(stream.flush());
+      return { ids, text, stopReason: 'eos' };
+    }
+    ids.push(id);
+    if (emit(stream.push(id))) return { ids, text, stopReason: 'balanced' };
+    if (ids.length >= opts.maxNewTokens) {
+      emit(stream.flush());
+      return { ids, text, stopReason: 'max_tokens' };
+    }
+    if (runner.room < 1) {
+      emit(stream.flush());
+      return { ids, text, stopReason: 'context_full' };
+    }
+    await yieldToLoop();
+    if (opts.signal?.aborted) return { ids, text, stopReason: 'cancelled' };
+    logits = await runner.step([id]);
+  }
+}

@@ -1,0 +1,205 @@
+// The model engine: loads `models/<name>/` (config.json, model.safetensors, tokenizer.json,
+// adapters/*), builds one KV-cached inference graph carrying the union of adapter slots, and generates
+// with any loaded adapter by changing feeds only (no session reload). An adapter that needs slots the
+// graph lacks (new LoRA targets) rebuilds the session once; that is the only reload.
+import * as fs from 'fs';
+import * as path from 'path';
+import { createSession, type ModelSession } from '../runtime/ort';
+import { loadAdapterDir, type LoadedAdapter } from './adapters';
+import { parameterCount, parseModelConfig, type ModelConfig } from './config';
+import { decode } from './decode';
+import type { AdapterInfo, Engine, EngineStatus, GenerateOptions, GenerateResult, ProviderPreference } from './engine-api';
+import { family, type AdapterSlots, type DecoderGraph } from './family';
+import { buildInferenceModel, KvRunner, missingSlots } from './inference';
+import { readSafetensors, toF32 } from './safetensors';
+import { StreamDecoder, Tokenizer } from './tokenizer';
+
+export interface EngineOptions {
+  provider?: ProviderPreference;
+  threads?: number;
+  /** Extra adapter slots to build into the graph up front (default: the family's defaults + adapters found). */
+  slots?: AdapterSlots;
+  /** Longest context in positions (default: max_position_embeddings). */
+  maxContext?: number;
+}
+
+/** Reads and validates config.json and model.safetensors (every weight: present, shape, dtype). */
+export function loadModelFiles(modelDir: string): { cfg: ModelConfig; weights: Map<string, Float32Array> } {
+  const cfgPath = path.join(modelDir, 'config.json');
+  let json: unknown;
+  try {
+    json = JSON.parse(fs.readFileSync(cfgPath, 'utf8'));
+  } catch (e) {
+    throw new Error(`model ${modelDir}: cannot read config.json (${(e as Error).message})`);
+  }
+  const parsed = parseModelConfig(json);
+  if (!parsed.value) throw new Error(`model ${modelDir}: ${parsed.errors.join('; ')}`);
+  const cfg = parsed.value;
+  const { tensors } = readSafetensors(path.join(modelDir, 'model.safetensors'));
+  const weights = new Map<string, Float32Array>();
+  for (const s of family(cfg).weightSpecs(cfg)) {
+    const t = tensors.get(s.name);
+    if (!t) throw new Error(`model ${modelDir}: model.safetensors lacks tensor '${s.name}'`);
+    if (t.shape.length !== s.shape.length || t.shape.some((d, i) => d !== s.shape[i]))
+      throw new Error(`model ${modelDir}: tensor '${s.name}' has shape [${t.shape}], config.json implies [${s.shape}]`);
+    if (!['F32', 'F16', 'BF16'].includes(t.dtype)) throw new Error(`model ${modelDir}: tensor '${s.name}' has dtype ${t.dtype}`);
+    weights.set(s.name, toF32(t, s.name));
+  }
+  return { cfg, weights };
+}
+
+function mergeSlots(a: AdapterSlots, b: AdapterSlots): AdapterSlots {
+  const uniq = (x: string[] = [], y: string[] = []) => [...new Set([...x, ...y])];
+  const out: AdapterSlots = { prompt: a.prompt || b.prompt };
+  if (a.lora || b.lora) out.lora = { targets: uniq(a.lora?.targets, b.lora?.targets) };
+  if (a.ia3 || b.ia3) out.ia3 = { targets: uniq(a.ia3?.targets, b.ia3?.targets), feedforward: uniq(a.ia3?.feedforward, b.ia3?.feedforward) };
+  return out;
+}
+
+function covers(have: AdapterSlots, need: AdapterSlots): boolean {
+  const sub = (x: string[] = [], y: string[] = []) => x.every((s) => y.includes(s));
+  return (
+    (!need.prompt || !!have.prompt) &&
+    sub(need.lora?.targets, have.lora?.targets) &&
+    sub(need.ia3?.targets, have.ia3?.targets) &&
+    // a module is feedforward in both or in neither
+    (need.ia3?.targets ?? []).every((t) => need.ia3!.feedforward.includes(t) === (have.ia3?.feedforward ?? []).includes(t))
+  );
+}
+
+export class ModelEngine implements Engine {
+  /** Adapters under <modelDir>/adapters that failed validation (skipped). */
+  readonly adapterErrors: string[] = [];
+  private readonly adapters = new Map<string, LoadedAdapter>();
+  private selected: string | null = null;
+  private session!: ModelSession;
+  private runner!: KvRunner;
+  private graph!: DecoderGraph;
+  private slots: AdapterSlots;
+  private busy: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    readonly dir: string,
+    readonly cfg: ModelConfig,
+    private readonly weights: Map<string, Float32Array>,
+    readonly tokenizer: Tokenizer,
+    private readonly opts: EngineOptions,
+  ) {
+    const d = family(cfg).defaultTargets;
+    this.slots = mergeSlots(opts.slots ?? {}, { lora: { targets: d.lora }, ia3: { targets: d.ia3, feedforward: d.ia3Feedforward }, prompt: true });
+  }
+
+  async build(): Promise<void> {
+    const { bytes, graph } = buildInferenceModel(this.cfg, this.weights, this.slots);
+    const session = await createSession(bytes, { provider: this.opts.provider ?? 'auto', threads: this.opts.threads });
+    if (this.session) await this.session.release();
+    this.session = session;
+    this.graph = graph;
+    this.runner = new KvRunner(session, this.cfg, graph, Math.min(this.opts.maxContext ?? this.cfg.maxPositions, this.cfg.maxPositions));
+  }
+
+  status(): EngineStatus {
+    return {
+      modelName: path.basename(path.resolve(this.dir)),
+      modelDir: path.resolve(this.dir),
+      provider: this.session.provider,
+      providerNote: this.session.note,
+      adapter: this.selected,
+      parameters: parameterCount(this.cfg),
+      rssBytes: process.memoryUsage().rss,
+    };
+  }
+
+  listAdapters(): AdapterInfo[] {
+    return [...this.adapters.values()].map((a) => a.info);
+  }
+
+  async loadAdapter(dir: string): Promise<AdapterInfo> {
+    const known = family(this.cfg).modules(this.cfg).map((m) => m.short);
+    const a = loadAdapterDir(dir, this.cfg, known);
+    if (!covers(this.slots, a.slots)) {
+      this.slots = mergeSlots(this.slots, a.slots);
+      await this.exclusive(() => this.build());
+    }
+    const missing = missingSlots(this.cfg, this.graph, a.spec.weights);
+    if (missing.length) throw new Error(`adapter ${dir}: the graph lacks inputs ${missing.slice(0, 3).join(', ')}`);
+    this.adapters.set(a.info.name, a);
+    return a.info;
+  }
+
+  selectAdapter(name: string | null): void {
+    if (name !== null && !this.adapters.has(name)) throw new Error(`no adapter named '${name}' is loaded (loaded: ${[...this.adapters.keys()].join(', ') || 'none'})`);
+    this.selected = name;
+  }
+
+  /** Token ids of a prompt as the engine feeds them. */
+  encode(prompt: string): number[] {
+    return this.tokenizer.encode(prompt);
+  }
+
+  generate(prompt: string, opts: GenerateOptions): Promise<GenerateResult> {
+    return this.exclusive(async () => {
+      const t0 = performance.now();
+      const name = opts.adapter === undefined ? this.selected : opts.adapter;
+      if (name !== null && !this.adapters.has(name)) throw new Error(`no adapter named '${name}' is loaded`);
+      const adapter = name === null ? undefined : this.adapters.get(name)!;
+      this.runner.setAdapter(adapter?.spec.weights);
+      let ids = this.encode(prompt);
+      const p = adapter?.spec.weights.prompt?.p ?? 0;
+      const keep = Math.max(1, this.runner.maxLen - p - Math.min(opts.maxNewTokens, Math.floor(this.runner.maxLen / 2)));
+      if (ids.length > keep) ids = ids.slice(ids.length - keep); // keep the end: the focal method's `{`
+      if (ids.length === 0) ids = [this.tokenizer.bosId ?? this.eosId()];
+      const r = await decode(this.runner, ids, new StreamDecoder(this.tokenizer), {
+        maxNewTokens: opts.maxNewTokens,
+        eosId: this.eosId(),
+        temperature: opts.temperature,
+        topP: opts.topP,
+        seed: opts.seed,
+        stopWhenBalanced: opts.stopWhenBalanced,
+        signal: opts.signal,
+        onText: opts.onText,
+      });
+      return { text: r.text, stopReason: r.stopReason, promptTokens: ids.length, newTokens: r.ids.length, ms: performance.now() - t0 };
+    });
+  }
+
+  private eosId(): number {
+    return this.cfg.eosTokenId ?? this.tokenizer.eosId;
+  }
+
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.busy.then(fn, fn);
+    this.busy = run.catch(() => undefined);
+    return run;
+  }
+
+  async dispose(): Promise<void> {
+    await this.busy;
+    await this.session.release();
+  }
+}
+
+/** Loads a model directory; adapters under `<modelDir>/adapters/*` are loaded (invalid ones are skipped and reported). */
+export async function loadEngine(modelDir: string, opts: EngineOptions = {}): Promise<ModelEngine> {
+  const { cfg, weights } = loadModelFiles(modelDir);
+  const tokenizer = Tokenizer.fromFile(path.join(modelDir, 'tokenizer.json'));
+  if (tokenizer.vocabSize > cfg.vocabSize) throw new Error(`model ${modelDir}: tokenizer has ${tokenizer.vocabSize} ids but vocab_size is ${cfg.vocabSize}`);
+  const found: LoadedAdapter[] = [];
+  const adapterErrors: string[] = [];
+  const adir = path.join(modelDir, 'adapters');
+  const known = family(cfg).modules(cfg).map((m) => m.short);
+  if (fs.existsSync(adir))
+    for (const e of fs.readdirSync(adir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name)))
+      if (e.isDirectory())
+        try {
+          found.push(loadAdapterDir(path.join(adir, e.name), cfg, known));
+        } catch (err) {
+          adapterErrors.push((err as Error).message);
+        }
+  const slots = found.reduce((acc, a) => mergeSlots(acc, a.slots), opts.slots ?? {});
+  const engine = new ModelEngine(modelDir, cfg, weights, tokenizer, { ...opts, slots });
+  await engine.build();
+  for (const a of found) await engine.loadAdapter(a.info.dir);
+  engine.adapterErrors.push(...adapterErrors);
+  return engine;
+}

@@ -1,0 +1,131 @@
+// The generated ONNX graphs in ONNX Runtime against the plain-TypeScript reference forward, the KV
+// cache against full recomputation, and adapter identities (LoRA, (IA)³, prompt tuning).
+import assert from 'node:assert/strict';
+import type { ModelConfig } from '../../src/model/config';
+import type { AdapterSlots, AdapterWeights } from '../../src/model/family';
+import { llamaForward } from '../../src/model/forward';
+import { buildInferenceModel, KvRunner } from '../../src/model/inference';
+import { initWeights } from '../../src/model/init';
+import { createSession } from '../../src/runtime/ort';
+import { tinyAdapterSpec, tinyConfig } from './helpers/tiny-model';
+
+const ALL_SLOTS: AdapterSlots = {
+  lora: { targets: ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'] },
+  ia3: { targets: ['k_proj', 'v_proj', 'down_proj'], feedforward: ['down_proj'] },
+  prompt: true,
+};
+const IDS = [3, 17, 99, 42, 250, 7, 7, 120, 64, 5];
+
+function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  assert.equal(a.length, b.length);
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  return m;
+}
+
+/** All-position logits [seq, vocab] from a fresh session, in one prefill. */
+async function ortLogits(cfg: ModelConfig, w: Map<string, Float32Array>, slots: AdapterSlots, ids: number[], a?: AdapterWeights): Promise<Float32Array> {
+  const { bytes, graph } = buildInferenceModel(cfg, w, slots, 'all');
+  const s = await createSession(bytes, { provider: 'cpu', threads: 1 });
+  try {
+    const r = new KvRunner(s, cfg, graph, 64);
+    r.setAdapter(a);
+    await r.step(ids);
+    return r.lastOutput;
+  } finally {
+    await s.release();
+  }
+}
+
+describe('model graph (ONNX Runtime) vs plain-TypeScript forward', function () {
+  this.timeout(60_000);
+  const cfg = tinyConfig();
+  const w = initWeights(cfg, 11, 0.08);
+
+  it('matches the reference logits at every position (no adapter slots)', async () => {
+    const got = await ortLogits(cfg, w, {}, IDS);
+    const ref = llamaForward(cfg, w, IDS);
+    assert.ok(maxDiff(got, ref) <= 1e-4, `max diff ${maxDiff(got, ref)}`);
+  });
+
+  it('matches the reference with each kind of adapter, and each adapter changes the logits', async () => {
+    const base = llamaForward(cfg, w, IDS);
+    for (const kind of ['LORA', 'IA3', 'PROMPT_TUNING'] as const) {
+      const a = tinyAdapterSpec(cfg, kind).weights;
+      const got = await ortLogits(cfg, w, ALL_SLOTS, IDS, a);
+      const ref = llamaForward(cfg, w, IDS, a);
+      assert.ok(maxDiff(got, ref) <= 1e-4, `${kind}: max diff ${maxDiff(got, ref)}`);
+      assert.ok(maxDiff(ref, base) > 1e-2, `${kind} should change the logits (diff ${maxDiff(ref, base)})`);
+    }
+  });
+
+  it('KV-cached decoding gives the logits of full recomputation (≤ 1e-4)', async () => {
+    for (const a of [undefined, tinyAdapterSpec(cfg, 'PROMPT_TUNING').weights, tinyAdapterSpec(cfg, 'LORA').weights]) {
+      const full = await ortLogits(cfg, w, ALL_SLOTS, IDS, a);
+      const { bytes, graph } = buildInferenceModel(cfg, w, ALL_SLOTS, 'last');
+      const s = await createSession(bytes, { provider: 'cpu', threads: 1 });
+      const r = new KvRunner(s, cfg, graph, 64);
+      r.setAdapter(a);
+      const V = cfg.vocabSize;
+      let logits = await r.step(IDS.slice(0, 4));
+      assert.ok(maxDiff(logits, full.subarray(3 * V, 4 * V)) <= 1e-4);
+      for (let t = 4; t < IDS.length; t++) {
+        logits = await r.step([IDS[t]]);
+        const d = maxDiff(logits, full.subarray(t * V, (t + 1) * V));
+        assert.ok(d <= 1e-4, `position ${t}: max diff ${d}`);
+      }
+      assert.equal(r.length, IDS.length + (a?.prompt?.p ?? 0));
+      await s.release();
+    }
+  });
+});
+
+describe('adapter identities in ONNX Runtime', function () {
+  this.timeout(60_000);
+  const cfg = tinyConfig();
+  const w = initWeights(cfg, 5, 0.08);
+  let base: Float32Array;
+  before(async () => {
+    base = await ortLogits(cfg, w, {}, IDS);
+  });
+  const close = (x: Float32Array, what: string) => assert.ok(maxDiff(x, base) <= 1e-5, `${what}: diff ${maxDiff(x, base)}`);
+
+  it('empty slots (rank 0, ones, p = 0) ≡ a graph without adapter inputs', async () => {
+    close(await ortLogits(cfg, w, ALL_SLOTS, IDS, undefined), 'unused slots');
+  });
+
+  it('LoRA with B = 0 ≡ none', async () => {
+    close(await ortLogits(cfg, w, ALL_SLOTS, IDS, tinyAdapterSpec(cfg, 'LORA', { zeroB: true, targets: ALL_SLOTS.lora!.targets }).weights), 'B = 0');
+  });
+
+  it('(IA)³ of ones ≡ none', async () => {
+    close(await ortLogits(cfg, w, ALL_SLOTS, IDS, tinyAdapterSpec(cfg, 'IA3', { ones: true }).weights), 'ones');
+  });
+
+  it('prompt tuning with p = 0 ≡ none', async () => {
+    close(await ortLogits(cfg, w, ALL_SLOTS, IDS, { prompt: { p: 0, data: new Float32Array(0) } }), 'p = 0');
+  });
+
+  it('LoRA(A, B) ≡ merged weights W + (alpha/r)·B·A', async () => {
+    const spec = tinyAdapterSpec(cfg, 'LORA', { targets: ['q_proj', 'v_proj', 'down_proj'], r: 3, alpha: 6 });
+    const lora = spec.weights.lora!;
+    const merged = new Map(w);
+    for (const [mod, A] of lora.A) {
+      const B = lora.B.get(mod)!;
+      const W = Float32Array.from(w.get(`${mod}.weight`)!);
+      const inDim = A.length / lora.rank;
+      const outDim = B.length / lora.rank;
+      for (let o = 0; o < outDim; o++)
+        for (let i = 0; i < inDim; i++) {
+          let s = 0;
+          for (let k = 0; k < lora.rank; k++) s += B[o * lora.rank + k] * A[k * inDim + i];
+          W[o * inDim + i] += lora.scaling * s;
+        }
+      merged.set(`${mod}.weight`, W);
+    }
+    const viaAdapter = await ortLogits(cfg, w, ALL_SLOTS, IDS, spec.weights);
+    const viaMerge = await ortLogits(cfg, merged, {}, IDS);
+    assert.ok(maxDiff(viaAdapter, viaMerge) <= 1e-4, `diff ${maxDiff(viaAdapter, viaMerge)}`);
+    assert.ok(maxDiff(viaAdapter, base) > 1e-2, 'the LoRA adapter changes the logits');
+  });
+});
