@@ -1,0 +1,191 @@
+// Test method → focal method, Methods2Test's heuristics: (1) by name (`testFoo`, `fooTest`,
+// `foo_returnsX`, `shouldFoo…` → `foo`; a name that only starts with a focal method's name must also
+// call it), else (2) by a unique call (the test calls exactly one method of the focal class).
+// Overloads are resolved by the arity and the visible argument types of the test's calls.
+import type { CallInfo, FileIndex, MethodInfo, TypeInfo } from './java-index';
+import { simpleType } from './java-index';
+
+export type MethodSkip = 'no focal method' | 'ambiguous call' | 'ambiguous overload';
+export type FocalMethodResult = { value: MethodInfo; by: 'name' | 'name prefix' | 'unique call' } | { skip: MethodSkip; detail: string };
+
+/** Method names a test method's name points at, most likely first (`testFooBar_x` → `fooBar`). */
+export function testNameBases(testName: string): string[] {
+  const segs = testName.split('_').filter(Boolean);
+  const out: string[] = [];
+  const add = (s: string): void => {
+    let b = s;
+    for (const pre of ['test', 'Test', 'should', 'when', 'verify', 'check']) {
+      if (b.startsWith(pre) && b.length > pre.length && /[A-Z0-9_$]/.test(b[pre.length])) b = b.slice(pre.length);
+    }
+    if (/[a-z0-9]Test$/.test(b)) b = b.slice(0, -4);
+    if (!b) return;
+    b = b[0].toLowerCase() + b.slice(1);
+    if (!out.includes(b)) out.push(b);
+  };
+  for (let i = 0; i < segs.length; i++) {
+    const s = segs[i];
+    if (/^(test|should|when|given|it|then|verify|check)$/i.test(s)) continue;
+    if (i > 0 && /^(given|then)/.test(s)) continue; // given_..._then_... parts
+    add(s);
+    break;
+  }
+  for (const s of segs) if (/^when[A-Z]/.test(s)) add(s.slice(4)); // givenX_whenFoo_thenY
+  return out;
+}
+
+const BOXES: Record<string, string> = {
+  int: 'Integer', long: 'Long', double: 'Double', float: 'Float', boolean: 'Boolean', char: 'Character', byte: 'Byte', short: 'Short',
+};
+const WIDEN: Record<string, string[]> = {
+  byte: ['short', 'int', 'long', 'float', 'double'],
+  short: ['int', 'long', 'float', 'double'],
+  char: ['int', 'long', 'float', 'double'],
+  int: ['long', 'float', 'double'],
+  long: ['float', 'double'],
+  float: ['double'],
+};
+const FINAL_TYPES = new Set(['String', 'Integer', 'Long', 'Double', 'Float', 'Boolean', 'Character', 'Byte', 'Short', 'Class']);
+
+/** How well an argument of type `arg` fits a parameter of type `param`: -1 incompatible, 0 unknown, higher better. */
+export function argScore(arg: string | undefined, param: string): number {
+  if (arg === undefined) return 0;
+  const p = simpleType(param).replace(/\.\.\.$/, '');
+  if (arg === p) return 3;
+  const pPrim = p in BOXES;
+  const aPrim = arg in BOXES;
+  if (arg === 'null') return pPrim ? -1 : 1;
+  if (aPrim && BOXES[arg] === p) return 2;
+  if (pPrim && BOXES[p] === arg) return 2;
+  if (aPrim && pPrim) return WIDEN[arg]?.includes(p) ? 2 : -1;
+  if (p === 'Object' || /^[A-Z]$/.test(p)) return 1;
+  if (aPrim || pPrim) {
+    // a primitive into a reference: boxing then a supertype (Number, Comparable, …)
+    return aPrim && !FINAL_TYPES.has(p) ? 0 : -1;
+  }
+  if (FINAL_TYPES.has(arg) && FINAL_TYPES.has(p)) return -1;
+  if (arg.endsWith('[]') !== p.endsWith('[]')) return -1;
+  return 0;
+}
+
+/** Score of a call against an overload, or -1 when the arity or a visible type cannot match. */
+export function callScore(call: CallInfo, m: MethodInfo): number {
+  const params = m.paramTypes;
+  const varargs = params.length > 0 && params[params.length - 1].endsWith('...');
+  const n = call.argTypes.length;
+  if (!(n === params.length || (varargs && n >= params.length - 1))) return -1;
+  let score = n === params.length ? 1 : 0;
+  for (let i = 0; i < n; i++) {
+    const param = i < params.length ? params[i] : params[params.length - 1];
+    const s = argScore(call.argTypes[i], varargs && i >= params.length - 1 && !(n === params.length && call.argTypes[i]?.endsWith('[]')) ? param.replace(/\.\.\.$/, '') : param);
+    if (s < 0) return -1;
+    score += s;
+  }
+  return score;
+}
+
+/** The overload of `name` the calls point at. */
+export function resolveOverload(overloads: MethodInfo[], calls: CallInfo[]): MethodInfo | { detail: string } {
+  if (overloads.length === 1) return overloads[0];
+  const chosen = new Set<MethodInfo>();
+  for (const c of calls) {
+    if (c.reference) continue;
+    const scores = overloads.map((m) => callScore(c, m));
+    const best = Math.max(...scores);
+    if (best < 0) continue;
+    const top = overloads.filter((_, i) => scores[i] === best);
+    if (top.length > 1) return { detail: `a call to ${c.name} with ${c.argTypes.length} argument(s) fits ${top.length} overloads` };
+    chosen.add(top[0]);
+  }
+  if (chosen.size === 1) return [...chosen][0];
+  if (chosen.size === 0) return { detail: `${overloads.length} overloads of ${overloads[0].name} and no call that picks one` };
+  return { detail: `the test calls ${chosen.size} overloads of ${overloads[0].name}` };
+}
+
+export interface FocalScope {
+  focal: TypeInfo;
+  focalFile: FileIndex;
+  testType: TypeInfo;
+  testFile: FileIndex;
+  methodHint?: string; // from a `Foo_bar_Test` class name
+}
+
+/** 'focal' when the call surely targets the focal class, 'unknown' when it may, undefined when not. */
+function callTarget(c: CallInfo, s: FocalScope, focalNames: Set<string>): 'focal' | 'unknown' | undefined {
+  if (!focalNames.has(c.name)) return undefined;
+  const F = s.focal.name;
+  const extendsFocal = s.testType.superclass === F;
+  const r = c.receiver;
+  switch (r.kind) {
+    case 'none': {
+      if (s.testType.methods.some((m) => m.name === c.name) && !extendsFocal) return undefined;
+      if (extendsFocal) return 'focal';
+      const q = s.focal.qualified;
+      return s.testFile.imports.some((i) => i === `static ${q}.${c.name}` || i === `static ${q}.*`) ? 'focal' : undefined;
+    }
+    case 'this':
+      return extendsFocal ? 'focal' : undefined;
+    case 'new':
+      return r.type === F ? 'focal' : undefined;
+    case 'name': {
+      if (r.type !== undefined) return r.type === F ? 'focal' : undefined;
+      if (r.name === F || r.name.endsWith(`.${F}`)) return 'focal';
+      if (/^[A-Z]/.test(r.name.split('.').pop() ?? '')) return undefined; // another class's static call
+      return 'unknown';
+    }
+    default:
+      return 'unknown';
+  }
+}
+
+export function findFocalMethod(test: MethodInfo, s: FocalScope): FocalMethodResult {
+  const candidates = s.focal.methods.filter((m) => m.hasBody && !m.isPrivate && !m.isTest);
+  if (candidates.length === 0) return { skip: 'no focal method', detail: `${s.focal.name} declares no method with a body` };
+  const focalNames = new Set(candidates.map((m) => m.name));
+  const strong: CallInfo[] = [];
+  const weak: CallInfo[] = [];
+  for (const c of test.calls) {
+    const t = callTarget(c, s, focalNames);
+    if (t === 'focal') strong.push(c);
+    else if (t === 'unknown') weak.push(c);
+  }
+  const calls = [...strong, ...weak];
+  const overloadsOf = (name: string): MethodInfo[] => candidates.filter((m) => m.name === name);
+  const resolved = (name: string, by: 'name' | 'name prefix' | 'unique call'): FocalMethodResult => {
+    const named = calls.filter((c) => c.name === name);
+    const strongNamed = strong.filter((c) => c.name === name);
+    const r = resolveOverload(overloadsOf(name), strongNamed.length ? strongNamed : named);
+    return 'detail' in r ? { skip: 'ambiguous overload', detail: r.detail } : { value: r, by };
+  };
+
+  // (1) by name
+  const lowerNames = new Map<string, string>();
+  for (const n of focalNames) lowerNames.set(n.toLowerCase(), n);
+  const bases = testNameBases(test.name);
+  if (s.methodHint) bases.unshift(s.methodHint);
+  for (const base of bases) {
+    const exact = lowerNames.get(base.toLowerCase());
+    if (exact) return resolved(exact, 'name');
+  }
+  for (const base of bases) {
+    let best = '';
+    for (const n of focalNames) {
+      if (n.length > best.length && n.length < base.length && base.toLowerCase().startsWith(n.toLowerCase()) && /[A-Z0-9_$]/.test(base[n.length])) {
+        if (calls.some((c) => c.name === n)) best = n;
+      }
+    }
+    if (best) return resolved(best, 'name prefix');
+  }
+
+  // (2) a unique call into the focal class
+  const strongNames = new Set(strong.map((c) => c.name));
+  const weakNames = new Set(weak.map((c) => c.name));
+  if (strongNames.size === 1) return resolved([...strongNames][0], 'unique call');
+  if (strongNames.size > 1) {
+    return { skip: 'ambiguous call', detail: `calls ${strongNames.size} methods of ${s.focal.name}: ${[...strongNames].slice(0, 6).join(', ')}` };
+  }
+  if (weakNames.size === 1) return resolved([...weakNames][0], 'unique call');
+  if (weakNames.size > 1) {
+    return { skip: 'ambiguous call', detail: `may call ${weakNames.size} methods of ${s.focal.name}: ${[...weakNames].slice(0, 6).join(', ')}` };
+  }
+  return { skip: 'no focal method', detail: `no method of ${s.focal.name} matches the name or is called` };
+}

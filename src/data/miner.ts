@@ -1,0 +1,230 @@
+// Mines (focal method, test) pairs from a Java repository: finds test classes, maps each to its focal
+// class and each test method to its focal method (./focal-class.ts, ./focal-method.ts), renders the
+// record with the foundation's context builder and reports every skip with its reason.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { javaParser } from '../java/parser';
+import { buildTrainingPair, type MethodSelector, type TrainingPair, type ContextFormat } from '../java/context';
+import { indexJavaFile, testTypes, simpleType, type FileIndex, type MethodInfo, type TypeInfo } from './java-index';
+import { TypeTable, findFocalClass, classMethodHint } from './focal-class';
+import { findFocalMethod } from './focal-method';
+import { dedupeRecords } from './dedupe';
+import { emptyReport, countSkip, type MineReport, type SkipReason } from './report';
+
+export interface PairRecord {
+  repository: string;
+  focal_class: string; // qualified name
+  focal_method: string; // name(ParamType, …)
+  test_class: string; // qualified name
+  test_case: string; // test method name
+  source: string;
+  target: string;
+  focal_path: string; // relative to the repository root
+  test_path: string;
+}
+
+/** A test method mapped to its focal method (before rendering). */
+export interface Mapping {
+  test_path: string;
+  test_class: string;
+  test_case: string;
+  test_line: number; // 0-based
+  focal_path: string;
+  focal_class: string;
+  focal_method: string;
+  focal_line: number; // 0-based line of the focal method's name
+  by: string; // which heuristic decided
+}
+
+export type Renderer = (
+  focalSource: string,
+  selector: MethodSelector,
+  testSource: string,
+  testMethodName: string,
+  opts: { format?: ContextFormat; testMethodLine?: number },
+) => Promise<TrainingPair>;
+
+export interface SourceFile {
+  path: string; // relative
+  text: string;
+}
+
+const SKIP_DIRS = new Set(['.git', '.hg', '.svn', 'node_modules', 'target', 'build', 'out', 'bin', '.gradle', '.idea', '.mvn', 'dist']);
+
+/** The .java files under `root` (relative paths, sorted), skipping build output and VCS folders. */
+export function listJavaFiles(root: string): string[] {
+  const out: string[] = [];
+  const walk = (dir: string): void => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      if (e.isDirectory()) {
+        if (!SKIP_DIRS.has(e.name)) walk(path.join(dir, e.name));
+      } else if (e.isFile() && e.name.endsWith('.java')) out.push(path.relative(root, path.join(dir, e.name)));
+    }
+  };
+  walk(root);
+  return out.sort();
+}
+
+export function methodLabel(m: MethodInfo): string {
+  return `${m.name}(${m.paramTypes.map(simpleType).join(', ')})`;
+}
+
+function isUnderTestRoot(p: string): boolean {
+  return /(^|[\\/])(test|tests|src[\\/]it)[\\/]/.test(p);
+}
+
+export interface MapResult {
+  mappings: Mapping[];
+  report: MineReport;
+}
+
+/** Maps every test method of the files to its focal method (no rendering). */
+export async function mapSources(files: SourceFile[], repository: string, maxFileBytes = 1 << 20): Promise<MapResult> {
+  const parser = await javaParser();
+  const report = emptyReport(repository);
+  const indexes: FileIndex[] = [];
+  for (const f of files) {
+    report.files++;
+    if (f.text.length > maxFileBytes) {
+      countSkip(report, { test_path: f.path, reason: 'file too large', detail: `${f.text.length} characters` });
+      continue;
+    }
+    const idx = indexJavaFile(parser, f.path, f.text);
+    if (idx.error) report.parseErrors++;
+    indexes.push(idx);
+  }
+  // focal class candidates: top-level types of files without tests; main code before test helpers
+  const table = new TypeTable();
+  const testFiles: FileIndex[] = [];
+  for (const idx of indexes) {
+    if (testTypes(idx).length > 0) testFiles.push(idx);
+    else for (const t of idx.types) if (t.topLevel) table.add(idx, t);
+  }
+  const mappings: Mapping[] = [];
+  for (const tf of testFiles) {
+    const tops = tf.types.filter((t) => t.topLevel);
+    for (const top of tops) {
+      const inner = tf.types.filter((t) => t === top || t.qualified.startsWith(top.qualified + '.'));
+      const tests: { type: TypeInfo; m: MethodInfo }[] = inner.flatMap((type) => type.methods.filter((m) => m.isTest).map((m) => ({ type, m })));
+      if (tests.length === 0) continue;
+      report.testClasses++;
+      report.testMethods += tests.length;
+      const where = { test_path: tf.path, test_class: top.qualified };
+      if (tf.error) {
+        for (const t of tests) countSkip(report, { ...where, test_case: t.m.name, reason: 'parse error', detail: tf.error });
+        continue;
+      }
+      const fc = findFocalClass(tf, top, table, isUnderTestRoot);
+      if ('skip' in fc) {
+        for (const t of tests) countSkip(report, { ...where, test_case: t.m.name, reason: fc.skip, detail: fc.detail });
+        continue;
+      }
+      const { file: ff, type: focal } = fc.value;
+      if (ff.error) {
+        for (const t of tests) countSkip(report, { ...where, test_case: t.m.name, reason: 'parse error', detail: `focal file ${ff.path}: ${ff.error}` });
+        continue;
+      }
+      for (const t of tests) {
+        const r = findFocalMethod(t.m, { focal, focalFile: ff, testType: t.type === top ? top : { ...t.type, superclass: t.type.superclass ?? top.superclass }, testFile: tf, methodHint: classMethodHint(top.name) });
+        if ('skip' in r) {
+          countSkip(report, { ...where, test_case: t.m.name, reason: r.skip, detail: r.detail });
+          continue;
+        }
+        mappings.push({
+          test_path: tf.path,
+          test_class: top.qualified,
+          test_case: t.m.name,
+          test_line: t.m.line,
+          focal_path: ff.path,
+          focal_class: focal.qualified,
+          focal_method: methodLabel(r.value),
+          focal_line: r.value.nameLine,
+          by: `${fc.by}; ${r.by}`,
+        });
+      }
+    }
+  }
+  return { mappings, report };
+}
+
+export interface MineOptions {
+  repository?: string; // default: the folder's name
+  render?: Renderer;
+  format?: ContextFormat;
+  maxFileBytes?: number;
+  seen?: Set<string>; // pair keys seen in other repositories (corpus-wide deduplication)
+}
+
+export interface MineResult {
+  records: PairRecord[];
+  mappings: Mapping[];
+  report: MineReport;
+}
+
+/** Renders mapped pairs into records and removes duplicates (whitespace-normalised source+target). */
+export async function renderMappings(
+  mappings: Mapping[],
+  read: (p: string) => string,
+  report: MineReport,
+  opts: { render?: Renderer; format?: ContextFormat; seen?: Set<string> } = {},
+): Promise<PairRecord[]> {
+  const render = opts.render ?? buildTrainingPair;
+  const records: PairRecord[] = [];
+  for (const m of mappings) {
+    const pair = await render(read(m.focal_path), { line: m.focal_line }, read(m.test_path), m.test_case, { format: opts.format, testMethodLine: m.test_line });
+    if (pair.source === undefined || pair.target === undefined) {
+      countSkip(report, { test_path: m.test_path, test_class: m.test_class, test_case: m.test_case, reason: 'render error', detail: pair.errors.join('; ') });
+      continue;
+    }
+    records.push({
+      repository: report.repository,
+      focal_class: m.focal_class,
+      focal_method: m.focal_method,
+      test_class: m.test_class,
+      test_case: m.test_case,
+      source: pair.source,
+      target: pair.target,
+      focal_path: m.focal_path,
+      test_path: m.test_path,
+    });
+  }
+  const { kept, dropped } = dedupeRecords(records, opts.seen);
+  for (const d of dropped) {
+    countSkip(report, { test_path: d.test_path, test_class: d.test_class, test_case: d.test_case, reason: 'duplicate', detail: `same text as an earlier pair (${d.focal_method})` });
+  }
+  report.pairs += kept.length;
+  return kept;
+}
+
+/** Mines a repository folder. */
+export async function mineRepo(repoDir: string, opts: MineOptions = {}): Promise<MineResult> {
+  const t0 = Date.now();
+  const root = path.resolve(repoDir);
+  const repository = opts.repository ?? path.basename(root);
+  const cache = new Map<string, string>();
+  const read = (p: string): string => {
+    let t = cache.get(p);
+    if (t === undefined) {
+      try {
+        t = fs.readFileSync(path.join(root, p), 'utf8');
+      } catch (e) {
+        t = '';
+      }
+      cache.set(p, t);
+    }
+    return t;
+  };
+  const files = listJavaFiles(root).map((p) => ({ path: p, text: read(p) }));
+  const { mappings, report } = await mapSources(files, repository, opts.maxFileBytes);
+  const records = await renderMappings(mappings, read, report, { render: opts.render, format: opts.format, seen: opts.seen });
+  report.seconds = (Date.now() - t0) / 1000;
+  return { records, mappings, report };
+}
+
+export type { MineReport, SkipReason };

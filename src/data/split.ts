@@ -1,0 +1,66 @@
+// Deterministic splits that keep related pairs together: by repository (package) for the corpus,
+// by focal class inside one repository for the fine-tune command's held-out check.
+import { createHash } from 'node:crypto';
+
+/** A stable number in [0, 1) for a key and seed. */
+export function bucketOf(key: string, seed = 0): number {
+  const h = createHash('sha1').update(`${seed}\u0000${key}`).digest();
+  return h.readUInt32BE(0) / 0x100000000;
+}
+
+export interface RepoSplit<T> {
+  train: T[];
+  valid: T[];
+  test: T[];
+}
+
+/** Splits by `repository`: every record of one repository lands in the same part. */
+export function splitByRepository<T extends { repository: string }>(records: T[], opts: { valid?: number; test?: number; seed?: number } = {}): RepoSplit<T> {
+  const valid = opts.valid ?? 0.05;
+  const test = opts.test ?? 0;
+  if (valid < 0 || test < 0 || valid + test >= 1) throw new Error(`bad split fractions: valid ${valid}, test ${test}`);
+  const out: RepoSplit<T> = { train: [], valid: [], test: [] };
+  for (const r of records) {
+    const b = bucketOf(r.repository, opts.seed);
+    if (b < test) out.test.push(r);
+    else if (b < test + valid) out.valid.push(r);
+    else out.train.push(r);
+  }
+  return out;
+}
+
+/** Which part a repository (package) goes to, for streaming writers. */
+export function partOfRepository(repository: string, opts: { valid?: number; test?: number; seed?: number } = {}): 'train' | 'valid' | 'test' {
+  const b = bucketOf(repository, opts.seed);
+  const test = opts.test ?? 0;
+  if (b < test) return 'test';
+  if (b < test + (opts.valid ?? 0.05)) return 'valid';
+  return 'train';
+}
+
+/**
+ * Splits one repository's pairs by focal class: whole classes are held out, in a seeded order, until at
+ * least `fraction` of the pairs are held out. With two or more classes both parts are non-empty.
+ */
+export function splitByClass<T extends { focal_class: string }>(records: T[], fraction: number, seed = 0): { train: T[]; heldOut: T[]; heldOutClasses: string[] } {
+  if (!(fraction > 0 && fraction < 1)) throw new Error(`held-out fraction must be in (0, 1), got ${fraction}`);
+  const groups = new Map<string, T[]>();
+  for (const r of records) {
+    const g = groups.get(r.focal_class);
+    if (g) g.push(r);
+    else groups.set(r.focal_class, [r]);
+  }
+  const classes = [...groups.keys()].sort((a, b) => bucketOf(a, seed) - bucketOf(b, seed) || a.localeCompare(b));
+  const want = Math.max(1, Math.round(records.length * fraction));
+  const held = new Set<string>();
+  let n = 0;
+  for (const c of classes) {
+    if (n >= want || held.size >= classes.length - 1) break;
+    held.add(c);
+    n += groups.get(c)!.length;
+  }
+  const train: T[] = [];
+  const heldOut: T[] = [];
+  for (const r of records) (held.has(r.focal_class) ? heldOut : train).push(r);
+  return { train, heldOut, heldOutClasses: [...held] };
+}
