@@ -37,8 +37,8 @@ if [ ! -f "$CS_BIN" ] || ! grep -q "\"version\": \"$CODE_SERVER_VERSION\"" "$CS_
   mkdir -p "$CS_DIR"
   [ -f "$CS_DIR/package.json" ] || echo '{"private":true}' > "$CS_DIR/package.json"
   # node-gyp builds code-server's native modules against Node 24's headers, shipped in the same package.
-  PATH="$NODE_DIR/bin:$PATH" npm_config_nodedir="$NODE_DIR" npm_config_build_from_source=false \
-    npm install --prefix "$CS_DIR" --no-audit --no-fund --unsafe-perm --save-exact "code-server@$CODE_SERVER_VERSION"
+  PATH="$NODE_DIR/bin:$PATH" npm_config_nodedir="$NODE_DIR" \
+    npm install --prefix "$CS_DIR" --no-audit --no-fund --save-exact "code-server@$CODE_SERVER_VERSION"
 fi
 t3=$(date +%s); echo "install-code-server: code-server $CODE_SERVER_VERSION ready in $((t3 - t2)) s"
 

@@ -1,0 +1,51 @@
+// "Generate test" code lenses above each testable Java method (setting `testtune.codeLens.enabled`).
+// The Java parser loads on the first request, not at activation.
+import * as vscode from 'vscode';
+import { listMethods } from '../java/methods';
+import { CMD } from './manifest';
+import type { Services } from './services';
+
+export interface GenerateTestArgs {
+  uri: string; // the focal file
+  line: number; // 0-based line inside the method
+  name?: string;
+}
+
+class TestLensProvider implements vscode.CodeLensProvider {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeCodeLenses = this.changed.event;
+
+  constructor(private readonly svc: Services) {}
+
+  refresh(): void {
+    this.changed.fire();
+  }
+
+  async provideCodeLenses(doc: vscode.TextDocument, token: vscode.CancellationToken): Promise<vscode.CodeLens[]> {
+    if (!this.svc.settings(doc.uri).codeLensEnabled) return [];
+    const listing = await listMethods(doc.getText());
+    if (token.isCancellationRequested) return [];
+    return listing.methods
+      .filter((m) => m.testable)
+      .map((m) => {
+        const range = new vscode.Range(m.nameLine, 0, m.nameLine, 0);
+        const args: GenerateTestArgs = { uri: doc.uri.toString(), line: m.nameLine, name: m.name };
+        return new vscode.CodeLens(range, {
+          title: 'Generate test',
+          tooltip: `Generate a JUnit test for ${m.enclosingType ? m.enclosingType + '.' : ''}${m.name}(${m.parameterTypes.join(', ')})`,
+          command: CMD.generateTest,
+          arguments: [args],
+        });
+      });
+  }
+}
+
+export function registerCodeLenses(svc: Services): vscode.Disposable {
+  const provider = new TestLensProvider(svc);
+  return vscode.Disposable.from(
+    vscode.languages.registerCodeLensProvider({ language: 'java' }, provider),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('testtune.codeLens.enabled')) provider.refresh();
+    }),
+  );
+}

@@ -1,0 +1,192 @@
+// Shared state of the extension: settings, the model folder, the adapter selection (per workspace),
+// the lazily started model sidecar, and a change event for the status bar and the picker.
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import * as vscode from 'vscode';
+import { readSettings, type TestTuneSettings } from '../config/settings';
+import { scanAdapters, type FoundAdapter } from './adapter-scan';
+import { emitEvent } from './events';
+import { errorText, type Log } from './log';
+import type { ModelBridge } from './model-bridge';
+import type { StatusSnapshot, SidecarPhase } from './status-text';
+
+const ADAPTER_KEY = 'testtune.adapter';
+
+export class Services implements vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changed.event;
+  private bridge: Promise<ModelBridge> | undefined;
+  private phase: SidecarPhase = 'stopped';
+  private detail: string | undefined;
+  private provider: 'cuda' | 'cpu' | null = null;
+  private providerNote: string | undefined;
+  private readonly reportedSettingErrors = new Set<string>();
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(
+    readonly context: vscode.ExtensionContext,
+    readonly log: Log,
+  ) {
+    this.disposables.push(
+      this.changed,
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('testtune')) this.changed.fire();
+        if (e.affectsConfiguration('testtune.modelPath') || e.affectsConfiguration('testtune.executionProvider')) void this.restartModel('settings changed');
+      }),
+    );
+  }
+
+  settings(resource?: vscode.Uri): TestTuneSettings {
+    const cfg = vscode.workspace.getConfiguration(undefined, resource);
+    const r = readSettings((k) => cfg.get(k));
+    for (const e of r.errors) {
+      if (this.reportedSettingErrors.has(e)) continue;
+      this.reportedSettingErrors.add(e);
+      this.log.warn(`setting ignored: ${e}`);
+      void vscode.window.showWarningMessage(`TestTune: ${e}`);
+    }
+    return r.value;
+  }
+
+  /** The model folder: the setting, else the first model shipped under the extension's models/. */
+  modelDir(): { dir?: string; error?: string } {
+    const set = this.settings().modelPath;
+    if (set) {
+      const dir = path.resolve(vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '', set);
+      if (!existsSync(path.join(dir, 'config.json'))) return { error: `testtune.modelPath "${set}" has no config.json (looked in ${dir})` };
+      return { dir };
+    }
+    const root = path.join(this.context.extensionPath, 'models');
+    const names = existsSync(root) ? readdirSync(root).sort() : [];
+    const found = names.find((n) => existsSync(path.join(root, n, 'config.json')));
+    if (!found) return { error: `no model found: the extension ships none under ${root}; set testtune.modelPath to a model folder` };
+    return { dir: path.join(root, found) };
+  }
+
+  /** Where adapters fine-tuned in this workspace are written (per workspace storage). */
+  workspaceAdaptersDir(): string {
+    const base = this.context.storageUri?.fsPath ?? this.context.globalStorageUri.fsPath;
+    return path.join(base, 'adapters');
+  }
+
+  adapters(): FoundAdapter[] {
+    const roots: { dir: string; source: 'model' | 'workspace' }[] = [];
+    const m = this.modelDir();
+    if (m.dir) roots.push({ dir: path.join(m.dir, 'adapters'), source: 'model' });
+    roots.push({ dir: this.workspaceAdaptersDir(), source: 'workspace' });
+    const r = scanAdapters(roots);
+    for (const p of r.problems) this.log.warn(p);
+    return r.adapters;
+  }
+
+  /** The selected adapter (per workspace; the `testtune.adapter` setting is the default). */
+  selectedAdapter(): string | null {
+    const stored = this.context.workspaceState.get<string | null>(ADAPTER_KEY);
+    if (stored !== undefined) return stored;
+    return this.settings().adapter || null;
+  }
+
+  async selectAdapter(name: string | null): Promise<void> {
+    await this.context.workspaceState.update(ADAPTER_KEY, name);
+    this.log.info(`adapter selected: ${name ?? 'base model'}`);
+    if (this.bridge) {
+      const b = await this.bridge;
+      await b.selectAdapter(name ? this.adapters().find((a) => a.name === name)?.dir ?? null : null, name);
+    }
+    emitEvent({ type: 'adapterSelected', adapter: name });
+    this.changed.fire();
+  }
+
+  /** The model sidecar, started on first use. */
+  model(): Promise<ModelBridge> {
+    if (!this.bridge) {
+      const p = this.startModel();
+      this.bridge = p;
+      p.catch(() => {
+        if (this.bridge === p) this.bridge = undefined; // the next use tries again
+      });
+    }
+    return this.bridge;
+  }
+
+  private async startModel(): Promise<ModelBridge> {
+    const m = this.modelDir();
+    if (!m.dir) {
+      this.setPhase('error', m.error);
+      throw new Error(m.error);
+    }
+    const { ModelBridge } = await import('./model-bridge');
+    const s = this.settings();
+    const selected = this.selectedAdapter();
+    const adapterDir = selected ? this.adapters().find((a) => a.name === selected)?.dir : undefined;
+    if (selected && !adapterDir) this.log.warn(`selected adapter ${selected} is not on disk any more; using the base model`);
+    this.setPhase('starting');
+    const t0 = Date.now();
+    try {
+      const bridge = await ModelBridge.start({
+        extensionPath: this.context.extensionPath,
+        modelDir: m.dir,
+        provider: s.executionProvider,
+        adapter: adapterDir ? { name: selected!, dir: adapterDir } : null,
+        log: this.log,
+        onPhase: (phase, detail) => this.setPhase(phase, detail),
+      });
+      const st = bridge.status();
+      this.provider = st.provider;
+      this.providerNote = st.providerNote;
+      if (st.providerNote) void vscode.window.showWarningMessage(`TestTune: ${st.providerNote}`);
+      this.log.info(`model ${st.modelName} ready on ${st.provider?.toUpperCase()} in ${Date.now() - t0} ms`);
+      this.setPhase('ready');
+      return bridge;
+    } catch (err) {
+      this.setPhase('error', errorText(err));
+      throw err;
+    }
+  }
+
+  setPhase(phase: SidecarPhase, detail?: string): void {
+    this.phase = phase;
+    this.detail = detail;
+    emitEvent({ type: 'sidecar', state: phase, detail });
+    this.changed.fire();
+  }
+
+  snapshot(): StatusSnapshot {
+    const m = this.modelDir();
+    return {
+      modelName: m.dir ? path.basename(m.dir) : 'no model',
+      adapter: this.selectedAdapter(),
+      provider: this.provider,
+      providerPreference: this.settings().executionProvider,
+      providerNote: this.providerNote,
+      phase: m.dir ? this.phase : 'error',
+      detail: m.dir ? this.detail : m.error,
+    };
+  }
+
+  async restartModel(why: string): Promise<void> {
+    if (!this.bridge) return;
+    this.log.info(`restarting the model sidecar: ${why}`);
+    const old = this.bridge;
+    this.bridge = undefined;
+    this.provider = null;
+    this.providerNote = undefined;
+    this.setPhase('stopped');
+    try {
+      await (await old).dispose();
+    } catch {
+      // it failed to start: nothing to stop
+    }
+  }
+
+  async shutdown(): Promise<void> {
+    const b = this.bridge;
+    this.bridge = undefined;
+    if (b) await (await b).dispose().catch(() => undefined);
+  }
+
+  dispose(): void {
+    void this.shutdown();
+    for (const d of this.disposables) d.dispose();
+  }
+}

@@ -1,0 +1,40 @@
+// What the status bar says, as plain data (no `vscode` import, so unit tests check it).
+
+export type SidecarPhase = 'stopped' | 'starting' | 'ready' | 'busy' | 'restarting' | 'error';
+
+export interface StatusSnapshot {
+  modelName: string; // from the model folder, known before the sidecar starts
+  adapter: string | null; // the selection (persisted per workspace)
+  provider: 'cuda' | 'cpu' | null; // null until the sidecar reports it
+  providerPreference: 'auto' | 'cuda' | 'cpu';
+  providerNote?: string;
+  phase: SidecarPhase;
+  detail?: string; // the last error, a restart note, ...
+}
+
+export function describeStatus(s: StatusSnapshot): { text: string; tooltip: string; warning: boolean } {
+  const icon = s.phase === 'busy' || s.phase === 'starting' || s.phase === 'restarting' ? '$(sync~spin)' : s.phase === 'error' ? '$(warning)' : '$(beaker)';
+  const provider = s.provider ? s.provider.toUpperCase() : s.providerPreference === 'auto' ? 'auto' : s.providerPreference.toUpperCase();
+  const adapter = s.adapter ?? 'base';
+  const text = `${icon} ${s.modelName} · ${adapter} · ${provider}`;
+  const phaseText: Record<SidecarPhase, string> = {
+    stopped: 'not started (starts on first use)',
+    starting: 'starting',
+    ready: 'ready',
+    busy: 'generating',
+    restarting: 'restarting after a crash',
+    error: 'error',
+  };
+  const lines = [
+    '**TestTune**',
+    '',
+    `- Model: ${s.modelName}`,
+    `- Adapter: ${adapter}`,
+    `- Execution provider: ${s.provider ? s.provider.toUpperCase() : `${s.providerPreference} (not started)`}`,
+    `- Sidecar: ${phaseText[s.phase]}`,
+  ];
+  if (s.providerNote) lines.push(`- ${s.providerNote}`);
+  if (s.detail) lines.push(`- ${s.detail}`);
+  lines.push('', 'Click to pick an adapter.');
+  return { text, tooltip: lines.join('\n'), warning: s.phase === 'error' || !!s.providerNote };
+}

@@ -1,0 +1,75 @@
+// Smoke test in a real VS Code (code-server + Chromium): the packaged .vsix installs, activates when a
+// Java file opens, its commands are in the palette (Java editor only for Generate test), the status bar
+// item shows, and "Show log" opens the output channel. Records the activation time.
+import { strict as assert } from 'node:assert';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { OUTPUT, VSCode, log, vsixPath, waitFor } from './harness';
+
+function tinyProject(): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'testtune-smoke-'));
+  const pkg = path.join(dir, 'src/main/java/demo');
+  mkdirSync(pkg, { recursive: true });
+  writeFileSync(path.join(dir, 'pom.xml'), '<project><modelVersion>4.0.0</modelVersion><groupId>demo</groupId><artifactId>demo</artifactId><version>1</version></project>\n');
+  writeFileSync(
+    path.join(pkg, 'Greeter.java'),
+    'package demo;\n\npublic class Greeter {\n    public String greet(String name) {\n        return "Hello, " + name;\n    }\n}\n',
+  );
+  writeFileSync(path.join(dir, 'notes.txt'), 'not java\n');
+  return dir;
+}
+
+describe('smoke: the packaged extension in code-server', function () {
+  let vs: VSCode;
+
+  before(async function () {
+    vs = await VSCode.launch({ workspace: tinyProject(), vsix: vsixPath(), name: 'smoke' });
+  });
+
+  after(async function () {
+    await vs?.close();
+  });
+
+  it('activates when a Java file opens, in well under a second, without starting the sidecar', async function () {
+    await vs.openFile('Greeter.java');
+    const ev = await vs.waitForEvent('activated', undefined, 60_000);
+    const ms = ev.ms as number;
+    log(`activation: ${ms.toFixed(1)} ms (inside activate())`);
+    writeFileSync(path.join(OUTPUT, 'activation.json'), JSON.stringify({ activateMs: ms, measuredAt: ev.t }, null, 2));
+    assert.ok(ms > 0 && ms < 1000, `activation took ${ms} ms`);
+    assert.ok(!vs.events().some((e) => e.type === 'sidecar' && e.state === 'starting'), 'the sidecar must start lazily, not at activation');
+    await vs.screenshot('activated');
+  });
+
+  it('shows the status bar item with the model, the adapter and the provider', async function () {
+    const item = vs.statusItem();
+    await item.waitFor({ state: 'visible', timeout: 20_000 });
+    const text = await item.innerText();
+    assert.match(text, /base/);
+    await vs.screenshot('status-bar');
+  });
+
+  it('lists its commands in the palette', async function () {
+    for (const title of ['TestTune: Generate test', 'TestTune: Fine-tune adapter on this repo', 'TestTune: Select adapter', 'TestTune: Show log']) {
+      assert.ok(await vs.paletteHas(title), `${title} is not in the palette`);
+    }
+  });
+
+  it('offers "Generate test" in the editor context menu of a Java file', async function () {
+    await vs.goToLine(5);
+    await vs.contextMenu('Generate test').catch(async (e) => {
+      await vs.screenshot('context-menu-missing');
+      throw e;
+    });
+    // The click ran the command: with no model shipped in this package it says so clearly, or it generates.
+    await waitFor('a reaction to Generate test', async () => (await vs.notifications()).find((n) => /TestTune/.test(n)) ?? vs.events().find((e) => e.type === 'testWritten' || e.type === 'generateFailed' || e.type === 'sidecar'), 60_000);
+    await vs.screenshot('generate-from-context-menu');
+  });
+
+  it('runs "Show log" from the palette and the output channel shows the activation line', async function () {
+    await vs.runCommand('TestTune: Show log');
+    await waitFor('the TestTune output', async () => ((await vs.page.locator('.output-view, .panel .monaco-editor').allInnerTexts()).join('\n').includes('activated in') ? true : undefined), 20_000);
+    await vs.screenshot('log');
+  });
+});
