@@ -1,0 +1,211 @@
+// The model worker thread: hosts the Engine, because `session.run` blocks its thread for a whole run.
+// The sidecar's main thread stays free to answer requests. Jobs arrive one at a time from the main
+// thread (model-host.ts); a cancel arrives two ways: a postMessage (seen when this thread's event
+// loop gets a turn) and a SharedArrayBuffer slot holding the cancelled job's number, read at every
+// check of the AbortSignal and at every streamed delta — so a cancel is honoured within one decode
+// step even while the engine never yields to the event loop.
+import { parentPort, workerData } from 'node:worker_threads';
+import type { AdapterInfo, Engine, EngineStatus, GenerateOptions, GenerateResult, ProviderPreference } from '../model/engine-api';
+import { loadEngine } from '../model/engine';
+import { ErrorCodes } from './protocol';
+
+export interface WorkerInit {
+  /** Int32Array view over it: slot 0 = number of the job to cancel (0 = none). */
+  cancel: SharedArrayBuffer;
+}
+
+export type WorkerJob =
+  | { op: 'init'; modelDir: string; provider: ProviderPreference; adapterDirs?: string[] }
+  | { op: 'generate'; prompt: string; opts: Omit<GenerateOptions, 'signal' | 'onText'> }
+  | { op: 'adapters/load'; dir: string }
+  | { op: 'adapters/select'; name: string | null }
+  | { op: 'dispose' };
+
+export type ToWorker = { type: 'job'; job: number; work: WorkerJob } | { type: 'cancel'; job: number };
+
+export interface WorkerSnapshot {
+  engine: EngineStatus | null;
+  adapters: AdapterInfo[];
+}
+
+export type FromWorker =
+  | { type: 'done'; job: number; value: unknown; snapshot: WorkerSnapshot }
+  | { type: 'failed'; job: number; code: number; message: string; data?: unknown; snapshot: WorkerSnapshot }
+  | { type: 'partial'; job: number; delta: string };
+
+class JobError extends Error {
+  constructor(
+    readonly code: number,
+    message: string,
+    readonly data?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+const abortedGetter = Object.getOwnPropertyDescriptor(AbortSignal.prototype, 'aborted')!.get!;
+
+/**
+ * An AbortSignal that also aborts as soon as `flags[0] === job`, checked synchronously whenever the
+ * engine reads `signal.aborted` or calls `throwIfAborted()` — no event-loop turn needed.
+ */
+export function sharedAbortSignal(flags: Int32Array, job: number): { controller: AbortController; check(): boolean } {
+  const controller = new AbortController();
+  const signal = controller.signal;
+  const check = (): boolean => {
+    const aborted = abortedGetter.call(signal) as boolean;
+    if (!aborted && Atomics.load(flags, 0) === job) {
+      controller.abort(new Error('cancelled'));
+      return true;
+    }
+    return aborted;
+  };
+  Object.defineProperty(signal, 'aborted', { get: check, configurable: true });
+  const throwIfAborted = signal.throwIfAborted.bind(signal);
+  Object.defineProperty(signal, 'throwIfAborted', {
+    value: () => {
+      check();
+      throwIfAborted();
+    },
+    configurable: true,
+  });
+  return { controller, check };
+}
+
+function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+class ModelWorker {
+  private engine: Engine | null = null;
+  private readonly flags: Int32Array;
+  private readonly controllers = new Map<number, AbortController>();
+  private chain: Promise<void> = Promise.resolve();
+
+  constructor(
+    init: WorkerInit,
+    private readonly post: (m: FromWorker) => void,
+  ) {
+    this.flags = new Int32Array(init.cancel);
+  }
+
+  receive(m: ToWorker): void {
+    if (m.type === 'cancel') {
+      this.controllers.get(m.job)?.abort(new Error('cancelled'));
+      return;
+    }
+    this.chain = this.chain.then(() => this.run(m.job, m.work));
+  }
+
+  private snapshot(): WorkerSnapshot {
+    if (!this.engine) return { engine: null, adapters: [] };
+    try {
+      return { engine: this.engine.status(), adapters: this.engine.listAdapters() };
+    } catch {
+      return { engine: null, adapters: [] };
+    }
+  }
+
+  private async run(job: number, work: WorkerJob): Promise<void> {
+    try {
+      const value = await this.execute(job, work);
+      this.post({ type: 'done', job, value, snapshot: this.snapshot() });
+    } catch (e) {
+      const code = e instanceof JobError ? e.code : ErrorCodes.InternalError;
+      const data = e instanceof JobError ? e.data : undefined;
+      this.post({ type: 'failed', job, code, message: message(e), data, snapshot: this.snapshot() });
+    }
+    if (work.op === 'dispose') process.exit(0);
+  }
+
+  private need(): Engine {
+    if (!this.engine) throw new JobError(ErrorCodes.NotInitialized, 'no model loaded: send initialize first');
+    return this.engine;
+  }
+
+  private async execute(job: number, work: WorkerJob): Promise<unknown> {
+    switch (work.op) {
+      case 'init':
+        return this.init(work.modelDir, work.provider, work.adapterDirs ?? []);
+      case 'generate':
+        return this.generate(job, work.prompt, work.opts);
+      case 'adapters/load':
+        try {
+          return await this.need().loadAdapter(work.dir);
+        } catch (e) {
+          if (e instanceof JobError) throw e;
+          throw new JobError(ErrorCodes.AdapterFailed, `cannot load adapter from ${work.dir}: ${message(e)}`);
+        }
+      case 'adapters/select':
+        try {
+          this.need().selectAdapter(work.name);
+          return null;
+        } catch (e) {
+          if (e instanceof JobError) throw e;
+          throw new JobError(ErrorCodes.AdapterFailed, `cannot select adapter ${JSON.stringify(work.name)}: ${message(e)}`);
+        }
+      case 'dispose':
+        await this.engine?.dispose();
+        this.engine = null;
+        return null;
+    }
+  }
+
+  private async init(modelDir: string, provider: ProviderPreference, adapterDirs: string[]): Promise<null> {
+    if (this.engine) {
+      const old = this.engine;
+      this.engine = null;
+      await old.dispose();
+    }
+    let engine: Engine;
+    try {
+      engine = await loadEngine(modelDir, { provider });
+    } catch (e) {
+      throw new JobError(ErrorCodes.ModelLoadFailed, `cannot load model from ${modelDir}: ${message(e)}`);
+    }
+    this.engine = engine;
+    for (const dir of adapterDirs) {
+      try {
+        await engine.loadAdapter(dir);
+      } catch (e) {
+        throw new JobError(ErrorCodes.AdapterFailed, `model loaded, but not adapter ${dir}: ${message(e)}`);
+      }
+    }
+    return null;
+  }
+
+  private async generate(job: number, prompt: string, opts: Omit<GenerateOptions, 'signal' | 'onText'>): Promise<GenerateResult> {
+    const engine = this.need();
+    const { controller, check } = sharedAbortSignal(this.flags, job);
+    this.controllers.set(job, controller);
+    let streamed = '';
+    try {
+      if (check()) throw new JobError(ErrorCodes.RequestCancelled, 'generation cancelled', { text: '', stopReason: 'cancelled' });
+      const result = await engine.generate(prompt, {
+        ...opts,
+        signal: controller.signal,
+        onText: (delta) => {
+          streamed += delta;
+          this.post({ type: 'partial', job, delta });
+          check();
+        },
+      });
+      if (result.stopReason === 'cancelled') throw new JobError(ErrorCodes.RequestCancelled, 'generation cancelled', result);
+      return result;
+    } catch (e) {
+      if (e instanceof JobError) throw e;
+      if (abortedGetter.call(controller.signal)) {
+        throw new JobError(ErrorCodes.RequestCancelled, 'generation cancelled', { text: streamed, stopReason: 'cancelled' });
+      }
+      throw new JobError(ErrorCodes.GenerateFailed, `generation failed: ${message(e)}`);
+    } finally {
+      this.controllers.delete(job);
+    }
+  }
+}
+
+if (parentPort) {
+  const port = parentPort;
+  const worker = new ModelWorker(workerData as WorkerInit, (m) => port.postMessage(m));
+  port.on('message', (m: ToWorker) => worker.receive(m));
+}
