@@ -78,9 +78,11 @@ export function parseModelConfig(json: unknown): ConfigResult {
     rmsNormEps: num('rms_norm_eps', 1e-6),
     maxPositions: int('max_position_embeddings', 2048),
     tieWordEmbeddings: o.tie_word_embeddings === undefined ? false : o.tie_word_embeddings === true,
-    bosTokenId: optId('bos_token_id'),
-    eosTokenId: optId('eos_token_id'),
   };
+  const bos = optId('bos_token_id');
+  const eos = optId('eos_token_id');
+  if (bos !== undefined) cfg.bosTokenId = bos;
+  if (eos !== undefined) cfg.eosTokenId = eos;
   if (o.tie_word_embeddings !== undefined && typeof o.tie_word_embeddings !== 'boolean')
     errors.push(`config.json: 'tie_word_embeddings' must be a boolean`);
   return errors.length ? { errors } : { value: cfg, errors };

@@ -20,6 +20,8 @@ export interface TextStream {
 export interface DecodeOptions {
   maxNewTokens: number;
   eosId?: number;
+  /** Ids ≥ this are never produced (a model vocab padded beyond the tokenizer's). */
+  vocabLimit?: number;
   temperature?: number;
   topP?: number;
   seed?: number;
@@ -100,6 +102,7 @@ export async function decode(runner: Stepper, promptIds: number[], stream: TextS
   if (opts.maxNewTokens <= 0) return { ids, text, stopReason: 'max_tokens' };
   let logits = await runner.step(promptIds);
   for (;;) {
+    if (opts.vocabLimit !== undefined && opts.vocabLimit < logits.length) logits = logits.subarray(0, opts.vocabLimit);
     const id = greedy ? argmax(logits) : sample(logits, opts.temperature!, opts.topP ?? 1, rand);
     if (id === opts.eosId) {
       emit(stream.flush());

@@ -152,6 +152,7 @@ export class ModelEngine implements Engine {
       const r = await decode(this.runner, ids, new StreamDecoder(this.tokenizer), {
         maxNewTokens: opts.maxNewTokens,
         eosId: this.eosId(),
+        vocabLimit: this.tokenizer.vocabSize,
         temperature: opts.temperature,
         topP: opts.topP,
         seed: opts.seed,

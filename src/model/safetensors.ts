@@ -58,7 +58,7 @@ export function parseSafetensors(buf: Uint8Array, where = 'safetensors'): { tens
       fail(where, `tensor '${name}': shape [${shape}] of ${dtype} needs ${count * BYTES[dtype]} bytes but data_offsets span ${end - begin}`);
     if (end > dataLen) fail(where, `tensor '${name}': data ends at ${end} beyond the data section (${dataLen} bytes); the file is truncated`);
     spans.push([begin, end, name]);
-    const bytes = buf.slice(dataStart + begin, dataStart + end); // copy: aligned and independent of `buf`
+    const bytes = Uint8Array.prototype.slice.call(buf, dataStart + begin, dataStart + end); // a copy (Buffer#slice is a view): aligned, independent of `buf`
     const ab = bytes.buffer;
     const data =
       dtype === 'F32' ? new Float32Array(ab, 0, count)

@@ -101,7 +101,7 @@ export function adapterPath(modelDir: string, name: string): string {
 /**
  * A model with programmed greedy output: after a token whose text is a key of `next`, it emits the
  * token for `next[key]` (a single byte-level character, or '<eos>'). Attention and MLP outputs are
- * zeroed, so the last token alone decides (lm_head row next(c) = embedding of c). Characters without
+ * zeroed, so the last token alone decides (lm_head row t = sum of the embeddings of the tokens whose successor is t). Characters without
  * a successor continue unpredictably. E.g. chain('{x=1;}Q') with next['Q'] = 'Q' makes a prompt
  * ending in `{` continue with `x=1;}`.
  */
@@ -124,7 +124,7 @@ export function makeScriptedModel(dir: string, next: Record<string, string>, opt
   const h = cfg.hiddenSize;
   const emb = weights.get('model.embed_tokens.weight')!;
   const head = new Float32Array(cfg.vocabSize * h);
-  for (const [from, to] of Object.entries(next)) head.set(emb.subarray(id(from) * h, (id(from) + 1) * h), id(to) * h);
+  for (const [from, to] of Object.entries(next)) for (let i = 0; i < h; i++) head[id(to) * h + i] += emb[id(from) * h + i];
   weights.set('lm_head.weight', head);
   writeModelDir(dir, cfg, weights, byteLevelTokenizerJson());
   return { dir, cfg, weights };

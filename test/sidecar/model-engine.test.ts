@@ -1,0 +1,118 @@
+// loadEngine end to end on generated model directories: greedy decoding with the brace/EOS/max-token
+// stops (a scripted model whose greedy continuation is known), cancellation, adapters found at load,
+// adapter switching without a session reload, and clear errors for corrupt models.
+import assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { loadEngine } from '../../src/model/engine';
+import { adapterPath, chain, makeScriptedModel, makeTinyAdapter, makeTinyModel } from './helpers/tiny-model';
+
+describe('model engine', function () {
+  this.timeout(60_000);
+  let tmp: string;
+  before(() => (tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tt-engine-'))));
+  after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  it('stops when the test method braces balance, and streams exactly the returned text', async () => {
+    const dir = path.join(tmp, 'scripted');
+    makeScriptedModel(dir, { ...chain('{x=1;}Q'), Q: 'Q' });
+    const engine = await loadEngine(dir, { provider: 'cpu' });
+    const streamed: string[] = [];
+    const r = await engine.generate('public void testIt() {', { maxNewTokens: 50, onText: (d) => streamed.push(d) });
+    assert.equal(r.text, 'x=1;}');
+    assert.equal(r.stopReason, 'balanced');
+    assert.equal(streamed.join(''), r.text);
+    assert.equal(r.newTokens, 5);
+    assert.equal(r.promptTokens, 'public void testIt() {'.length);
+    const status = engine.status();
+    assert.equal(status.provider, 'cpu');
+    assert.ok(status.rssBytes > 0);
+    await engine.dispose();
+  });
+
+  it('stops at EOS, at max tokens, and on cancel within one step', async () => {
+    const dir = path.join(tmp, 'eos');
+    makeScriptedModel(dir, { ...chain('{ab'), b: '<eos>', '(': 'Q', Q: 'Q' });
+    const engine = await loadEngine(dir, { provider: 'cpu' });
+    const eos = await engine.generate('void f() {', { maxNewTokens: 20 });
+    assert.deepEqual([eos.text, eos.stopReason], ['ab', 'eos']);
+    const max = await engine.generate('g(', { maxNewTokens: 7 });
+    assert.deepEqual([max.text, max.stopReason, max.newTokens], ['QQQQQQQ', 'max_tokens', 7]);
+    const ac = new AbortController();
+    let deltas = 0;
+    const cancelled = await engine.generate('g(', {
+      maxNewTokens: 100,
+      signal: ac.signal,
+      onText: () => {
+        if (++deltas === 3) ac.abort();
+      },
+    });
+    assert.deepEqual([cancelled.stopReason, cancelled.newTokens], ['cancelled', 3]);
+    await engine.dispose();
+  });
+
+  it('loads adapters from <model>/adapters, switches them without reloading, and each changes the output', async () => {
+    const dir = path.join(tmp, 'adapters');
+    const { cfg } = makeTinyModel(dir, { std: 0.3 });
+    makeTinyAdapter(adapterPath(dir, 'lora'), cfg, 'LORA', { std: 0.5 });
+    makeTinyAdapter(adapterPath(dir, 'ia3'), cfg, 'IA3', { std: 1 });
+    makeTinyAdapter(adapterPath(dir, 'prompt'), cfg, 'PROMPT_TUNING', { p: 4, std: 2 });
+    fs.mkdirSync(adapterPath(dir, 'broken'));
+    fs.writeFileSync(path.join(adapterPath(dir, 'broken'), 'adapter_config.json'), '{"peft_type": "LORA"');
+    const engine = await loadEngine(dir, { provider: 'cpu' });
+    assert.deepEqual(engine.listAdapters().map((a) => `${a.name}:${a.peftType}`).sort(), ['ia3:IA3', 'lora:LORA', 'prompt:PROMPT_TUNING']);
+    assert.equal(engine.adapterErrors.length, 1);
+    assert.match(engine.adapterErrors[0], /broken.*not valid JSON/);
+    const session = (engine as unknown as { session: object }).session;
+    const opts = { maxNewTokens: 12, stopWhenBalanced: false };
+    const prompt = 'class A { void t() {';
+    const base = (await engine.generate(prompt, { ...opts, adapter: null })).text;
+    assert.equal((await engine.generate(prompt, { ...opts, adapter: null })).text, base, 'greedy decoding is deterministic');
+    const outs = new Set([base]);
+    for (const name of ['lora', 'ia3', 'prompt']) {
+      engine.selectAdapter(name);
+      assert.equal(engine.status().adapter, name);
+      outs.add((await engine.generate(prompt, opts)).text);
+    }
+    assert.equal(outs.size, 4, `each adapter changes the greedy output: ${[...outs].map((s) => JSON.stringify(s)).join(' ')}`);
+    assert.equal((engine as unknown as { session: object }).session, session, 'no session reload when switching');
+    engine.selectAdapter(null);
+    assert.equal((await engine.generate(prompt, opts)).text, base);
+    assert.throws(() => engine.selectAdapter('nope'), /no adapter named 'nope'/);
+    await engine.dispose();
+  });
+
+  it('an adapter with new LoRA targets is accepted (the one case that rebuilds the session)', async () => {
+    const dir = path.join(tmp, 'newtargets');
+    const { cfg } = makeTinyModel(dir);
+    const engine = await loadEngine(dir, { provider: 'cpu' });
+    const info = await engine.loadAdapter(makeTinyAdapterDir(tmp, cfg));
+    assert.equal(info.peftType, 'LORA');
+    engine.selectAdapter(info.name);
+    const r = await engine.generate('void t() {', { maxNewTokens: 4, stopWhenBalanced: false });
+    assert.equal(r.newTokens, 4);
+    await engine.dispose();
+  });
+
+  it('a corrupt model is a clear error', async () => {
+    const dir = path.join(tmp, 'corrupt');
+    makeTinyModel(dir);
+    const st = path.join(dir, 'model.safetensors');
+    fs.writeFileSync(st, fs.readFileSync(st).subarray(0, 5000));
+    await assert.rejects(loadEngine(dir, { provider: 'cpu' }), /model\.safetensors: tensor '.*': data ends at \d+ beyond the data section .*truncated/);
+    fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ model_type: 'gpt9', hidden_size: 64 }));
+    await assert.rejects(loadEngine(dir, { provider: 'cpu' }), /model_type "gpt9" is not supported/);
+    const dir2 = path.join(tmp, 'mismatch');
+    makeTinyModel(dir2);
+    const c = JSON.parse(fs.readFileSync(path.join(dir2, 'config.json'), 'utf8'));
+    fs.writeFileSync(path.join(dir2, 'config.json'), JSON.stringify({ ...c, intermediate_size: 96 }));
+    await assert.rejects(loadEngine(dir2, { provider: 'cpu' }), /tensor 'model\.layers\.0\.mlp\.gate_proj\.weight' has shape \[128,64\], config\.json implies \[96,64\]/);
+  });
+});
+
+function makeTinyAdapterDir(tmp: string, cfg: Parameters<typeof makeTinyAdapter>[1]): string {
+  const dir = path.join(tmp, 'lora-all');
+  makeTinyAdapter(dir, cfg, 'LORA', { targets: ['q_proj', 'o_proj', 'up_proj', 'down_proj'] });
+  return dir;
+}
