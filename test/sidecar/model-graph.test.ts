@@ -2,11 +2,12 @@
 // cache against full recomputation, and adapter identities (LoRA, (IA)³, prompt tuning).
 import assert from 'node:assert/strict';
 import type { ModelConfig } from '../../src/model/config';
-import type { AdapterSlots, AdapterWeights } from '../../src/model/family';
+import { buildDecoderGraph, family, type AdapterSlots, type AdapterWeights } from '../../src/model/family';
 import { llamaForward } from '../../src/model/forward';
-import { buildInferenceModel, KvRunner } from '../../src/model/inference';
+import { adapterFeeds, buildInferenceModel, KvRunner } from '../../src/model/inference';
 import { initWeights } from '../../src/model/init';
-import { createSession } from '../../src/runtime/ort';
+import { Graph } from '../../src/onnx/graph';
+import { createSession, f32, i64, type HostTensor } from '../../src/runtime/ort';
 import { tinyAdapterSpec, tinyConfig } from './helpers/tiny-model';
 
 const ALL_SLOTS: AdapterSlots = {
@@ -127,5 +128,39 @@ describe('adapter identities in ONNX Runtime', function () {
     const viaMerge = await ortLogits(cfg, merged, {}, IDS);
     assert.ok(maxDiff(viaAdapter, viaMerge) <= 1e-4, `diff ${maxDiff(viaAdapter, viaMerge)}`);
     assert.ok(maxDiff(viaAdapter, base) > 1e-2, 'the LoRA adapter changes the logits');
+  });
+});
+
+describe('train-mode graph (same model definition)', function () {
+  this.timeout(60_000);
+  const cfg = tinyConfig();
+  const w = initWeights(cfg, 9, 0.08);
+
+  it('uses standard ops only and gives the inference logits (trainable weights and LoRA as inputs, dropout 0)', async () => {
+    const g = new Graph('train');
+    const trainable = new Set(['model.layers.0.self_attn.q_proj.weight', 'model.norm.weight']);
+    const shapes = new Map(family(cfg).weightSpecs(cfg).map((s) => [s.name, s.shape]));
+    const made = new Map<string, string>();
+    const weight = (name: string) => {
+      if (!made.has(name))
+        made.set(name, trainable.has(name) ? g.input(name, 'float32', shapes.get(name)!) : g.initializer(name, { dtype: 'float32', dims: shapes.get(name)!, data: w.get(name)! }));
+      return made.get(name)!;
+    };
+    const res = buildDecoderGraph(g, cfg, { mode: 'train', weight, adapter: { lora: { targets: ['q_proj', 'v_proj'] } }, loraDropout: true });
+    assert.equal(res.pastKeys.length, 0);
+    assert.equal(res.presentKeys.length, 0);
+    assert.ok(g.nodes.every((n) => n.domain === ''), 'no contrib ops');
+    g.output(res.logits, 'logits', 'float32', ['batch', 'seq', cfg.vocabSize]);
+    const s = await createSession(g.toModel({ opset: 18 }), { provider: 'cpu', threads: 1 });
+    const a = tinyAdapterSpec(cfg, 'LORA').weights;
+    const feeds: Record<string, HostTensor> = { ...adapterFeeds(cfg, res, a), input_ids: i64([...IDS, ...IDS], [2, IDS.length]), lora_dropout: f32(Float32Array.of(0), []) };
+    for (const name of trainable) feeds[name] = f32(w.get(name)!, shapes.get(name)!);
+    const out = (await s.run(feeds)).logits;
+    assert.deepEqual(out.dims, [2, IDS.length, cfg.vocabSize]);
+    const ref = llamaForward(cfg, w, IDS, a);
+    const V = IDS.length * cfg.vocabSize;
+    const data = out.data as Float32Array;
+    assert.ok(maxDiff(data.subarray(0, V), ref) <= 1e-4 && maxDiff(data.subarray(V), ref) <= 1e-4);
+    await s.release();
   });
 });
