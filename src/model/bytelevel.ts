@@ -31,11 +31,24 @@ const encoder = new TextEncoder();
 
 /** UTF-8 bytes of `text` (lone surrogates become U+FFFD, as TextEncoder does), then mapped to the alphabet. */
 export function toByteLevel(text: string): string {
-  const bytes = encoder.encode(text);
-  let s = '';
-  for (let i = 0; i < bytes.length; i++) s += BYTE_TO_CHAR[bytes[i]];
-  return s;
+  let ascii = true;
+  for (let i = 0; i < text.length; i++) {
+    if (text.charCodeAt(i) >= 0x80) {
+      ascii = false;
+      break;
+    }
+  }
+  const codes: number[] = new Array(ascii ? text.length : 0);
+  if (ascii) {
+    for (let i = 0; i < text.length; i++) codes[i] = BYTE_CODE[text.charCodeAt(i)];
+  } else {
+    const bytes = encoder.encode(text);
+    for (let i = 0; i < bytes.length; i++) codes.push(BYTE_CODE[bytes[i]]);
+  }
+  return codes.length < 4096 ? String.fromCharCode(...codes) : codes.map((c) => String.fromCharCode(c)).join('');
 }
+
+const BYTE_CODE: readonly number[] = BYTE_TO_CHAR.map((c) => c.charCodeAt(0));
 
 /**
  * Bytes of a byte-level token string. Returns undefined when some character is not in the alphabet

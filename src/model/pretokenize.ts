@@ -3,8 +3,6 @@
 // (string or Oniguruma regex, all five behaviours, invert), Digits, Punctuation, Sequence.
 // Anything else is rejected with a clear error (it would silently change the token ids otherwise).
 
-import { toByteLevel } from './bytelevel';
-
 /** GPT-2's pre-tokenization pattern, as Hugging Face's ByteLevel pre-tokenizer uses it (Oniguruma syntax). */
 export const GPT2_PATTERN = "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+";
 
@@ -162,6 +160,7 @@ export type SplitBehavior = 'Removed' | 'Isolated' | 'MergedWithPrevious' | 'Mer
 
 /** Splits `text` around the matches of `re` (global), like Hugging Face's `SplitDelimiterBehavior`. */
 export function splitWith(text: string, re: RegExp, behavior: SplitBehavior, invert = false): string[] {
+  if (behavior === 'Isolated') return splitIsolated(text, re);
   const segs: { s: string; m: boolean }[] = [];
   let last = 0;
   re.lastIndex = 0;
@@ -182,9 +181,6 @@ export function splitWith(text: string, re: RegExp, behavior: SplitBehavior, inv
     switch (behavior) {
       case 'Removed':
         if (!m) out.push(s);
-        break;
-      case 'Isolated':
-        out.push(s);
         break;
       case 'MergedWithPrevious':
         if (m && out.length > 0 && !prevWasMatch) out[out.length - 1] += s;
@@ -208,14 +204,35 @@ export function splitWith(text: string, re: RegExp, behavior: SplitBehavior, inv
   return out;
 }
 
+/** `splitWith(text, re, 'Isolated')` without intermediate objects (the hot path of encoding). */
+export function splitIsolated(text: string, re: RegExp, out: string[] = []): string[] {
+  let last = 0;
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    const s = m[0];
+    if (s.length === 0) {
+      re.lastIndex++;
+      continue;
+    }
+    if (m.index > last) out.push(text.slice(last, m.index));
+    out.push(s);
+    last = m.index + s.length;
+  }
+  if (last < text.length) out.push(text.slice(last));
+  return out;
+}
+
 // ---------------------------------------------------------------- pre-tokenizers
 
-/** Maps text pieces to finer pieces; the ByteLevel step also maps them to the byte-level alphabet. */
+/**
+ * Maps text pieces to finer pieces. The pieces stay raw text: the ByteLevel step only splits (and adds
+ * the prefix space); mapping to the byte-level alphabet is left to the caller, which caches per piece.
+ */
 export type PreTokenizer = (pieces: string[]) => string[];
 
 export interface PreTokenizerInfo {
   fn: PreTokenizer;
-  byteLevel: boolean; // a ByteLevel step is present (required by the Tokenizer)
+  byteLevel: boolean; // ends with a ByteLevel step (required by the Tokenizer)
 }
 
 /** GPT2_PATTERN translated to a JavaScript pattern (use with the `gu` flags). */
@@ -227,8 +244,8 @@ export function byteLevelStep(addPrefixSpace: boolean, useRegex: boolean): PreTo
     const out: string[] = [];
     for (let p of pieces) {
       if (addPrefixSpace && !p.startsWith(' ')) p = ' ' + p;
-      const parts = useRegex ? splitWith(p, GPT2_RE, 'Isolated') : [p];
-      for (const part of parts) out.push(toByteLevel(part));
+      if (useRegex) splitIsolated(p, GPT2_RE, out);
+      else out.push(p);
     }
     return out;
   };
@@ -266,6 +283,10 @@ export function buildPreTokenizer(cfg: unknown): PreTokenizerInfo {
     }
     case 'Sequence': {
       const steps = (((c.pretokenizers as unknown[] | undefined) ?? []) as unknown[]).map(buildPreTokenizer);
+      const at = steps.findIndex((s) => s.byteLevel);
+      if (at >= 0 && at !== steps.length - 1) {
+        throw new UnsupportedTokenizerError('pre_tokenizer Sequence: steps after ByteLevel are not supported');
+      }
       return {
         fn: (pieces) => steps.reduce((acc, s) => s.fn(acc), pieces),
         byteLevel: steps.some((s) => s.byteLevel),

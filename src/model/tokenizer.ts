@@ -5,7 +5,7 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { fromByteLevel } from './bytelevel';
+import { fromByteLevel, toByteLevel } from './bytelevel';
 import { buildNormalizer, buildPreTokenizer, Normalizer, PreTokenizer, UnsupportedTokenizerError } from './pretokenize';
 
 export { UnsupportedTokenizerError } from './pretokenize';
@@ -107,7 +107,7 @@ export class Tokenizer {
   private readonly preTokenize: PreTokenizer;
   private readonly addedRe?: RegExp;
   private readonly addedByContent = new Map<string, AddedToken>();
-  private cache = new Map<string, number[]>();
+  private cache = new Map<string, number[]>(); // raw pre-token → ids
 
   static fromFile(file: string, roles?: SpecialRoles): Tokenizer {
     let text: string;
@@ -274,7 +274,7 @@ export class Tokenizer {
       if (piece.length === 0) continue;
       let ids = this.cache.get(piece);
       if (ids === undefined) {
-        ids = this.bpe(piece);
+        ids = this.bpe(toByteLevel(piece));
         if (this.cache.size >= CACHE_LIMIT) this.cache = new Map();
         this.cache.set(piece, ids);
       }
