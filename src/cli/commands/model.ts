@@ -1,12 +1,106 @@
-// PLACEHOLDER until its owner implements it: `testtune model`.
-import type { CliCommand } from '../command';
+// `testtune model init`: writes a randomly initialised model directory (config.json,
+// model.safetensors, tokenizer.json) for tests and benchmarks. The tokenizer is a byte-level BPE
+// trained on Java sources (default: the repository's test/fixtures and examples), or the bare
+// byte-level vocabulary when there are none.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { CliCommand, UsageError, int, parseArgs, str } from '../command';
+import { trainBpe } from '../../model/bpe-train';
+import { parameterCount, parseModelConfig, type ModelConfig } from '../../model/config';
+import { byteLevelTokenizerJson, initWeights, PRESETS, writeModelDir, type PresetName } from '../../model/init';
+import { Tokenizer } from '../../model/tokenizer';
+
+const USAGE = `usage:
+  testtune model init (--preset tiny|default | --config <config.json | inline JSON>) --out <dir>
+                      [--seed 0] [--std 0.02] [--corpus <dir|file>[,…]] [--max-mb 8]
+
+Writes a randomly initialised model: weights N(0, std) (norms at 1), the given Hugging Face style
+config, and a byte-level BPE tokenizer trained on the .java files of --corpus (default: test/fixtures
+and examples of this repository, when present) up to the config's vocab_size. Without Java sources the
+tokenizer is the 256-byte vocabulary plus <|endoftext|>.
+presets: tiny (2 layers x 64 hidden, vocab 512), default (6 layers x 384 hidden, 6 heads, 2 KV heads,
+FFN 1024, vocab 8192).`;
+
+function repoRoot(): string {
+  // src/cli/commands (tsx) or dist (bundle): walk up to the package.json
+  let dir = __dirname;
+  for (let i = 0; i < 5; i++) {
+    if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
+    dir = path.dirname(dir);
+  }
+  return process.cwd();
+}
+
+function javaFiles(inputs: string[]): string[] {
+  const out: string[] = [];
+  const walk = (p: string): void => {
+    const st = fs.statSync(p, { throwIfNoEntry: false });
+    if (!st) return;
+    if (st.isFile()) {
+      if (p.endsWith('.java')) out.push(p);
+      return;
+    }
+    for (const e of fs.readdirSync(p, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) walk(path.join(p, e.name));
+  };
+  for (const i of inputs) walk(i);
+  return out;
+}
+
+function configFrom(value: string): ModelConfig {
+  let json: unknown;
+  try {
+    json = JSON.parse(value.trimStart().startsWith('{') ? value : fs.readFileSync(value, 'utf8'));
+  } catch (e) {
+    throw new UsageError(`--config: ${(e as Error).message}`);
+  }
+  const r = parseModelConfig(json);
+  if (!r.value) throw new UsageError(`--config: ${r.errors.join('; ')}`);
+  return r.value;
+}
+
+async function init(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, { values: ['preset', 'config', 'out', 'seed', 'std', 'corpus', 'max-mb'] });
+  const out = str(args, 'out');
+  if (!out) throw new UsageError('--out is required');
+  const preset = str(args, 'preset');
+  const config = str(args, 'config');
+  if (!!preset === !!config) throw new UsageError('give exactly one of --preset and --config');
+  if (preset && !(preset in PRESETS)) throw new UsageError(`unknown preset '${preset}' (tiny, default)`);
+  let cfg: ModelConfig = preset ? { ...PRESETS[preset as PresetName] } : configFrom(config!);
+  const std = Number(str(args, 'std') ?? '0.02');
+  if (!(std > 0)) throw new UsageError('--std must be a positive number');
+  const root = repoRoot();
+  const corpus = str(args, 'corpus')?.split(',').filter(Boolean) ?? [path.join(root, 'test', 'fixtures'), path.join(root, 'examples')];
+  const maxBytes = (int(args, 'max-mb') ?? 8) * 1024 * 1024;
+  const texts: string[] = [];
+  let bytes = 0;
+  for (const f of javaFiles(corpus)) {
+    if (bytes >= maxBytes) break;
+    const t = fs.readFileSync(f, 'utf8');
+    bytes += Buffer.byteLength(t);
+    texts.push(t);
+  }
+  const t0 = Date.now();
+  const tokJson = texts.length ? trainBpe(texts, { vocabSize: cfg.vocabSize }) : byteLevelTokenizerJson();
+  const tok = Tokenizer.fromJSON(tokJson);
+  if (tok.vocabSize > cfg.vocabSize) throw new Error(`tokenizer has ${tok.vocabSize} ids, more than vocab_size ${cfg.vocabSize}`);
+  if (tok.eosId >= 0) cfg = { ...cfg, eosTokenId: tok.eosId };
+  const weights = initWeights(cfg, int(args, 'seed') ?? 0, std);
+  writeModelDir(out, cfg, weights, tokJson);
+  console.log(
+    `wrote ${out}: ${cfg.numLayers} layers x ${cfg.hiddenSize} hidden, ${parameterCount(cfg).toLocaleString('en-US')} parameters; ` +
+      `tokenizer ${tok.vocabSize} ids (${texts.length ? `BPE trained on ${texts.length} Java files, ${(bytes / 1024).toFixed(0)} KiB, in ${Date.now() - t0} ms` : 'byte-level, no Java corpus found'})`,
+  );
+  return 0;
+}
 
 export const command: CliCommand = {
   name: 'model',
-  summary: '(not built yet)',
-  usage: 'testtune model: not built yet',
-  async run() {
-    console.error('testtune model is not built yet');
-    return 1;
+  summary: 'create a randomly initialised model (model init)',
+  usage: USAGE,
+  async run(argv) {
+    const [sub, ...rest] = argv;
+    if (sub === 'init') return init(rest);
+    throw new UsageError(`unknown subcommand '${sub ?? ''}'\n\n${USAGE}`);
   },
 };
