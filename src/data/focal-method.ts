@@ -128,8 +128,13 @@ function callTarget(c: CallInfo, s: FocalScope, focalNames: Set<string>): 'focal
       return r.type === F ? 'focal' : undefined;
     case 'name': {
       if (r.type !== undefined) return r.type === F ? 'focal' : undefined;
-      if (r.name === F || r.name.endsWith(`.${F}`)) return 'focal';
-      if (/^[A-Z]/.test(r.name.split('.').pop() ?? '')) return undefined; // another class's static call
+      const parts = r.name.split('.');
+      const last = parts[parts.length - 1];
+      const isConst = (x: string): boolean => /^[A-Z][A-Z0-9_]*$/.test(x) && x.length > 1;
+      if (last === F) return 'focal'; // Foo.bar() or a.b.Foo.bar()
+      if (parts.length >= 2 && parts[parts.length - 2] === F) return s.focal.kind === 'enum_declaration' ? 'focal' : 'unknown'; // Foo.CONST.bar()
+      if (parts.length === 1 && /^[A-Z]/.test(last) && !isConst(last)) return undefined; // another class's static call
+      if (parts.length >= 2 && /^[A-Z]/.test(parts[parts.length - 2])) return undefined; // Other.CONST.bar()
       return 'unknown';
     }
     default:
@@ -173,7 +178,15 @@ export function findFocalMethod(test: MethodInfo, s: FocalScope): FocalMethodRes
         if (calls.some((c) => c.name === n)) best = n;
       }
     }
-    if (best) return resolved(best, 'name prefix');
+    if (best) {
+      // `addThenMultiply`, `pushPopSequence`: the name goes on to another called focal method
+      const rest = base.slice(best.length).replace(/^(Then|And)(?=[A-Z])/, '');
+      const other = [...focalNames].find(
+        (n) => n !== best && rest.toLowerCase().startsWith(n.toLowerCase()) && (rest.length === n.length || /[A-Z0-9_$]/.test(rest[n.length])) && calls.some((c) => c.name === n),
+      );
+      if (other) return { skip: 'ambiguous call', detail: `the name '${test.name}' points at ${best} and ${other}, both called` };
+      return resolved(best, 'name prefix');
+    }
   }
 
   // (2) a unique call into the focal class
