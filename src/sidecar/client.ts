@@ -48,7 +48,7 @@ export function bundledSidecarLaunch(sidecarJs: string, nodePath: string = proce
 /** The sidecar from its TypeScript sources under tsx (tests, development). */
 export function sourceSidecarLaunch(nodePath: string = process.execPath): SidecarLaunch {
   const main = path.join(__dirname, 'main.ts');
-  const tsx = pathToFileURL(require.resolve('tsx')).href;
+  const tsx = pathToFileURL(require.resolve(['t', 's', 'x'].join(''))).href; // hidden from the bundler: dev only
   return { command: nodePath, args: ['--import', tsx, main], env: { ...process.env } };
 }
 

@@ -1,0 +1,203 @@
+// The real sidecar process hosting the real engine on tiny models generated here: initialize, generate
+// with streamed partials, cancel mid-generation, responsiveness while generating, adapter load/switch,
+// corrupt model and adapter → clear errors, kill during generation → restart replays model + adapter.
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as esbuild from 'esbuild';
+import { CancellationTokenSource } from '../../src/sidecar/cancellation';
+import { SidecarClient, SidecarCrashedError, sourceSidecarLaunch, bundledSidecarLaunch, type StateChange } from '../../src/sidecar/client';
+import { ErrorCodes, RpcError, type SidecarStatus } from '../../src/sidecar/protocol';
+import { chain, makeScriptedModel, makeTinyAdapter, makeTinyModel } from './helpers/tiny-model';
+
+function waitFor(client: SidecarClient, state: StateChange['state'], ms = 30_000): Promise<StateChange> {
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`no '${state}' within ${ms} ms (now '${client.state}')`)), ms);
+    const d = client.onDidChangeState((e) => {
+      if (e.state !== state) return;
+      clearTimeout(t);
+      d.dispose();
+      resolve(e);
+    });
+  });
+}
+
+const LONG = { maxNewTokens: 1500, stopWhenBalanced: false } as const;
+
+describe('sidecar protocol with the engine (real process, tiny models)', function () {
+  this.timeout(120_000);
+  let tmp: string;
+  let scripted: string;
+  let tiny: string;
+  let lora: string;
+  const clients: SidecarClient[] = [];
+  const client = (modelDir: string, launch = sourceSidecarLaunch()) => {
+    const c = new SidecarClient({ launch, initialize: { modelDir, provider: 'cpu' }, backoff: { initialMs: 100 } });
+    clients.push(c);
+    return c;
+  };
+
+  before(() => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tt-sidecar-'));
+    scripted = path.join(tmp, 'scripted');
+    makeScriptedModel(scripted, { ...chain('{x=1;}Q'), Q: 'Q' }, { config: { maxPositions: 2048 } });
+    tiny = path.join(tmp, 'tiny');
+    const { cfg } = makeTinyModel(tiny, { std: 0.3, config: { maxPositions: 2048 } });
+    lora = path.join(tmp, 'my-lora');
+    makeTinyAdapter(lora, cfg, 'LORA', { std: 0.5 });
+  });
+  afterEach(async () => {
+    for (const c of clients.splice(0)) await c.dispose();
+  });
+  after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  it('initializes, reports status, and streams a generation whose partials add up to the result', async () => {
+    const c = client(scripted);
+    const statuses: SidecarStatus[] = [];
+    c.onDidChangeStatus((s) => statuses.push(s));
+    await c.start();
+    assert.equal(c.state, 'ready');
+    const s = c.status!;
+    assert.equal(s.state, 'ready');
+    assert.equal(s.model!.name, 'scripted');
+    assert.equal(s.provider, 'cpu');
+    assert.equal(s.adapter, null);
+    assert.ok(s.memory.rssBytes > 10 * 1024 * 1024, `rss ${s.memory.rssBytes}`);
+    assert.ok(statuses.some((x) => x.state === 'loading'));
+
+    const deltas: string[] = [];
+    const r = await c.generate({ context: 'public void testIt() {', maxNewTokens: 50 }, { onPartial: (d) => deltas.push(d) });
+    assert.equal(r.text, 'x=1;}');
+    assert.equal(r.stopReason, 'balanced');
+    assert.equal(deltas.join(''), r.text);
+    const long = await c.generate({ context: 'g(Q', maxNewTokens: 40, stopWhenBalanced: false });
+    assert.deepEqual([long.stopReason, long.newTokens], ['max_tokens', 40]);
+    assert.ok(statuses.some((x) => x.state === 'generating'));
+  });
+
+  it('cancels mid-generation, stays responsive while generating, and generates again afterwards', async () => {
+    const c = client(scripted);
+    await c.start();
+    const source = new CancellationTokenSource();
+    let deltas = 0;
+    let statusDuring: SidecarStatus | undefined;
+    const gen = c.generate(
+      { context: 'g(Q', ...LONG },
+      {
+        token: source.token,
+        onPartial: () => {
+          deltas++;
+          if (deltas === 3) {
+            void c.request('status', undefined).then((s) => {
+              statusDuring = s;
+              source.cancel();
+            });
+          }
+        },
+      },
+    );
+    await assert.rejects(gen, (e: RpcError) => {
+      assert.equal(e.code, ErrorCodes.RequestCancelled);
+      const partial = e.data as { text: string; newTokens: number; stopReason: string };
+      assert.equal(partial.stopReason, 'cancelled');
+      assert.ok(partial.newTokens < LONG.maxNewTokens, `stopped after ${partial.newTokens} tokens`);
+      return true;
+    });
+    assert.equal(statusDuring?.state, 'generating', 'status answered while the model was generating');
+    const again = await c.generate({ context: 'public void testIt() {', maxNewTokens: 20 });
+    assert.equal(again.text, 'x=1;}');
+  });
+
+  it('loads and switches adapters without a restart; the adapter changes the output, none restores it', async () => {
+    const c = client(tiny);
+    await c.start();
+    const pid = c.pid;
+    const prompt = { context: 'public int add(int a, int b) { return a + b; }\n@Test public void testAdd() {', maxNewTokens: 24, stopWhenBalanced: false };
+    const base = await c.generate(prompt);
+    const info = await c.request('adapters/load', { dir: lora });
+    assert.equal(info.name, 'my-lora');
+    assert.equal(info.peftType, 'LORA');
+    assert.deepEqual((await c.request('adapters/list', undefined)).map((a) => a.name), ['my-lora']);
+    const sel = await c.request('adapters/select', { name: 'my-lora' });
+    assert.equal(sel.adapter, 'my-lora');
+    const adapted = await c.generate(prompt);
+    assert.notEqual(adapted.text, base.text);
+    assert.equal((await c.generate({ ...prompt, adapter: null })).text, base.text, 'adapter: null = none for this call');
+    await c.request('adapters/select', { name: null });
+    assert.equal((await c.generate(prompt)).text, base.text);
+    await assert.rejects(c.request('adapters/select', { name: 'nope' }), (e: RpcError) => e.code === ErrorCodes.AdapterFailed && /no adapter named 'nope'/.test(e.message));
+    assert.equal(c.pid, pid, 'same process throughout');
+  });
+
+  it('a corrupt model is a clear error, the sidecar stays up, and a good model loads after it', async () => {
+    const bad = path.join(tmp, 'corrupt');
+    makeTinyModel(bad);
+    const st = path.join(bad, 'model.safetensors');
+    fs.writeFileSync(st, fs.readFileSync(st).subarray(0, 3000));
+    const c = client(bad);
+    await c.start();
+    assert.equal(c.state, 'error');
+    assert.match(c.lastError!, /cannot load model from .*corrupt.*model\.safetensors.*truncated/);
+    await assert.rejects(c.generate({ context: 'x', maxNewTokens: 2 }), (e: RpcError) => e.code === ErrorCodes.NotInitialized && /truncated/.test(e.message));
+    const s = await c.configure({ modelDir: scripted, provider: 'cpu' });
+    assert.equal(s.state, 'ready');
+    assert.equal((await c.generate({ context: 'void t() {', maxNewTokens: 10 })).text, 'x=1;}');
+  });
+
+  it('a corrupt adapter is a clear error and the model keeps working', async () => {
+    const bad = path.join(tmp, 'bad-adapter');
+    fs.cpSync(lora, bad, { recursive: true });
+    fs.writeFileSync(path.join(bad, 'adapter_config.json'), '{"peft_type": "LORA", "r": ');
+    const c = client(tiny);
+    await c.start();
+    await assert.rejects(c.request('adapters/load', { dir: bad }), (e: RpcError) => e.code === ErrorCodes.AdapterFailed && /cannot load adapter from .*bad-adapter/.test(e.message));
+    await assert.rejects(c.request('adapters/load', { dir: path.join(tmp, 'missing') }), (e: RpcError) => e.code === ErrorCodes.AdapterFailed);
+    const r = await c.generate({ context: 'int f() {', maxNewTokens: 5, stopWhenBalanced: false });
+    assert.equal(r.newTokens, 5);
+  });
+
+  it('killed during a generation: the request fails, the client restarts it and replays model and adapter', async () => {
+    const c = client(tiny);
+    await c.start();
+    await c.request('adapters/load', { dir: lora });
+    await c.request('adapters/select', { name: 'my-lora' });
+    const prompt = { context: 'class A {\n  @Test void t() {', maxNewTokens: 16, stopWhenBalanced: false };
+    const before = await c.generate(prompt);
+    const pid = c.pid!;
+    let killed = false;
+    const gen = c.generate({ context: 'g(', ...LONG }, {
+      onPartial: () => {
+        if (!killed) process.kill(pid, 'SIGKILL');
+        killed = true;
+      },
+    });
+    await assert.rejects(gen, (e: Error) => e instanceof SidecarCrashedError && /killed by SIGKILL/.test(e.message));
+    await waitFor(c, 'ready');
+    assert.notEqual(c.pid, pid);
+    assert.equal(c.status!.adapter, 'my-lora');
+    assert.equal((await c.generate(prompt)).text, before.text);
+  });
+
+  it('bundled like dist/ (sidecar.js + model-worker.js, esbuild) it runs the same protocol', async () => {
+    // Bundled here with the entry names of scripts/build.mjs, so this test does not depend on a shared dist/.
+    const root = path.resolve(__dirname, '../..');
+    const out = path.join(tmp, 'dist');
+    await esbuild.build({
+      entryPoints: { sidecar: path.join(root, 'src/sidecar/main.ts'), 'model-worker': path.join(root, 'src/sidecar/worker.ts') },
+      outdir: out,
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      external: ['onnxruntime-node'],
+      logLevel: 'error',
+    });
+    const launch = bundledSidecarLaunch(path.join(out, 'sidecar.js'));
+    launch.env = { ...launch.env, NODE_PATH: path.join(root, 'node_modules') }; // the external onnxruntime-node
+    const c = client(scripted, launch);
+    await c.start();
+    assert.equal(c.state, 'ready', c.lastError);
+    assert.equal((await c.generate({ context: 'void t() {', maxNewTokens: 10 })).text, 'x=1;}');
+  });
+});
