@@ -8,6 +8,7 @@ import { javaParser, type JavaParser } from '../../java/parser';
 import { bleuFromStats, bleuStats } from './bleu';
 import { dataflowCounts } from './dataflow-match';
 import { tokenize, type TokenizerName } from './ngrams';
+import { analyseSnippet } from './snippet';
 import { syntaxCounts } from './syntax-match';
 import { weightedFromStats, weightedStats } from './weighted-ngram';
 
@@ -48,11 +49,13 @@ export function codeBleu(
   let dfMatched = 0;
   let dfTotal = 0;
   for (let i = 0; i < hyps.length; i++) {
-    for (const ref of refs[i]) {
-      const s = syntaxCounts(parser, ref, hyps[i]);
+    const hyp = analyseSnippet(parser, hyps[i]);
+    for (const r of refs[i]) {
+      const ref = analyseSnippet(parser, r);
+      const s = syntaxCounts(ref.sexps, hyp.sexps);
       synMatched += s.matched;
       synTotal += s.total;
-      const d = dataflowCounts(parser, ref, hyps[i]);
+      const d = dataflowCounts(ref.dataflow, hyp.dataflow);
       dfMatched += d.matched;
       dfTotal += d.total;
     }

@@ -4,32 +4,25 @@
 // appearance, then each reference edge (name, relation, parent names) found in the candidate's
 // edges is counted once and consumed. Corpus score = matched / reference edges; 0 when the
 // references yield no edges at all (CodeBLEU then substitutes 1 for it, see codebleu.ts).
-import type { JavaParser } from '../../java/parser';
-import { removeComments } from './comments';
 import { DepthExceeded, JavaDfg, type DfgEdge } from './dfg';
+import type { MatchCounts } from './syntax-match';
 import { indexLeaves, SourceLines } from './tokens';
-
-export interface NormalizedEdge {
-  key: string; // var name, relation and parent names, joined for comparison
-}
+import type { TNode } from './tree';
 
 function uniq<T>(xs: readonly T[]): T[] {
   return [...new Set(xs)];
 }
 
 /** get_data_flow: the filtered, merged DFG of one snippet ([] when the extractor fails). */
-export function dataFlow(parser: JavaParser, code: string): DfgEdge[] {
+export function dataFlow(root: TNode, code: string): DfgEdge[] {
   let edges: DfgEdge[];
-  const tree = parser.parse(code);
   try {
-    const index = indexLeaves(tree.rootNode, new SourceLines(code));
-    edges = new JavaDfg(index).run(tree.rootNode, new Map())[0];
+    const index = indexLeaves(root, new SourceLines(code));
+    edges = new JavaDfg(index).run(root, new Map())[0];
   } catch (e) {
     // The package catches every exception of the extractor (a missing field, recursion depth) → no edges.
     if (!(e instanceof Error || e instanceof DepthExceeded)) throw e;
     edges = [];
-  } finally {
-    tree.delete();
   }
   edges = [...edges].sort((a, b) => a.idx - b.idx);
   const used = new Set<number>();
@@ -65,28 +58,17 @@ export function normalizeDataFlow(edges: readonly DfgEdge[]): string[] {
   });
 }
 
-export interface DataflowCounts {
-  matched: number;
-  total: number;
-}
-
-/** Matched and total reference edges for one (reference, candidate) pair. */
-export function dataflowCounts(parser: JavaParser, reference: string, candidate: string): DataflowCounts {
-  const ref = normalizeDataFlow(dataFlow(parser, removeComments(reference)));
-  const cand = normalizeDataFlow(dataFlow(parser, removeComments(candidate)));
+/** Matched and total reference edges for one (reference, candidate) pair of normalized edges. */
+export function dataflowCounts(reference: readonly string[], candidate: readonly string[]): MatchCounts {
   const pool = new Map<string, number>();
-  for (const c of cand) pool.set(c, (pool.get(c) ?? 0) + 1);
+  for (const c of candidate) pool.set(c, (pool.get(c) ?? 0) + 1);
   let matched = 0;
-  for (const r of ref) {
+  for (const r of reference) {
     const left = pool.get(r) ?? 0;
     if (left > 0) {
       matched++;
       pool.set(r, left - 1);
     }
   }
-  return { matched, total: ref.length };
-}
-
-export function dataflowScore(c: DataflowCounts): number {
-  return c.total === 0 ? 0 : c.matched / c.total;
+  return { matched, total: reference.length };
 }

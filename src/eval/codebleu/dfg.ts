@@ -4,7 +4,7 @@
 // positions that last defined it; branches merge states, loops are walked twice.
 // Lists the Python code turns into `list(set(...))` keep first-seen order here (Python's order for
 // strings depends on the per-process hash seed, so the package itself is not deterministic there).
-import type { SyntaxNode } from '../../java/parser';
+import { childByField, type TNode } from './tree';
 import { isLeaf, pointKey, variableLeaves, type LeafToken } from './tokens';
 
 export type Relation = 'comesFrom' | 'computedFrom';
@@ -57,32 +57,34 @@ export class JavaDfg {
     return t;
   }
 
-  private field(node: SyntaxNode, name: string): SyntaxNode {
-    const f = node.childForFieldName(name);
+  private field(node: TNode, name: string): TNode {
+    const f = childByField(node, name);
     if (!f) throw new Error(`${node.type} has no ${name}`); // the package raises here too (None has no children)
     return f;
   }
 
-  run(node: SyntaxNode, inStates: States, depth = 0): [DfgEdge[], States] {
+  run(node: TNode, inStates: States, depth = 0): [DfgEdge[], States] {
     if (depth > MAX_DEPTH) throw new DepthExceeded('tree too deep');
+    if (isLeaf(node)) {
+      // Leaves return the caller's map unless they define a name (every other case copies on entry).
+      const { idx, code } = this.tok(pointKey(node));
+      if (node.type === code) return [[], inStates];
+      const prev = inStates.get(code);
+      if (prev) return [[{ code, idx, rel: 'comesFrom', names: [code], idxs: [...prev] }], inStates];
+      if (node.type !== 'identifier') return [[{ code, idx, rel: 'comesFrom', names: [], idxs: [] }], inStates];
+      const defined = new Map(inStates).set(code, [idx]);
+      return [[{ code, idx, rel: 'comesFrom', names: [], idxs: [] }], defined];
+    }
     let states: States = new Map(inStates);
     const d = depth + 1;
-    if (isLeaf(node)) {
-      const { idx, code } = this.tok(pointKey(node));
-      if (node.type === code) return [[], states];
-      const prev = states.get(code);
-      if (prev) return [[{ code, idx, rel: 'comesFrom', names: [code], idxs: [...prev] }], states];
-      if (node.type === 'identifier') states.set(code, [idx]);
-      return [[{ code, idx, rel: 'comesFrom', names: [], idxs: [] }], states];
-    }
     const type = node.type;
     const dfg: DfgEdge[] = [];
-    const visit = (child: SyntaxNode): void => {
+    const visit = (child: TNode): void => {
       const [t, s] = this.run(child, states, d);
       dfg.push(...t);
       states = s;
     };
-    const link = (nameNode: SyntaxNode, valueNode: SyntaxNode, rel: Relation): void => {
+    const link = (nameNode: TNode, valueNode: TNode, rel: Relation): void => {
       const names = variableLeaves(nameNode, this.index);
       const values = variableLeaves(valueNode, this.index);
       for (const k1 of names) {
@@ -96,7 +98,7 @@ export class JavaDfg {
     };
     if (type === 'variable_declarator') {
       const name = this.field(node, 'name');
-      const value = node.childForFieldName('value');
+      const value = childByField(node, 'value');
       if (!value) {
         for (const k of variableLeaves(name, this.index)) {
           const t = this.tok(k);
@@ -149,7 +151,7 @@ export class JavaDfg {
     return [byIdx(dfg), states];
   }
 
-  private ifStatement(node: SyntaxNode, states: States, d: number): [DfgEdge[], States] {
+  private ifStatement(node: TNode, states: States, d: number): [DfgEdge[], States] {
     const dfg: DfgEdge[] = [];
     let current: States = new Map(states);
     const others: States[] = [];

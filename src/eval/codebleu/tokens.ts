@@ -3,18 +3,16 @@
 // its (start, end) points; its text is cut from the source lines the way the Python package does,
 // which slices *code-point* strings with tree-sitter's *byte* columns (it parses UTF-8 bytes), so a
 // line with non-ASCII text before a token yields a shifted slice there too.
-import type { SyntaxNode } from '../../java/parser';
+import type { TNode } from './tree';
 
 export const LITERAL_LEAF_TYPES: ReadonlySet<string> = new Set(['string_literal', 'string', 'character_literal']);
 
-export function isLeaf(node: SyntaxNode): boolean {
-  return (node.childCount === 0 || LITERAL_LEAF_TYPES.has(node.type)) && node.type !== 'comment';
+export function isLeaf(node: TNode): boolean {
+  return (node.children.length === 0 || LITERAL_LEAF_TYPES.has(node.type)) && node.type !== 'comment';
 }
 
-export function pointKey(node: SyntaxNode): string {
-  const s = node.startPosition;
-  const e = node.endPosition;
-  return `${s.row},${s.column},${e.row},${e.column}`;
+export function pointKey(node: TNode): string {
+  return `${node.sr},${node.sc},${node.er},${node.ec}`;
 }
 
 export interface LeafToken {
@@ -51,21 +49,19 @@ export class SourceLines {
   }
 
   /** index_to_code_token: the text between two points, middle lines concatenated without newlines. */
-  text(node: SyntaxNode): string {
-    const s = node.startPosition;
-    const e = node.endPosition;
-    if (s.row === e.row) return this.slice(s.row, s.column, e.column);
-    let out = this.slice(s.row, s.column);
-    for (let r = s.row + 1; r < e.row; r++) out += this.line(r);
-    return out + this.slice(e.row, 0, e.column);
+  text(node: TNode): string {
+    if (node.sr === node.er) return this.slice(node.sr, node.sc, node.ec);
+    let out = this.slice(node.sr, node.sc);
+    for (let r = node.sr + 1; r < node.er; r++) out += this.line(r);
+    return out + this.slice(node.er, 0, node.ec);
   }
 }
 
 /** tree_to_token_index + index_to_code: leaf key → (position in token order, text). Later duplicates win. */
-export function indexLeaves(root: SyntaxNode, lines: SourceLines): Map<string, LeafToken> {
+export function indexLeaves(root: TNode, lines: SourceLines): Map<string, LeafToken> {
   const map = new Map<string, LeafToken>();
   let idx = 0;
-  const visit = (node: SyntaxNode): void => {
+  const visit = (node: TNode): void => {
     if (isLeaf(node)) {
       map.set(pointKey(node), { idx: idx++, code: lines.text(node) });
       return;
@@ -77,9 +73,9 @@ export function indexLeaves(root: SyntaxNode, lines: SourceLines): Map<string, L
 }
 
 /** tree_to_variable_index: keys of the leaves under `node` whose text differs from their type. */
-export function variableLeaves(node: SyntaxNode, index: Map<string, LeafToken>): string[] {
+export function variableLeaves(node: TNode, index: Map<string, LeafToken>): string[] {
   const out: string[] = [];
-  const visit = (n: SyntaxNode): void => {
+  const visit = (n: TNode): void => {
     if (isLeaf(n)) {
       const key = pointKey(n);
       const tok = index.get(key);
