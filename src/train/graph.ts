@@ -1,0 +1,124 @@
+// The training graph: the model definition's train-mode decoder (the same code as inference) plus a
+// causal-LM cross-entropy over the target positions only, and its backward pass from src/onnx/autodiff.
+// Inputs: input_ids [1, n], loss_positions [m] (hidden rows that predict a target token), labels [1, m],
+// the trainable tensors, and, for LoRA with dropout, one keep-mask per LoRA input (drawn in JS from the
+// seed, so a resumed run sees the same masks as an uninterrupted one). Outputs: loss and grad.<name>.
+import { Graph } from '../onnx/graph';
+import { appendGradients } from '../onnx/autodiff';
+import { inferShapes } from '../onnx/shape-infer';
+import type { ModelConfig } from '../model/config';
+import { buildDecoderGraph, family, type AdapterSlots, type DecoderGraph } from '../model/family';
+import type { Recipe } from './recipe';
+
+export const TRAIN_OPSET = 18;
+
+export interface TrainableSpec {
+  name: string; // graph input name (adapter input name, or the HF weight name for full fine-tuning)
+  dims: number[];
+  kind: 'lora_A' | 'lora_B' | 'ia3' | 'prompt' | 'weight';
+  module: string; // module path, 'prompt', or the weight name
+}
+
+export interface TrainModel {
+  bytes: Uint8Array;
+  graph: DecoderGraph;
+  trainable: TrainableSpec[];
+  masks: { name: string; inDim: number }[]; // LoRA dropout keep-masks [1, n, inDim], scaled by 1/(1-p)
+  loraScaling?: string;
+  withLogits: boolean; // a `logits` output [1, n, vocab] is present (for tests)
+  backwardNodes: number;
+}
+
+export function adapterSlots(r: Recipe): AdapterSlots {
+  if (r.method === 'lora') return { lora: { targets: r.loraTargets } };
+  if (r.method === 'ia3') return { ia3: { targets: r.ia3Targets, feedforward: r.ia3Feedforward } };
+  if (r.method === 'prompt') return { prompt: true };
+  return {};
+}
+
+export function buildTrainModel(cfg: ModelConfig, weights: Map<string, Float32Array>, r: Recipe, opts: { withLogits?: boolean } = {}): TrainModel {
+  const g = new Graph('testtune_train');
+  const specs = new Map(family(cfg).weightSpecs(cfg).map((s) => [s.name, s.shape]));
+  const made = new Map<string, string>();
+  const full = r.method === 'full';
+  const weight = (name: string): string => {
+    let v = made.get(name);
+    if (v) return v;
+    const shape = specs.get(name);
+    const data = weights.get(name);
+    if (!shape || !data) throw new Error(`model weights: missing tensor '${name}'`);
+    v = full ? g.input(name, 'float32', shape) : g.initializer(name, { dtype: 'float32', dims: shape, data });
+    made.set(name, v);
+    return v;
+  };
+  const dropout = r.method === 'lora' && r.loraDropout > 0;
+  const graph = buildDecoderGraph(g, cfg, { mode: 'train', weight, adapter: adapterSlots(r), loraDropout: dropout, logits: 'all' });
+
+  // Cross-entropy on the target positions: gather those hidden rows first, so the LM head and the
+  // softmax run over target tokens only.
+  const h = cfg.hiddenSize;
+  const positions = g.input('loss_positions', 'int64', ['m']);
+  const labels = g.input('labels', 'int64', [1, 'm']);
+  const rows = g.op('Gather', [g.op('Reshape', [graph.hidden, g.constI64([-1, h])]), positions], { axis: 0 });
+  const head = weight(cfg.tieWordEmbeddings ? 'model.embed_tokens.weight' : 'lm_head.weight');
+  const logits = g.op('MatMul', [g.op('Unsqueeze', [rows, g.constI64([0])]), g.op('Transpose', [head], { perm: [1, 0] })]);
+  const logp = g.op('LogSoftmax', [logits], { axis: -1 });
+  const picked = g.op('GatherElements', [logp, g.op('Unsqueeze', [labels, g.constI64([-1])])], { axis: 2 });
+  g.output(g.op('Neg', [g.op('ReduceMean', [picked], { keepdims: 0 })]), 'loss', 'float32', []);
+  if (opts.withLogits) g.output(graph.logits, 'logits', 'float32', [1, 'n', cfg.vocabSize]);
+
+  const masks = dropout ? dropoutToMasks(g) : [];
+  const trainable: TrainableSpec[] = full
+    ? [...made.keys()].map((name) => ({ name, dims: specs.get(name)!, kind: 'weight' as const, module: name }))
+    : graph.adapterInputs.map((a) => ({
+        name: a.name,
+        kind: a.kind,
+        module: a.module,
+        dims: a.dims.map((d) => (d === 'lora_r' ? r.loraR : d === 'prompt_len' ? r.numVirtualTokens : (d as number))),
+      }));
+  if (!opts.withLogits) prune(g);
+  const { nodesAdded } = appendGradients(g, 'loss', trainable.map((t) => t.name));
+  return { bytes: g.toModel({ opset: TRAIN_OPSET }), graph, trainable, masks, loraScaling: graph.loraScaling, withLogits: !!opts.withLogits, backwardNodes: nodesAdded };
+}
+
+/**
+ * Replaces each training-mode Dropout (on LoRA inputs) by a product with a mask input, and removes
+ * the ratio input: ONNX Runtime's Dropout draws from a per-session generator, which a resumed run
+ * could not replay.
+ */
+function dropoutToMasks(g: Graph): { name: string; inDim: number }[] {
+  const shapes = inferShapes(g).shapes;
+  const masks: { name: string; inDim: number }[] = [];
+  const ratios = new Set<string>();
+  for (const n of g.nodes) {
+    if (n.op !== 'Dropout') continue;
+    const dims = shapes.get(n.inputs[0])?.dims;
+    const inDim = dims?.[dims.length - 1];
+    if (typeof inDim !== 'number') throw new Error(`LoRA dropout input ${n.inputs[0]} has no static feature size`);
+    const name = g.input(`dropout_mask.${masks.length}`, 'float32', [1, 'n', inDim]);
+    masks.push({ name, inDim });
+    if (n.inputs[1]) ratios.add(n.inputs[1]);
+    n.op = 'Mul';
+    n.inputs = [n.inputs[0], name];
+    n.outputs = [n.outputs[0]];
+    n.attrs = {};
+  }
+  for (let i = g.inputs.length - 1; i >= 0; i--) if (ratios.has(g.inputs[i].name)) g.inputs.splice(i, 1);
+  return masks;
+}
+
+/** Removes nodes none of whose outputs reach a graph output (e.g. the full-vocabulary logits). */
+function prune(g: Graph): void {
+  const live = new Set(g.outputs.map((o) => o.name));
+  const keep: boolean[] = new Array(g.nodes.length).fill(false);
+  for (let k = g.nodes.length - 1; k >= 0; k--) {
+    const n = g.nodes[k];
+    if (!n.outputs.some((o) => live.has(o))) continue;
+    keep[k] = true;
+    for (const i of n.inputs) if (i) live.add(i);
+  }
+  const kept = g.nodes.filter((_, k) => keep[k]);
+  g.nodes.length = 0;
+  g.nodes.push(...kept);
+  for (const name of [...g.initializers.keys()]) if (!live.has(name)) g.initializers.delete(name);
+}

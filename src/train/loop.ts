@@ -1,0 +1,225 @@
+// The training loop, nanoGPT-style: one example per micro-step (batch 1), gradients accumulated over
+// `gradAccumSteps` examples, then clip, schedule, AdamW. Forward + backward run as one ONNX Runtime
+// session over the generated training graph; the optimizer runs in JS. Cancellable (the signal is
+// checked before every micro-step), resumable from `<out>/checkpoint`, reporting progress per step.
+import * as fs from 'fs';
+import * as path from 'path';
+import { loadModelFiles } from '../model/engine';
+import { rng } from '../model/init';
+import { Tokenizer } from '../model/tokenizer';
+import { createSession, f32, i64, type HostTensor } from '../runtime/ort';
+import { AdamW, clipGradNorm } from './adamw';
+import { loadCheckpoint, saveCheckpoint, writeFinal, writeJsonAtomic, type Deployable, type TrainerState } from './checkpoint';
+import { encodePairs, lossTargets, readPairs, type EncodeStats, type Example, type Pair } from './data';
+import { buildTrainModel, type TrainModel } from './graph';
+import { formulaParams, initTrainable, toAdapterSpec } from './params';
+import { resolveRecipe, type Recipe, type RecipeOverrides } from './recipe';
+import { buildReport, type TrainingReport } from './report';
+import { linearSchedule, stepsPerEpoch } from './schedule';
+
+export interface ProgressEvent {
+  step: number; // optimizer steps done
+  totalSteps: number;
+  epoch: number; // 1-based epoch of the last example
+  loss: number; // mean loss of the step's examples
+  lr: number;
+  gradNorm: number;
+  tokensPerSec: number;
+  etaSec: number;
+}
+
+export interface TrainOptions {
+  modelDir: string;
+  outDir: string;
+  data: string | Pair[]; // JSONL file or pairs
+  recipe: RecipeOverrides;
+  resume?: boolean;
+  signal?: AbortSignal;
+  onProgress?: (e: ProgressEvent) => void;
+  log?: (msg: string) => void;
+  threads?: number;
+}
+
+export interface TrainResult {
+  status: 'completed' | 'cancelled';
+  report: TrainingReport;
+  values: Map<string, Float32Array>; // final trainable tensors (graph names)
+  model: TrainModel;
+  files: string[]; // deployable files written into outDir
+}
+
+export class TrainError extends Error {}
+
+function fingerprint(r: Recipe, examples: Example[]): string {
+  let h = 0x811c9dc5;
+  const mix = (n: number) => {
+    h ^= n & 0xffff;
+    h = Math.imul(h, 0x01000193) >>> 0;
+    h ^= n >>> 16;
+    h = Math.imul(h, 0x01000193) >>> 0;
+  };
+  for (const e of examples) {
+    mix(e.ids.length);
+    mix(e.promptLen);
+    for (const id of e.ids) mix(id);
+  }
+  const { saveEverySteps: _s, maxSteps: _m, ...rest } = r;
+  for (const c of JSON.stringify(rest)) mix(c.charCodeAt(0));
+  return h.toString(16).padStart(8, '0');
+}
+
+export function shuffled(n: number, seed: number, epoch: number): number[] {
+  const order = Array.from({ length: n }, (_, i) => i);
+  const rand = rng((seed * 7919 + epoch * 104729 + 1) >>> 0);
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  return order;
+}
+
+export async function train(o: TrainOptions): Promise<TrainResult> {
+  const log = o.log ?? (() => {});
+  const { cfg, weights } = loadModelFiles(o.modelDir);
+  const resolved = resolveRecipe(cfg, o.recipe);
+  if (!resolved.value) throw new TrainError(`recipe: ${resolved.errors.join('; ')}`);
+  const r = resolved.value;
+  const read = typeof o.data === 'string' ? readPairs(o.data) : { pairs: o.data, errors: [] };
+  for (const e of read.errors.slice(0, 10)) log(`data: ${e}`);
+  const tok = Tokenizer.fromFile(path.join(o.modelDir, 'tokenizer.json'));
+  const { examples, stats } = encodePairs(tok, read.pairs, r.maxTokens);
+  if (examples.length === 0) throw new TrainError(`no usable training pairs (${read.pairs.length} read, ${stats.dropped} too long, ${read.errors.length} bad lines)`);
+  log(`data: ${examples.length} examples, ${stats.tokens} tokens (${stats.trimmed} trimmed, ${stats.dropped} dropped as too long)`);
+
+  const model = buildTrainModel(cfg, weights, r);
+  const session = await createSession(model.bytes, { provider: 'cpu', threads: o.threads });
+  const specs = model.trainable;
+  const fp = fingerprint(r, examples);
+  fs.mkdirSync(o.outDir, { recursive: true });
+
+  let values = initTrainable(specs, weights, r.seed);
+  const decay = (name: string) => (specs.find((s) => s.name === name)?.dims.length ?? 0) >= 2;
+  let adam = new AdamW(r, values, decay);
+  let state: TrainerState = { version: 1, method: r.method, fingerprint: fp, optimizerStep: 0, epoch: 0, position: 0, lossCurve: [], tokensSeen: 0, trainMs: 0 };
+  if (o.resume) {
+    const ck = loadCheckpoint(o.outDir, specs);
+    if (ck.error) throw new TrainError(ck.error);
+    if (ck.value) {
+      if (ck.value.state.fingerprint !== fp) throw new TrainError('the checkpoint in the output directory was made with different data or settings; use another --out or drop --resume');
+      ({ values, state } = ck.value);
+      adam = new AdamW(r, values, decay, ck.value.adam);
+      log(`resuming at step ${state.optimizerStep} (epoch ${state.epoch + 1}, example ${state.position})`);
+    } else log('no checkpoint to resume from; starting fresh');
+  }
+
+  const perEpoch = stepsPerEpoch(examples.length, r.gradAccumSteps);
+  const total = r.maxSteps ?? r.epochs * perEpoch;
+  const sched = linearSchedule(r.lr, total, r.warmupRatio);
+  const baseDir = path.resolve(o.modelDir);
+  const deployable = (): Deployable =>
+    r.method === 'full'
+      ? { kind: 'model', weights: values, tokenizerJson: JSON.parse(fs.readFileSync(path.join(o.modelDir, 'tokenizer.json'), 'utf8')) }
+      : { kind: 'adapter', spec: toAdapterSpec(cfg, r, specs, values, baseDir) };
+  const gradNames = specs.map((s) => `grad.${s.name}`);
+  const acc = new Map(specs.map((s) => [s.name, new Float32Array(values.get(s.name)!.length)]));
+  const fixed: Record<string, HostTensor> = {};
+  if (model.loraScaling) fixed[model.loraScaling] = f32(Float32Array.of(r.loraAlpha / r.loraR), [1]);
+
+  let status: TrainResult['status'] = 'completed';
+  const sessionStart = Date.now();
+  const stepsAtStart = state.optimizerStep;
+  let tokensThisRun = 0;
+  let groupLoss = 0;
+  let groupSize = 0;
+  outer: while (state.optimizerStep < total) {
+    const order = shuffled(examples.length, r.seed, state.epoch);
+    while (state.position < examples.length) {
+      if (o.signal?.aborted) {
+        status = 'cancelled';
+        break outer;
+      }
+      const ex = examples[order[state.position]];
+      const t0 = Date.now();
+      const loss = await microStep(ex, state.epoch, state.position);
+      state.trainMs += Date.now() - t0;
+      groupLoss += loss;
+      groupSize++;
+      state.tokensSeen += ex.ids.length;
+      tokensThisRun += ex.ids.length;
+      state.position++;
+      if (groupSize < r.gradAccumSteps && state.position < examples.length) continue;
+
+      // Optimizer step.
+      const ts = Date.now();
+      for (const g of acc.values()) for (let i = 0; i < g.length; i++) g[i] /= groupSize;
+      const gradNorm = clipGradNorm(acc.values(), r.maxGradNorm);
+      const lr = sched.lrAt(state.optimizerStep);
+      adam.update(values, acc, lr);
+      for (const g of acc.values()) g.fill(0);
+      state.optimizerStep++;
+      const stepLoss = groupLoss / groupSize;
+      state.lossCurve.push({ step: state.optimizerStep, loss: stepLoss });
+      groupLoss = 0;
+      groupSize = 0;
+      if (state.position >= examples.length) {
+        state.epoch++;
+        state.position = 0;
+      }
+      state.trainMs += Date.now() - ts;
+      const elapsed = (Date.now() - sessionStart) / 1000;
+      const done = state.optimizerStep - stepsAtStart;
+      o.onProgress?.({
+        step: state.optimizerStep,
+        totalSteps: total,
+        epoch: Math.min(state.epoch + (state.position === 0 ? 0 : 1), r.epochs),
+        loss: stepLoss,
+        lr,
+        gradNorm,
+        tokensPerSec: tokensThisRun / Math.max(elapsed, 1e-3),
+        etaSec: (elapsed / done) * (total - state.optimizerStep),
+      });
+      const last = state.optimizerStep >= total;
+      if (last || state.optimizerStep % r.saveEverySteps === 0 || state.position === 0) saveCheckpoint(o.outDir, cfg, deployable(), specs, values, adam.state, state);
+      if (last) break outer;
+      if (state.position === 0) continue outer; // next epoch: new order
+    }
+  }
+  await session.release();
+
+  const files = status === 'completed' ? writeFinal(o.outDir, cfg, deployable()) : [];
+  const report = buildReport({ status, recipe: r, cfg, modelDir: baseDir, specs, formula: formulaParams(cfg, r), stats, state, totalSteps: total, backwardNodes: model.backwardNodes, dataErrors: read.errors.length });
+  writeJsonAtomic(path.join(o.outDir, 'training_report.json'), report);
+  return { status, report, values, model, files };
+
+  async function microStep(ex: Example, epoch: number, position: number): Promise<number> {
+    const { positions, labels } = lossTargets(ex);
+    const n = ex.ids.length;
+    const feeds: Record<string, HostTensor> = {
+      ...fixed,
+      input_ids: i64(ex.ids, [1, n]),
+      loss_positions: i64(positions, [positions.length]),
+      labels: i64(labels, [1, labels.length]),
+    };
+    for (const s of specs) feeds[s.name] = f32(values.get(s.name)!, s.dims);
+    if (model.masks.length) {
+      const rand = rng((r.seed * 1000003 + epoch * 7919 + position * 31 + 17) >>> 0);
+      const keep = 1 - r.loraDropout;
+      for (const m of model.masks) {
+        const data = new Float32Array(n * m.inDim);
+        for (let i = 0; i < data.length; i++) data[i] = rand() < keep ? 1 / keep : 0;
+        feeds[m.name] = f32(data, [1, n, m.inDim]);
+      }
+    }
+    const out = await session.run(feeds, ['loss', ...gradNames]);
+    const loss = (out.loss.data as Float32Array)[0];
+    if (!Number.isFinite(loss)) throw new TrainError(`loss became ${loss} at step ${state.optimizerStep + 1}; lower the learning rate`);
+    for (const s of specs) {
+      const g = out[`grad.${s.name}`].data as Float32Array;
+      const a = acc.get(s.name)!;
+      for (let i = 0; i < a.length; i++) a[i] += g[i];
+    }
+    return loss;
+  }
+}
+
+export type { EncodeStats };

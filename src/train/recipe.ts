@@ -1,0 +1,114 @@
+// The training recipe: every default is the study's (Storhaug & Li, 2024), visible here in one place.
+// `resolveRecipe` merges user overrides and checks them; it never throws (errors are returned).
+import type { ModelConfig } from '../model/config';
+import { family } from '../model/family';
+
+export type Method = 'lora' | 'ia3' | 'prompt' | 'full';
+export const METHODS: readonly Method[] = ['lora', 'ia3', 'prompt', 'full'];
+
+export const RECIPE_DEFAULTS = {
+  // AdamW (torch.optim.AdamW semantics, decoupled weight decay on matrices only).
+  beta1: 0.9,
+  beta2: 0.999,
+  eps: 1e-8,
+  weightDecay: 0.0,
+  // Linear schedule: warmup over the first 10% of optimizer steps, then linear decay to 0.
+  warmupRatio: 0.1,
+  // Batch 1 with 8 gradient-accumulation steps (effective batch 8), 3 epochs.
+  batchSize: 1,
+  gradAccumSteps: 8,
+  epochs: 3,
+  // Learning rate per method.
+  lr: { full: 5e-5, lora: 3e-4, ia3: 3e-4, prompt: 3e-3 } as Record<Method, number>,
+  // LoRA r=16, alpha=32, dropout 0.1 on the LoRA input; targets default to the family's (q_proj, v_proj).
+  loraR: 16,
+  loraAlpha: 32,
+  loraDropout: 0.1,
+  // Prompt tuning: 20 virtual tokens.
+  numVirtualTokens: 20,
+  // Global-norm gradient clipping (HF Trainer's max_grad_norm).
+  maxGradNorm: 1.0,
+  seed: 42,
+  // Longest training sequence in tokens (prompt + target; soft-prompt positions not counted).
+  maxTokens: 1024,
+  // Save a resumable checkpoint every this many optimizer steps (and at the end of every epoch).
+  saveEverySteps: 50,
+};
+
+export interface Recipe {
+  method: Method;
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  weightDecay: number;
+  warmupRatio: number;
+  batchSize: number;
+  gradAccumSteps: number;
+  epochs: number;
+  maxSteps?: number; // optimizer steps; overrides epochs for the schedule, like HF's max_steps
+  loraR: number;
+  loraAlpha: number;
+  loraDropout: number;
+  loraTargets: string[];
+  ia3Targets: string[];
+  ia3Feedforward: string[];
+  numVirtualTokens: number;
+  maxGradNorm: number;
+  seed: number;
+  maxTokens: number;
+  saveEverySteps: number;
+}
+
+export type RecipeOverrides = Partial<Recipe> & { method: Method };
+
+export function resolveRecipe(cfg: ModelConfig, o: RecipeOverrides): { value?: Recipe; errors: string[] } {
+  const errors: string[] = [];
+  if (!METHODS.includes(o.method)) return { errors: [`method must be one of ${METHODS.join(', ')}, got '${o.method}'`] };
+  const t = family(cfg).defaultTargets;
+  const r: Recipe = {
+    method: o.method,
+    lr: o.lr ?? RECIPE_DEFAULTS.lr[o.method],
+    beta1: o.beta1 ?? RECIPE_DEFAULTS.beta1,
+    beta2: o.beta2 ?? RECIPE_DEFAULTS.beta2,
+    eps: o.eps ?? RECIPE_DEFAULTS.eps,
+    weightDecay: o.weightDecay ?? RECIPE_DEFAULTS.weightDecay,
+    warmupRatio: o.warmupRatio ?? RECIPE_DEFAULTS.warmupRatio,
+    batchSize: o.batchSize ?? RECIPE_DEFAULTS.batchSize,
+    gradAccumSteps: o.gradAccumSteps ?? RECIPE_DEFAULTS.gradAccumSteps,
+    epochs: o.epochs ?? RECIPE_DEFAULTS.epochs,
+    maxSteps: o.maxSteps,
+    loraR: o.loraR ?? RECIPE_DEFAULTS.loraR,
+    loraAlpha: o.loraAlpha ?? RECIPE_DEFAULTS.loraAlpha,
+    loraDropout: o.loraDropout ?? RECIPE_DEFAULTS.loraDropout,
+    loraTargets: o.loraTargets ?? t.lora,
+    ia3Targets: o.ia3Targets ?? t.ia3,
+    ia3Feedforward: o.ia3Feedforward ?? t.ia3Feedforward,
+    numVirtualTokens: o.numVirtualTokens ?? RECIPE_DEFAULTS.numVirtualTokens,
+    maxGradNorm: o.maxGradNorm ?? RECIPE_DEFAULTS.maxGradNorm,
+    seed: o.seed ?? RECIPE_DEFAULTS.seed,
+    maxTokens: Math.min(o.maxTokens ?? RECIPE_DEFAULTS.maxTokens, cfg.maxPositions - (o.method === 'prompt' ? (o.numVirtualTokens ?? RECIPE_DEFAULTS.numVirtualTokens) : 0)),
+    saveEverySteps: o.saveEverySteps ?? RECIPE_DEFAULTS.saveEverySteps,
+  };
+  const pos = (k: keyof Recipe, int = false) => {
+    const v = r[k] as number;
+    if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0 || (int && !Number.isInteger(v))) errors.push(`${k} must be a positive ${int ? 'integer' : 'number'}, got ${v}`);
+  };
+  (['lr', 'eps'] as const).forEach((k) => pos(k));
+  (['gradAccumSteps', 'epochs', 'loraR', 'numVirtualTokens', 'maxTokens', 'saveEverySteps'] as const).forEach((k) => pos(k, true));
+  if (r.batchSize !== 1) errors.push(`batchSize must be 1 (sequences are not padded or packed), got ${r.batchSize}`);
+  if (r.maxSteps !== undefined && (!Number.isInteger(r.maxSteps) || r.maxSteps < 1)) errors.push(`maxSteps must be a positive integer, got ${r.maxSteps}`);
+  if (!(r.beta1 >= 0 && r.beta1 < 1 && r.beta2 >= 0 && r.beta2 < 1)) errors.push('beta1 and beta2 must be in [0, 1)');
+  if (!(r.weightDecay >= 0)) errors.push('weightDecay must be ≥ 0');
+  if (!(r.warmupRatio >= 0 && r.warmupRatio <= 1)) errors.push('warmupRatio must be in [0, 1]');
+  if (!(r.loraDropout >= 0 && r.loraDropout < 1)) errors.push('loraDropout must be in [0, 1)');
+  if (!(r.maxGradNorm >= 0)) errors.push('maxGradNorm must be ≥ 0 (0 = no clipping)');
+  const known = family(cfg).modules(cfg).map((m) => m.short);
+  for (const [k, list] of [['loraTargets', r.loraTargets], ['ia3Targets', r.ia3Targets], ['ia3Feedforward', r.ia3Feedforward]] as const) {
+    const bad = list.filter((s) => !known.includes(s));
+    if (bad.length) errors.push(`${k}: unknown modules ${bad.join(', ')} (known: ${known.join(', ')})`);
+  }
+  const stray = r.ia3Feedforward.filter((s) => !r.ia3Targets.includes(s));
+  if (stray.length) errors.push(`ia3Feedforward ${stray.join(', ')} must also be in ia3Targets`);
+  return errors.length ? { errors } : { value: r, errors };
+}
