@@ -52,6 +52,11 @@ export function sourceSidecarLaunch(nodePath: string = process.execPath): Sideca
   return { command: nodePath, args: ['--import', tsx, main], env: { ...process.env } };
 }
 
+/** The sidecar next to this code: `sidecar.js` beside the bundle (dist/), or the TS sources under tsx. */
+export function localSidecarLaunch(nodePath: string = process.execPath): SidecarLaunch {
+  return __filename.endsWith('.ts') ? sourceSidecarLaunch(nodePath) : bundledSidecarLaunch(path.join(__dirname, 'sidecar.js'), nodePath);
+}
+
 export interface SidecarClientOptions {
   launch: SidecarLaunch;
   /** Sent on every start; without it the client only checks the process answers `status`. */

@@ -1,0 +1,96 @@
+// `testtune generate` end to end on a scripted tiny model: focal context → model (in process and
+// through the sidecar) → extracted test method on stdout; clear errors for a missing model or method.
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { command, promptSignature } from '../../src/cli/commands/generate';
+import { chain, makeScriptedModel } from './helpers/tiny-model';
+
+const CALC = `package demo;
+
+public class Calc {
+    private int base;
+
+    public int add(int a, int b) {
+        return a + b;
+    }
+
+    public int twice(int x) {
+        return add(x, x);
+    }
+}
+`;
+
+/** Runs the command in this process, capturing what it writes to stdout and stderr. */
+async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const w1 = process.stdout.write;
+  const w2 = process.stderr.write;
+  process.stdout.write = ((c: string | Uint8Array) => ((out += c.toString()), true)) as typeof process.stdout.write;
+  process.stderr.write = ((c: string | Uint8Array) => ((err += c.toString()), true)) as typeof process.stderr.write;
+  try {
+    const code = await command.run(argv).catch((e: Error) => ((err += `THROWN: ${e.message}\n`), -1));
+    return { code, out, err };
+  } finally {
+    process.stdout.write = w1;
+    process.stderr.write = w2;
+  }
+}
+
+describe('testtune generate (CLI, tiny scripted model)', function () {
+  this.timeout(120_000);
+  let tmp: string;
+  let model: string;
+  let calc: string;
+  before(() => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tt-gen-cli-'));
+    model = path.join(tmp, 'model');
+    // The prompt ends with the test signature's "{\n"; this model then writes " x();}" and stops.
+    makeScriptedModel(model, chain('\n x();}'), { config: { maxPositions: 2048 } });
+    const dir = path.join(tmp, 'proj', 'src', 'main', 'java', 'demo');
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(tmp, 'proj', 'pom.xml'), '<project/>');
+    calc = path.join(dir, 'Calc.java');
+    fs.writeFileSync(calc, CALC);
+  });
+  after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  it('prints the extracted test method for --method, in process', async () => {
+    const r = await run([calc, '--method', 'add', '--model', model, '--provider', 'cpu']);
+    assert.equal(r.code, 0, r.err);
+    assert.equal(r.out, '    @Test\n    void testAdd() {\n x();}\n');
+    assert.match(r.err, /new in \d+ ms .* on cpu, stop: balanced/);
+  });
+
+  it('selects by 1-based --line and runs through the sidecar with --sidecar', async () => {
+    const r = await run([calc, '--line', '11', '--model', model, '--provider', 'cpu', '--sidecar', '--adapter', 'none']);
+    assert.equal(r.code, 0, r.err);
+    assert.equal(r.out, '    @Test\n    void testTwice() {\n x();}\n');
+  });
+
+  it('--raw prints the model output as generated', async () => {
+    const r = await run([calc, '--method', 'add', '--model', model, '--provider', 'cpu', '--raw']);
+    assert.equal(r.code, 0, r.err);
+    assert.equal(r.out, ' x();}\n');
+  });
+
+  it('says clearly what is wrong: no model, no such method, bad options', async () => {
+    const noModel = await run([calc, '--method', 'add', '--model', path.join(tmp, 'nowhere')]);
+    assert.equal(noModel.code, -1);
+    assert.match(noModel.err, /no model at .*nowhere: config\.json is missing/);
+    const noMethod = await run([calc, '--method', 'subtract', '--model', model, '--provider', 'cpu']);
+    assert.equal(noMethod.code, -1);
+    assert.match(noMethod.err, /subtract/);
+    const both = await run([calc, '--method', 'add', '--line', '3', '--model', model]);
+    assert.match(both.err, /either --method <name> or --line <n>/);
+    const noFile = await run([path.join(tmp, 'Missing.java'), '--method', 'add', '--model', model]);
+    assert.match(noFile.err, /cannot read .*Missing\.java/);
+  });
+
+  it('promptSignature takes the annotation and signature the prompt ends with', () => {
+    assert.equal(promptSignature('class A {}\n\nclass ATest {\n\n    @Test\n    void testF() {\n'), '    @Test\n    void testF() {\n');
+    assert.equal(promptSignature('public int f() { return 1; }'), undefined);
+  });
+});
