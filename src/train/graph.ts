@@ -98,6 +98,7 @@ function dropoutToMasks(g: Graph): { name: string; inDim: number }[] {
     const name = g.input(`dropout_mask.${masks.length}`, 'float32', [1, 'n', inDim]);
     masks.push({ name, inDim });
     if (n.inputs[1]) ratios.add(n.inputs[1]);
+    if (n.inputs[2] && g.initializers.has(n.inputs[2])) g.initializers.delete(n.inputs[2]);
     n.op = 'Mul';
     n.inputs = [n.inputs[0], name];
     n.outputs = [n.outputs[0]];
