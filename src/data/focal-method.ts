@@ -25,11 +25,14 @@ export function testNameBases(testName: string): string[] {
   for (let i = 0; i < segs.length; i++) {
     const s = segs[i];
     if (/^(test|should|when|given|it|then|verify|check)$/i.test(s)) continue;
-    if (i > 0 && /^(given|then)/.test(s)) continue; // given_..._then_... parts
+    if (/^(given|then)[A-Z0-9]/.test(s)) continue; // givenX_whenFoo_thenY parts
     add(s);
     break;
   }
-  for (const s of segs) if (/^when[A-Z]/.test(s)) add(s.slice(4)); // givenX_whenFoo_thenY
+  segs.forEach((s, i) => {
+    if (/^when[A-Z]/.test(s)) add(s.slice(4)); // givenX_whenFoo_thenY
+    else if (s === 'when' && segs[i + 1]) add(segs[i + 1]); // given_x_when_foo_then_y
+  });
   return out;
 }
 
