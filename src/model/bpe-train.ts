@@ -263,3 +263,23 @@ export function trainBpeFromCounts(rawCounts: ReadonlyMap<string, number>, opts:
     },
   };
 }
+
+/**
+ * The tokenizer that training with a smaller `vocabSize` would have given: BPE training is greedy, so
+ * its merges are a prefix of a larger run's. Keeps ids below `vocabSize` and the merges that make them.
+ */
+export function truncateBpe(json: TokenizerJson, vocabSize: number): TokenizerJson {
+  const vocab: Record<string, number> = {};
+  for (const [t, id] of Object.entries(json.model.vocab)) if (id < vocabSize) vocab[t] = id;
+  const merges = json.model.merges.filter((m) => {
+    const sp = m.indexOf(' ');
+    const id = json.model.vocab[m.slice(0, sp) + m.slice(sp + 1)];
+    return id !== undefined && id < vocabSize;
+  });
+  // A merge can only use tokens made by earlier merges, so the kept merges form a prefix.
+  return {
+    ...json,
+    added_tokens: json.added_tokens.filter((t) => t.id < vocabSize),
+    model: { ...json.model, vocab, merges },
+  };
+}

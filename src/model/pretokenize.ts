@@ -206,6 +206,16 @@ export function splitWith(text: string, re: RegExp, behavior: SplitBehavior, inv
 
 /** `splitWith(text, re, 'Isolated')` without intermediate objects (the hot path of encoding). */
 export function splitIsolated(text: string, re: RegExp, out: string[] = []): string[] {
+  // Fast path: String#match collects all matches natively; when they tile the text, that is the split.
+  const all = text.match(re);
+  if (all !== null) {
+    let covered = 0;
+    for (let i = 0; i < all.length; i++) covered += all[i].length;
+    if (covered === text.length) {
+      for (let i = 0; i < all.length; i++) if (all[i].length > 0) out.push(all[i]);
+      return out;
+    }
+  }
   let last = 0;
   re.lastIndex = 0;
   for (let m = re.exec(text); m !== null; m = re.exec(text)) {

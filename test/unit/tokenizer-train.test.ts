@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { byteLevelAlphabet, toByteLevel } from '../../src/model/bytelevel';
-import { WordCounter, trainBpe, trainBpeFromCounts } from '../../src/model/bpe-train';
+import { WordCounter, trainBpe, trainBpeFromCounts, truncateBpe } from '../../src/model/bpe-train';
 import { Tokenizer } from '../../src/model/tokenizer';
 
 /** Reference trainer: recounts every pair after every merge (slow, obviously right). */
@@ -100,6 +100,17 @@ describe('trainBpe', () => {
     const fast = trainBpeFromCounts(counter.counts, { vocabSize: 257 + 120, minFrequency: 2 }).model.merges;
     const slow = naiveMerges(counter.counts, ['<|endoftext|>'], 120, 2);
     assert.deepEqual(fast, slow);
+  });
+
+  it('truncates a large vocabulary to exactly what a smaller training run gives', () => {
+    const counter = new WordCounter();
+    counter.add(JAVA.repeat(3) + JAVA.toLowerCase());
+    const big = trainBpeFromCounts(counter.counts, { vocabSize: 400, minFrequency: 2 });
+    const small = trainBpeFromCounts(counter.counts, { vocabSize: 300, minFrequency: 2 });
+    assert.deepEqual(truncateBpe(big, 300), small);
+    const tok = Tokenizer.fromJSON(truncateBpe(big, 300));
+    assert.equal(tok.vocabSize, 300);
+    assert.equal(tok.decode(tok.encode(JAVA)), JAVA);
   });
 
   it('writes the Hugging Face tokenizer.json layout', () => {

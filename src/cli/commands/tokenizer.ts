@@ -3,16 +3,19 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CliCommand, UsageError, int, parseArgs, str } from '../command';
-import { WordCounter, trainBpeFromCounts } from '../../model/bpe-train';
+import { TokenizerJson, WordCounter, trainBpeFromCounts, truncateBpe } from '../../model/bpe-train';
 import { Tokenizer } from '../../model/tokenizer';
 
 const USAGE = `usage:
   testtune tokenizer train --input <dir|file>[,<dir|file>…] --vocab-size <n> --out <tokenizer.json>
                            [--special-tokens '<|endoftext|>,…'] [--min-frequency 2] [--max-mb <n>] [--ext .java]
+                           [--also-sizes 4096,8192,…]
   testtune tokenizer stats --tokenizer <tokenizer.json> --input <dir|file>[,…] [--max-mb <n>] [--ext .java]
 
-train: counts GPT-2 pre-tokens of the input files (recursively, files ending in --ext, sorted by path,
-       at most --max-mb megabytes), learns merges up to --vocab-size, writes a Hugging Face tokenizer.json.
+train: counts GPT-2 pre-tokens of the input files (recursively, files ending in --ext, sorted by path;
+       with --max-mb, about that many megabytes sampled evenly over the files), learns merges up to
+       --vocab-size, writes a Hugging Face tokenizer.json. --also-sizes writes the smaller vocabularies
+       of the same run too (BPE is greedy: they equal separate runs), as <out>.<n>.json.
 stats: encodes the input files and prints bytes per token, tokens, files and encode speed; checks that
        every file decodes back to itself.`;
 
@@ -42,19 +45,33 @@ function inputsOf(args: ReturnType<typeof parseArgs>): string[] {
   return list;
 }
 
-/** Reads files in order until `maxBytes` (UTF-8) have been read; yields their text. */
-function* readUpTo(files: string[], maxBytes: number): Generator<{ file: string; text: string }> {
-  let total = 0;
-  for (const file of files) {
-    if (total >= maxBytes) return;
-    const buf = fs.readFileSync(file);
-    total += buf.length;
-    yield { file, text: buf.toString('utf8') };
+/**
+ * About `maxBytes` of the files, spread evenly over the list (every k-th file, so every package of a
+ * large corpus is represented), in order. All of them when they fit.
+ */
+export function sampleFiles(files: string[], maxBytes: number): string[] {
+  if (!Number.isFinite(maxBytes)) return files;
+  const sizes = files.map((f) => fs.statSync(f).size);
+  const total = sizes.reduce((a, b) => a + b, 0);
+  if (total <= maxBytes) return files;
+  const out: string[] = [];
+  let budget = 0;
+  for (let i = 0; i < files.length; i++) {
+    budget += (sizes[i] * maxBytes) / total; // this file's share of the budget
+    if (budget >= sizes[i] / 2) {
+      out.push(files[i]);
+      budget -= sizes[i];
+    }
   }
+  return out;
+}
+
+function* readAll(files: string[]): Generator<{ file: string; text: string }> {
+  for (const file of files) yield { file, text: fs.readFileSync(file, 'utf8') };
 }
 
 async function train(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, { values: ['input', 'vocab-size', 'out', 'special-tokens', 'min-frequency', 'max-mb', 'ext'] });
+  const args = parseArgs(argv, { values: ['input', 'vocab-size', 'out', 'special-tokens', 'min-frequency', 'max-mb', 'ext', 'also-sizes'] });
   const vocabSize = int(args, 'vocab-size');
   const out = str(args, 'out');
   if (vocabSize === undefined) throw new UsageError('--vocab-size is required');
@@ -66,7 +83,7 @@ async function train(argv: string[]): Promise<number> {
   const t0 = Date.now();
   const counter = new WordCounter();
   let nfiles = 0;
-  for (const { text } of readUpTo(files, maxBytes)) {
+  for (const { text } of readAll(sampleFiles(files, maxBytes))) {
     counter.add(text);
     nfiles++;
   }
@@ -82,6 +99,14 @@ async function train(argv: string[]): Promise<number> {
   fs.mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
   fs.writeFileSync(out, JSON.stringify(json));
   console.error(`learned ${json.model.merges.length} merges in ${((t2 - t1) / 1000).toFixed(1)} s`);
+  for (const n of (str(args, 'also-sizes') ?? '').split(',').filter((x) => x)) {
+    const size = Number(n);
+    if (!Number.isInteger(size) || size >= vocabSize) throw new UsageError(`--also-sizes: ${n} is not an integer below --vocab-size`);
+    const file = out.replace(/\.json$/, '') + `.${size}.json`;
+    const small: TokenizerJson = truncateBpe(json, size);
+    fs.writeFileSync(file, JSON.stringify(small));
+    console.log(`wrote ${file}: vocab ${Object.keys(small.model.vocab).length}, ${small.model.merges.length} merges`);
+  }
   console.log(`wrote ${out}: vocab ${Object.keys(json.model.vocab).length}, ${json.model.merges.length} merges, trained on ${nfiles} files, ${(counter.bytes / 1e6).toFixed(1)} MB`);
   return 0;
 }
@@ -99,7 +124,7 @@ async function stats(argv: string[]): Promise<number> {
   let nfiles = 0;
   let ms = 0;
   const mismatched: string[] = [];
-  for (const { file, text } of readUpTo(files, maxBytes)) {
+  for (const { file, text } of readAll(sampleFiles(files, maxBytes))) {
     const t0 = performance.now();
     const ids = tok.encode(text, { allowSpecial: false });
     ms += performance.now() - t0;
