@@ -1,0 +1,167 @@
+// Inference benchmark (run by scripts/bench.mjs; prints one JSON array on its last stdout line).
+// Default-size Llama config (6 layers x 384 hidden, 6 heads / 2 KV heads, FFN 1024, vocab 8192),
+// random weights: engine cold start in a fresh process, prefill of 1,024 tokens, greedy decode tok/s,
+// per-step overhead beyond session.run, RSS; intra-op threads 1 vs 2 (spinning off). Anchor in the
+// same run: the same weights in PyTorch eager (scripts/bench/torch_infer.py), best thread count.
+// Env: BENCH_QUICK=1 for fewer tokens/reps; BENCH_NO_TORCH=1 to skip the anchor.
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { decode } from '../../src/model/decode';
+import { loadEngine, loadModelFiles } from '../../src/model/engine';
+import { buildInferenceModel, KvRunner } from '../../src/model/inference';
+import { byteLevelTokenizerJson, initWeights, PRESETS, writeModelDir } from '../../src/model/init';
+import { StreamDecoder, Tokenizer } from '../../src/model/tokenizer';
+import { createSession } from '../../src/runtime/ort';
+
+interface Result {
+  name: string;
+  value: number;
+  unit: string;
+  anchor: string | null;
+  anchor_value: number | null;
+  ratio: number | null; // > 1: TestTune faster / smaller than the anchor
+}
+
+const quick = process.env.BENCH_QUICK === '1';
+const PREFILL = 1024;
+const DECODE = quick ? 32 : 128;
+const DECODE_PROMPT = 64;
+const REPS = quick ? 1 : 3;
+const log = (s: string) => process.stderr.write(`[inference] ${s}\n`);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+function modelDir(): string {
+  const cfg = { ...PRESETS.default, eosTokenId: 256 };
+  const dir = path.join(os.tmpdir(), `testtune-bench-default-${cfg.numLayers}x${cfg.hiddenSize}-v${cfg.vocabSize}`);
+  if (!fs.existsSync(path.join(dir, 'model.safetensors'))) {
+    log(`writing ${dir}`);
+    writeModelDir(dir, cfg, initWeights(cfg, 0, 0.02), byteLevelTokenizerJson());
+  }
+  return dir;
+}
+
+async function coldChild(dir: string): Promise<void> {
+  const t0 = performance.now();
+  const engine = await loadEngine(dir, { provider: 'cpu' });
+  const loadMs = performance.now() - t0;
+  const r = await engine.generate('class A { void t() {', { maxNewTokens: 1, stopWhenBalanced: false });
+  const firstMs = performance.now() - t0;
+  console.log(JSON.stringify({ loadMs, firstMs, sinceProcessStart: performance.now(), rss: process.memoryUsage().rss, tokens: r.newTokens }));
+  await engine.dispose();
+}
+
+async function measure(dir: string, threads: number) {
+  const { cfg, weights } = loadModelFiles(dir);
+  const { bytes, graph } = buildInferenceModel(cfg, weights, { lora: { targets: ['q_proj', 'v_proj'] }, ia3: { targets: ['k_proj', 'v_proj', 'down_proj'], feedforward: ['down_proj'] }, prompt: true });
+  const session = await createSession(bytes, { provider: 'cpu', threads });
+  const runner = new KvRunner(session, cfg, graph);
+  runner.setAdapter(undefined);
+  const tok = Tokenizer.fromFile(path.join(dir, 'tokenizer.json'));
+  const ids = Array.from({ length: PREFILL }, (_, i) => (i * 7919) % 256);
+  await runner.step(ids.slice(0, 64)); // warm-up
+  const pre: number[] = [];
+  for (let i = 0; i < REPS; i++) {
+    runner.reset();
+    const t = performance.now();
+    await runner.step(ids);
+    pre.push(performance.now() - t);
+  }
+  // decode: time inside session.run vs the whole loop
+  let runMs = 0;
+  const run = session.run.bind(session);
+  session.run = async (...a: Parameters<typeof run>) => {
+    const t = performance.now();
+    const out = await run(...a);
+    runMs += performance.now() - t;
+    return out;
+  };
+  const rates: number[] = [];
+  const overheads: number[] = [];
+  const steps: number[] = [];
+  for (let i = 0; i < REPS; i++) {
+    runner.reset();
+    const prompt = ids.slice(0, DECODE_PROMPT);
+    // prefill outside the timed region: decode() calls step(prompt) first, so time from the first new token
+    let first = 0;
+    let start = 0;
+    const sd = new StreamDecoder(tok);
+    const r = await decode(
+      { step: async (x: number[]) => { const l = await runner.step(x); if (!start) { start = performance.now(); first = runMs; } return l; }, get room() { return runner.room; }, reset: () => undefined },
+      prompt,
+      // random weights pick ids beyond the byte-level tokenizer; argmax stays over the full vocab like the anchor
+      { push: (id: number | readonly number[]) => (typeof id === 'number' && id < tok.vocabSize ? sd.push(id) : ''), flush: () => sd.flush() },
+      { maxNewTokens: DECODE + 1, stopWhenBalanced: false },
+    );
+    const loopMs = performance.now() - start;
+    const n = r.ids.length - 1; // steps after the prefill
+    rates.push((n / loopMs) * 1000);
+    steps.push(loopMs / n);
+    overheads.push((loopMs - (runMs - first)) / n);
+    runMs = 0;
+  }
+  const rss = process.memoryUsage().rss;
+  await session.release();
+  return { prefillMs: median(pre), tokS: median(rates), stepMs: median(steps), overheadMs: median(overheads), rss };
+}
+
+function torchAnchor(dir: string): { threads: number; prefill_ms: number; decode_tok_s: number; load_ms: number }[] {
+  if (process.env.BENCH_NO_TORCH === '1') return [];
+  const env = { ...process.env };
+  delete env.OPENBLAS_CORETYPE;
+  delete env.OPENBLAS_L2_SIZE;
+  const script = path.join(__dirname, 'torch_infer.py');
+  const r = spawnSync('/usr/bin/python3', [script, dir, '--prefill', String(PREFILL), '--decode', String(DECODE), '--decode-prompt', String(DECODE_PROMPT), '--threads', '1,2', '--reps', String(REPS)], { env, encoding: 'utf8' });
+  if (r.status !== 0) {
+    log(`PyTorch anchor failed: ${(r.stderr || r.error?.message || '').split('\n').slice(-3).join(' ')}`);
+    return [];
+  }
+  return r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+}
+
+async function main(): Promise<void> {
+  if (process.argv[2] === '--child-cold') return coldChild(process.argv[3]);
+  const dir = modelDir();
+  const colds: { loadMs: number; firstMs: number; sinceProcessStart: number; rss: number }[] = [];
+  for (let i = 0; i < REPS; i++) {
+    const c = spawnSync(process.execPath, [...process.execArgv, __filename, '--child-cold', dir], { encoding: 'utf8' });
+    if (c.status !== 0) throw new Error(`cold-start child failed: ${c.stderr}`);
+    colds.push(JSON.parse(c.stdout.trim().split('\n').pop()!));
+  }
+  const byThreads: Record<number, Awaited<ReturnType<typeof measure>>> = {};
+  for (const t of [1, 2]) {
+    log(`threads ${t}`);
+    byThreads[t] = await measure(dir, t);
+    log(JSON.stringify(byThreads[t]));
+  }
+  log('PyTorch anchor');
+  const anchors = torchAnchor(dir);
+  for (const a of anchors) log(JSON.stringify(a));
+  const bestPre = anchors.length ? anchors.reduce((a, b) => (b.prefill_ms < a.prefill_ms ? b : a)) : undefined;
+  const bestDec = anchors.length ? anchors.reduce((a, b) => (b.decode_tok_s > a.decode_tok_s ? b : a)) : undefined;
+  const best = byThreads[1].tokS >= byThreads[2].tokS ? 1 : 2;
+  const ours = byThreads[best];
+  const out: Result[] = [];
+  const add = (name: string, value: number, unit: string, anchor?: string, anchorValue?: number, higherIsBetter = false) =>
+    out.push({ name, value: +value.toFixed(3), unit, anchor: anchor ?? null, anchor_value: anchorValue === undefined ? null : +anchorValue.toFixed(3), ratio: anchorValue === undefined ? null : +(higherIsBetter ? value / anchorValue : anchorValue / value).toFixed(3) });
+  const torchName = (t?: { threads: number }) => (t ? `pytorch eager ${t.threads} thread${t.threads > 1 ? 's' : ''}` : undefined);
+  add('cold start: loadEngine in a fresh process (read, build graph, create session)', median(colds.map((c) => c.loadMs)), 'ms', torchName(anchors[0]) && 'pytorch: read safetensors + build', anchors[0]?.load_ms);
+  add('cold start: process start to first generated token', median(colds.map((c) => c.sinceProcessStart)), 'ms');
+  add(`prefill ${PREFILL} tokens (${best} thread)`, ours.prefillMs, 'ms', torchName(bestPre), bestPre?.prefill_ms);
+  add(`decode greedy, KV cache (${best} thread)`, ours.tokS, 'tok/s', torchName(bestDec), bestDec?.decode_tok_s, true);
+  add('decode step time', ours.stepMs, 'ms');
+  add('per-step overhead beyond session.run (feeds, KV append, argmax, detokenize, yield)', ours.overheadMs, 'ms');
+  for (const t of [1, 2]) {
+    add(`threads ${t}: prefill ${PREFILL}`, byThreads[t].prefillMs, 'ms');
+    add(`threads ${t}: decode`, byThreads[t].tokS, 'tok/s');
+  }
+  add('RSS after cold start + 1 token (fresh process)', median(colds.map((c) => c.rss)) / 2 ** 20, 'MiB');
+  add('RSS of the bench process after decoding', ours.rss / 2 ** 20, 'MiB');
+  console.log(JSON.stringify(out));
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,132 @@
+#!/usr/bin/python3
+"""PyTorch eager anchor for the inference benchmark: the same Llama weights (read from
+model.safetensors with a small reader: Debian has no python3-safetensors), the same math as
+src/model/llama.ts, on CPU. Measures prefill of N tokens and greedy decoding with a KV cache
+(torch.cat per step, as Hugging Face eager does). Prints one JSON object per thread count.
+
+usage: /usr/bin/python3 scripts/bench/torch_infer.py MODEL_DIR [--prefill 1024] [--decode 128]
+       [--threads 1,2] [--reps 3]
+Run with OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE unset (see TRAPS.md)."""
+import argparse, json, math, struct, sys, time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+
+def read_safetensors(path):
+    with open(path, 'rb') as f:
+        buf = f.read()
+    n = struct.unpack('<Q', buf[:8])[0]
+    header = json.loads(buf[8:8 + n])
+    base = 8 + n
+    out = {}
+    dt = {'F32': np.float32, 'F16': np.float16}
+    for name, t in header.items():
+        if name == '__metadata__':
+            continue
+        b, e = t['data_offsets']
+        if t['dtype'] == 'BF16':
+            raw = np.frombuffer(buf[base + b:base + e], dtype=np.uint16).astype(np.uint32) << 16
+            arr = raw.view(np.float32)
+        else:
+            arr = np.frombuffer(buf[base + b:base + e], dtype=dt[t['dtype']]).astype(np.float32)
+        out[name] = torch.from_numpy(arr.reshape(t['shape']).copy())
+    return out
+
+
+class Llama:
+    def __init__(self, cfg, w):
+        self.cfg, self.w = cfg, w
+        self.H = cfg['num_attention_heads']
+        self.KV = cfg.get('num_key_value_heads', self.H)
+        self.D = cfg.get('head_dim', cfg['hidden_size'] // self.H)
+        self.eps = cfg.get('rms_norm_eps', 1e-6)
+        inv = 1.0 / (cfg.get('rope_theta', 10000.0) ** (torch.arange(0, self.D, 2, dtype=torch.float32) / self.D))
+        t = torch.arange(cfg.get('max_position_embeddings', 2048), dtype=torch.float32)
+        emb = torch.cat([torch.outer(t, inv)] * 2, dim=-1)
+        self.cos, self.sin = emb.cos(), emb.sin()
+        self.head = w.get('lm_head.weight', w['model.embed_tokens.weight'])
+
+    def norm(self, x, wt):
+        return x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + self.eps) * wt
+
+    def rope(self, x, cos, sin):  # x [b, h, s, d]
+        h = self.D // 2
+        rot = torch.cat([-x[..., h:], x[..., :h]], dim=-1)
+        return x * cos + rot * sin
+
+    def forward(self, ids, cache, last_only=True):
+        w, H, KV, D = self.w, self.H, self.KV, self.D
+        b, s = ids.shape
+        past = 0 if cache[0] is None else cache[0][0].shape[2]
+        x = F.embedding(ids, w['model.embed_tokens.weight'])
+        cos = self.cos[past:past + s][None, None]
+        sin = self.sin[past:past + s][None, None]
+        mask = torch.full((s, past + s), float('-inf')).triu(past + 1)
+        for i in range(self.cfg['num_hidden_layers']):
+            p = f'model.layers.{i}.'
+            h = self.norm(x, w[p + 'input_layernorm.weight'])
+            q = F.linear(h, w[p + 'self_attn.q_proj.weight']).view(b, s, H, D).transpose(1, 2)
+            k = F.linear(h, w[p + 'self_attn.k_proj.weight']).view(b, s, KV, D).transpose(1, 2)
+            v = F.linear(h, w[p + 'self_attn.v_proj.weight']).view(b, s, KV, D).transpose(1, 2)
+            q, k = self.rope(q, cos, sin), self.rope(k, cos, sin)
+            if cache[i] is not None:
+                k = torch.cat([cache[i][0], k], dim=2)
+                v = torch.cat([cache[i][1], v], dim=2)
+            cache[i] = (k, v)
+            if KV != H:
+                k = k.repeat_interleave(H // KV, dim=1)
+                v = v.repeat_interleave(H // KV, dim=1)
+            att = torch.softmax(q @ k.transpose(-1, -2) / math.sqrt(D) + mask, dim=-1)
+            o = (att @ v).transpose(1, 2).reshape(b, s, H * D)
+            x = x + F.linear(o, w[p + 'self_attn.o_proj.weight'])
+            h = self.norm(x, w[p + 'post_attention_layernorm.weight'])
+            g = F.linear(h, w[p + 'mlp.gate_proj.weight'])
+            x = x + F.linear(F.silu(g) * F.linear(h, w[p + 'mlp.up_proj.weight']), w[p + 'mlp.down_proj.weight'])
+        if last_only:
+            x = x[:, -1:]
+        return F.linear(self.norm(x, w['model.norm.weight']), self.head)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('model')
+    ap.add_argument('--prefill', type=int, default=1024)
+    ap.add_argument('--decode', type=int, default=128)
+    ap.add_argument('--decode-prompt', type=int, default=64)
+    ap.add_argument('--threads', default='1,2')
+    ap.add_argument('--reps', type=int, default=3)
+    a = ap.parse_args()
+    t0 = time.perf_counter()
+    cfg = json.load(open(f'{a.model}/config.json'))
+    model = Llama(cfg, read_safetensors(f'{a.model}/model.safetensors'))
+    load_ms = (time.perf_counter() - t0) * 1000
+    L = cfg['num_hidden_layers']
+    V = min(cfg['vocab_size'], 256)
+    g = torch.Generator().manual_seed(0)
+    for th in [int(t) for t in a.threads.split(',')]:
+        torch.set_num_threads(th)
+        with torch.inference_mode():
+            ids = torch.randint(0, V, (1, a.prefill), generator=g)
+            model.forward(ids[:, :64], [None] * L)  # warm-up
+            pre = []
+            for _ in range(a.reps):
+                t = time.perf_counter()
+                model.forward(ids, [None] * L)
+                pre.append((time.perf_counter() - t) * 1000)
+            dec = []
+            for _ in range(a.reps):
+                cache = [None] * L
+                logits = model.forward(ids[:, :a.decode_prompt], cache)
+                t = time.perf_counter()
+                for _ in range(a.decode):
+                    nxt = logits[0, -1].argmax().view(1, 1)
+                    logits = model.forward(nxt, cache)
+                dec.append(a.decode / (time.perf_counter() - t))
+        print(json.dumps({'threads': th, 'load_ms': load_ms, 'prefill_ms': sorted(pre)[len(pre) // 2],
+                          'decode_tok_s': sorted(dec)[len(dec) // 2], 'torch': torch.__version__}), flush=True)
+
+
+if __name__ == '__main__':
+    main()
