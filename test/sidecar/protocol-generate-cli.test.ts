@@ -89,6 +89,21 @@ describe('testtune generate (CLI, tiny scripted model)', function () {
     assert.match(noFile.err, /cannot read .*Missing\.java/);
   });
 
+  it('--write creates the test file, then adds the next test to it under a free name', async () => {
+    const testFile = path.join(tmp, 'proj', 'src', 'test', 'java', 'demo', 'CalcTest.java');
+    const first = await run([calc, '--method', 'add', '--model', model, '--provider', 'cpu', '--write']);
+    assert.equal(first.code, 0, first.err);
+    assert.match(first.err, /created .*CalcTest\.java \(method testAdd\)/);
+    const created = fs.readFileSync(testFile, 'utf8');
+    assert.match(created, /^package demo;/);
+    assert.match(created, /class CalcTest \{[\s\S]*void testAdd\(\) \{[\s\S]*x\(\);[\s\S]*\}\s*$/);
+    const second = await run([calc, '--method', 'add', '--model', model, '--provider', 'cpu', '--write']);
+    assert.equal(second.code, 0, second.err);
+    const updated = fs.readFileSync(testFile, 'utf8');
+    assert.ok(updated.startsWith(created.slice(0, created.lastIndexOf('}'))), 'the existing text is kept');
+    assert.match(updated, /void testAdd2\(\)/);
+  });
+
   it('promptSignature takes the annotation and signature the prompt ends with', () => {
     assert.equal(promptSignature('class A {}\n\nclass ATest {\n\n    @Test\n    void testF() {\n'), '    @Test\n    void testF() {\n');
     assert.equal(promptSignature('public int f() { return 1; }'), undefined);

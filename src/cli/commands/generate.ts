@@ -7,7 +7,8 @@ import { UsageError, bool, int, parseArgs, str, type CliCommand } from '../comma
 import { buildContext, type MethodSelector } from '../../java/context';
 import { extractTestMethod } from '../../java/extract';
 import { findTestLocation } from '../../java/location';
-import { detectFramework } from '../../java/framework';
+import { detectFramework, type Framework } from '../../java/framework';
+import { placeTest } from '../../java/placement';
 import type { GenerateResult, ProviderPreference } from '../../model/engine-api';
 
 const USAGE = `usage: testtune generate <File.java> (--method <name> | --line <n>) [options]
@@ -202,15 +203,21 @@ export const command: CliCommand = {
     }
     for (const e of ex.errors) process.stderr.write(`warning: ${e}\n`);
     process.stdout.write(ex.method.endsWith('\n') ? ex.method : `${ex.method}\n`);
-    if (bool(args, 'write')) return writeTest(ex.method, loc.testFile, testSource, fw.framework);
+    if (bool(args, 'write')) return writeTest(root, file, source, ex.method, fw.framework);
     return 0;
   },
 };
 
-async function writeTest(method: string, testFile: string, testSource: string | undefined, framework: string): Promise<number> {
-  void method;
-  void testSource;
-  void framework;
-  process.stderr.write(`--write: cannot place into ${testFile} yet (src/java/placement.ts is not there)\n`);
-  return 1;
+/** Places the method in the test file (created when missing) and writes it; the file is left as it was on any error. */
+async function writeTest(root: string, focalFile: string, focalSource: string, method: string, framework: Framework): Promise<number> {
+  const p = await placeTest({ projectRoot: root, focalFile, focalSource, testMethod: method, framework });
+  if (p.edit.insertText === '' || p.errors.some((e) => /would not parse|not exactly one|no test class/.test(e))) {
+    process.stderr.write(`not written: ${p.errors.join('; ') || 'nothing to place'}\n`);
+    return 1;
+  }
+  for (const e of p.errors) process.stderr.write(`warning: ${e}\n`);
+  fs.mkdirSync(path.dirname(p.path), { recursive: true });
+  fs.writeFileSync(p.path, p.text);
+  process.stderr.write(`${p.created ? 'created' : 'updated'} ${p.path} (method ${p.methodName})\n`);
+  return 0;
 }
