@@ -1,12 +1,103 @@
-// PLACEHOLDER until its owner implements it: `testtune train`.
-import type { CliCommand } from '../command';
+// `testtune train`: fine-tune a model on (source, target) pairs with LoRA, (IA)³, prompt tuning or full
+// fine-tuning, using the study's recipe (src/train/recipe.ts) unless overridden. Progress on stderr;
+// Ctrl-C cancels and keeps the last checkpoint (`--resume` continues from it).
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs, str, int, bool, UsageError, type CliCommand } from '../command';
+import { METHODS, RECIPE_DEFAULTS, type Method, type RecipeOverrides } from '../../train/recipe';
+import { train, TrainError, type ProgressEvent } from '../../train/loop';
+
+const D = RECIPE_DEFAULTS;
+const USAGE = `usage: testtune train --data <pairs.jsonl> --method lora|ia3|prompt|full --model <dir> --out <dir>
+                     [--epochs n] [--max-steps n] [--resume] [--lr x] [--seed n] [--accum n]
+                     [--max-tokens n] [--save-every n] [--threads n] [--json]
+
+Fine-tunes the model in <dir> (config.json, model.safetensors, tokenizer.json) on JSONL pairs with
+"source" (prompt) and "target" (test body); the loss covers target tokens only. Writes a PEFT adapter
+(adapter_config.json + adapter_model.safetensors) or, for --method full, a model directory into --out,
+plus training_report.json and a resumable checkpoint/ (written every --save-every steps and each epoch).
+Defaults (the study's): AdamW ${D.beta1}/${D.beta2}/${D.eps}, weight decay ${D.weightDecay}, linear schedule with warmup ${D.warmupRatio},
+batch ${D.batchSize} × ${D.gradAccumSteps} accumulation, ${D.epochs} epochs, lr ${D.lr.full} full / ${D.lr.lora} LoRA and (IA)³ / ${D.lr.prompt} prompt,
+LoRA r=${D.loraR} alpha=${D.loraAlpha} dropout ${D.loraDropout}, ${D.numVirtualTokens} virtual tokens, max grad norm ${D.maxGradNorm}, seed ${D.seed},
+sequences up to ${D.maxTokens} tokens (longer pairs lose class members from the context; the focal
+method and the target are never cut; pairs that still do not fit are dropped and counted).
+--json   print the final training report as JSON on stdout (progress stays on stderr)`;
+
+function num(v: string | undefined, name: string): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n)) throw new UsageError(`--${name} must be a number, got '${v}'`);
+  return n;
+}
+
+const fmtTime = (s: number) => (s >= 3600 ? `${(s / 3600).toFixed(1)} h` : s >= 60 ? `${(s / 60).toFixed(1)} min` : `${s.toFixed(0)} s`);
 
 export const command: CliCommand = {
   name: 'train',
-  summary: '(not built yet)',
-  usage: 'testtune train: not built yet',
-  async run() {
-    console.error('testtune train is not built yet');
-    return 1;
+  summary: 'fine-tune a model (LoRA, (IA)³, prompt tuning, full) on source/target pairs',
+  usage: USAGE,
+  async run(argv) {
+    const args = parseArgs(argv, {
+      values: ['data', 'method', 'model', 'out', 'epochs', 'max-steps', 'lr', 'seed', 'accum', 'max-tokens', 'save-every', 'threads'],
+      booleans: ['resume', 'json'],
+    });
+    if (args.positional.length) throw new UsageError(`unexpected argument '${args.positional[0]}'\n\n${USAGE}`);
+    const data = str(args, 'data');
+    const method = str(args, 'method');
+    const modelDir = str(args, 'model');
+    const outDir = str(args, 'out');
+    if (!data || !method || !modelDir || !outDir) throw new UsageError(`--data, --method, --model and --out are required\n\n${USAGE}`);
+    if (!(METHODS as readonly string[]).includes(method)) throw new UsageError(`--method must be one of ${METHODS.join(', ')}, got '${method}'`);
+    if (!fs.existsSync(data)) throw new UsageError(`no such data file: ${data}`);
+    for (const f of ['config.json', 'model.safetensors', 'tokenizer.json'])
+      if (!fs.existsSync(path.join(modelDir, f))) throw new UsageError(`model folder ${modelDir} lacks ${f}`);
+    const recipe: RecipeOverrides = {
+      method: method as Method,
+      epochs: int(args, 'epochs'),
+      maxSteps: int(args, 'max-steps'),
+      lr: num(str(args, 'lr'), 'lr'),
+      seed: int(args, 'seed'),
+      gradAccumSteps: int(args, 'accum'),
+      maxTokens: int(args, 'max-tokens'),
+      saveEverySteps: int(args, 'save-every'),
+    };
+    for (const k of Object.keys(recipe) as (keyof RecipeOverrides)[]) if (recipe[k] === undefined) delete recipe[k];
+
+    const ac = new AbortController();
+    const onSig = () => {
+      console.error('\ncancelling after the current example; the last checkpoint is kept (resume with --resume)');
+      ac.abort();
+    };
+    process.once('SIGINT', onSig);
+    process.once('SIGTERM', onSig);
+    const progress = (e: ProgressEvent) =>
+      console.error(
+        `step ${e.step}/${e.totalSteps}  epoch ${e.epoch}  loss ${e.loss.toFixed(4)}  lr ${e.lr.toExponential(2)}  ` +
+          `|g| ${e.gradNorm.toFixed(3)}  ${e.tokensPerSec.toFixed(0)} tok/s  eta ${fmtTime(e.etaSec)}`,
+      );
+    try {
+      const res = await train({
+        modelDir, outDir, data, recipe, resume: bool(args, 'resume'), signal: ac.signal, onProgress: progress,
+        log: (m) => console.error(m), threads: int(args, 'threads'),
+      });
+      const r = res.report;
+      if (bool(args, 'json')) console.log(JSON.stringify(r, null, 2));
+      else
+        console.log(
+          `${res.status}: ${r.steps}/${r.totalSteps} steps, ${r.method}, ${r.trainableParams} trainable parameters (${r.trainablePercent.toFixed(4)}%), ` +
+            `final loss ${r.lossCurve.at(-1)?.loss.toFixed(4) ?? 'n/a'}, ${r.throughput.tokensPerSec.toFixed(0)} tok/s\n` +
+            (res.files.length ? `wrote ${res.files.join(', ')} and training_report.json to ${outDir}` : `checkpoint kept in ${path.join(outDir, 'checkpoint')}`),
+        );
+      return res.status === 'completed' ? 0 : 130;
+    } catch (e) {
+      if (e instanceof TrainError) {
+        console.error(`testtune train: ${e.message}`);
+        return 1;
+      }
+      throw e;
+    } finally {
+      process.off('SIGINT', onSig);
+      process.off('SIGTERM', onSig);
+    }
   },
 };
