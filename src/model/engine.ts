@@ -10,7 +10,8 @@ import { parameterCount, parseModelConfig, type ModelConfig } from './config';
 import { decode } from './decode';
 import type { AdapterInfo, Engine, EngineStatus, GenerateOptions, GenerateResult, ProviderPreference } from './engine-api';
 import { family, type AdapterSlots, type DecoderGraph } from './family';
-import { buildInferenceModel, KvRunner, missingSlots } from './inference';
+import { findCachedGraph, graphCacheKey, storeCachedGraph } from './graph-cache';
+import { buildInferenceModel, inferenceGraphNames, KvRunner, missingSlots } from './inference';
 import { readSafetensors, toF32 } from './safetensors';
 import { StreamDecoder, Tokenizer } from './tokenizer';
 
@@ -21,10 +22,17 @@ export interface EngineOptions {
   slots?: AdapterSlots;
   /** Longest context in positions (default: max_position_embeddings). */
   maxContext?: number;
+  /** Use and fill the on-disk graph cache (default true). */
+  cache?: boolean;
 }
 
 /** Reads and validates config.json and model.safetensors (every weight: present, shape, dtype). */
 export function loadModelFiles(modelDir: string): { cfg: ModelConfig; weights: Map<string, Float32Array> } {
+  const cfg = readModelConfig(modelDir);
+  return { cfg, weights: readModelWeights(modelDir, cfg) };
+}
+
+export function readModelConfig(modelDir: string): ModelConfig {
   const cfgPath = path.join(modelDir, 'config.json');
   let json: unknown;
   try {
@@ -34,7 +42,10 @@ export function loadModelFiles(modelDir: string): { cfg: ModelConfig; weights: M
   }
   const parsed = parseModelConfig(json);
   if (!parsed.value) throw new Error(`model ${modelDir}: ${parsed.errors.join('; ')}`);
-  const cfg = parsed.value;
+  return parsed.value;
+}
+
+export function readModelWeights(modelDir: string, cfg: ModelConfig): Map<string, Float32Array> {
   const { tensors } = readSafetensors(path.join(modelDir, 'model.safetensors'));
   const weights = new Map<string, Float32Array>();
   for (const s of family(cfg).weightSpecs(cfg)) {
@@ -45,7 +56,7 @@ export function loadModelFiles(modelDir: string): { cfg: ModelConfig; weights: M
     if (!['F32', 'F16', 'BF16'].includes(t.dtype)) throw new Error(`model ${modelDir}: tensor '${s.name}' has dtype ${t.dtype}`);
     weights.set(s.name, toF32(t, s.name));
   }
-  return { cfg, weights };
+  return weights;
 }
 
 function mergeSlots(a: AdapterSlots, b: AdapterSlots): AdapterSlots {
@@ -81,7 +92,6 @@ export class ModelEngine implements Engine {
   constructor(
     readonly dir: string,
     readonly cfg: ModelConfig,
-    private readonly weights: Map<string, Float32Array>,
     readonly tokenizer: Tokenizer,
     private readonly opts: EngineOptions,
   ) {
@@ -89,9 +99,27 @@ export class ModelEngine implements Engine {
     this.slots = mergeSlots(opts.slots ?? {}, { lora: { targets: d.lora }, ia3: { targets: d.ia3, feedforward: d.ia3Feedforward }, prompt: true });
   }
 
+  /** Builds (or loads from the graph cache) the inference session for the current slots. */
   async build(): Promise<void> {
-    const { bytes, graph } = buildInferenceModel(this.cfg, this.weights, this.slots);
-    const session = await createSession(bytes, { provider: this.opts.provider ?? 'auto', threads: this.opts.threads });
+    const provider = this.opts.provider ?? 'auto';
+    const key = graphCacheKey(this.dir, this.cfg, this.slots);
+    const cached = this.opts.cache === false ? undefined : findCachedGraph(this.dir, key);
+    let session: ModelSession | undefined;
+    let graph: DecoderGraph | undefined;
+    if (cached) {
+      try {
+        session = await createSession(cached, { provider, threads: this.opts.threads });
+        graph = inferenceGraphNames(this.cfg, this.slots);
+      } catch {
+        session = undefined; // a damaged cache file: rebuild below
+      }
+    }
+    if (!session || !graph) {
+      const built = buildInferenceModel(this.cfg, readModelWeights(this.dir, this.cfg), this.slots);
+      graph = built.graph;
+      session = await createSession(built.bytes, { provider, threads: this.opts.threads });
+      if (this.opts.cache !== false) storeCachedGraph(this.dir, key, built.bytes);
+    }
     if (this.session) await this.session.release();
     this.session = session;
     this.graph = graph;
@@ -182,7 +210,7 @@ export class ModelEngine implements Engine {
 
 /** Loads a model directory; adapters under `<modelDir>/adapters/*` are loaded (invalid ones are skipped and reported). */
 export async function loadEngine(modelDir: string, opts: EngineOptions = {}): Promise<ModelEngine> {
-  const { cfg, weights } = loadModelFiles(modelDir);
+  const cfg = readModelConfig(modelDir);
   const tokenizer = Tokenizer.fromFile(path.join(modelDir, 'tokenizer.json'));
   if (tokenizer.vocabSize > cfg.vocabSize) throw new Error(`model ${modelDir}: tokenizer has ${tokenizer.vocabSize} ids but vocab_size is ${cfg.vocabSize}`);
   const found: LoadedAdapter[] = [];
@@ -198,7 +226,7 @@ export async function loadEngine(modelDir: string, opts: EngineOptions = {}): Pr
           adapterErrors.push((err as Error).message);
         }
   const slots = found.reduce((acc, a) => mergeSlots(acc, a.slots), opts.slots ?? {});
-  const engine = new ModelEngine(modelDir, cfg, weights, tokenizer, { ...opts, slots });
+  const engine = new ModelEngine(modelDir, cfg, tokenizer, { ...opts, slots });
   await engine.build();
   for (const a of found) await engine.loadAdapter(a.info.dir);
   engine.adapterErrors.push(...adapterErrors);

@@ -33,6 +33,17 @@ export function buildInferenceModel(
   return { bytes: g.toModel({ opset: INFERENCE_OPSET }), graph };
 }
 
+/** The graph's input/output names without weights or serialisation (for a cached ONNX file). */
+export function inferenceGraphNames(cfg: ModelConfig, slots: AdapterSlots, logits: 'last' | 'all' = 'last'): DecoderGraph {
+  const g = new Graph('names');
+  const made = new Map<string, string>();
+  const weight = (name: string): string => {
+    if (!made.has(name)) made.set(name, g.input(name, 'float32', []));
+    return made.get(name)!;
+  };
+  return buildDecoderGraph(g, cfg, { mode: 'decode', weight, adapter: slots, logits });
+}
+
 /** Feeds for every adapter input of `graph`: the adapter's tensors where it has them, identity otherwise. */
 export function adapterFeeds(cfg: ModelConfig, graph: DecoderGraph, a: AdapterWeights | undefined): Record<string, HostTensor> {
   const feeds: Record<string, HostTensor> = {};
@@ -77,7 +88,7 @@ export class KvRunner {
   /** Positions in the cache (soft-prompt positions included). */
   length = 0;
   /** The whole logits output of the last step ([1, seq, vocab] with an 'all' graph). */
-  lastOutput = new Float32Array(0);
+  lastOutput: Float32Array = new Float32Array(0);
 
   constructor(
     readonly session: ModelSession,

@@ -95,6 +95,36 @@ describe('model engine', function () {
     await engine.dispose();
   });
 
+  it('caches the generated graph: a second load reuses it; a damaged cache file is rebuilt', async () => {
+    const dir = path.join(tmp, 'cache');
+    makeTinyModel(dir, { std: 0.3 });
+    const opts = { maxNewTokens: 8, stopWhenBalanced: false };
+    const e1 = await loadEngine(dir, { provider: 'cpu' });
+    const first = (await e1.generate('int f() {', opts)).text;
+    await e1.dispose();
+    const cacheDir = path.join(dir, '.testtune-cache');
+    const files = fs.readdirSync(cacheDir).filter((f) => f.endsWith('.onnx'));
+    assert.equal(files.length, 1);
+    fs.rmSync(path.join(dir, 'model.safetensors.bak'), { force: true });
+    fs.renameSync(path.join(dir, 'model.safetensors'), path.join(dir, 'model.safetensors.bak'));
+    fs.writeFileSync(path.join(dir, 'model.safetensors'), ''); // unread on a cache hit… but the key sees the size change
+    await assert.rejects(loadEngine(dir, { provider: 'cpu' }), /too short/);
+    fs.renameSync(path.join(dir, 'model.safetensors.bak'), path.join(dir, 'model.safetensors'));
+    fs.utimesSync(path.join(dir, 'model.safetensors'), new Date(), new Date());
+    const e2 = await loadEngine(dir, { provider: 'cpu' });
+    assert.equal((await e2.generate('int f() {', opts)).text, first);
+    await e2.dispose();
+    const f2 = fs.readdirSync(cacheDir).filter((f) => f.endsWith('.onnx'));
+    assert.equal(f2.length, 1);
+    const e3 = await loadEngine(dir, { provider: 'cpu' }); // cache hit
+    assert.equal((await e3.generate('int f() {', opts)).text, first);
+    await e3.dispose();
+    fs.writeFileSync(path.join(cacheDir, f2[0]), 'garbage');
+    const e4 = await loadEngine(dir, { provider: 'cpu' }); // damaged cache: rebuilt
+    assert.equal((await e4.generate('int f() {', opts)).text, first);
+    await e4.dispose();
+  });
+
   it('a corrupt model is a clear error', async () => {
     const dir = path.join(tmp, 'corrupt');
     makeTinyModel(dir);

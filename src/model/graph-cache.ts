@@ -1,0 +1,57 @@
+// On-disk cache of the generated inference graph (ONNX with the weights inside), so a warm start
+// skips reading safetensors, building and serialising: ONNX Runtime loads the file directly. Keyed
+// by the model config, the adapter slots, the safetensors file's size and mtime, and GRAPH_VERSION
+// (bump it whenever the emitted graph changes). Lives in <modelDir>/.testtune-cache when writable,
+// else in the OS temp dir. A failed write only costs the cache.
+import { createHash } from 'crypto';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import type { ModelConfig } from './config';
+import type { AdapterSlots } from './family';
+
+export const GRAPH_VERSION = 1;
+
+export function graphCacheKey(modelDir: string, cfg: ModelConfig, slots: AdapterSlots, extra = ''): string {
+  const st = fs.statSync(path.join(modelDir, 'model.safetensors'));
+  const norm = {
+    lora: [...(slots.lora?.targets ?? [])].sort(),
+    ia3: [...(slots.ia3?.targets ?? [])].sort(),
+    ff: [...(slots.ia3?.feedforward ?? [])].sort(),
+    prompt: !!slots.prompt,
+  };
+  const h = createHash('sha256').update(JSON.stringify({ v: GRAPH_VERSION, cfg, norm, size: st.size, mtime: st.mtimeMs, extra })).digest('hex');
+  return h.slice(0, 24);
+}
+
+function candidates(modelDir: string): string[] {
+  const tmpName = createHash('sha256').update(path.resolve(modelDir)).digest('hex').slice(0, 16);
+  return [path.join(modelDir, '.testtune-cache'), path.join(os.tmpdir(), 'testtune-cache', tmpName)];
+}
+
+/** Path of a cached graph for `key`, or undefined. */
+export function findCachedGraph(modelDir: string, key: string): string | undefined {
+  for (const dir of candidates(modelDir)) {
+    const f = path.join(dir, `decoder-${key}.onnx`);
+    if (fs.existsSync(f)) return f;
+  }
+  return undefined;
+}
+
+/** Stores the graph (atomically: temp file + rename); returns the path, or undefined when no place is writable. */
+export function storeCachedGraph(modelDir: string, key: string, bytes: Uint8Array): string | undefined {
+  for (const dir of candidates(modelDir)) {
+    try {
+      fs.mkdirSync(dir, { recursive: true });
+      for (const old of fs.readdirSync(dir)) if (/^decoder-.*\.onnx$/.test(old)) fs.rmSync(path.join(dir, old), { force: true });
+      const f = path.join(dir, `decoder-${key}.onnx`);
+      const tmp = `${f}.${process.pid}.tmp`;
+      fs.writeFileSync(tmp, bytes);
+      fs.renameSync(tmp, f);
+      return f;
+    } catch {
+      // try the next place
+    }
+  }
+  return undefined;
+}
