@@ -61,6 +61,10 @@ export function enclosingTypes(node: SyntaxNode): { names: string[]; local: bool
       decl ??= p;
       names.unshift(typeName(p) || '<unnamed>');
       if (p.parent && (p.parent.type === 'block' || p.parent.type === 'constructor_body' || p.parent.type === 'switch_block_statement_group')) local = true;
+    } else if (p.type === 'class_body' && p.parent?.type === 'enum_constant') {
+      names.unshift(p.parent.childForFieldName('name')?.text ?? '<constant>');
+      local = true;
+      decl ??= p.parent;
     } else if (p.type === 'class_body' && p.parent?.type === 'object_creation_expression') {
       names.unshift('<anonymous>');
       local = true;

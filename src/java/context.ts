@@ -2,7 +2,7 @@
 // generation (the prompt ends with the new test method's signature and '{') and for mining training
 // pairs (source + target from a real test method). The text format itself lives in m2t-format.ts.
 import { javaParser, type SyntaxNode, type SyntaxTree } from './parser';
-import { enclosingTypes, members, modifiersNode, syntaxErrorMessage, typeName } from './ast';
+import { TYPE_DECLS, enclosingTypes, members, modifiersNode, syntaxErrorMessage, typeName } from './ast';
 import { describeMethod, methodAtLine, methodNodes, methodsNamed, type JavaMethod } from './methods';
 import { methodIndent, renderPrompt, type ContextFormat, type FocalParts, type TestParts } from './m2t-format';
 
@@ -102,7 +102,7 @@ function selectFocal(tree: SyntaxTree, selector: MethodSelector): { node?: Synta
 
 function focalDecl(node: SyntaxNode): { decl?: SyntaxNode; error?: string } {
   const enc = enclosingTypes(node);
-  if (!enc.decl || enc.decl.type === 'object_creation_expression') return { error: 'the method is in an anonymous class; pick a method of a named class' };
+  if (!enc.decl || !TYPE_DECLS.has(enc.decl.type)) return { error: 'the method is in an anonymous class or enum constant body; pick a method of a named type' };
   return { decl: enc.decl };
 }
 

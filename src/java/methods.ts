@@ -1,7 +1,7 @@
 // The methods (and constructors) of a Java file: names, parameter types, ranges, enclosing type, and
 // whether a method is worth a test. Used by code lenses, `testtune context`, the miner.
 import { javaParser, type SyntaxNode, type SyntaxTree } from './parser';
-import { enclosingTypes, isAnnotation, modifierParts, syntaxErrorMessage } from './ast';
+import { allTypeDecls, enclosingTypes, isAnnotation, modifierParts, syntaxErrorMessage } from './ast';
 
 export interface JavaMethod {
   name: string;
@@ -58,7 +58,8 @@ export function describeMethod(node: SyntaxNode): JavaMethod {
   const parts = modifierParts(node);
   const annotations = parts.filter(isAnnotation).map(oneLine);
   const modifiers = parts.filter((p) => !isAnnotation(p));
-  const returnType = kind === 'method' ? oneLine(node.childForFieldName('type')?.text ?? '') : '';
+  const dims = node.childForFieldName('dimensions')?.text ?? ''; // int f()[] returns int[]
+  const returnType = kind === 'method' ? oneLine((node.childForFieldName('type')?.text ?? '') + dims) : '';
   const params = node.childForFieldName('parameters');
   const body = node.childForFieldName('body');
   const enc = enclosingTypes(node);
@@ -105,7 +106,7 @@ export async function listMethods(source: string): Promise<MethodListing> {
     const err = syntaxErrorMessage(tree.rootNode);
     if (err) errors.push(`${err}; methods found outside broken regions are still listed`);
     const methods = methodNodes(tree).map(describeMethod);
-    if (methods.length === 0 && tree.rootNode.namedChildren.every((c) => c?.type === 'ERROR' || c?.type?.endsWith('comment'))) {
+    if (allTypeDecls(tree.rootNode).length === 0 && methods.length === 0) {
       errors.push('no Java declarations found: is this a Java file?');
     }
     return { methods, errors };
