@@ -8,7 +8,7 @@ import { buildTrainingPair, type MethodSelector, type TrainingPair, type Context
 import { indexJavaFile, testTypes, simpleType, type FileIndex, type MethodInfo, type TypeInfo } from './java-index';
 import { TypeTable, findFocalClass, classMethodHint } from './focal-class';
 import { findFocalMethod } from './focal-method';
-import { dedupeRecords } from './dedupe';
+import { dedupeRecords, sha1 } from './dedupe';
 import { emptyReport, countSkip, type MineReport, type SkipReason } from './report';
 
 export interface PairRecord {
@@ -176,7 +176,20 @@ export async function renderMappings(
 ): Promise<PairRecord[]> {
   const render = opts.render ?? buildTrainingPair;
   const records: PairRecord[] = [];
+  const hashes = new Map<string, string>();
+  const hashOf = (p: string): string => {
+    let h = hashes.get(p);
+    if (h === undefined) hashes.set(p, (h = sha1(read(p))));
+    return h;
+  };
+  const rendered = new Set<string>(); // identical inputs render identically: copies are duplicates
   for (const m of mappings) {
+    const inputKey = `${hashOf(m.focal_path)}:${m.focal_line}:${hashOf(m.test_path)}:${m.test_line}:${m.test_case}`;
+    if (rendered.has(inputKey)) {
+      countSkip(report, { test_path: m.test_path, test_class: m.test_class, test_case: m.test_case, reason: 'duplicate', detail: `same files as an earlier pair (${m.focal_method})` });
+      continue;
+    }
+    rendered.add(inputKey);
     const pair = await render(read(m.focal_path), { line: m.focal_line }, read(m.test_path), m.test_case, { format: opts.format, testMethodLine: m.test_line });
     if (pair.source === undefined || pair.target === undefined) {
       countSkip(report, { test_path: m.test_path, test_class: m.test_class, test_case: m.test_case, reason: 'render error', detail: pair.errors.join('; ') });
