@@ -44,7 +44,12 @@ class Sidecar {
     onProblem: (m) => log(`protocol: ${m}`),
     answerGarbage: true,
   });
-  private readonly host = new ModelHost({ onWorkerExit: (reason) => this.workerDied(reason) });
+  private readonly host = new ModelHost({
+    onWorkerExit: (reason) => this.workerDied(reason),
+    onJobStart: (op) => {
+      if (op === 'generate' && this.state === 'ready') this.setState('generating');
+    },
+  });
 
   status(): SidecarStatus {
     const e = this.host.snapshot.engine;
@@ -67,8 +72,9 @@ class Sidecar {
     this.conn.notify('status', this.status());
   }
 
+  /** A model is loaded, or is loading (the job then queues behind the load in the worker). */
   private requireReady(): void {
-    if (this.state === 'ready' || this.state === 'generating') return;
+    if (this.state === 'ready' || this.state === 'generating' || this.state === 'loading') return;
     const why = this.state === 'error' ? ` (last error: ${this.lastError})` : '';
     throw new RpcError(ErrorCodes.NotInitialized, `no model loaded: send initialize first${why}`);
   }
@@ -115,7 +121,7 @@ class Sidecar {
     }
     const s = this.status();
     log(`model ${s.model?.name} loaded on ${s.provider}${s.providerNote ? ` (${s.providerNote})` : ''}`);
-    this.setState('ready');
+    this.setState(this.host.activeOp === 'generate' ? 'generating' : 'ready');
     return this.status();
   }
 
@@ -128,7 +134,6 @@ class Sidecar {
       this.conn.notify('generate/partial', partial);
     };
     const { context, ...opts } = g;
-    this.setState('generating');
     try {
       return await this.host.run({ op: 'generate', prompt: context, opts }, { signal: ctx.signal, onPartial });
     } finally {

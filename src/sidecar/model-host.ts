@@ -39,6 +39,8 @@ function startWorker(init: WorkerInit): Worker {
 export interface ModelHostEvents {
   /** The worker thread ended without being asked to (crash, native abort, exit). */
   onWorkerExit(reason: string): void;
+  /** A job was handed to the worker (it starts now). */
+  onJobStart?(op: WorkerJob['op']): void;
 }
 
 export class ModelHost {
@@ -115,6 +117,7 @@ export class ModelHost {
     Atomics.store(this.flags, 0, 0);
     this.ensureWorker();
     this.send({ type: 'job', job: job.job, work: job.work });
+    this.events.onJobStart?.(job.work.op);
   }
 
   private onMessage(m: FromWorker): void {

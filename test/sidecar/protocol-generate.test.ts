@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as esbuild from 'esbuild';
+import { spawn } from 'node:child_process';
 import { CancellationTokenSource } from '../../src/sidecar/cancellation';
 import { SidecarClient, SidecarCrashedError, sourceSidecarLaunch, bundledSidecarLaunch, type StateChange } from '../../src/sidecar/client';
 import { ErrorCodes, RpcError, type SidecarStatus } from '../../src/sidecar/protocol';
@@ -177,6 +178,30 @@ describe('sidecar protocol with the engine (real process, tiny models)', functio
     assert.notEqual(c.pid, pid);
     assert.equal(c.status!.adapter, 'my-lora');
     assert.equal((await c.generate(prompt)).text, before.text);
+  });
+
+  it('stdout carries only protocol lines while ORT tries CUDA (provider auto), loads and generates', async () => {
+    const launch = sourceSidecarLaunch();
+    const child = spawn(launch.command, launch.args, { env: launch.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (c) => (out += c));
+    child.stderr.on('data', (c) => (err += c));
+    const send = (m: object) => child.stdin.write(JSON.stringify({ jsonrpc: '2.0', ...m }) + '\n');
+    send({ id: 1, method: 'initialize', params: { modelDir: scripted, provider: 'auto' } });
+    send({ id: 2, method: 'generate', params: { context: 'void t() {', maxNewTokens: 10 } });
+    const deadline = Date.now() + 60_000;
+    while (!/"id":2,"(result|error)"/.test(out) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    child.stdin.end();
+    assert.equal(await new Promise((r) => child.on('close', r)), 0, err);
+    const msgs = out.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as { jsonrpc: string; id?: number; method?: string; result?: { text?: string; provider?: string; providerNote?: string } });
+    assert.ok(msgs.every((m) => m.jsonrpc === '2.0'));
+    const init = msgs.find((m) => m.id === 1)!.result!;
+    assert.equal(init.provider === 'cuda' || init.provider === 'cpu', true);
+    if (init.provider === 'cpu') assert.match(init.providerNote ?? '', /CUDA/, 'auto fell back to CPU and says why');
+    assert.equal(msgs.find((m) => m.id === 2)!.result!.text, 'x=1;}');
+    assert.ok(msgs.some((m) => m.method === 'generate/partial'));
+    assert.ok(msgs.some((m) => m.method === 'status'));
   });
 
   it('bundled like dist/ (sidecar.js + model-worker.js, esbuild) it runs the same protocol', async () => {
