@@ -97,23 +97,34 @@ export class ModelBridge {
     };
   }
 
-  async generate(prompt: string, maxNewTokens: number, token: vscode.CancellationToken, onPartial?: (delta: string) => void): Promise<GenerateResult> {
+  /** Greedy generation; `adapter` undefined = the current selection, null = the base model for this call. */
+  async generate(
+    prompt: string,
+    maxNewTokens: number,
+    token: vscode.CancellationToken | undefined,
+    onPartial?: (delta: string) => void,
+    adapter?: string | null,
+  ): Promise<GenerateResult> {
     this.busy++;
     this.opts.onPhase('busy');
     try {
-      return await this.client.generate({ context: prompt, maxNewTokens, stopWhenBalanced: true }, { token, onPartial });
+      const params = adapter === undefined ? { context: prompt, maxNewTokens, stopWhenBalanced: true } : { context: prompt, maxNewTokens, stopWhenBalanced: true, adapter };
+      return await this.client.generate(params, { token, onPartial });
     } finally {
       this.busy--;
       if (this.client.state === 'ready') this.opts.onPhase(this.busy > 0 ? 'busy' : 'ready');
     }
   }
 
+  /** Loads the adapter into the running model unless it already is. */
+  async ensureLoaded(dir: string, name: string): Promise<void> {
+    const loaded = await this.client.request('adapters/list', undefined);
+    if (!loaded.some((a) => a.name === name)) await this.client.request('adapters/load', { dir });
+  }
+
   /** Loads the adapter if needed and selects it (no model reload); null selects the base model. */
   async selectAdapter(dir: string | null, name: string | null): Promise<void> {
-    if (dir && name) {
-      const loaded = await this.client.request('adapters/list', undefined);
-      if (!loaded.some((a) => a.name === name)) await this.client.request('adapters/load', { dir });
-    }
+    if (dir && name) await this.ensureLoaded(dir, name);
     await this.client.request('adapters/select', { name });
   }
 

@@ -14,6 +14,8 @@ export const ROOT = path.resolve(__dirname, '..', '..');
 export const OUTPUT = path.join(ROOT, 'test-output', 'integration');
 const TOOLS = process.env.TESTTUNE_TOOLS ?? path.join(ROOT, '.cache', 'tools');
 export const CODE_SERVER = path.join(TOOLS, 'code-server.sh');
+/** How long a UI element may take to appear (the machines running this are shared and slow). */
+export const UI_TIMEOUT = Number(process.env.TESTTUNE_UI_TIMEOUT ?? 60_000);
 export const CHROMIUM = process.env.TESTTUNE_CHROMIUM ?? '/usr/bin/chromium';
 
 export interface VSCodeOptions {
@@ -107,6 +109,7 @@ export class VSCode {
       'window.restoreWindows': 'none',
       'files.autoSave': 'off',
       'chat.disableAIFeatures': true,
+      'workbench.secondarySideBar.defaultVisibility': 'hidden',
       ...this.opts.settings,
     };
     writeFileSync(path.join(this.userDataDir, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
@@ -139,8 +142,8 @@ export class VSCode {
     const ctx = await this.browser.newContext({ viewport: { width: 1400, height: 900 } });
     this.page = await ctx.newPage();
     const t1 = Date.now();
-    await this.page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(this.opts.workspace)}`);
-    await this.page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+    await this.page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(this.opts.workspace)}`, { waitUntil: 'domcontentloaded', timeout: 180_000 });
+    await this.page.waitForSelector('.monaco-workbench', { timeout: 180_000 });
     await this.page.waitForSelector('.statusbar', { timeout: 60_000 });
     log(`workbench rendered in ${Date.now() - t1} ms`);
   }
@@ -167,14 +170,14 @@ export class VSCode {
   /** F1, type the command's title, Enter. */
   async runCommand(title: string): Promise<void> {
     await this.openPalette('>' + title);
-    await this.page.waitForSelector(`.quick-input-list .monaco-list-row[aria-label*="${title}"]`, { timeout: 20_000 });
+    await this.page.waitForSelector(`.quick-input-list .monaco-list-row[aria-label*="${title}"]`, { timeout: UI_TIMEOUT });
     await this.page.keyboard.press('Enter');
   }
 
   async paletteHas(title: string): Promise<boolean> {
     await this.openPalette('>' + title);
     const found = await this.page
-      .waitForSelector(`.quick-input-list .monaco-list-row[aria-label*="${title}"]`, { timeout: 10_000 })
+      .waitForSelector(`.quick-input-list .monaco-list-row[aria-label*="${title}"]`, { timeout: UI_TIMEOUT })
       .then(() => true)
       .catch(() => false);
     await this.page.keyboard.press('Escape');
@@ -186,7 +189,7 @@ export class VSCode {
     await this.page.locator('.monaco-workbench').click({ position: { x: 700, y: 5 } }).catch(() => undefined);
     await this.page.keyboard.press('F1');
     const input = this.page.locator('.quick-input-widget input.input');
-    await input.waitFor({ state: 'visible', timeout: 10_000 });
+    await input.waitFor({ state: 'visible', timeout: UI_TIMEOUT });
     await input.fill(text);
   }
 
@@ -195,13 +198,13 @@ export class VSCode {
     await this.page.keyboard.press('Escape');
     await this.page.keyboard.press('Control+P');
     const input = this.page.locator('.quick-input-widget input.input');
-    await input.waitFor({ state: 'visible', timeout: 10_000 });
+    await input.waitFor({ state: 'visible', timeout: UI_TIMEOUT });
     await input.fill(relPath);
-    await this.page.waitForSelector('.quick-input-list .monaco-list-row', { timeout: 20_000 });
+    await this.page.waitForSelector('.quick-input-list .monaco-list-row', { timeout: UI_TIMEOUT });
     await this.page.keyboard.press('Enter');
     const base = path.basename(relPath);
-    await this.page.waitForSelector(`.tab.active[aria-label*="${base}"], .tab.active .label-name:text-is("${base}")`, { timeout: 20_000 });
-    await this.page.waitForSelector('.monaco-editor .view-lines', { timeout: 20_000 });
+    await this.page.waitForSelector(`.tab.active[aria-label*="${base}"], .tab.active .label-name:text-is("${base}")`, { timeout: UI_TIMEOUT });
+    await this.page.waitForSelector('.monaco-editor .view-lines', { timeout: UI_TIMEOUT });
   }
 
   /** Ctrl+G to a 1-based line, so the cursor is inside the method there. */
@@ -209,7 +212,7 @@ export class VSCode {
     await this.page.locator('.editor-instance .monaco-editor .view-lines').first().click();
     await this.page.keyboard.press('Control+G');
     const input = this.page.locator('.quick-input-widget input.input');
-    await input.waitFor({ state: 'visible', timeout: 10_000 });
+    await input.waitFor({ state: 'visible', timeout: UI_TIMEOUT });
     await input.fill(`:${line}`);
     await this.page.keyboard.press('Enter');
   }
@@ -221,7 +224,7 @@ export class VSCode {
     if (!box) throw new Error('no cursor in the active editor');
     await this.page.mouse.click(box.x + 2, box.y + box.height / 2, { button: 'right' });
     const item = this.page.locator(`.context-view .monaco-menu .action-item:has(.action-label:text-is("${entry}"))`);
-    await item.first().waitFor({ state: 'visible', timeout: 10_000 });
+    await item.first().waitFor({ state: 'visible', timeout: UI_TIMEOUT });
     await this.screenshot('context-menu');
     await item.first().click();
   }
@@ -229,12 +232,12 @@ export class VSCode {
   /** Picks the quick-pick row whose label contains `label`. */
   async pickQuickItem(label: string): Promise<void> {
     const row = this.page.locator(`.quick-input-list .monaco-list-row:has(.label-name:text-is("${label}"))`);
-    await row.first().waitFor({ state: 'visible', timeout: 20_000 });
+    await row.first().waitFor({ state: 'visible', timeout: UI_TIMEOUT });
     await row.first().click();
   }
 
   async quickPickLabels(): Promise<string[]> {
-    await this.page.waitForSelector('.quick-input-list .monaco-list-row', { timeout: 20_000 });
+    await this.page.waitForSelector('.quick-input-list .monaco-list-row', { timeout: UI_TIMEOUT });
     return this.page.locator('.quick-input-list .monaco-list-row .label-name').allInnerTexts();
   }
 

@@ -1,0 +1,133 @@
+// Adapter vs base model on held-out pairs (`testtune.evaluateAdapter`, and the last step of fine-tuning):
+// generates each held-out pair's test with the base model and with the adapter through the running
+// sidecar, scores syntactic validity and CodeBLEU against the real test (src/eval/), writes
+// eval_report.json beside the adapter (the picker shows it) and fills the webview's comparison.
+// Compiling and running the generated tests executes project code: only in a trusted workspace.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import * as vscode from 'vscode';
+import { calcCodeBleu } from '../eval/codebleu/codebleu';
+import { cutAtBalance } from '../java/braces';
+import { hasSyntaxError, javaParser } from '../java/parser';
+import { emitEvent } from './events';
+import { FineTunePanel, type ComparisonRow } from './fine-tune-panel';
+import type { Services } from './services';
+
+export interface EvalInput {
+  adapterName: string;
+  adapterDir: string;
+  heldOutFile: string;
+  projectRoot: string;
+  panel?: FineTunePanel;
+}
+
+interface Pair {
+  source: string;
+  target: string;
+}
+
+export interface SideScores {
+  syntaxValid: number; // share of predictions whose test method parses
+  codebleu: number;
+  bleu: number;
+  n: number;
+}
+
+/** Does the prompt's test method, completed by `prediction`, parse? (the completion must close it). */
+export async function completionParses(prediction: string): Promise<boolean> {
+  const body = cutAtBalance(prediction, 1);
+  if (body === undefined) return false;
+  const tree = (await javaParser()).parse(`class EvalWrapper {\n  void generated() {${body}\n}\n`);
+  try {
+    return !hasSyntaxError(tree.rootNode);
+  } finally {
+    tree.delete();
+  }
+}
+
+function readPairs(file: string): Pair[] {
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as Pair)
+    .filter((p) => typeof p.source === 'string' && typeof p.target === 'string');
+}
+
+export async function evaluateAdapter(svc: Services, input: EvalInput): Promise<{ base: SideScores; adapter: SideScores }> {
+  const pairs = readPairs(input.heldOutFile);
+  if (pairs.length === 0) throw new Error(`no held-out pairs in ${input.heldOutFile}`);
+  const bridge = await svc.model();
+  await bridge.ensureLoaded(input.adapterDir, input.adapterName);
+  const maxNewTokens = svc.settings().maxNewTokens;
+  const sides: Record<'base' | 'adapter', SideScores> = {} as Record<'base' | 'adapter', SideScores>;
+  await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `TestTune: evaluating ${input.adapterName} against the base model`, cancellable: true },
+    async (progress, token) => {
+      const total = pairs.length * 2;
+      let done = 0;
+      for (const side of ['base', 'adapter'] as const) {
+        const preds: string[] = [];
+        let valid = 0;
+        for (const p of pairs) {
+          if (token.isCancellationRequested) throw new Error('evaluation cancelled');
+          const r = await bridge.generate(p.source, maxNewTokens, token, undefined, side === 'base' ? null : input.adapterName);
+          preds.push(r.text);
+          if (await completionParses(r.text)) valid++;
+          done++;
+          progress.report({ increment: 100 / total, message: `${side === 'base' ? 'base model' : 'adapter'}: ${done}/${total}` });
+        }
+        const bleu = await calcCodeBleu(
+          pairs.map((p) => p.target),
+          preds,
+        );
+        sides[side] = { syntaxValid: valid / pairs.length, codebleu: bleu.codebleu, bleu: bleu.bleu, n: pairs.length };
+      }
+    },
+  );
+  const trusted = vscode.workspace.isTrusted;
+  const note = trusted
+    ? 'Compile and pass rates are not measured here yet; syntax and CodeBLEU are computed on the held-out pairs.'
+    : 'This workspace is not trusted: TestTune did not compile or run project code. Syntax and CodeBLEU only.';
+  const report = { adapter: sides.adapter, base: sides.base, heldOutPairs: pairs.length, evaluatedAt: new Date().toISOString(), note };
+  writeFileSync(path.join(input.adapterDir, 'eval_report.json'), JSON.stringify(report, null, 2) + '\n');
+  const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+  const better = (b: number, a: number): ComparisonRow['better'] => (a > b ? 'adapter' : b > a ? 'base' : undefined);
+  const rows: ComparisonRow[] = [
+    { label: 'Syntactically valid', base: pct(sides.base.syntaxValid), adapter: pct(sides.adapter.syntaxValid), better: better(sides.base.syntaxValid, sides.adapter.syntaxValid) },
+    { label: 'CodeBLEU', base: sides.base.codebleu.toFixed(4), adapter: sides.adapter.codebleu.toFixed(4), better: better(sides.base.codebleu, sides.adapter.codebleu) },
+    { label: 'BLEU', base: sides.base.bleu.toFixed(4), adapter: sides.adapter.bleu.toFixed(4), better: better(sides.base.bleu, sides.adapter.bleu) },
+    { label: 'Held-out pairs', base: String(pairs.length), adapter: String(pairs.length) },
+  ];
+  const panel = input.panel ?? FineTunePanel.show(svc.context.extensionUri, `Evaluation: ${input.adapterName}`);
+  panel.post({ type: 'comparison', comparison: { adapterName: input.adapterName, rows, note } });
+  panel.post({ type: 'status', text: `Evaluated on ${pairs.length} held-out pairs.` });
+  svc.log.info(`evaluation of ${input.adapterName}: ${JSON.stringify(report)}`);
+  emitEvent({ type: 'evaluated', adapter: input.adapterName, summary: { baseCodebleu: sides.base.codebleu, adapterCodebleu: sides.adapter.codebleu, baseSyntax: sides.base.syntaxValid, adapterSyntax: sides.adapter.syntaxValid } });
+  return sides;
+}
+
+/** `testtune.evaluateAdapter`: pick an adapter fine-tuned here and evaluate it on its run's held-out pairs. */
+export async function evaluateCommand(svc: Services): Promise<void> {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  if (!folder) {
+    void vscode.window.showWarningMessage('TestTune: open the project folder first.');
+    return;
+  }
+  const candidates = svc.adapters().filter((a) => a.source === 'workspace');
+  if (candidates.length === 0) {
+    void vscode.window.showInformationMessage('TestTune: no adapter fine-tuned in this workspace yet; run "Fine-tune adapter on this repo".');
+    return;
+  }
+  const pick = await vscode.window.showQuickPick(
+    candidates.map((a) => ({ label: a.name, detail: a.peftType, adapter: a })),
+    { placeHolder: 'Adapter to evaluate against the base model' },
+  );
+  if (!pick) return;
+  const method = pick.adapter.peftType === 'LORA' ? 'lora' : pick.adapter.peftType === 'IA3' ? 'ia3' : pick.adapter.peftType === 'PROMPT_TUNING' ? 'prompt' : 'full';
+  const heldOutFile = path.join(svc.workspaceAdaptersDir(), '..', 'runs', method, 'heldout.jsonl');
+  if (!existsSync(heldOutFile)) {
+    void vscode.window.showWarningMessage(`TestTune: the held-out pairs of ${pick.label}'s run are gone (${heldOutFile}); fine-tune again to evaluate.`);
+    return;
+  }
+  await evaluateAdapter(svc, { adapterName: pick.label, adapterDir: pick.adapter.dir, heldOutFile, projectRoot: folder.uri.fsPath });
+}

@@ -1,0 +1,90 @@
+// The choices offered by "Fine-tune adapter on this repo", as plain data (no `vscode` import): each
+// method with its trainable-parameter count (src/train/params.ts) and a time estimate for this repo
+// (training tokens × epochs ÷ a throughput: measured on an earlier run on this machine when there is
+// one, otherwise a FLOP-based guess, and said so).
+import type { ModelConfig } from '../model/config';
+import { parameterCount } from '../model/config';
+import { paramsRow } from '../train/params';
+import { METHODS, resolveRecipe, type Method, type Recipe } from '../train/recipe';
+
+export const METHOD_LABELS: Record<Method, string> = {
+  lora: 'LoRA',
+  ia3: '(IA)³',
+  prompt: 'Prompt tuning',
+  full: 'Full fine-tuning',
+};
+
+export interface MethodChoice {
+  method: Method;
+  label: string;
+  recommended: boolean;
+  trainableParams: number;
+  percent: string;
+  estimateSeconds: number;
+  estimateBasis: 'measured' | 'guess';
+  recipe: Recipe;
+}
+
+/** Tokens per second seen on earlier runs, keyed by `${model}:${method}`. */
+export type Throughputs = Record<string, number>;
+
+/**
+ * Fallback throughput: forward+backward ≈ 6·N FLOPs per token for full fine-tuning and ≈ 4·N for the
+ * parameter-efficient methods (no weight gradients of the frozen model), at an assumed 2 GFLOP/s
+ * sustained on one CPU core — a deliberately rough figure, replaced by the measured one after the
+ * first run.
+ */
+export const ASSUMED_FLOPS = 2e9;
+
+export function guessTokensPerSecond(cfg: ModelConfig, method: Method): number {
+  const n = parameterCount(cfg);
+  const flopsPerToken = (method === 'full' ? 6 : 4) * n;
+  return ASSUMED_FLOPS / flopsPerToken;
+}
+
+export function planMethods(cfg: ModelConfig, modelName: string, trainTokens: number, measured: Throughputs, overrides: Partial<Recipe> = {}): { choices: MethodChoice[]; errors: string[] } {
+  const choices: MethodChoice[] = [];
+  const errors: string[] = [];
+  for (const method of METHODS) {
+    const r = resolveRecipe(cfg, { ...overrides, method });
+    if (!r.value) {
+      errors.push(`${METHOD_LABELS[method]}: ${r.errors.join('; ')}`);
+      continue;
+    }
+    const row = paramsRow(cfg, r.value);
+    const seen = measured[`${modelName}:${method}`];
+    const tps = seen && seen > 0 ? seen : guessTokensPerSecond(cfg, method);
+    choices.push({
+      method,
+      label: METHOD_LABELS[method],
+      recommended: method === 'lora',
+      trainableParams: row.trainable,
+      percent: row.percent,
+      estimateSeconds: (trainTokens * r.value.epochs) / tps,
+      estimateBasis: seen ? 'measured' : 'guess',
+      recipe: r.value,
+    });
+  }
+  return { choices, errors };
+}
+
+export function formatCount(n: number): string {
+  if (n >= 1e9) return `${(n / 1e9).toFixed(2)}B`;
+  if (n >= 1e6) return `${(n / 1e6).toFixed(2)}M`;
+  if (n >= 1e3) return `${(n / 1e3).toFixed(1)}K`;
+  return String(n);
+}
+
+export function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds)) return 'unknown';
+  if (seconds < 60) return `${Math.max(1, Math.round(seconds))} s`;
+  if (seconds < 3600) return `${Math.round(seconds / 60)} min`;
+  const h = Math.floor(seconds / 3600);
+  return `${h} h ${Math.round((seconds - h * 3600) / 60)} min`;
+}
+
+/** "2.3K trainable (0.0166%) · ~4 min" — the quick pick's description of one method. */
+export function describeChoice(c: MethodChoice): string {
+  const est = `${c.estimateBasis === 'guess' ? '~' : ''}${formatDuration(c.estimateSeconds)}${c.estimateBasis === 'guess' ? ' (rough guess)' : ''}`;
+  return `${formatCount(c.trainableParams)} trainable parameters (${c.percent}) · ${est}`;
+}

@@ -1,0 +1,218 @@
+// "Fine-tune adapter on this repo": mine (focal method, test) pairs from the workspace (with the skip
+// report), split by focal class, pick a method (trainable parameters, time estimate), train in a child
+// process with a cancellable progress notification (epoch, loss, ETA) and resume, evaluate adapter vs
+// base on the held-out pairs, show it all in the webview, and offer to switch the adapter on.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import * as vscode from 'vscode';
+import { formatReport } from '../data/report';
+import { mineRepo } from '../data/miner';
+import { splitByClass } from '../data/split';
+import { parseModelConfig, type ModelConfig } from '../model/config';
+import { Tokenizer } from '../model/tokenizer';
+import { runCli } from './cli-runner';
+import { emitEvent } from './events';
+import { evaluateAdapter } from './evaluate';
+import { FineTunePanel } from './fine-tune-panel';
+import { describeChoice, formatDuration, planMethods, type MethodChoice, type Throughputs } from './fine-tune-plan';
+import { parseStepLine, parseTrainReport, trainArgs } from './train-protocol';
+import type { Services } from './services';
+
+const THROUGHPUT_KEY = 'testtune.trainThroughput';
+
+export async function pickWorkspaceFolder(): Promise<vscode.WorkspaceFolder | undefined> {
+  const folders = vscode.workspace.workspaceFolders ?? [];
+  if (folders.length === 0) {
+    void vscode.window.showWarningMessage('TestTune: open the folder of a Java project first; fine-tuning learns from its existing tests.');
+    return undefined;
+  }
+  if (folders.length === 1) return folders[0];
+  return vscode.window.showWorkspaceFolderPick({ placeHolder: 'Which project should the adapter learn from?' });
+}
+
+function loadConfig(modelDir: string): ModelConfig {
+  const r = parseModelConfig(JSON.parse(readFileSync(path.join(modelDir, 'config.json'), 'utf8')));
+  if (!r.value) throw new Error(`the model's config.json is not usable: ${r.errors.join('; ')}`);
+  return r.value;
+}
+
+export async function fineTuneCommand(svc: Services): Promise<string | undefined> {
+  const t0 = Date.now();
+  const folder = await pickWorkspaceFolder();
+  if (!folder) return undefined;
+  const m = svc.modelDir();
+  if (!m.dir) throw new Error(m.error);
+  const modelDir = m.dir;
+  const modelName = path.basename(modelDir);
+  const cfg = loadConfig(modelDir);
+  const root = folder.uri.fsPath;
+
+  // 1. Mine pairs.
+  const mined = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `TestTune: finding tests in ${folder.name}…` },
+    () => mineRepo(root, { repository: folder.name }),
+  );
+  svc.log.info(`mining ${folder.name}:\n${formatReport(mined.report, 50)}`);
+  const { records, report } = mined;
+  if (records.length === 0) {
+    const why =
+      report.testClasses === 0
+        ? `no test classes found among ${report.files} Java files`
+        : `${report.testClasses} test classes, but none of their ${report.testMethods} test methods could be matched to the method it tests`;
+    emitEvent({ type: 'fineTuneFailed', message: `no pairs: ${why}` });
+    const choice = await vscode.window.showWarningMessage(
+      `TestTune: nothing to learn from in ${folder.name}: ${why}. Fine-tuning needs existing JUnit tests (FooTest for Foo).`,
+      'Show log',
+    );
+    if (choice === 'Show log') svc.log.show();
+    return undefined;
+  }
+  const skipped = Object.entries(report.skipCounts)
+    .map(([k, v]) => `${v} ${k}`)
+    .join(', ');
+
+  // 2. Split by focal class: held-out pairs measure the adapter against the base model.
+  const fraction = records.length >= 10 ? 0.2 : records.length >= 2 ? 1 / records.length : 0;
+  const split = fraction > 0 ? splitByClass(records, fraction, 0) : { train: records, heldOut: [], heldOutClasses: [] };
+  const train = split.train.length ? split.train : records;
+  const heldOut = split.heldOut;
+
+  // 3. Pick the method.
+  const tok = Tokenizer.fromFile(path.join(modelDir, 'tokenizer.json'));
+  const trainTokens = train.reduce((s, r) => s + tok.encode(r.source + r.target).length, 0);
+  const measured = svc.context.globalState.get<Throughputs>(THROUGHPUT_KEY) ?? {};
+  const plan = planMethods(cfg, modelName, trainTokens, measured);
+  for (const e of plan.errors) svc.log.warn(e);
+  type Item = vscode.QuickPickItem & { choice: MethodChoice };
+  const items: Item[] = plan.choices.map((c) => ({
+    label: c.recommended ? `$(star-full) ${c.label}` : c.label,
+    description: c.recommended ? 'recommended' : undefined,
+    detail: describeChoice(c),
+    choice: c,
+  }));
+  const picked = await vscode.window.showQuickPick(items, {
+    title: `Fine-tune ${modelName} on ${folder.name}: ${records.length} pairs (${train.length} to train, ${heldOut.length} held out)${skipped ? `; skipped: ${skipped}` : ''}`,
+    placeHolder: 'Fine-tuning method',
+    matchOnDetail: true,
+    ignoreFocusOut: true,
+  });
+  if (!picked) return undefined;
+  const choice = picked.choice;
+
+  // 4. Run folder: per workspace and method, so an interrupted run can resume.
+  const runDir = path.join(svc.workspaceAdaptersDir(), '..', 'runs', choice.method);
+  const statePath = path.join(runDir, 'run.json');
+  let resume = false;
+  let prevName: string | undefined;
+  if (existsSync(statePath)) {
+    const prev = JSON.parse(readFileSync(statePath, 'utf8')) as { status?: string; startedAt?: string; adapterName?: string };
+    prevName = prev.adapterName;
+    if (prev.status === 'running' || prev.status === 'interrupted') {
+      const a = await vscode.window.showInformationMessage(
+        `TestTune: a ${choice.label} run started ${prev.startedAt ?? ''} did not finish. Resume it from its last checkpoint?`,
+        { modal: true },
+        'Resume',
+        'Start over',
+      );
+      if (!a) return undefined;
+      resume = a === 'Resume';
+    }
+  }
+  mkdirSync(runDir, { recursive: true });
+  const trainFile = path.join(runDir, 'train.jsonl');
+  const heldOutFile = path.join(runDir, 'heldout.jsonl');
+  if (!resume || !existsSync(trainFile)) {
+    writeFileSync(trainFile, train.map((r) => JSON.stringify(r) + '\n').join(''));
+    writeFileSync(heldOutFile, heldOut.map((r) => JSON.stringify(r) + '\n').join(''));
+  }
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
+  const adapterName = resume && prevName ? prevName : `${folder.name}-${choice.method}-${stamp}`.replace(/[^A-Za-z0-9._-]/g, '_');
+  const adapterDir = path.join(svc.workspaceAdaptersDir(), adapterName);
+  writeFileSync(statePath, JSON.stringify({ status: 'running', method: choice.method, startedAt: new Date().toISOString(), adapterName }, null, 2));
+
+  const panel = FineTunePanel.show(svc.context.extensionUri, `Fine-tune: ${choice.label} on ${folder.name}`);
+  panel.post({
+    type: 'info',
+    info: {
+      Model: modelName,
+      Method: choice.label,
+      'Trainable parameters': `${choice.trainableParams.toLocaleString('en-US')} (${choice.percent})`,
+      Pairs: `${records.length} (${train.length} train, ${heldOut.length} held out)`,
+      Skipped: skipped || 'none',
+      'Training tokens': trainTokens.toLocaleString('en-US'),
+      Estimate: describeChoice(choice).split(' · ')[1] ?? '',
+    },
+  });
+
+  // 5. Train in a child process.
+  const result = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `TestTune: ${choice.label} fine-tuning`, cancellable: true },
+    async (progress, token) => {
+      const abort = new AbortController();
+      const sub = token.onCancellationRequested(() => abort.abort());
+      let lastPct = 0;
+      try {
+        return await runCli({
+          cliJs: path.join(svc.context.extensionPath, 'dist', 'cli.js'),
+          args: trainArgs({ modelDir, trainFile, method: choice.method, outDir: adapterDir, resume, ...testOverrides() }),
+          signal: abort.signal,
+          onLine: (line, stream) => {
+            const st = stream === 'stderr' ? parseStepLine(line) : undefined;
+            if (!st) {
+              if (stream === 'stderr') svc.log.raw(line);
+              return;
+            }
+            panel.post({ type: 'loss', split: 'train', step: st.step, loss: st.loss });
+            const pct = st.totalSteps ? Math.floor((100 * st.step) / st.totalSteps) : lastPct;
+            progress.report({
+              increment: pct - lastPct,
+              message: `step ${st.step}/${st.totalSteps} · epoch ${st.epoch}/${choice.recipe.epochs} · loss ${st.loss.toFixed(4)}${st.etaSeconds !== undefined ? ` · ETA ${formatDuration(st.etaSeconds)}` : ''}`,
+            });
+            lastPct = pct;
+          },
+        });
+      } finally {
+        sub.dispose();
+      }
+    },
+  );
+
+  const summary = parseTrainReport(result.stdout);
+  if (result.cancelled || result.code !== 0 || summary?.status !== 'completed') {
+    const interrupted = result.cancelled || summary?.status === 'cancelled';
+    writeFileSync(statePath, JSON.stringify({ status: 'interrupted', method: choice.method, startedAt: new Date().toISOString(), adapterName }, null, 2));
+    const msg = interrupted
+      ? `fine-tuning cancelled${summary ? ` after ${summary.steps}/${summary.totalSteps} steps` : ''}; run it again to resume from the last checkpoint`
+      : `training failed (exit ${result.code ?? result.signal}): ${result.stderrTail.slice(-3).join(' ')}`;
+    panel.post({ type: 'status', text: msg, error: !interrupted });
+    emitEvent({ type: 'fineTuneFailed', message: msg });
+    if (!interrupted) throw new Error(msg);
+    void vscode.window.showInformationMessage(`TestTune: ${msg}.`);
+    return undefined;
+  }
+  writeFileSync(statePath, JSON.stringify({ status: 'done', method: choice.method, finishedAt: new Date().toISOString(), adapterName }, null, 2));
+  if (summary.tokensPerSec) await svc.context.globalState.update(THROUGHPUT_KEY, { ...measured, [`${modelName}:${choice.method}`]: summary.tokensPerSec });
+  const ms = Date.now() - t0;
+  svc.log.info(`adapter ${adapterName} trained in ${formatDuration(ms / 1000)} → ${adapterDir}`);
+  emitEvent({ type: 'fineTuneDone', adapter: adapterName, dir: adapterDir, ms });
+  panel.post({ type: 'status', text: `Trained in ${formatDuration(ms / 1000)}. Evaluating on ${heldOut.length} held-out pairs…` });
+
+  // 6. Evaluate against the base model on the held-out pairs.
+  if (heldOut.length > 0) {
+    await evaluateAdapter(svc, { adapterName, adapterDir, heldOutFile, projectRoot: root, panel }).catch((e) => {
+      svc.log.error('evaluation failed', e);
+      panel.post({ type: 'status', text: `Evaluation failed: ${e instanceof Error ? e.message : String(e)}`, error: true });
+    });
+  } else panel.post({ type: 'status', text: 'Too few pairs to hold any out: no evaluation.' });
+
+  // 7. Offer to switch it on.
+  const use = await vscode.window.showInformationMessage(`TestTune: adapter ${adapterName} is ready. Use it for this workspace?`, 'Use adapter', 'Not now');
+  if (use === 'Use adapter') await svc.selectAdapter(adapterName);
+  return adapterName;
+}
+
+/** Test-only limits on training length (TESTTUNE_TRAIN_MAX_STEPS), so the integration suite stays short. */
+function testOverrides(): { maxSteps?: number } {
+  const n = Number(process.env.TESTTUNE_TRAIN_MAX_STEPS);
+  return Number.isInteger(n) && n > 0 ? { maxSteps: n } : {};
+}

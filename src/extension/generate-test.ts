@@ -1,0 +1,146 @@
+// "Generate test": the method under the cursor (or the code lens's method) → focal context → the model
+// sidecar (cancellable progress notification) → one test method → placed with ONE WorkspaceEdit (one
+// undo), saved or left dirty per `testtune.saveAfterInsert`, and revealed. A second request for the same
+// method cancels the first. The Java work is the plain-TS core's (src/java/); this file is the UI.
+import { existsSync, readFileSync } from 'node:fs';
+import * as vscode from 'vscode';
+import { prepareTest, finishTest, type PreparedTest } from './generate-core';
+import type { GenerateTestArgs } from './code-lens';
+import { emitEvent } from './events';
+import { errorText } from './log';
+import type { Services } from './services';
+
+const inFlight = new Map<string, vscode.CancellationTokenSource>();
+
+function asArgs(a: unknown): { uri?: vscode.Uri; line?: number } {
+  if (a instanceof vscode.Uri) return { uri: a };
+  if (a && typeof a === 'object' && 'uri' in a && typeof (a as GenerateTestArgs).uri === 'string') {
+    const g = a as GenerateTestArgs;
+    return { uri: vscode.Uri.parse(g.uri), line: typeof g.line === 'number' ? g.line : undefined };
+  }
+  return {};
+}
+
+export async function generateTestCommand(svc: Services, args: unknown[]): Promise<string | undefined> {
+  const t0 = Date.now();
+  const given = asArgs(args[0]);
+  const editor = vscode.window.activeTextEditor;
+  const uri = given.uri ?? editor?.document.uri;
+  if (!uri) {
+    void vscode.window.showInformationMessage('TestTune: open a Java file and put the cursor in a method to generate its test.');
+    return undefined;
+  }
+  const doc = await vscode.workspace.openTextDocument(uri);
+  if (doc.languageId !== 'java') {
+    void vscode.window.showWarningMessage(`TestTune: "Generate test" works on Java files; ${vscode.workspace.asRelativePath(uri)} is ${doc.languageId}.`);
+    return undefined;
+  }
+  const line = given.line ?? (editor && editor.document.uri.toString() === uri.toString() ? editor.selection.active.line : undefined);
+  if (line === undefined) {
+    void vscode.window.showInformationMessage('TestTune: put the cursor in the method to test.');
+    return undefined;
+  }
+
+  const settings = svc.settings(uri);
+  const folder = vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath;
+  const prep = await prepareTest({
+    focalPath: uri.fsPath,
+    focalText: doc.getText(),
+    line,
+    workspaceRoot: folder,
+    settings,
+    readFile: (p) => readOpenOrDisk(p),
+  });
+  for (const w of prep.warnings) svc.log.warn(w);
+  if (!prep.value) {
+    svc.log.warn(`generate test: ${prep.errors.join('; ')}`);
+    void vscode.window.showWarningMessage(`TestTune: ${prep.errors[0] ?? 'cannot generate a test here'}`);
+    emitEvent({ type: 'generateFailed', method: '', message: prep.errors.join('; ') });
+    return undefined;
+  }
+  const p = prep.value;
+
+  const key = `${uri.toString()}#${p.methodKey}`;
+  inFlight.get(key)?.cancel();
+  const cts = new vscode.CancellationTokenSource();
+  inFlight.set(key, cts);
+  try {
+    return await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `TestTune: generating a test for ${p.methodLabel}`, cancellable: true },
+      async (progress, token) => {
+        const sub = token.onCancellationRequested(() => cts.cancel());
+        try {
+          return await generateAndPlace(svc, p, cts.token, progress, t0);
+        } finally {
+          sub.dispose();
+        }
+      },
+    );
+  } catch (err) {
+    if (cts.token.isCancellationRequested) {
+      svc.log.info(`generation for ${p.methodLabel} cancelled`);
+      return undefined;
+    }
+    emitEvent({ type: 'generateFailed', method: p.methodLabel, message: errorText(err) });
+    throw err;
+  } finally {
+    if (inFlight.get(key) === cts) inFlight.delete(key);
+    cts.dispose();
+  }
+}
+
+async function generateAndPlace(
+  svc: Services,
+  p: PreparedTest,
+  token: vscode.CancellationToken,
+  progress: vscode.Progress<{ message?: string }>,
+  t0: number,
+): Promise<string | undefined> {
+  progress.report({ message: svc.snapshot().phase === 'ready' ? 'generating…' : 'starting the model…' });
+  const bridge = await svc.model();
+  if (token.isCancellationRequested) return undefined;
+  let chars = 0;
+  progress.report({ message: 'generating…' });
+  const result = await bridge.generate(p.prompt, svc.settings().maxNewTokens, token, (delta) => {
+    chars += delta.length;
+    progress.report({ message: `generating… ${chars} characters` });
+  });
+  if (token.isCancellationRequested || result.stopReason === 'cancelled') return undefined;
+  svc.log.info(`generated ${result.newTokens} tokens for ${p.methodLabel} in ${result.ms} ms (stop: ${result.stopReason})`);
+
+  const fin = await finishTest(p, result.text, (path) => readOpenOrDisk(path));
+  for (const w of fin.warnings) svc.log.warn(w);
+  if (!fin.value) {
+    svc.log.warn(`model output was not usable:\n${result.text}`);
+    throw new Error(`the model's output is not a usable test method (${fin.errors.join('; ')}); see "TestTune: Show log"`);
+  }
+  const placed = fin.value;
+  const testUri = vscode.Uri.file(placed.path);
+  const edit = new vscode.WorkspaceEdit();
+  if (placed.created) {
+    edit.createFile(testUri, { ignoreIfExists: false, contents: undefined });
+    edit.insert(testUri, new vscode.Position(0, 0), placed.newText);
+  } else {
+    const testDoc = await vscode.workspace.openTextDocument(testUri);
+    const range = new vscode.Range(testDoc.positionAt(placed.start), testDoc.positionAt(placed.end));
+    edit.replace(testUri, range, placed.newText);
+  }
+  if (!(await vscode.workspace.applyEdit(edit))) throw new Error(`VS Code refused the edit to ${vscode.workspace.asRelativePath(testUri)}`);
+  const testDoc = await vscode.workspace.openTextDocument(testUri);
+  if (svc.settings(testUri).saveAfterInsert) await testDoc.save();
+  const shown = await vscode.window.showTextDocument(testDoc, { preview: false });
+  const at = placed.methodOffset !== undefined ? testDoc.positionAt(placed.methodOffset) : new vscode.Position(0, 0);
+  shown.selection = new vscode.Selection(at, at);
+  shown.revealRange(new vscode.Range(at, at), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+  const ms = Date.now() - t0;
+  svc.log.info(`${placed.created ? 'created' : 'updated'} ${vscode.workspace.asRelativePath(testUri)} with ${placed.testMethodName} (${ms} ms)`);
+  emitEvent({ type: 'testWritten', file: placed.path, created: placed.created, method: p.methodLabel, ms });
+  return placed.path;
+}
+
+/** An open document's text (it may be dirty), else the file on disk, else undefined. */
+function readOpenOrDisk(p: string): string | undefined {
+  const open = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'file' && d.uri.fsPath === p);
+  if (open) return open.getText();
+  return existsSync(p) ? readFileSync(p, 'utf8') : undefined;
+}
