@@ -21,9 +21,12 @@ const METHOD_START = /^[ \t]*(@[\w.]+|(public|protected|private|static|final|syn
 
 /** Where the method starts in a full-method output: the first annotation or signature-like line. */
 function methodStart(text: string): number {
+  // a test annotation before the first brace starts the method, even mid-line ("Sure! @Test ...")
+  const ann = /@(Test|ParameterizedTest|RepeatedTest|DisplayName|Disabled|Timeout|Tag)\b/.exec(text);
+  const brace = text.indexOf('{');
+  if (ann && (brace < 0 || ann.index < brace)) return ann.index;
   const m = METHOD_START.exec(text);
-  if (!m) return 0;
-  return m.index;
+  return m ? m.index : 0;
 }
 
 /** Checks that `method` is exactly one syntactically valid method declaration. */

@@ -16,6 +16,11 @@ describe('extractTestMethod', () => {
     assert.equal(r.method, '@Test\npublic void testBraces() {\n  String s = "}}{"; char c = \'}\'; // }\n  /* } */ assertEquals("}", s.substring(0, 1));\n}');
   });
 
+  it('starts at a test annotation that follows prose on the same line', async () => {
+    const r = await extractTestMethod('Sure! @Test\nvoid t() {\n  x();\n}\n');
+    assert.equal(r.method, '@Test\nvoid t() {\n  x();\n}');
+  });
+
   it('keeps annotations that hold braces', async () => {
     const r = await extractTestMethod('@Test(groups = {"fast"})\npublic void t() {\n  x();\n}\n}');
     assert.equal(r.complete, true, r.errors.join('; '));
