@@ -3,7 +3,7 @@
 // buffers per layer, laid out sequence-major so the filled prefix is one contiguous view fed without
 // copying; each step's graph outputs only the new positions, which are appended in place.
 import { Graph } from '../onnx/graph';
-import { f32, i64, type HostTensor, type ModelSession } from '../runtime/ort';
+import { f32, i64, type BoundFeeds, type HostTensor, type ModelSession } from '../runtime/ort';
 import type { ModelConfig } from './config';
 import { buildDecoderGraph, family, targetModules, type AdapterSlots, type AdapterWeights, type DecoderGraph } from './family';
 
@@ -83,6 +83,8 @@ export class KvRunner {
   private readonly values: Float32Array[];
   private readonly rowSize: number;
   private feedsAdapter: Record<string, HostTensor> = {};
+  private bound!: BoundFeeds; // adapter feeds converted once
+  private boundNoPrompt!: BoundFeeds; // the same with an empty soft prompt (steps after the first)
   private promptLen = 0;
   private promptPending = false;
   /** Positions in the cache (soft-prompt positions included). */
@@ -99,12 +101,16 @@ export class KvRunner {
     this.rowSize = cfg.numKvHeads * cfg.headDim;
     this.keys = Array.from({ length: cfg.numLayers }, () => new Float32Array(maxLen * this.rowSize));
     this.values = Array.from({ length: cfg.numLayers }, () => new Float32Array(maxLen * this.rowSize));
+    this.setAdapter(undefined);
   }
 
   /** Adapter tensors for the following steps (no session reload). Resets the cache. */
   setAdapter(a: AdapterWeights | undefined): void {
     this.feedsAdapter = adapterFeeds(this.cfg, this.graph, a);
     this.promptLen = a?.prompt?.p ?? 0;
+    this.bound = this.session.bind(this.feedsAdapter);
+    const p = this.graph.adapterInputs.find((x) => x.kind === 'prompt');
+    this.boundNoPrompt = p ? this.session.bind({ ...this.feedsAdapter, [p.name]: f32(new Float32Array(0), [0, this.cfg.hiddenSize]) }) : this.bound;
     this.reset();
   }
 
@@ -124,18 +130,14 @@ export class KvRunner {
     if (ids.length === 0) throw new Error('KvRunner.step: no tokens');
     if (this.length + n > this.maxLen) throw new Error(`context full: ${this.length + n} positions > ${this.maxLen}`);
     const { cfg, graph, rowSize } = this;
-    const feeds: Record<string, HostTensor> = { ...this.feedsAdapter, [graph.inputIds]: i64(ids, [1, ids.length]) };
-    if (!this.promptPending) {
-      const p = graph.adapterInputs.find((x) => x.kind === 'prompt');
-      if (p) feeds[p.name] = f32(new Float32Array(0), [0, cfg.hiddenSize]);
-    }
+    const feeds: Record<string, HostTensor> = { [graph.inputIds]: i64(ids, [1, ids.length]) };
     const past = [1, this.length, cfg.numKvHeads, cfg.headDim];
     const used = this.length * rowSize;
     for (let l = 0; l < cfg.numLayers; l++) {
       feeds[graph.pastKeys[l]] = f32(this.keys[l].subarray(0, used), past);
       feeds[graph.pastValues[l]] = f32(this.values[l].subarray(0, used), past);
     }
-    const out = await this.session.run(feeds);
+    const out = await this.session.run(feeds, undefined, this.promptPending ? this.bound : this.boundNoPrompt);
     for (let l = 0; l < cfg.numLayers; l++) {
       this.keys[l].set(out[graph.presentKeys[l]].data as Float32Array, used);
       this.values[l].set(out[graph.presentValues[l]].data as Float32Array, used);

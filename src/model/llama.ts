@@ -1,6 +1,6 @@
 // The Llama family (RMSNorm, RoPE, SwiGLU, grouped-query attention) emitted into the Graph IR. One
 // definition serves the KV-cached inference graph and the training graph. Train mode uses only
-// differentiable standard ops along parameter paths (MatMul, Add, Mul, Div, Sqrt, ReduceMean, Softmax,
+// differentiable standard ops along parameter paths (MatMul, Add, Mul, Div, Pow, Sqrt, ReduceMean, Softmax,
 // Reshape, Transpose, Concat, Slice, Gather, Sigmoid, Neg, Unsqueeze, Dropout); the causal mask and the
 // RoPE positions come from Shape/Range/Less/Where on integer paths that carry no gradient.
 import type { Graph } from '../onnx/graph';
@@ -103,7 +103,8 @@ class Builder {
 
   rmsNorm(x: string, weightName: string): string {
     const { g } = this;
-    const ms = g.op('ReduceMean', [g.op('Mul', [x, x]), this.i64([-1])], { keepdims: 1 });
+    // Pow → ReduceMean → Add → Sqrt → Div → Mul: the pattern ORT fuses into SimplifiedLayerNormalization
+    const ms = g.op('ReduceMean', [g.op('Pow', [x, this.f32(2)]), this.i64([-1])], { keepdims: 1 });
     const inv = g.op('Div', [x, g.op('Sqrt', [g.op('Add', [ms, this.f32(this.cfg.rmsNormEps)])])]);
     return g.op('Mul', [inv, this.opts.weight(weightName)]);
   }

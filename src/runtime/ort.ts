@@ -34,6 +34,11 @@ function toOrt(t: HostTensor): ort.Tensor {
   return new ort.Tensor(t.dtype as ort.Tensor.Type, t.data as ort.Tensor.DataType, t.dims);
 }
 
+/** Feeds converted once and reused across runs (e.g. adapter tensors during decoding). */
+export class BoundFeeds {
+  constructor(readonly tensors: Readonly<Record<string, ort.Tensor>>) {}
+}
+
 export class ModelSession {
   readonly inputNames: readonly string[];
   readonly outputNames: readonly string[];
@@ -48,10 +53,17 @@ export class ModelSession {
     this.outputNames = session.outputNames;
   }
 
+  /** Converts feeds once, for reuse in many `run` calls. The data arrays must not change meanwhile. */
+  bind(feeds: Record<string, HostTensor>): BoundFeeds {
+    const t: Record<string, ort.Tensor> = {};
+    for (const [k, v] of Object.entries(feeds)) t[k] = toOrt(v);
+    return new BoundFeeds(t);
+  }
+
   /** Runs the model; `outputs` limits what is fetched (default: all). Blocks the thread while ORT computes. */
-  async run(feeds: Record<string, HostTensor>, outputs?: string[]): Promise<Record<string, HostTensor>> {
-    const f: Record<string, ort.Tensor> = {};
-    for (const [k, v] of Object.entries(feeds)) f[k] = toOrt(v);
+  async run(feeds: Record<string, HostTensor>, outputs?: string[], bound?: BoundFeeds): Promise<Record<string, HostTensor>> {
+    const f: Record<string, ort.Tensor> = bound ? { ...bound.tensors } : {};
+    for (const k in feeds) f[k] = toOrt(feeds[k]);
     const res = outputs ? await this.session.run(f, outputs) : await this.session.run(f);
     const out: Record<string, HostTensor> = {};
     for (const [k, v] of Object.entries(res)) out[k] = { dtype: v.type as DType, dims: [...v.dims], data: v.data as TypedData };
