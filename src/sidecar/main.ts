@@ -142,6 +142,11 @@ class Sidecar {
     }
   }
 
+  /** The worker thread loads its code and ONNX Runtime while the host is still sending `initialize`. */
+  prewarm(): void {
+    this.host.prewarm();
+  }
+
   private workerDied(reason: string): void {
     log(reason);
     // One recovery path: the process exits and its host (SidecarClient) restarts it.
@@ -160,6 +165,7 @@ class Sidecar {
 
 const sidecar = new Sidecar();
 sidecar.registerHandlers();
+sidecar.prewarm();
 process.stdin.on('data', (chunk: Buffer) => sidecar.conn.feed(chunk));
 process.stdin.on('end', () => void sidecar.exit(0, 'stdin closed'));
 process.stdin.on('error', () => void sidecar.exit(0, 'stdin error'));

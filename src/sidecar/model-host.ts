@@ -74,6 +74,11 @@ export class ModelHost {
     });
   }
 
+  /** Starts the worker thread now (loading its code and the runtime) so `initialize` does not wait for it. */
+  prewarm(): void {
+    if (!this.stopping) this.ensureWorker();
+  }
+
   /** Ends the worker (no crash report). */
   async terminate(): Promise<void> {
     this.stopping = true;
