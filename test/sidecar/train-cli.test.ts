@@ -1,0 +1,67 @@
+// `testtune train` through the CLI dispatcher, in process: a short LoRA run writes a PEFT adapter and
+// the report; --resume continues from the checkpoint; bad arguments get clear messages.
+import assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { main } from '../../src/cli/main';
+import { makeTinyModel } from './helpers/tiny-model';
+
+const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tt-train-cli-'));
+after(() => fs.rmSync(root, { recursive: true, force: true }));
+
+function capture(): { restore: () => { out: string; err: string } } {
+  let out = '';
+  let err = '';
+  const log = console.log;
+  const error = console.error;
+  console.log = (...a: unknown[]) => void (out += a.join(' ') + '\n');
+  console.error = (...a: unknown[]) => void (err += a.join(' ') + '\n');
+  return { restore: () => ((console.log = log), (console.error = error), { out, err }) };
+}
+
+describe('testtune train (CLI)', () => {
+  const model = path.join(root, 'model');
+  const data = path.join(root, 'pairs.jsonl');
+  before(() => {
+    makeTinyModel(model);
+    const lines = Array.from({ length: 6 }, (_, i) => JSON.stringify({ source: `class A${i} {\n\tint f() { return ${i}; }\n}\nclass A${i}Test {\n\tvoid t() {\n`, target: `\t\tassertEquals(${i}, f());\n\t}\n}` }));
+    fs.writeFileSync(data, lines.join('\n') + '\nnot json\n');
+  });
+
+  it('trains LoRA for --max-steps, writes the adapter and report, and resumes', async () => {
+    const out = path.join(root, 'out');
+    let c = capture();
+    const code = await main(['train', '--data', data, '--method', 'lora', '--model', model, '--out', out, '--max-steps', '2', '--accum', '2', '--save-every', '1']);
+    let r = c.restore();
+    assert.equal(code, 0, r.err);
+    assert.match(r.err, /pairs\.jsonl:7: not JSON/);
+    assert.match(r.err, /step 2\/2 .*loss \d/);
+    assert.match(r.out, /completed: 2\/2 steps, lora/);
+    for (const f of ['adapter_config.json', 'adapter_model.safetensors', 'training_report.json']) assert.ok(fs.existsSync(path.join(out, f)), f);
+    c = capture();
+    const again = await main(['train', '--data', data, '--method', 'lora', '--model', model, '--out', out, '--max-steps', '3', '--accum', '2', '--resume', '--json']);
+    r = c.restore();
+    assert.equal(again, 0, r.err);
+    assert.match(r.err, /resuming at step 2/);
+    const report = JSON.parse(r.out);
+    assert.equal(report.steps, 3);
+    assert.deepEqual(report.lossCurve.map((p: { step: number }) => p.step), [1, 2, 3]);
+  });
+
+  it('rejects bad arguments with a message', async () => {
+    for (const [args, msg] of [
+      [['--method', 'lora'], /--data, --method, --model and --out are required/],
+      [['--data', data, '--method', 'qlora', '--model', model, '--out', root], /--method must be one of lora, ia3, prompt, full/],
+      [['--data', path.join(root, 'none.jsonl'), '--method', 'lora', '--model', model, '--out', root], /no such data file/],
+      [['--data', data, '--method', 'lora', '--model', root, '--out', root], /lacks config\.json/],
+      [['--data', data, '--method', 'lora', '--model', model, '--out', root, '--epochs', 'two'], /--epochs must be an integer/],
+    ] as [string[], RegExp][]) {
+      const c = capture();
+      const code = await main(['train', ...args]);
+      const r = c.restore();
+      assert.notEqual(code, 0);
+      assert.match(r.err, msg);
+    }
+  });
+});
