@@ -1,0 +1,156 @@
+// End-to-end in a real VS Code (code-server + Chromium), as a person would, on a copy of the sample
+// Maven project examples/calculator with a tiny generated model (its greedy output is scripted, so the
+// generated test is known): right-click in a method → Generate test → the test file exists and parses;
+// the code lens above another method works and creates a new test file; the status bar opens the adapter
+// picker and switches adapters; "Fine-tune adapter on this repo" trains a LoRA adapter on the project's
+// tests and the new adapter appears in the picker. Screenshots of each step in test-output/integration/.
+import { strict as assert } from 'node:assert';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { hasSyntaxError, javaParser } from '../../src/java/parser';
+import { adapterPath, chain, makeScriptedModel, makeTinyAdapter } from '../sidecar/helpers/tiny-model';
+import { ROOT, UI_TIMEOUT, VSCode, copyProject, log, vsixPath, waitFor } from './harness';
+
+// The prompt ends with the test method's signature and "{\n": the scripted model then writes this body.
+const BODY = 'int a=1;}';
+
+async function parses(file: string): Promise<boolean> {
+  const tree = (await javaParser()).parse(readFileSync(file, 'utf8'));
+  try {
+    return !hasSyntaxError(tree.rootNode);
+  } finally {
+    tree.delete();
+  }
+}
+
+describe('end to end: Generate test, code lens, adapter picker, fine-tuning (examples/calculator)', function () {
+  let vs: VSCode;
+  let ws: string;
+  const pkg = 'src/main/java/com/example/calculator';
+  const testPkg = 'src/test/java/com/example/calculator';
+
+  before(async function () {
+    const calculator = path.join(ROOT, 'examples', 'calculator');
+    if (!existsSync(calculator)) throw new Error(`the sample project ${calculator} is missing`);
+    ws = copyProject(calculator);
+    const modelDir = path.join(mkdtempSync(path.join(os.tmpdir(), 'testtune-model-')), 'tiny-scripted');
+    const model = makeScriptedModel(modelDir, chain('\n' + BODY));
+    makeTinyAdapter(adapterPath(modelDir, 'demo-lora'), model.cfg, 'LORA', { r: 2 });
+    vs = await VSCode.launch({
+      workspace: ws,
+      vsix: vsixPath(),
+      name: 'e2e',
+      settings: {
+        'testtune.modelPath': modelDir,
+        'testtune.executionProvider': 'cpu',
+        'testtune.maxNewTokens': 48,
+        'testtune.saveAfterInsert': true,
+      },
+      env: { TESTTUNE_TRAIN_MAX_STEPS: '2' },
+    });
+  });
+
+  after(async function () {
+    await vs?.close();
+  });
+
+  it('right-click in a method → Generate test: the test goes into the existing CalculatorTest, which still parses', async function () {
+    await vs.openFile('Calculator.java');
+    await vs.screenshot('calculator-open');
+    const before = vs.events().length;
+    await vs.goToLine(21); // inside subtract(int, int)
+    await vs.contextMenu('Generate test');
+    const ev = await vs.waitForEvent('testWritten', undefined, 240_000, before).catch(async (e) => {
+      await vs.screenshot('generate-failed');
+      throw new Error(`${(e as Error).message}; events: ${JSON.stringify(vs.events().slice(before))}`);
+    });
+    await vs.screenshot('generated-by-context-menu');
+    const file = ev.file as string;
+    assert.equal(path.relative(ws, file), path.join(testPkg, 'CalculatorTest.java'));
+    assert.equal(ev.created, false);
+    assert.match(String(ev.method), /subtract/);
+    await waitFor('the test file to be saved', () => (readFileSync(file, 'utf8').includes(BODY.replace('}', '')) ? true : undefined), UI_TIMEOUT);
+    const text = readFileSync(file, 'utf8');
+    assert.match(text, /void testSubtract\(\) \{/);
+    assert.ok(text.includes('void testAdd()') && text.includes('void testDivideByZero()'), 'the existing tests are kept');
+    assert.ok(await parses(file), `${file} does not parse:\n${text}`);
+  });
+
+  it('the code lens above a method of a class without tests creates its test file', async function () {
+    await vs.openFile('BoundedStack.java');
+    const lens = vs.page.locator('.codelens-decoration a', { hasText: 'Generate test' });
+    await lens.first().waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+    await vs.screenshot('code-lenses');
+    const before = vs.events().length;
+    await lens.first().click();
+    const ev = await vs.waitForEvent('testWritten', undefined, 240_000, before);
+    await vs.screenshot('generated-by-code-lens');
+    const file = ev.file as string;
+    assert.equal(path.relative(ws, file), path.join(testPkg, 'BoundedStackTest.java'));
+    assert.equal(ev.created, true);
+    await waitFor('the new test file on disk', () => (existsSync(file) ? true : undefined), UI_TIMEOUT);
+    const text = readFileSync(file, 'utf8');
+    assert.match(text, /^package com\.example\.calculator;/);
+    assert.match(text, /import org\.junit\.jupiter\.api\.Test;/);
+    assert.ok(await parses(file), `${file} does not parse:\n${text}`);
+  });
+
+  it('the status bar opens the adapter picker, which switches to an adapter and back to the base model', async function () {
+    const item = vs.statusItem();
+    assert.match(await item.innerText(), /base/);
+    assert.match(await item.innerText(), /CPU/);
+    await item.click();
+    const labels = await vs.quickPickLabels();
+    assert.ok(labels.includes('Base model') && labels.includes('demo-lora'), `picker shows ${labels.join(', ')}`);
+    await vs.screenshot('adapter-picker');
+    let before = vs.events().length;
+    await vs.pickQuickItem('demo-lora');
+    await vs.waitForEvent('adapterSelected', (e) => e.adapter === 'demo-lora', UI_TIMEOUT, before);
+    await waitFor('the status bar to show the adapter', async () => ((await item.innerText()).includes('demo-lora') ? true : undefined), UI_TIMEOUT);
+    await vs.screenshot('adapter-selected');
+    // generating with the adapter still works (the sidecar switched without reloading the model)
+    await vs.openFile('Calculator.java');
+    before = vs.events().length;
+    await vs.goToLine(17); // inside add(int, int)
+    await vs.runCommand('TestTune: Generate test');
+    const ev = await vs.waitForEvent('testWritten', undefined, 240_000, before);
+    assert.ok(await parses(ev.file as string));
+    await item.click();
+    await vs.quickPickLabels();
+    before = vs.events().length;
+    await vs.pickQuickItem('Base model');
+    await vs.waitForEvent('adapterSelected', (e) => e.adapter === null, UI_TIMEOUT, before);
+  });
+
+  it('"Fine-tune adapter on this repo" trains a LoRA adapter on the project\'s tests; it appears in the picker', async function () {
+    const before = vs.events().length;
+    await vs.runCommand('TestTune: Fine-tune adapter on this repo');
+    const lora = vs.page.locator('.quick-input-list .monaco-list-row[aria-label*="LoRA"]');
+    await lora.first().waitFor({ state: 'visible', timeout: 120_000 });
+    const title = await vs.page.locator('.quick-input-title').innerText().catch(() => '');
+    log(`fine-tune picker: ${title}`);
+    assert.match(title, /4 pairs/);
+    const details = await vs.page.locator('.quick-input-list .monaco-list-row').allInnerTexts();
+    assert.ok(details.some((d) => /trainable parameters/.test(d)), `method details: ${details.join(' | ')}`);
+    await vs.screenshot('fine-tune-methods');
+    await lora.first().click();
+    const done = await vs.waitForEvent('fineTuneDone', undefined, 420_000, before).catch(async (e) => {
+      await vs.screenshot('fine-tune-failed');
+      throw new Error(`${(e as Error).message}; events: ${JSON.stringify(vs.events().slice(before))}`);
+    });
+    const name = done.adapter as string;
+    log(`fine-tuned ${name} in ${done.ms} ms`);
+    await vs.screenshot('fine-tune-done');
+    const use = vs.page.locator('.notification-list-item .monaco-button', { hasText: 'Use adapter' });
+    await use.first().waitFor({ state: 'visible', timeout: 240_000 });
+    await vs.screenshot('fine-tune-webview');
+    await use.first().click();
+    await vs.waitForEvent('adapterSelected', (e) => e.adapter === name, UI_TIMEOUT, before);
+    await vs.statusItem().click();
+    const labels = await vs.quickPickLabels();
+    assert.ok(labels.includes(name), `picker shows ${labels.join(', ')}`);
+    await vs.screenshot('picker-with-new-adapter');
+    await vs.page.keyboard.press('Escape');
+  });
+});

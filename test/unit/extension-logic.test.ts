@@ -1,0 +1,205 @@
+// The extension's plain-TS parts (no VS Code): status text, adapter scan and description, the
+// fine-tune plan, the training CLI's progress and report parsing, the prompt signature, and the
+// Generate-test steps on real Java text (method at the cursor, reasons for refusing, placement).
+import { strict as assert } from 'node:assert';
+import { mkdirSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { DEFAULT_SETTINGS } from '../../src/config/settings';
+import { describeAdapter, scanAdapters } from '../../src/extension/adapter-scan';
+import { describeChoice, formatCount, formatDuration, planMethods } from '../../src/extension/fine-tune-plan';
+import { finishTest, prepareTest } from '../../src/extension/generate-core';
+import { promptSignature } from '../../src/extension/generate-place';
+import { describeStatus } from '../../src/extension/status-text';
+import { parseStepLine, parseTrainReport, trainArgs } from '../../src/extension/train-protocol';
+import { PRESETS } from '../../src/model/init';
+import { hasSyntaxError, javaParser } from '../../src/java/parser';
+
+function tmp(): string {
+  return mkdtempSync(path.join(os.tmpdir(), 'testtune-ext-'));
+}
+
+describe('extension: status bar text', () => {
+  it('shows model, adapter and provider, and warns on errors and provider notes', () => {
+    const s = describeStatus({ modelName: 'tiny', adapter: null, provider: null, providerPreference: 'auto', phase: 'stopped' });
+    assert.equal(s.text, '$(beaker) tiny · base · auto');
+    assert.match(s.tooltip, /not started \(starts on first use\)/);
+    assert.equal(s.warning, false);
+    const r = describeStatus({ modelName: 'tiny', adapter: 'lora-1', provider: 'cpu', providerPreference: 'cuda', providerNote: 'CUDA requested but missing; running on CPU', phase: 'ready' });
+    assert.equal(r.text, '$(beaker) tiny · lora-1 · CPU');
+    assert.equal(r.warning, true);
+    assert.match(r.tooltip, /CUDA requested but missing/);
+    assert.match(describeStatus({ modelName: 'm', adapter: null, provider: 'cpu', providerPreference: 'cpu', phase: 'busy' }).text, /sync~spin/);
+    assert.equal(describeStatus({ modelName: 'm', adapter: null, provider: null, providerPreference: 'cpu', phase: 'error', detail: 'x' }).warning, true);
+  });
+});
+
+describe('extension: adapters on disk', () => {
+  it('finds PEFT folders with method, date and eval score; ignores other folders; reports duplicates', () => {
+    const root = tmp();
+    const model = path.join(root, 'model-adapters');
+    const ws = path.join(root, 'ws-adapters');
+    mkdirSync(path.join(model, 'lora-a'), { recursive: true });
+    writeFileSync(path.join(model, 'lora-a', 'adapter_config.json'), JSON.stringify({ peft_type: 'LORA', r: 4 }));
+    writeFileSync(path.join(model, 'lora-a', 'training_report.json'), JSON.stringify({ createdAt: '2026-11-28T10:00:00.000Z' }));
+    writeFileSync(path.join(model, 'lora-a', 'eval_report.json'), JSON.stringify({ adapter: { codebleu: 0.4123, syntaxValid: 0.9 }, base: { codebleu: 0.3 } }));
+    mkdirSync(path.join(model, 'not-an-adapter'));
+    mkdirSync(path.join(ws, 'ia3-b'), { recursive: true });
+    writeFileSync(path.join(ws, 'ia3-b', 'adapter_config.json'), JSON.stringify({ peft_type: 'IA3' }));
+    utimesSync(path.join(ws, 'ia3-b'), new Date('2026-01-02T03:04:00Z'), new Date('2026-01-02T03:04:00Z'));
+    mkdirSync(path.join(ws, 'lora-a'));
+    writeFileSync(path.join(ws, 'lora-a', 'adapter_config.json'), '{}');
+    const r = scanAdapters([
+      { dir: model, source: 'model' },
+      { dir: ws, source: 'workspace' },
+      { dir: path.join(root, 'missing'), source: 'workspace' },
+    ]);
+    assert.deepEqual(r.adapters.map((a) => [a.name, a.peftType, a.source]), [['lora-a', 'LORA', 'model'], ['ia3-b', 'IA3', 'workspace']]);
+    assert.equal(r.problems.length, 1);
+    assert.match(r.problems[0], /lora-a appears twice/);
+    assert.equal(describeAdapter(r.adapters[0]), 'LoRA · 2026-11-28 10:00 · CodeBLEU 0.412, syntax 90%');
+    assert.equal(describeAdapter(r.adapters[1]), '(IA)³ · 2026-01-02 03:04 · not evaluated');
+  });
+});
+
+describe('extension: fine-tune plan', () => {
+  const cfg = { ...PRESETS.tiny, vocabSize: 260, maxPositions: 256, eosTokenId: 256 };
+
+  it('offers the four methods with trainable parameters, LoRA recommended, and an estimate that scales with tokens', () => {
+    const a = planMethods(cfg, 'tiny', 10_000, {});
+    assert.deepEqual(a.errors, []);
+    assert.deepEqual(a.choices.map((c) => c.method), ['lora', 'ia3', 'prompt', 'full']);
+    assert.deepEqual(a.choices.filter((c) => c.recommended).map((c) => c.method), ['lora']);
+    const full = a.choices.find((c) => c.method === 'full')!;
+    for (const c of a.choices) {
+      assert.ok(c.trainableParams > 0, c.method);
+      if (c.method !== 'full') assert.ok(c.trainableParams < full.trainableParams, c.method);
+      assert.equal(c.estimateBasis, 'guess');
+    }
+    const b = planMethods(cfg, 'tiny', 20_000, {});
+    assert.ok(Math.abs(b.choices[0].estimateSeconds / a.choices[0].estimateSeconds - 2) < 1e-9);
+    const measured = planMethods(cfg, 'tiny', 3000, { 'tiny:lora': 100 });
+    assert.equal(measured.choices[0].estimateBasis, 'measured');
+    assert.equal(measured.choices[0].estimateSeconds, (3000 * measured.choices[0].recipe.epochs) / 100);
+    assert.match(describeChoice(measured.choices[0]), /trainable parameters \(.*%\) · 2 min$/); // 3000 tokens × 3 epochs ÷ 100 tok/s = 90 s
+    assert.match(describeChoice(a.choices[1]), /~.*\(rough guess\)$/);
+  });
+
+  it('formats counts and durations', () => {
+    assert.equal(formatCount(999), '999');
+    assert.equal(formatCount(12_345), '12.3K');
+    assert.equal(formatCount(13_800_000), '13.80M');
+    assert.equal(formatDuration(0.2), '1 s');
+    assert.equal(formatDuration(150), '3 min');
+    assert.equal(formatDuration(3 * 3600 + 600), '3 h 10 min');
+    assert.equal(formatDuration(Infinity), 'unknown');
+  });
+});
+
+describe('extension: the training CLI protocol', () => {
+  it('builds the train command line, with resume and a step limit', () => {
+    assert.deepEqual(trainArgs({ modelDir: '/m', trainFile: '/t.jsonl', method: 'lora', outDir: '/o', resume: true, maxSteps: 2 }), [
+      'train', '--data', '/t.jsonl', '--method', 'lora', '--model', '/m', '--out', '/o', '--json', '--resume', '--max-steps', '2',
+    ]);
+  });
+
+  it('reads progress lines and ignores others', () => {
+    assert.deepEqual(parseStepLine('step 3/12  epoch 1  loss 2.3456  lr 3.00e-4  |g| 0.812  1234 tok/s  eta 2.5 min'), {
+      step: 3, totalSteps: 12, epoch: 1, loss: 2.3456, tokensPerSec: 1234, etaSeconds: 150,
+    });
+    assert.equal(parseStepLine('step 1/2  epoch 1  loss 0.5000  lr 1.00e-3  |g| 1.000  99 tok/s  eta 3 s')?.etaSeconds, 3);
+    assert.equal(parseStepLine('loading model…'), undefined);
+    assert.equal(parseStepLine('step 1/2  epoch 1  loss NaN'), undefined);
+  });
+
+  it('reads the final --json report', () => {
+    const report = { status: 'completed', steps: 2, totalSteps: 2, epochsDone: 1, lossCurve: [{ step: 1, loss: 3 }, { step: 2, loss: 2.5 }], throughput: { tokensPerSec: 512, tokens: 1000, trainSeconds: 2 } };
+    assert.deepEqual(parseTrainReport(`${JSON.stringify(report, null, 2)}\n`), { status: 'completed', steps: 2, totalSteps: 2, epochs: 1, tokensPerSec: 512, trainSeconds: 2, finalLoss: 2.5 });
+    assert.equal(parseTrainReport('no json here'), undefined);
+    assert.equal(parseTrainReport('{"status": "weird"}'), undefined);
+    assert.equal(parseTrainReport('{ broken'), undefined);
+  });
+});
+
+describe('extension: Generate test steps on Java text', () => {
+  const focal = 'package p;\n\npublic abstract class Shape {\n    public Shape() {}\n\n    public abstract double area();\n\n    public int twice(int x) {\n        return 2 * x;\n    }\n}\n';
+  let project: string;
+  let focalPath: string;
+  const read = (p: string) => {
+    try {
+      return readFileSync(p, 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
+
+  before(() => {
+    project = tmp();
+    mkdirSync(path.join(project, 'src/main/java/p'), { recursive: true });
+    writeFileSync(path.join(project, 'pom.xml'), '<project><dependencies><dependency><groupId>junit</groupId><artifactId>junit</artifactId><version>4.13.2</version></dependency></dependencies></project>');
+    focalPath = path.join(project, 'src/main/java/p/Shape.java');
+    writeFileSync(focalPath, focal);
+  });
+
+  const prep = (line: number, settings = DEFAULT_SETTINGS) => prepareTest({ focalPath, focalText: focal, line, workspaceRoot: project, settings, readFile: read });
+
+  it('explains why a place cannot be tested: outside a method, a constructor, an abstract method', async () => {
+    assert.match((await prep(1)).errors[0], /line 2\) is not inside a method/);
+    assert.match((await prep(3)).errors[0], /constructor/);
+    assert.match((await prep(5)).errors[0], /abstract/);
+  });
+
+  it('prepares the prompt, the test location and the framework (JUnit 4 from the pom; a setting overrides it)', async () => {
+    const r = await prep(8);
+    assert.deepEqual(r.errors, []);
+    const p = r.value!;
+    assert.equal(p.testFile, path.join(project, 'src/test/java/p/ShapeTest.java'));
+    assert.equal(p.testExists, false);
+    assert.equal(p.framework, 'junit4');
+    assert.equal(p.testMethodName, 'testTwice');
+    assert.equal(p.methodLabel, 'Shape.twice(int)');
+    assert.match(promptSignature(p.prompt)!, /^ *@Test\n *public void testTwice\(\) \{\n$/);
+    assert.equal((await prep(8, { ...DEFAULT_SETTINGS, testFramework: 'junit5' })).value!.framework, 'junit5');
+  });
+
+  it('turns a body completion into one edit that creates a test file that parses', async () => {
+    const p = (await prep(8)).value!;
+    const r = await finishTest(p, '\n        org.junit.Assert.assertEquals(4, new Shape() { public double area() { return 0; } }.twice(2));\n    }\n}\nclass Junk {', read);
+    assert.deepEqual(r.errors, []);
+    const placed = r.value!;
+    assert.equal(placed.created, true);
+    assert.equal(placed.start, 0);
+    assert.equal(placed.end, 0);
+    assert.match(placed.newText, /^package p;\n/);
+    assert.match(placed.newText, /import org\.junit\.Test;/);
+    assert.ok(!placed.newText.includes('Junk'), 'text after the method is cut');
+    assert.ok(placed.methodOffset !== undefined && placed.newText.slice(placed.methodOffset).trimStart().startsWith('public void testTwice()'));
+    const tree = (await javaParser()).parse(placed.newText);
+    assert.equal(hasSyntaxError(tree.rootNode), false);
+    tree.delete();
+  });
+
+  it('inserts into an existing test class with one edit, renaming on a clash and keeping every byte', async () => {
+    const testDir = path.join(project, 'src/test/java/p');
+    mkdirSync(testDir, { recursive: true });
+    const existing = 'package p;\n\nimport org.junit.Test;\n\npublic class ShapeTest {\n    @Test\n    public void testTwice() {\n    }\n}\n';
+    writeFileSync(path.join(testDir, 'ShapeTest.java'), existing);
+    const p = (await prep(8)).value!;
+    assert.equal(p.testExists, true);
+    assert.equal(p.testMethodName, 'testTwice2');
+    const r = await finishTest(p, '\n        int y = 1;\n    }\n', read);
+    assert.deepEqual(r.errors, []);
+    const e = r.value!;
+    assert.equal(e.created, false);
+    const after = existing.slice(0, e.start) + e.newText + existing.slice(e.end);
+    assert.ok(after.includes('public void testTwice2()'));
+    for (const line of existing.split('\n')) assert.ok(after.includes(line), `lost: ${line}`);
+  });
+
+  it('refuses output that never closes the method', async () => {
+    const p = (await prep(8)).value!;
+    const r = await finishTest(p, '\n        int y = 1;\n', read);
+    assert.equal(r.value, undefined);
+    assert.match(r.errors[0], /closing brace/);
+  });
+});
