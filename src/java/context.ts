@@ -79,7 +79,12 @@ async function parse(text: string): Promise<SyntaxTree> {
 
 /** Finds the focal method node; errors say why none was found. */
 function selectFocal(tree: SyntaxTree, selector: MethodSelector): { node?: SyntaxNode; errors: string[] } {
-  const nodes = methodNodes(tree).filter((n) => n.type !== 'compact_constructor_declaration');
+  const all = methodNodes(tree).filter((n) => n.type !== 'compact_constructor_declaration');
+  // describe only the candidates: describing every method of a large file costs more than parsing it
+  const nodes =
+    'line' in selector
+      ? all.filter((n) => n.startPosition.row <= selector.line && selector.line <= n.endPosition.row)
+      : all.filter((n) => n.childForFieldName('name')?.text === selector.name);
   const described = nodes.map(describeMethod);
   if ('line' in selector) {
     const m = methodAtLine(described, selector.line);
@@ -89,7 +94,7 @@ function selectFocal(tree: SyntaxTree, selector: MethodSelector): { node?: Synta
   const found = methodsNamed(described, selector.name, selector.arity);
   if (found.length === 0) {
     const arity = selector.arity === undefined ? '' : ` with ${selector.arity} parameter(s)`;
-    const names = [...new Set(described.map((d) => d.name))].slice(0, 20).join(', ');
+    const names = [...new Set(all.map((n) => n.childForFieldName('name')?.text ?? ''))].slice(0, 20).join(', ');
     return { errors: [`no method '${selector.name}'${arity} in this file${names ? ` (methods: ${names})` : ''}`] };
   }
   const top = found.filter((f) => f.testable === found[0].testable);

@@ -5,11 +5,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { javaParser, type SyntaxNode } from './parser';
-import { members, packageName, syntaxErrorMessage, typeName } from './ast';
+import { members, syntaxErrorMessage, typeName } from './ast';
 import { freeMethodName } from './context';
 import { detectFramework, type Framework } from './framework';
 import { existingImports, missingImports, neededImports } from './imports';
-import { findTestLocation } from './location';
+import { declaredPackage, findTestLocation } from './location';
 
 export interface PlaceArgs {
   projectRoot: string;
@@ -96,7 +96,6 @@ export async function placeTest(args: PlaceArgs): Promise<Placement> {
 
   // the method, parsed in a wrapper class
   const wrapped = parser.parse(`class __W {\n${args.testMethod.replace(/\r\n?/g, '\n')}\n}\n`);
-  const focalTree = parser.parse(args.focalSource);
   const existingTree = existing !== undefined ? parser.parse(existing) : undefined;
   try {
     const wrapDecl = wrapped.rootNode.namedChildren.find((c) => c?.type === 'class_declaration');
@@ -105,7 +104,7 @@ export async function placeTest(args: PlaceArgs): Promise<Placement> {
       return { ...empty, errors: [...errors, 'the test code is not exactly one complete, parseable method'] };
     }
     const method = methods[0];
-    const focalPackage = packageName(focalTree.rootNode);
+    const focalPackage = declaredPackage(args.focalSource);
     const focalClass = path.basename(args.focalFile).replace(/\.java$/, '');
     const needs = neededImports(method, { framework, mockito: fw.mockito, focalClass, focalPackage, testPackage: loc.packageName });
     const wanted = method.childForFieldName('name')?.text ?? 'test';
@@ -194,7 +193,6 @@ export async function placeTest(args: PlaceArgs): Promise<Placement> {
     return { path: loc.testFile, created: false, text, edit, methodName, errors };
   } finally {
     wrapped.delete();
-    focalTree.delete();
     existingTree?.delete();
   }
 }
