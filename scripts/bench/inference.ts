@@ -13,6 +13,7 @@ import { loadEngine, loadModelFiles } from '../../src/model/engine';
 import { buildInferenceModel, KvRunner } from '../../src/model/inference';
 import { byteLevelTokenizerJson, initWeights, PRESETS, writeModelDir } from '../../src/model/init';
 import { StreamDecoder, Tokenizer } from '../../src/model/tokenizer';
+import type { AdapterSlots } from '../../src/model/family';
 import { createSession } from '../../src/runtime/ort';
 
 interface Result {
@@ -42,9 +43,9 @@ function modelDir(): string {
   return dir;
 }
 
-async function coldChild(dir: string): Promise<void> {
+async function coldChild(dir: string, cache: boolean): Promise<void> {
   const t0 = performance.now();
-  const engine = await loadEngine(dir, { provider: 'cpu' });
+  const engine = await loadEngine(dir, { provider: 'cpu', cache });
   const loadMs = performance.now() - t0;
   const r = await engine.generate('class A { void t() {', { maxNewTokens: 1, stopWhenBalanced: false });
   const firstMs = performance.now() - t0;
@@ -52,9 +53,11 @@ async function coldChild(dir: string): Promise<void> {
   await engine.dispose();
 }
 
-async function measure(dir: string, threads: number) {
+const DEFAULT_SLOTS: AdapterSlots = { lora: { targets: ['q_proj', 'v_proj'] }, ia3: { targets: ['k_proj', 'v_proj', 'down_proj'], feedforward: ['down_proj'] }, prompt: true };
+
+async function measure(dir: string, threads: number, slots: AdapterSlots = DEFAULT_SLOTS) {
   const { cfg, weights } = loadModelFiles(dir);
-  const { bytes, graph } = buildInferenceModel(cfg, weights, { lora: { targets: ['q_proj', 'v_proj'] }, ia3: { targets: ['k_proj', 'v_proj', 'down_proj'], feedforward: ['down_proj'] }, prompt: true });
+  const { bytes, graph } = buildInferenceModel(cfg, weights, slots);
   const session = await createSession(bytes, { provider: 'cpu', threads });
   const runner = new KvRunner(session, cfg, graph);
   runner.setAdapter(undefined);
@@ -70,13 +73,18 @@ async function measure(dir: string, threads: number) {
   }
   // decode: time inside session.run vs the whole loop
   let runMs = 0;
+  let runCpu = 0;
   const run = session.run.bind(session);
   session.run = async (...a: Parameters<typeof run>) => {
     const t = performance.now();
+    const c = process.cpuUsage();
     const out = await run(...a);
+    const cc = process.cpuUsage(c);
+    runCpu += (cc.user + cc.system) / 1000;
     runMs += performance.now() - t;
     return out;
   };
+  const cpuOverheads: number[] = [];
   const rates: number[] = [];
   const overheads: number[] = [];
   const steps: number[] = [];
@@ -86,24 +94,29 @@ async function measure(dir: string, threads: number) {
     // prefill outside the timed region: decode() calls step(prompt) first, so time from the first new token
     let first = 0;
     let start = 0;
+    let firstCpu = 0;
+    let startCpu = { user: 0, system: 0 };
     const sd = new StreamDecoder(tok);
     const r = await decode(
-      { step: async (x: number[]) => { const l = await runner.step(x); if (!start) { start = performance.now(); first = runMs; } return l; }, get room() { return runner.room; }, reset: () => undefined },
+      { step: async (x: number[]) => { const l = await runner.step(x); if (!start) { start = performance.now(); first = runMs; firstCpu = runCpu; startCpu = process.cpuUsage(); } return l; }, get room() { return runner.room; }, reset: () => undefined },
       prompt,
       // random weights pick ids beyond the byte-level tokenizer; argmax stays over the full vocab like the anchor
       { push: (id: number | readonly number[]) => (typeof id === 'number' && id < tok.vocabSize ? sd.push(id) : ''), flush: () => sd.flush() },
       { maxNewTokens: DECODE + 1, stopWhenBalanced: false },
     );
     const loopMs = performance.now() - start;
+    const cc = process.cpuUsage(startCpu);
     const n = r.ids.length - 1; // steps after the prefill
     rates.push((n / loopMs) * 1000);
     steps.push(loopMs / n);
     overheads.push((loopMs - (runMs - first)) / n);
+    cpuOverheads.push(((cc.user + cc.system) / 1000 - (runCpu - firstCpu)) / n);
     runMs = 0;
+    runCpu = 0;
   }
   const rss = process.memoryUsage().rss;
   await session.release();
-  return { prefillMs: median(pre), tokS: median(rates), stepMs: median(steps), overheadMs: median(overheads), rss };
+  return { prefillMs: median(pre), tokS: median(rates), stepMs: median(steps), overheadMs: median(overheads), overheadCpuMs: median(cpuOverheads), rss };
 }
 
 function torchAnchor(dir: string): { threads: number; prefill_ms: number; decode_tok_s: number; load_ms: number }[] {
@@ -121,20 +134,28 @@ function torchAnchor(dir: string): { threads: number; prefill_ms: number; decode
 }
 
 async function main(): Promise<void> {
-  if (process.argv[2] === '--child-cold') return coldChild(process.argv[3]);
+  if (process.argv[2] === '--child-cold') return coldChild(process.argv[3], process.argv[4] === 'cache');
   const dir = modelDir();
-  const colds: { loadMs: number; firstMs: number; sinceProcessStart: number; rss: number }[] = [];
-  for (let i = 0; i < REPS; i++) {
-    const c = spawnSync(process.execPath, [...process.execArgv, __filename, '--child-cold', dir], { encoding: 'utf8' });
+  type Cold = { loadMs: number; firstMs: number; sinceProcessStart: number; rss: number };
+  const cold = (cache: boolean): Cold => {
+    const c = spawnSync(process.execPath, [...process.execArgv, __filename, '--child-cold', dir, cache ? 'cache' : 'nocache'], { encoding: 'utf8' });
     if (c.status !== 0) throw new Error(`cold-start child failed: ${c.stderr}`);
-    colds.push(JSON.parse(c.stdout.trim().split('\n').pop()!));
-  }
+    return JSON.parse(c.stdout.trim().split('\n').pop()!);
+  };
+  const coldsNoCache: Cold[] = [];
+  const colds: Cold[] = [];
+  for (let i = 0; i < REPS; i++) coldsNoCache.push(cold(false));
+  cold(true); // fills the graph cache
+  for (let i = 0; i < REPS; i++) colds.push(cold(true));
   const byThreads: Record<number, Awaited<ReturnType<typeof measure>>> = {};
   for (const t of [1, 2]) {
     log(`threads ${t}`);
     byThreads[t] = await measure(dir, t);
     log(JSON.stringify(byThreads[t]));
   }
+  log('no adapter slots, 1 thread');
+  const bare = await measure(dir, 1, {});
+  log(JSON.stringify(bare));
   log('PyTorch anchor');
   const anchors = torchAnchor(dir);
   for (const a of anchors) log(JSON.stringify(a));
@@ -146,12 +167,16 @@ async function main(): Promise<void> {
   const add = (name: string, value: number, unit: string, anchor?: string, anchorValue?: number, higherIsBetter = false) =>
     out.push({ name, value: +value.toFixed(3), unit, anchor: anchor ?? null, anchor_value: anchorValue === undefined ? null : +anchorValue.toFixed(3), ratio: anchorValue === undefined ? null : +(higherIsBetter ? value / anchorValue : anchorValue / value).toFixed(3) });
   const torchName = (t?: { threads: number }) => (t ? `pytorch eager ${t.threads} thread${t.threads > 1 ? 's' : ''}` : undefined);
-  add('cold start: loadEngine in a fresh process (read, build graph, create session)', median(colds.map((c) => c.loadMs)), 'ms', torchName(anchors[0]) && 'pytorch: read safetensors + build', anchors[0]?.load_ms);
-  add('cold start: process start to first generated token', median(colds.map((c) => c.sinceProcessStart)), 'ms');
+  add('cold start, first load: loadEngine in a fresh process (read safetensors, build + serialise graph, session)', median(coldsNoCache.map((c) => c.loadMs)), 'ms', anchors[0] && 'pytorch: read safetensors', anchors[0]?.load_ms);
+  add('cold start, cached graph: loadEngine in a fresh process', median(colds.map((c) => c.loadMs)), 'ms', anchors[0] && 'pytorch: read safetensors', anchors[0]?.load_ms);
+  add('cold start, cached graph: process start (node + tsx) to first generated token', median(colds.map((c) => c.sinceProcessStart)), 'ms');
   add(`prefill ${PREFILL} tokens (${best} thread)`, ours.prefillMs, 'ms', torchName(bestPre), bestPre?.prefill_ms);
   add(`decode greedy, KV cache (${best} thread)`, ours.tokS, 'tok/s', torchName(bestDec), bestDec?.decode_tok_s, true);
   add('decode step time', ours.stepMs, 'ms');
-  add('per-step overhead beyond session.run (feeds, KV append, argmax, detokenize, yield)', ours.overheadMs, 'ms');
+  add('per-step overhead beyond session.run, wall (feeds, KV append, argmax, detokenize, yield)', ours.overheadMs, 'ms');
+  add('per-step overhead beyond session.run, CPU time (1 thread)', byThreads[1].overheadCpuMs, 'ms');
+  add('decode without adapter slots (1 thread)', bare.tokS, 'tok/s');
+  add('decode with the default adapter slots, unused (1 thread)', byThreads[1].tokS, 'tok/s');
   for (const t of [1, 2]) {
     add(`threads ${t}: prefill ${PREFILL}`, byThreads[t].prefillMs, 'ms');
     add(`threads ${t}: decode`, byThreads[t].tokS, 'tok/s');

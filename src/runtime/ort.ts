@@ -2,7 +2,9 @@
 // (auto → CUDA → CPU, reported: the Node binding rejects instead of falling back), the intra-op thread
 // choice (spinning off when > 1 thread), and plain host tensors in and out so no other module touches
 // ORT types.
+import * as fs from 'fs';
 import * as os from 'os';
+import * as path from 'path';
 import * as ort from 'onnxruntime-node';
 import type { DType, TypedData } from '../onnx/graph';
 
@@ -77,6 +79,7 @@ export class ModelSession {
 
 function options(threads: number, provider: 'cuda' | 'cpu', optimization: SessionOptions['optimization']): ort.InferenceSession.SessionOptions {
   return {
+    logSeverityLevel: 3,
     executionProviders: [provider],
     graphOptimizationLevel: optimization ?? 'all',
     intraOpNumThreads: threads,
@@ -86,6 +89,17 @@ function options(threads: number, provider: 'cuda' | 'cpu', optimization: Sessio
   };
 }
 
+/** Path of onnxruntime-node's CUDA provider library, when installed (its postinstall fetches it). */
+export function cudaProviderLibrary(): string | undefined {
+  try {
+    const pkg = path.dirname(require.resolve('onnxruntime-node/package.json'));
+    const f = path.join(pkg, 'bin', 'napi-v6', process.platform, process.arch, process.platform === 'win32' ? 'onnxruntime_providers_cuda.dll' : 'libonnxruntime_providers_cuda.so');
+    return fs.existsSync(f) ? f : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Creates a session from ONNX bytes (or a file path), falling back from CUDA to CPU with a note. */
 export async function createSession(model: Uint8Array | string, opts: SessionOptions = {}): Promise<ModelSession> {
   const pref = opts.provider ?? 'auto';
@@ -93,7 +107,9 @@ export async function createSession(model: Uint8Array | string, opts: SessionOpt
   const create = (p: 'cuda' | 'cpu') =>
     typeof model === 'string' ? ort.InferenceSession.create(model, options(threads, p, opts.optimization)) : ort.InferenceSession.create(model, options(threads, p, opts.optimization));
   let note: string | undefined;
-  if (pref !== 'cpu') {
+  const lib = cudaProviderLibrary();
+  if (pref !== 'cpu' && !lib) note = `${pref === 'cuda' ? 'CUDA requested' : 'auto: CUDA tried first'} but onnxruntime-node's CUDA provider library is not installed; running on CPU`;
+  else if (pref !== 'cpu') {
     try {
       return new ModelSession(await create('cuda'), 'cuda', threads);
     } catch (e) {

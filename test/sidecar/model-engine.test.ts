@@ -125,6 +125,22 @@ describe('model engine', function () {
     await e4.dispose();
   });
 
+  it("provider 'auto' and 'cuda' fall back to CPU with a note when CUDA is unavailable", async () => {
+    const dir = path.join(tmp, 'provider');
+    makeTinyModel(dir);
+    for (const provider of ['auto', 'cuda'] as const) {
+      const engine = await loadEngine(dir, { provider });
+      const st = engine.status();
+      if (st.provider === 'cpu') assert.match(st.providerNote ?? '', provider === 'cuda' ? /^CUDA requested but .*running on CPU/ : /^auto: CUDA tried first but .*running on CPU/);
+      else assert.equal(st.providerNote, undefined);
+      assert.equal((await engine.generate('{', { maxNewTokens: 2, stopWhenBalanced: false })).newTokens, 2);
+      await engine.dispose();
+    }
+    const cpu = await loadEngine(dir, { provider: 'cpu' });
+    assert.deepEqual([cpu.status().provider, cpu.status().providerNote], ['cpu', undefined]);
+    await cpu.dispose();
+  });
+
   it('a corrupt model is a clear error', async () => {
     const dir = path.join(tmp, 'corrupt');
     makeTinyModel(dir);
