@@ -52,7 +52,7 @@ function modelDir(): string {
 
 /** Pairs whose byte-level encoding is exactly PROMPT + TARGET tokens (ASCII letters, one token each). */
 function pairs(): { source: string; target: string }[] {
-  const text = (n: number, seed: number) => Array.from({ length: n }, (_, k) => String.fromCharCode(97 + ((k * 7 + seed * 13) % 26))).join('');
+  const text = (n: number, seed: number) => Array.from({ length: n }, (_, k) => String.fromCharCode(97 + ((k * 7 + seed * 5 + ((k * seed) % 3)) % 26))).join('');
   return Array.from({ length: EXAMPLES }, (_, i) => ({ source: text(PROMPT, i), target: text(TARGET, i + 100) }));
 }
 
