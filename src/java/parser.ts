@@ -15,7 +15,9 @@ function locate(file: string): string {
   const candidates = [path.join(__dirname, file), path.join(__dirname, '..', file), path.join(__dirname, '..', '..', 'dist', file)];
   for (const c of candidates) if (fs.existsSync(c)) return c;
   try {
-    if (file === 'web-tree-sitter.wasm') return require.resolve('web-tree-sitter/web-tree-sitter.wasm');
+    // a computed name: esbuild would resolve a literal through its 'web-tree-sitter' -> .cjs alias and fail
+    const pkg = 'web-tree-sitter';
+    if (file === 'web-tree-sitter.wasm') return require.resolve(`${pkg}/web-tree-sitter.wasm`);
     if (file === 'tree-sitter-java.wasm') return path.join(path.dirname(require.resolve('tree-sitter-java/package.json')), file);
   } catch {
     /* fall through */
