@@ -26,14 +26,24 @@ export function workerEntry(dir: string = __dirname): { file: string; fromSource
   return { file: path.join(dir, 'worker.ts'), fromSource: true };
 }
 
+/** Starts a worker thread on `file`; its stdout is not piped into ours (the protocol's) but to stderr. */
+export function spawnWorker(file: string, fromSource: boolean, workerData: unknown): Worker {
+  let w: Worker;
+  if (!fromSource) w = new Worker(file, { workerData, stdout: true });
+  else {
+    // Node 20's worker loads a `.ts` path through the ESM loader, which rejects the extension even
+    // with `--import tsx`: register tsx's CommonJS hook inside the worker, then require the file.
+    const tsxCjs = require.resolve(['tsx', 'cjs'].join('/'));
+    const code = `require(${JSON.stringify(tsxCjs)}); require(${JSON.stringify(file)});`;
+    w = new Worker(code, { eval: true, workerData, stdout: true });
+  }
+  w.stdout.on('data', (chunk: Buffer) => process.stderr.write(chunk));
+  return w;
+}
+
 function startWorker(init: WorkerInit): Worker {
   const entry = workerEntry();
-  if (!entry.fromSource) return new Worker(entry.file, { workerData: init });
-  // Node 20's worker loads a `.ts` path through the ESM loader, which rejects the extension even
-  // with `--import tsx`: register tsx's CommonJS hook inside the worker, then require the file.
-  const tsxCjs = require.resolve(['tsx', 'cjs'].join('/'));
-  const code = `require(${JSON.stringify(tsxCjs)}); require(${JSON.stringify(entry.file)});`;
-  return new Worker(code, { eval: true, workerData: init });
+  return spawnWorker(entry.file, entry.fromSource, init);
 }
 
 export interface ModelHostEvents {

@@ -2,6 +2,9 @@
 // carrying protocol only, bad input answered, kill → crash seen → restart with backoff → answering again.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { SidecarClient, SidecarCrashedError, sourceSidecarLaunch, type StateChange } from '../../src/sidecar/client';
 import { ErrorCodes, RpcError } from '../../src/sidecar/protocol';
 
@@ -52,6 +55,28 @@ describe('sidecar process lifecycle (real process)', function () {
     assert.equal(byId.get(4)!.error!.code, ErrorCodes.InvalidParams);
     assert.match(err, /started \(node v20/);
     assert.match(err, /exiting \(stdin closed\)/);
+  });
+
+  it("a worker thread's console output goes to stderr, never into the protocol's stdout", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tt-worker-out-'));
+    try {
+      const workerFile = path.join(dir, 'noisy.ts');
+      fs.writeFileSync(workerFile, "const n: number = 42;\nconsole.log('noisy worker says', n);\nprocess.stdout.write('raw write\\n');\n");
+      const host = path.resolve(__dirname, '../../src/sidecar/model-host.ts');
+      const script = `const { spawnWorker } = require(${JSON.stringify(host)}); const w = spawnWorker(${JSON.stringify(workerFile)}, true, null); w.on('exit', () => {});`;
+      const launch = sourceSidecarLaunch();
+      const child = spawn(launch.command, [launch.args[0], launch.args[1], '-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (c) => (out += c));
+      child.stderr.on('data', (c) => (err += c));
+      assert.equal(await new Promise((r) => child.on('close', r)), 0, err);
+      assert.equal(out, '');
+      assert.match(err, /noisy worker says 42/);
+      assert.match(err, /raw write/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('sees the sidecar killed, fails the pending request, restarts with backoff, and answers again', async () => {
