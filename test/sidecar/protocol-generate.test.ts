@@ -110,6 +110,24 @@ describe('sidecar protocol with the engine (real process, tiny models)', functio
     assert.equal(again.text, 'x=1;}');
   });
 
+  it('queues concurrent generations, routes each one its own partials, and cancels a queued one at once', async () => {
+    const c = client(scripted);
+    await c.start();
+    const a: string[] = [];
+    const b: string[] = [];
+    const source = new CancellationTokenSource();
+    const first = c.generate({ context: 'g(Q', maxNewTokens: 60, stopWhenBalanced: false }, { onPartial: (d) => a.push(d) });
+    const second = c.generate({ context: 'void t() {', maxNewTokens: 20 }, { onPartial: (d) => b.push(d) });
+    const queued = c.generate({ context: 'g(Q', ...LONG }, { token: source.token });
+    source.cancel();
+    await assert.rejects(queued, (e: RpcError) => e.code === ErrorCodes.RequestCancelled && (e.data as { text: string }).text === '');
+    const [r1, r2] = await Promise.all([first, second]);
+    assert.equal(r1.text, 'Q'.repeat(60));
+    assert.equal(a.join(''), r1.text);
+    assert.equal(r2.text, 'x=1;}');
+    assert.equal(b.join(''), r2.text);
+  });
+
   it('loads and switches adapters without a restart; the adapter changes the output, none restores it', async () => {
     const c = client(tiny);
     await c.start();
