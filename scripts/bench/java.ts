@@ -100,7 +100,9 @@ async function main(): Promise<void> {
   console.log(JSON.stringify(results));
 }
 
-main().catch((e) => {
-  console.error(e);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
+}

@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { extractTestMethod } from '../../../src/java/extract';
+import { buildContext, testMethodHeader } from '../../../src/java/context';
 
 describe('extractTestMethod', () => {
   it('turns a body-only completion (the study format) into a full method, dropping the class brace', async () => {
@@ -7,6 +8,14 @@ describe('extractTestMethod', () => {
     const out = '        assertEquals(3, calc.add(1, 2));\n    }\n\n}\n\nclass Other {}';
     const r = await extractTestMethod(out, { signature: sig });
     assert.deepEqual(r, { method: '    @Test\n    void testAdd() {\n        assertEquals(3, calc.add(1, 2));\n    }', complete: true, errors: [] });
+  });
+
+  it('completes a prompt from buildContext end to end', async () => {
+    const ctx = await buildContext('class Calc {\n    int add(int a, int b) {\n        return a + b;\n    }\n}\n', { name: 'add' });
+    const sig = testMethodHeader(ctx.context!);
+    assert.equal(sig, '    @Test\n    void testAdd() {\n');
+    const r = await extractTestMethod('        assertEquals(3, new Calc().add(1, 2));\n    }\n\n}', { signature: sig });
+    assert.equal(r.method, '    @Test\n    void testAdd() {\n        assertEquals(3, new Calc().add(1, 2));\n    }');
   });
 
   it('cuts a full method at its closing brace, ignoring braces in strings, chars and comments', async () => {
