@@ -153,11 +153,8 @@ export class SidecarClient {
     this.initParams = params;
     this.loadedAdapters = [];
     this.selected = null;
-    if (this.conn && (this._state === 'ready' || this._state === 'error')) {
-      await this.initializeNow();
-      return this._status!;
-    }
-    await this.start();
+    if (this.conn && (this._state === 'ready' || this._state === 'error')) await this.initializeNow();
+    else await this.start();
     if (this._state === 'error') throw new Error(this._lastError);
     return this._status!;
   }

@@ -159,6 +159,8 @@ describe('sidecar protocol with the engine (real process, tiny models)', functio
     assert.equal(c.state, 'error');
     assert.match(c.lastError!, /cannot load model from .*corrupt.*model\.safetensors.*truncated/);
     await assert.rejects(c.generate({ context: 'x', maxNewTokens: 2 }), (e: RpcError) => e.code === ErrorCodes.NotInitialized && /truncated/.test(e.message));
+    await assert.rejects(c.configure({ modelDir: path.join(tmp, 'no-such-model'), provider: 'cpu' }), /cannot load model from .*no-such-model/);
+    assert.equal(c.state, 'error');
     const s = await c.configure({ modelDir: scripted, provider: 'cpu' });
     assert.equal(s.state, 'ready');
     assert.equal((await c.generate({ context: 'void t() {', maxNewTokens: 10 })).text, 'x=1;}');
