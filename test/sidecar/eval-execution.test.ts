@@ -1,0 +1,77 @@
+// The execution harness on a fixture Maven project with known passing, failing, non-compiling and
+// hanging tests: compile/run/coverage through javac, the JUnit console launcher and JaCoCo.
+import { strict as assert } from 'node:assert';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { evaluateExecution, type ExecSummary } from '../../src/eval/execution/harness';
+import { loadToolchain } from '../../src/eval/execution/toolchain';
+
+const PROJECT = path.resolve(__dirname, '../fixtures/eval/calc-maven');
+const HANG_MS = 20_000;
+const TASKS = path.resolve(__dirname, '../fixtures/eval/calc-maven-tests.jsonl');
+
+function snapshotTree(dir: string): string {
+  return execFileSync('find', [dir, '-type', 'f', '-exec', 'md5sum', '{}', ';']).toString().split('\n').sort().join('\n');
+}
+
+describe('execution harness (fixture Maven project)', function () {
+  this.timeout(600_000);
+  let summary: ExecSummary;
+  let treeBefore: string;
+
+  before(async function () {
+    const tc = await loadToolchain();
+    if (tc.errors.length) {
+      console.warn(`skipping: ${tc.errors.join('; ')}`);
+      this.skip();
+    }
+    treeBefore = snapshotTree(PROJECT);
+    const rows = fs.readFileSync(TASKS, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    // Generous time for real tests (this machine may be shared and slow); the hanging one gets 20 s.
+    const tasks = rows.map((r) => ({ id: r.id, focalFile: r.focal_file, testMethod: r.test_method, timeoutMs: r.id === 'hanging' ? HANG_MS : 180_000 }));
+    summary = await evaluateExecution(PROJECT, tasks);
+  });
+
+  const byId = (id: string) => summary.results.find((r) => r.id === id)!;
+
+  it('passes the passing tests and measures their coverage of the focal class', () => {
+    const p = byId('passing');
+    assert.equal(p.status, 'passed', JSON.stringify(p));
+    assert.deepEqual(p.coverage, { instructions: { covered: 14, missed: 26 }, branches: { covered: 2, missed: 4 } });
+    const r = byId('passing-renamed');
+    assert.equal(r.status, 'passed');
+    assert.equal(r.method, 'testAdd2'); // name clash with the existing testAdd → renamed by placement
+  });
+
+  it('reports a failing test with its assertion message', () => {
+    const f = byId('failing');
+    assert.equal(f.status, 'failed');
+    assert.equal(f.compiled, true);
+    assert.match(f.message ?? '', /expected: <1> but was: <2>/);
+    assert.ok((f.instruction_coverage ?? 0) > 0);
+  });
+
+  it('reports a non-compiling test with javac errors', () => {
+    const c = byId('not-compiling');
+    assert.equal(c.status, 'compile_error');
+    assert.equal(c.compiled, false);
+    assert.match(c.errors.join('\n'), /cannot find symbol/);
+  });
+
+  it('kills a hanging test at the timeout', () => {
+    const h = byId('hanging');
+    assert.equal(h.status, 'timeout');
+    assert.ok(h.ms >= HANG_MS);
+  });
+
+  it('summarises compile rate, pass rate and coverage, and leaves the project untouched', () => {
+    assert.equal(summary.n, 5);
+    assert.equal(summary.compile_rate, 4 / 5);
+    assert.equal(summary.pass_rate, 2 / 5);
+    assert.equal(summary.timed_out, 1);
+    const mean = summary.results.reduce((s, r) => s + (r.instruction_coverage ?? 0), 0) / 5;
+    assert.ok(Math.abs(summary.instruction_coverage - mean) < 1e-12);
+    assert.equal(snapshotTree(PROJECT), treeBefore);
+  });
+});
