@@ -14,7 +14,8 @@ export function promptSignature(prompt: string): string | undefined {
 }
 
 export async function completeTestMethod(p: PreparedTest, completion: string): Promise<{ value?: string; errors: string[] }> {
-  const signature = promptSignature(p.prompt);
+  // The signature keeps the prompt's indentation; placement re-indents the whole method, so start flush.
+  const signature = promptSignature(p.prompt)?.replace(/^[ \t]+/gm, '');
   const r = await extractTestMethod(completion, signature ? { signature } : {});
   if (!r.method || !r.complete) return { errors: r.errors.length ? r.errors : ['no complete method in the output'] };
   return { value: r.method, errors: [] };

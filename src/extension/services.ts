@@ -145,6 +145,7 @@ export class Services implements vscode.Disposable {
   }
 
   setPhase(phase: SidecarPhase, detail?: string): void {
+    if (phase === this.phase && detail === this.detail) return;
     this.phase = phase;
     this.detail = detail;
     emitEvent({ type: 'sidecar', state: phase, detail });

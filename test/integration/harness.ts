@@ -193,18 +193,24 @@ export class VSCode {
     await input.fill(text);
   }
 
-  /** Ctrl+P, type a path, Enter: opens a file in an editor; waits until it is the active editor. */
+  /** Ctrl+P, type a file name, pick its row: opens it in an editor; waits until it is the active editor. */
   async openFile(relPath: string): Promise<void> {
+    const base = path.basename(relPath);
     await this.page.keyboard.press('Escape');
     await this.page.keyboard.press('Control+P');
     const input = this.page.locator('.quick-input-widget input.input');
     await input.waitFor({ state: 'visible', timeout: UI_TIMEOUT });
     await input.fill(relPath);
-    await this.page.waitForSelector('.quick-input-list .monaco-list-row', { timeout: UI_TIMEOUT });
-    await this.page.keyboard.press('Enter');
-    const base = path.basename(relPath);
-    await this.page.waitForSelector(`.tab.active[aria-label*="${base}"], .tab.active .label-name:text-is("${base}")`, { timeout: UI_TIMEOUT });
-    await this.page.waitForSelector('.monaco-editor .view-lines', { timeout: UI_TIMEOUT });
+    const row = this.page.locator(`.quick-input-list .monaco-list-row[aria-label*="${base}"]`);
+    try {
+      await row.first().waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+      await row.first().click();
+      await this.page.waitForSelector(`.tab.active[aria-label*="${base}"]`, { timeout: UI_TIMEOUT });
+      await this.page.waitForSelector('.editor-instance .monaco-editor .view-lines', { timeout: UI_TIMEOUT });
+    } catch (e) {
+      await this.screenshot(`open-${base}-failed`);
+      throw e;
+    }
   }
 
   /** Ctrl+G to a 1-based line, so the cursor is inside the method there. */
