@@ -8,7 +8,8 @@
 //   <I><mods> <ret> <name>(<params>);\n...     (other methods; no type parameters, no throws)\n\n
 //   <J><field>;\n...                           (fields: the TEST class's fields, as in the study's data)\n\n
 //   }\n\n
-//   class <TestName>[ ...] {\n\n
+//   class <TestName>[ <focal's extends>][ <focal's implements>] {\n\n   (each part shown where the TEST
+//                                                  class has one; empty when the focal has none)
 //   <J><field>;\n...\n\n                        (test class fields: raw modifiers, type, names; no initialisers)
 //   <J><test method text ...up to and including the first line that contains '{'>\n
 // and the target is the rest of the test method text followed by "\n\n}".

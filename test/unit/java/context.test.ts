@@ -92,6 +92,19 @@ describe('buildContext', () => {
   });
 });
 
+describe('test class header (the study data\'s quirk)', () => {
+  it("shows the focal class's superclass where the test class extends something", async () => {
+    const focal = 'class Foo extends Base implements Runnable {\n    int f() {\n        return 1;\n    }\n    public void run() {\n    }\n}\n';
+    const test = 'public class FooTest extends junit.framework.TestCase {\n    @Test\n    public void testF() {\n        assertEquals(1, new Foo().f());\n    }\n}\n';
+    const p = await buildTrainingPair(focal, { name: 'f' }, test, 'testF', { format: 'fm+t+tc' });
+    assert.ok(p.source!.includes('\n\nclass FooTest extends Base {\n\n'), p.source);
+    const bare = await buildTrainingPair(focal.replace(' extends Base', ''), { name: 'f' }, test, 'testF', { format: 'fm+t+tc' });
+    assert.ok(bare.source!.includes('\n\nclass FooTest  {\n\n'), bare.source);
+    const plain = await buildTrainingPair(focal, { name: 'f' }, test.replace(' extends junit.framework.TestCase', ''), 'testF', { format: 'fm+t+tc' });
+    assert.ok(plain.source!.includes('\n\nclass FooTest {\n\n'), plain.source);
+  });
+});
+
 describe('buildTrainingPair', () => {
   it('splits a real test method into source and target like the benchmark', async () => {
     const p = await buildTrainingPair(CALC, { name: 'add' }, CALC_TEST, 'testAdd');

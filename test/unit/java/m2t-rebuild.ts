@@ -37,7 +37,8 @@ export function rebuild(row: BenchRow): Rebuilt[] {
   const focalPart = full.slice(0, split);
   const testPart = full.slice(split + 5);
   const tHeaderEnd = testPart.indexOf(' {\n\n');
-  const testHeader = testPart.slice(0, tHeaderEnd);
+  // `class FooTest  {`: the test class extended something the focal class does not (see context.ts)
+  const testHeader = testPart.slice(0, tHeaderEnd).replace(/^(class \w+) $/, '$1 extends junit.framework.TestCase');
   const testBody = testPart.slice(tHeaderEnd + 4, -3); // without the final "\n\n}"
   // the test indent from the test method's last line; the fields block ends at the last blank line of the source
   const methodText0 = testBody;
