@@ -113,8 +113,7 @@ export interface FocalScope {
 }
 
 /** 'focal' when the call surely targets the focal class, 'unknown' when it may, undefined when not. */
-function callTarget(c: CallInfo, s: FocalScope, focalNames: Set<string>): 'focal' | 'unknown' | undefined {
-  if (!focalNames.has(c.name)) return undefined;
+function callTarget(c: CallInfo, s: FocalScope): 'focal' | 'unknown' | undefined {
   const F = s.focal.name;
   const extendsFocal = s.testType.superclass === F;
   const r = c.receiver;
@@ -151,8 +150,13 @@ export function findFocalMethod(test: MethodInfo, s: FocalScope): FocalMethodRes
   const focalNames = new Set(candidates.map((m) => m.name));
   const strong: CallInfo[] = [];
   const weak: CallInfo[] = [];
+  const inherited = new Set<string>(); // methods called on a focal object that the focal class does not declare
   for (const c of test.calls) {
-    const t = callTarget(c, s, focalNames);
+    const t = callTarget(c, s);
+    if (!focalNames.has(c.name)) {
+      if (t === 'focal' && (c.receiver.kind === 'name' || c.receiver.kind === 'new') && c.name !== 'getClass') inherited.add(c.name);
+      continue;
+    }
     if (t === 'focal') strong.push(c);
     else if (t === 'unknown') weak.push(c);
   }
@@ -174,11 +178,20 @@ export function findFocalMethod(test: MethodInfo, s: FocalScope): FocalMethodRes
     const exact = lowerNames.get(base.toLowerCase());
     if (exact) return resolved(exact, 'name');
   }
+  let uncalledNamed: string | undefined;
   for (const base of bases) {
     let best = '';
     for (const n of focalNames) {
       if (n.length > best.length && n.length < base.length && base.toLowerCase().startsWith(n.toLowerCase()) && /[A-Z0-9_$]/.test(base[n.length])) {
         if (calls.some((c) => c.name === n)) best = n;
+      }
+    }
+    if (!best) {
+      // a focal method the name points at but the test does not call directly (e.g. through a helper)
+      for (const n of focalNames) {
+        if (n.length >= 3 && n.length < base.length && base.toLowerCase().startsWith(n.toLowerCase()) && /[A-Z0-9_$]/.test(base[n.length])) {
+          if (!uncalledNamed || n.length > uncalledNamed.length) uncalledNamed = n;
+        }
       }
     }
     if (best) {
@@ -195,6 +208,18 @@ export function findFocalMethod(test: MethodInfo, s: FocalScope): FocalMethodRes
   // (2) a unique call into the focal class
   const strongNames = new Set(strong.map((c) => c.name));
   const weakNames = new Set(weak.map((c) => c.name));
+  if (strongNames.size + weakNames.size > 0 && uncalledNamed) {
+    return { skip: 'ambiguous call', detail: `the name points at ${uncalledNamed}, which the test does not call; it calls ${[...strongNames, ...weakNames].slice(0, 3).join(', ')}` };
+  }
+  const F = s.focal.name;
+  const helper = test.calls.find((c) => c.receiver.kind === 'none' && c.argTypes.includes(F) && s.testType.methods.some((m) => m.name === c.name));
+  if (strongNames.size + weakNames.size > 0 && helper) {
+    return { skip: 'ambiguous call', detail: `passes a ${F} to the test's helper ${helper.name}(), which may call other methods` };
+  }
+  if (strongNames.size + weakNames.size > 0 && inherited.size > 0) {
+    const named = [...new Set([...strongNames, ...weakNames])].slice(0, 3).join(', ');
+    return { skip: 'ambiguous call', detail: `calls ${named} and methods ${s.focal.name} inherits: ${[...inherited].slice(0, 4).join(', ')}` };
+  }
   if (strongNames.size === 1) return resolved([...strongNames][0], 'unique call');
   if (strongNames.size > 1) {
     return { skip: 'ambiguous call', detail: `calls ${strongNames.size} methods of ${s.focal.name}: ${[...strongNames].slice(0, 6).join(', ')}` };

@@ -183,7 +183,7 @@ function receiverOf(obj: SyntaxNode | null, scope: Map<string, string>, fields: 
 }
 
 function describeTestCalls(method: SyntaxNode, fields: Map<string, string>): { calls: CallInfo[]; constructed: string[] } {
-  const scope = localTypes(method);
+  const scope = new Map([...fields, ...localTypes(method)]); // locals shadow fields
   const calls: CallInfo[] = [];
   const constructed: string[] = [];
   const body = method.childForFieldName('body');

@@ -195,6 +195,12 @@ export async function renderMappings(
       countSkip(report, { test_path: m.test_path, test_class: m.test_class, test_case: m.test_case, reason: 'render error', detail: pair.errors.join('; ') });
       continue;
     }
+    const head = pair.target.slice(0, pair.target.indexOf('{') + 1);
+    if (new RegExp(`\\b${m.test_case.replace(/\$/g, '\\$')}\\s*\\(`).test(head)) {
+      // the prompt was cut at a '{' inside an annotation (e.g. @SuppressWarnings({...})): not a usable pair
+      countSkip(report, { test_path: m.test_path, test_class: m.test_class, test_case: m.test_case, reason: 'render error', detail: 'the prompt ends inside the test method\'s annotations' });
+      continue;
+    }
     records.push({
       repository: report.repository,
       focal_class: m.focal_class,
