@@ -74,7 +74,7 @@ async function main(): Promise<void> {
     const t0 = performance.now();
     const c = new SidecarClient({ launch, initialize: { modelDir: dir, provider: 'cpu' } });
     c.onLog((line) => {
-      if (/\] started \(/.test(line)) started.push(performance.now() - t0);
+      if (/\] started in /.test(line)) started.push(performance.now() - t0);
     });
     await c.start();
     if (c.state !== 'ready') throw new Error(`sidecar not ready: ${c.lastError}`);

@@ -111,6 +111,7 @@ class Sidecar {
   private async initialize(p: { modelDir: string; provider: 'auto' | 'cuda' | 'cpu'; adapterDirs?: string[] }): Promise<SidecarStatus> {
     this.lastError = undefined;
     this.setState('loading');
+    const t0 = performance.now();
     try {
       await this.host.run({ op: 'init', modelDir: p.modelDir, provider: p.provider, adapterDirs: p.adapterDirs });
     } catch (e) {
@@ -120,7 +121,8 @@ class Sidecar {
       throw e;
     }
     const s = this.status();
-    log(`model ${s.model?.name} loaded on ${s.provider}${s.providerNote ? ` (${s.providerNote})` : ''}`);
+    const ms = Math.round(performance.now() - t0);
+    log(`model ${s.model?.name} loaded on ${s.provider} in ${ms} ms${s.providerNote ? ` (${s.providerNote})` : ''}`);
     this.setState(this.host.activeOp === 'generate' ? 'generating' : 'ready');
     return this.status();
   }
@@ -174,4 +176,4 @@ process.on('uncaughtException', (e) => {
   log(`uncaught: ${e.stack ?? e.message}`);
   void sidecar.exit(70, 'uncaught exception');
 });
-log(`started (node ${process.version}, protocol ${PROTOCOL_VERSION})`);
+log(`started in ${Math.round(performance.now())} ms (node ${process.version}, protocol ${PROTOCOL_VERSION})`);

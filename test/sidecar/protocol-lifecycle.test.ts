@@ -53,7 +53,7 @@ describe('sidecar process lifecycle (real process)', function () {
     assert.equal(byId.get(2)!.error!.code, ErrorCodes.MethodNotFound);
     assert.equal(byId.get(3)!.error!.code, ErrorCodes.NotInitialized);
     assert.equal(byId.get(4)!.error!.code, ErrorCodes.InvalidParams);
-    assert.match(err, /started \(node v20/);
+    assert.match(err, /started in \d+ ms \(node v20/);
     assert.match(err, /exiting \(stdin closed\)/);
   });
 
