@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { command, promptSignature } from '../../src/cli/commands/generate';
-import { chain, makeScriptedModel } from './helpers/tiny-model';
+import { command, packageRoot, promptSignature, resolveModelDir } from '../../src/cli/commands/generate';
+import { chain, makeScriptedModel, makeTinyAdapter, makeTinyModel } from './helpers/tiny-model';
 
 const CALC = `package demo;
 
@@ -102,6 +102,30 @@ describe('testtune generate (CLI, tiny scripted model)', function () {
     const updated = fs.readFileSync(testFile, 'utf8');
     assert.ok(updated.startsWith(created.slice(0, created.lastIndexOf('}'))), 'the existing text is kept');
     assert.match(updated, /void testAdd2\(\)/);
+  });
+
+  it('--adapter <dir> changes the output (in process and through the sidecar), --adapter none is the base model', async () => {
+    const tiny = path.join(tmp, 'tiny');
+    const { cfg } = makeTinyModel(tiny, { std: 0.3, config: { maxPositions: 2048 } });
+    const lora = path.join(tmp, 'lora-a');
+    makeTinyAdapter(lora, cfg, 'LORA', { std: 0.5 });
+    const common = [calc, '--method', 'add', '--model', tiny, '--provider', 'cpu', '--raw', '--max-new-tokens', '24'];
+    const base = await run([...common, '--adapter', 'none']);
+    const adapted = await run([...common, '--adapter', lora]);
+    const viaSidecar = await run([...common, '--adapter', lora, '--sidecar']);
+    for (const r of [base, adapted, viaSidecar]) assert.equal(r.code, 0, r.err);
+    assert.notEqual(adapted.out, base.out);
+    assert.equal(viaSidecar.out, adapted.out);
+    const missing = await run([...common, '--adapter', path.join(tmp, 'no-adapter')]);
+    assert.match(missing.err, /no adapter at .*no-adapter/);
+  });
+
+  it('the default model is models/default next to the package, or a message that says how to make one', () => {
+    const root = packageRoot();
+    assert.ok(root && fs.existsSync(path.join(root, 'package.json')));
+    const expected = path.join(root!, 'models', 'default');
+    if (fs.existsSync(path.join(expected, 'config.json'))) assert.equal(resolveModelDir(undefined), expected);
+    else assert.throws(() => resolveModelDir(undefined), /no default model at .*models\/default: pass --model <dir>, or create one with 'testtune model init --preset default/);
   });
 
   it('promptSignature takes the annotation and signature the prompt ends with', () => {
