@@ -141,6 +141,20 @@ describe('corpus: build from fetched packages', function () {
     assert.equal(again.totals.keptFiles, t.keptFiles);
   });
 
+  it('counts tokens with a given tokenizer', async () => {
+    const { byteLevelTokenizerJson } = await import('../../../src/model/init');
+    const cache = tmp();
+    const out = tmp();
+    fakePackage(cache, 'geo', '1-1', [path.join(FIXTURES, 'geo')]);
+    const tokFile = path.join(out, 'tokenizer.json');
+    fs.writeFileSync(tokFile, JSON.stringify(byteLevelTokenizerJson()));
+    const stats = await buildCorpus({ cacheDir: cache, outDir: out, tokenizerPath: tokFile, pairs: false, log: () => {} });
+    // a byte-level tokenizer without merges: one token per UTF-8 byte
+    assert.equal(stats.totals.tokens, stats.totals.keptBytes);
+    assert.equal(stats.packages[0].tokens, stats.totals.keptBytes);
+    assert.equal(stats.totals.pairs, 0);
+  });
+
   it('says clearly when nothing was fetched', async () => {
     await assert.rejects(buildCorpus({ cacheDir: tmp(), outDir: tmp() }), /run 'testtune corpus fetch' first/);
   });

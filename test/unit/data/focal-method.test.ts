@@ -115,3 +115,65 @@ class FooTest {
     assert.match(idx.error ?? '', /syntax error/);
   });
 });
+
+describe('unique-call safeguards (mapSources on inline repositories)', () => {
+  const base = `package p;
+public abstract class Base {
+  public boolean isValid(String s) { return s != null; }
+}`;
+  const focal = `package p;
+public class Check extends Base {
+  public void initialize(int n) { }
+  public boolean matches(String s) { return true; }
+  public int length() { return 0; }
+}`;
+  const run = async (testBody: string) => {
+    const { mapSources } = await import('../../../src/data/miner');
+    const test = `package p;
+import org.junit.Test;
+public class CheckTest {
+  private Check check = new Check();
+  private void assertAccepts(Check c) { c.isValid("x"); }
+  ${testBody}
+}`;
+    const files = [
+      { path: 'src/main/java/p/Base.java', text: base },
+      { path: 'src/main/java/p/Check.java', text: focal },
+      { path: 'src/test/java/p/CheckTest.java', text: test },
+    ];
+    return mapSources(files, 'r');
+  };
+
+  it('maps a test that calls one declared method and nothing else on the focal object', async () => {
+    const { mappings } = await run('@Test public void rejectsNegative() { check.initialize(-1); }');
+    assert.equal(mappings.length, 1);
+    assert.equal(mappings[0].focal_method, 'initialize(int)');
+    assert.match(mappings[0].by, /unique call/);
+  });
+
+  it('does not treat a call as unique when the test also calls an inherited method', async () => {
+    const { mappings, report } = await run('@Test public void acceptsDigits() { check.initialize(3); check.isValid("12"); }');
+    assert.equal(mappings.length, 0);
+    assert.equal(report.skips[0].reason, 'ambiguous call');
+    assert.match(report.skips[0].detail, /inherits: isValid/);
+  });
+
+  it('does not treat a call as unique when the focal object goes to a helper of the test', async () => {
+    const { mappings, report } = await run('@Test public void acceptsAll() { check.initialize(3); assertAccepts(check); }');
+    assert.equal(mappings.length, 0);
+    assert.match(report.skips[0].detail, /helper assertAccepts/);
+  });
+
+  it('does not map by call when the name points at another, uncalled focal method', async () => {
+    const { mappings, report } = await run('@Test public void matchesAfterInit() { check.initialize(3); }');
+    assert.equal(mappings.length, 0);
+    assert.match(report.skips[0].detail, /points at matches/);
+  });
+
+  it('still maps by name when the name and the call agree', async () => {
+    const { mappings } = await run('@Test public void lengthIsZero() { check.initialize(0); org.junit.Assert.assertEquals(0, check.length()); }');
+    assert.equal(mappings.length, 1);
+    assert.equal(mappings[0].focal_method, 'length()');
+    assert.match(mappings[0].by, /name prefix/);
+  });
+});

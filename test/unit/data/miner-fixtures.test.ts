@@ -59,6 +59,18 @@ describe('miner on the labelled fixtures', function () {
     assert.ok(calc.skips.some((s) => s.reason === 'ambiguous call' && s.test_case === 'testAddThenMultiply'));
   });
 
+  it('never emits a target that starts inside the test method\'s annotations', () => {
+    for (const r of [...results.values()].flatMap((x) => x.records)) {
+      const head = r.target.slice(0, r.target.indexOf('{') + 1);
+      assert.ok(!head.includes(`${r.test_case}(`), `${r.test_class}#${r.test_case}`);
+    }
+    // @ValueSource(doubles = {…}) has a '{' before the method's own: emitted correctly, or skipped with the reason
+    const geo = results.get('geo')!;
+    const rec = geo.records.find((r) => r.test_case === 'distanceIsSymmetric');
+    const skip = geo.report.skips.find((s) => s.test_case === 'distanceIsSymmetric');
+    assert.ok(rec ? /void distanceIsSymmetric\(double d\) \{\n$/.test(rec.source) : /annotations/.test(skip?.detail ?? ''));
+  });
+
   it('maps same-named classes in a multi-module build to their own module', () => {
     const recs = results.get('shop')!.records;
     const api = recs.find((r) => r.test_class === 'com.shop.api.CartTest' && r.test_case === 'testGetId')!;
