@@ -7,7 +7,7 @@ T tokens, loss on the target only) and AdamW with gradient clipping, as a Huggin
 does it in eager mode: logits for every position, cross-entropy with ignore_index=-100.
 
 Prints one JSON line: tokens/s over all micro-steps (the first included, as in the TestTune
-measurement), peak RSS of this process, and the loss of the first and last micro-step.
+measurement), tokens per CPU-second of the process over the same span (robust on a shared machine), peak RSS of this process, and the loss of the first and last micro-step.
 
 usage: /usr/bin/python3 scripts/bench/torch_train.py MODEL_DIR --method lora|ia3|prompt|full
        [--threads 1] [--examples 10] [--accum 5] [--prompt 400] [--target 200]
@@ -132,6 +132,7 @@ def main():
     data = [torch.randint(0, 256, (1, n), generator=g) for _ in range(a.examples)]
     tokens, losses = 0, []
     t0 = time.perf_counter()
+    c0 = time.process_time()
     for k, ids in enumerate(data):
         labels = ids.clone()
         labels[0, :a.prompt] = -100
@@ -144,7 +145,8 @@ def main():
             opt.step()
             opt.zero_grad(set_to_none=True)
     secs = time.perf_counter() - t0
-    print(json.dumps({'method': a.method, 'threads': a.threads, 'tokens_per_s': tokens / secs, 'seconds': secs, 'tokens': tokens,
+    cpu = time.process_time() - c0
+    print(json.dumps({'method': a.method, 'threads': a.threads, 'tokens_per_s': tokens / secs, 'seconds': secs, 'tokens_per_cpu_s': tokens / cpu, 'cpu_seconds': cpu, 'tokens': tokens,
                       'peak_rss_bytes': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
                       'first_loss': losses[0], 'last_loss': losses[-1], 'torch': torch.__version__}), flush=True)
 

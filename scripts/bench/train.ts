@@ -5,7 +5,8 @@
 // 200 target tokens, batch 1, the study's accumulation semantics; against PyTorch eager on CPU
 // (scripts/bench/torch_train.py: same weights, adapter placement, sequences, AdamW + clipping), runs
 // interleaved, best thread count of each side. Also: the time LoRA would take for 3 epochs over
-// 1,000 pairs of ~600 tokens, extrapolated from the measured LoRA tokens/s.
+// 1,000 pairs of ~600 tokens, extrapolated from the measured LoRA tokens/s. On a shared machine
+// wall-clock rates swing with other load; tokens per CPU-second (1 thread) compare the work itself.
 // Env: BENCH_QUICK=1 for 4 examples and 1 thread only; BENCH_NO_TORCH=1 to skip the anchor.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -25,6 +26,7 @@ interface Result {
 }
 interface Run {
   tokens_per_s: number;
+  tokens_per_cpu_s: number;
   peak_rss_bytes: number;
   first_loss: number;
   last_loss: number;
@@ -67,7 +69,7 @@ async function child(method: Method, threads: number, dir: string): Promise<void
       threads,
     });
     const c = res.report.lossCurve;
-    const run: Run = { tokens_per_s: res.report.throughput.tokensPerSec, peak_rss_bytes: process.resourceUsage().maxRSS * 1024, first_loss: c[0].loss, last_loss: c[c.length - 1].loss, threads };
+    const run: Run = { tokens_per_s: res.report.throughput.tokensPerSec, tokens_per_cpu_s: res.report.throughput.tokensPerCpuSec, peak_rss_bytes: process.resourceUsage().maxRSS * 1024, first_loss: c[0].loss, last_loss: c[c.length - 1].loss, threads };
     console.log(JSON.stringify(run));
   } finally {
     fs.rmSync(out, { recursive: true, force: true });
@@ -122,6 +124,9 @@ async function main(): Promise<void> {
     if (!m) continue;
     if (method === 'lora') loraRate = m.tokens_per_s;
     add(`${method}: training tokens/s (${PROMPT}+${TARGET}-token examples, batch 1, best of ${THREADS.join('/')} threads: ${m.threads})`, m.tokens_per_s, 'tok/s', torchName(p), p?.tokens_per_s);
+    const mc = mine.filter((r): r is Run => !!r).find((r) => r.threads === 1);
+    const pc = theirs.filter((r): r is Run => !!r).find((r) => r.threads === 1);
+    if (mc) add(`${method}: training tokens per CPU-second, 1 thread (robust to other load on the machine)`, mc.tokens_per_cpu_s, 'tok/cpu-s', pc && 'pytorch eager 1 thread', pc?.tokens_per_cpu_s);
     add(`${method}: peak RSS of the training process`, m.peak_rss_bytes / 2 ** 20, 'MiB', torchName(p), p && p.peak_rss_bytes / 2 ** 20, false);
   }
   if (loraRate > 0) add('LoRA, 3 epochs x 1,000 pairs x 600 tokens on this machine (extrapolated from LoRA tok/s)', (3 * 1000 * 600) / loraRate / 60, 'min');

@@ -24,6 +24,7 @@ export interface TrainerState {
   lossCurve: { step: number; loss: number }[];
   tokensSeen: number;
   trainMs: number;
+  cpuMs?: number; // CPU time of the process over the same spans (all threads)
 }
 
 export type Deployable = { kind: 'adapter'; spec: AdapterSpec } | { kind: 'model'; weights: Map<string, Float32Array>; tokenizerJson: unknown };

@@ -128,6 +128,10 @@ export function encodePairs(tok: TokenizerLike, pairs: Pair[], maxTokens: number
       stats.trimmed++;
       stats.linesTrimmed += cut.size;
     }
+    if (src.length + tgt.length < 2) {
+      stats.dropped++; // nothing to predict: a lone token has no next-token target
+      continue;
+    }
     examples.push({ ids: [...src, ...tgt], promptLen: src.length, id: p.id });
     stats.tokens += src.length + tgt.length;
     stats.targetTokens += tgt.length;

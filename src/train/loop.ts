@@ -68,6 +68,11 @@ function fingerprint(r: Recipe, examples: Example[]): string {
   return h.toString(16).padStart(8, '0');
 }
 
+function cpuMsSince(start: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(start);
+  return (d.user + d.system) / 1000;
+}
+
 export function shuffled(n: number, seed: number, epoch: number): number[] {
   const order = Array.from({ length: n }, (_, i) => i);
   const rand = rng((seed * 7919 + epoch * 104729 + 1) >>> 0);
@@ -110,7 +115,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
       adam = new AdamW(r, values, decay, ck.value.adam);
       log(`resuming at step ${state.optimizerStep} (epoch ${state.epoch + 1}, example ${state.position})`);
     } else log('no checkpoint to resume from; starting fresh');
-  }
+  } else if (fs.existsSync(path.join(o.outDir, 'checkpoint'))) log(`starting fresh: the checkpoint in ${o.outDir} will be replaced (use --resume to continue it)`);
 
   const perEpoch = stepsPerEpoch(examples.length, r.gradAccumSteps);
   const total = r.maxSteps ?? r.epochs * perEpoch;
@@ -140,8 +145,10 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
       }
       const ex = examples[order[state.position]];
       const t0 = Date.now();
+      const c0 = process.cpuUsage();
       const loss = await microStep(ex, state.epoch, state.position);
       state.trainMs += Date.now() - t0;
+      state.cpuMs = (state.cpuMs ?? 0) + cpuMsSince(c0);
       groupLoss += loss;
       groupSize++;
       state.tokensSeen += ex.ids.length;
@@ -151,6 +158,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
 
       // Optimizer step.
       const ts = Date.now();
+      const cs = process.cpuUsage();
       for (const g of acc.values()) for (let i = 0; i < g.length; i++) g[i] /= groupSize;
       const gradNorm = clipGradNorm(acc.values(), r.maxGradNorm);
       const lr = sched.lrAt(state.optimizerStep);
@@ -166,6 +174,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
         state.position = 0;
       }
       state.trainMs += Date.now() - ts;
+      state.cpuMs = (state.cpuMs ?? 0) + cpuMsSince(cs);
       const elapsed = (Date.now() - sessionStart) / 1000;
       const done = state.optimizerStep - stepsAtStart;
       o.onProgress?.({

@@ -23,7 +23,7 @@ export interface TrainingReport {
   totalSteps: number;
   epochsDone: number;
   lossCurve: { step: number; loss: number }[];
-  throughput: { tokensPerSec: number; tokens: number; trainSeconds: number };
+  throughput: { tokensPerSec: number; tokens: number; trainSeconds: number; cpuSeconds: number; tokensPerCpuSec: number };
   peakRssBytes: number;
   backwardNodes: number;
 }
@@ -45,6 +45,7 @@ export function buildReport(a: {
   const base = parameterCount(a.cfg);
   const total = a.recipe.method === 'full' ? base : base + trainable;
   const secs = a.state.trainMs / 1000;
+  const cpu = (a.state.cpuMs ?? 0) / 1000;
   return {
     status: a.status,
     createdAt: new Date().toISOString(),
@@ -61,7 +62,13 @@ export function buildReport(a: {
     totalSteps: a.totalSteps,
     epochsDone: a.state.epoch,
     lossCurve: a.state.lossCurve,
-    throughput: { tokensPerSec: secs > 0 ? a.state.tokensSeen / secs : 0, tokens: a.state.tokensSeen, trainSeconds: secs },
+    throughput: {
+      tokensPerSec: secs > 0 ? a.state.tokensSeen / secs : 0,
+      tokens: a.state.tokensSeen,
+      trainSeconds: secs,
+      cpuSeconds: cpu,
+      tokensPerCpuSec: cpu > 0 ? a.state.tokensSeen / cpu : 0,
+    },
     peakRssBytes: process.resourceUsage().maxRSS * 1024,
     backwardNodes: a.backwardNodes,
   };
