@@ -50,7 +50,7 @@ export function humanCount(n: number | undefined): string {
 
 function params(r: MethodResult): string {
   if (r.trainableParams === undefined) return '–';
-  const share = r.totalParams ? ` (${((100 * r.trainableParams) / r.totalParams).toPrecision(2)}%)` : '';
+  const share = r.totalParams ? ` (${String(Number(((100 * r.trainableParams) / r.totalParams).toPrecision(2)))}%)` : '';
   return humanCount(r.trainableParams) + share;
 }
 
