@@ -178,6 +178,7 @@ export async function buildContext(focalSource: string, selector: MethodSelector
     let fields: string[] = [];
     let indent = leadingWhitespace(text, sel.node) ?? '    ';
     const taken = new Set<string>();
+    let publicTests: boolean | undefined;
     if (opts.testSource !== undefined && opts.testSource.trim() !== '') {
       const testText = normalize(opts.testSource);
       testTree = await parse(testText);
@@ -190,10 +191,13 @@ export async function buildContext(focalSource: string, selector: MethodSelector
         const tm = members(tdecl).filter((m) => m.type === 'method_declaration');
         for (const m of tm) taken.add(m.childForFieldName('name')?.text ?? '');
         if (tm.length) indent = leadingWhitespace(testText, tm[0]) ?? indent;
+        // follow the class's own style: `public void` when most of its @Test methods say public
+        const tests = tm.filter((m) => (modifiersNode(m)?.text ?? '').includes('@Test'));
+        if (tests.length) publicTests = tests.filter((m) => /\bpublic\b/.test(modifiersNode(m)?.text ?? '')).length * 2 > tests.length;
       } else errors.push('test file: no class found; a new test class is assumed');
     }
     const testMethodName = freeMethodName(opts.testMethodName ?? `test${capitalize(method.name)}`, taken);
-    const sig = framework === 'junit4' ? `public void ${testMethodName}() {` : `void ${testMethodName}() {`;
+    const sig = `${(publicTests ?? framework === 'junit4') ? 'public ' : ''}void ${testMethodName}() {`;
     const test: TestParts = { header: testHeader, fields, method: `@Test\n${indent}${sig}\n`, indent };
     const fmt = opts.format ?? DEFAULT_FORMAT;
     const { source } = renderPrompt(fmt, focal, test);

@@ -48,6 +48,14 @@ describe('buildContext', () => {
     assert.ok(r5.context!.endsWith('class CalculatorTest {\n\n    @Test\n    void factorialOfFive() {\n'));
   });
 
+  it("follows the existing test class's style for public test methods", async () => {
+    const pub = CALC_TEST.replace(/    void test/g, '    public void test');
+    const r = await buildContext(CALC, { name: 'subtract' }, { testSource: pub, format: 'fm+t+tc' });
+    assert.ok(r.context!.endsWith('    @Test\n    public void testSubtract() {\n'), r.context);
+    const r4 = await buildContext(CALC, { name: 'subtract' }, { testSource: CALC_TEST, format: 'fm+t+tc', framework: 'junit4' });
+    assert.ok(r4.context!.endsWith('    @Test\n    void testSubtract() {\n'), r4.context);
+  });
+
   it('selects by 0-based line, by name and arity, and explains failures', async () => {
     const src = fixture('Overloads.java');
     assert.equal((await buildContext(src, { line: 18 })).method?.parameterTypes.join(','), 'int,int');
