@@ -94,6 +94,16 @@ describe('placeTest', () => {
     assert.ok(await parses(p.text));
   });
 
+  it('puts imports after the package line when there are none, and finds the class by name', async () => {
+    const existing = 'package com.acme;\n\nclass Helper {\n}\n\nclass CalcTest {\n    private int x;\n}\n';
+    const p = await placeTest(args(project(), { existingTestText: existing }));
+    assert.equal(
+      p.text,
+      'package com.acme;\n\nimport org.junit.jupiter.api.Test;\n\nimport static org.junit.jupiter.api.Assertions.assertEquals;\n\nclass Helper {\n}\n\n' +
+        'class CalcTest {\n    private int x;\n\n    @Test\n    void testAdd() {\n        assertEquals(3, new Calc().add(1, 2));\n    }\n}\n',
+    );
+  });
+
   it('imports java.util types and Mockito statics when used', async () => {
     const root = project({ 'pom.xml': '<project>junit-jupiter mockito-core</project>' });
     const m = '@Test\nvoid testList() {\n    List<Integer> xs = new ArrayList<>();\n    Calc c = mock(Calc.class);\n    when(c.add(1, 2)).thenReturn(4);\n    assertEquals(4, c.add(1, 2));\n}';
