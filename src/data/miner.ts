@@ -85,11 +85,17 @@ export interface MapResult {
 }
 
 /** Maps every test method of the files to its focal method (no rendering). */
-export async function mapSources(files: SourceFile[], repository: string, maxFileBytes = 1 << 20): Promise<MapResult> {
+export async function mapSources(
+  files: SourceFile[],
+  repository: string,
+  maxFileBytes = 1 << 20,
+  onProgress?: (done: number, total: number) => void,
+): Promise<MapResult> {
   const parser = await javaParser();
   const report = emptyReport(repository);
   const indexes: FileIndex[] = [];
-  for (const f of files) {
+  for (const [i, f] of files.entries()) {
+    if (onProgress && i % 50 === 0) onProgress(i, files.length);
     report.files++;
     if (f.text.length > maxFileBytes) {
       countSkip(report, { test_path: f.path, reason: 'file too large', detail: `${f.text.length} characters` });
@@ -159,6 +165,7 @@ export interface MineOptions {
   format?: ContextFormat;
   maxFileBytes?: number;
   seen?: Set<string>; // pair keys seen in other repositories (corpus-wide deduplication)
+  onProgress?: (filesIndexed: number, files: number) => void;
 }
 
 export interface MineResult {
@@ -240,7 +247,8 @@ export async function mineRepo(repoDir: string, opts: MineOptions = {}): Promise
     return t;
   };
   const files = listJavaFiles(root).map((p) => ({ path: p, text: read(p) }));
-  const { mappings, report } = await mapSources(files, repository, opts.maxFileBytes);
+  const { mappings, report } = await mapSources(files, repository, opts.maxFileBytes, opts.onProgress);
+  opts.onProgress?.(files.length, files.length);
   const records = await renderMappings(mappings, read, report, { render: opts.render, format: opts.format, seen: opts.seen });
   report.seconds = (Date.now() - t0) / 1000;
   return { records, mappings, report };
