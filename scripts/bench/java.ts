@@ -78,6 +78,10 @@ async function main(): Promise<void> {
     const r = await buildContext(focal, { name: middle }, { testSource: test });
     if (!r.context) throw new Error(r.errors.join('; '));
   }, runs);
+  const ctxAlone = await time(async () => {
+    const r = await buildContext(focal, { name: middle });
+    if (!r.context) throw new Error(r.errors.join('; '));
+  }, runs);
   const ctxLine = await time(() => buildContext(focal, { line: 5000 }, { testSource: test }), runs);
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'testtune-bench-'));
   fs.mkdirSync(path.join(root, 'src/main/java/bench'), { recursive: true });
@@ -92,6 +96,7 @@ async function main(): Promise<void> {
     r('parse 10k-line file (median)', parse.median),
     r('parse 10k-line file (cold, first in process)', parse.cold),
     r('listMethods 10k lines (median)', list.median),
+    r('buildContext (parse + context) by name, 10k-line focal, no test class (median)', ctxAlone.median),
     r('buildContext by name, 10k-line focal + 10k-line test (median)', ctx.median),
     r('buildContext by line, 10k-line focal + 10k-line test (median)', ctxLine.median),
     r('placeTest into 10k-line test class (median)', place.median),
