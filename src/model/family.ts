@@ -29,6 +29,8 @@ export interface BuildOptions {
   mode: 'prefill' | 'decode' | 'train';
   /** Value name for a base weight (HF name): an initializer (frozen) or a graph input (trainable). Must be idempotent. */
   weight: (name: string) => string;
+  /** Optional: value name of a matrix weight already transposed to [in, out] (inference: no Transpose to fold). */
+  weightT?: (name: string) => string;
   adapter?: AdapterSlots;
   /** Train mode: a scalar graph input `lora_dropout` (ratio) drives Dropout on the LoRA input path. */
   loraDropout?: boolean;

@@ -10,7 +10,7 @@ import * as path from 'path';
 import type { ModelConfig } from './config';
 import type { AdapterSlots } from './family';
 
-export const GRAPH_VERSION = 2;
+export const GRAPH_VERSION = 3;
 
 export function graphCacheKey(modelDir: string, cfg: ModelConfig, slots: AdapterSlots, extra = ''): string {
   const st = fs.statSync(path.join(modelDir, 'model.safetensors'));

@@ -5,6 +5,7 @@
 import { Graph } from '../onnx/graph';
 import { f32, i64, type BoundFeeds, type HostTensor, type ModelSession } from '../runtime/ort';
 import type { ModelConfig } from './config';
+import { modelBytes } from './onnx-bytes';
 import { buildDecoderGraph, family, targetModules, type AdapterSlots, type AdapterWeights, type DecoderGraph } from './family';
 
 export const INFERENCE_OPSET = 18;
@@ -29,8 +30,29 @@ export function buildInferenceModel(
     made.set(name, v);
     return v;
   };
-  const graph = buildDecoderGraph(g, cfg, { mode: 'decode', weight, adapter: slots, logits });
-  return { bytes: g.toModel({ opset: INFERENCE_OPSET }), graph };
+  const weightT = (name: string): string => {
+    const key = `${name}#T`;
+    let v = made.get(key);
+    if (v) return v;
+    const data = weights.get(name);
+    const shape = shapes.get(name);
+    if (!data || !shape || shape.length !== 2) throw new Error(`model weights: missing matrix '${name}'`);
+    v = g.initializer(`${name}.T`, { dtype: 'float32', dims: [shape[1], shape[0]], data: transpose(data, shape[0], shape[1]) });
+    made.set(key, v);
+    return v;
+  };
+  const graph = buildDecoderGraph(g, cfg, { mode: 'decode', weight, weightT, adapter: slots, logits });
+  return { bytes: modelBytes(g, { opset: INFERENCE_OPSET }), graph };
+}
+
+function transpose(a: Float32Array, rows: number, cols: number): Float32Array {
+  const out = new Float32Array(a.length);
+  const B = 64; // blocked for cache locality
+  for (let r0 = 0; r0 < rows; r0 += B)
+    for (let c0 = 0; c0 < cols; c0 += B)
+      for (let r = r0; r < Math.min(rows, r0 + B); r++)
+        for (let c = c0; c < Math.min(cols, c0 + B); c++) out[c * rows + r] = a[r * cols + c];
+  return out;
 }
 
 /** The graph's input/output names without weights or serialisation (for a cached ONNX file). */
@@ -41,7 +63,7 @@ export function inferenceGraphNames(cfg: ModelConfig, slots: AdapterSlots, logit
     if (!made.has(name)) made.set(name, g.input(name, 'float32', []));
     return made.get(name)!;
   };
-  return buildDecoderGraph(g, cfg, { mode: 'decode', weight, adapter: slots, logits });
+  return buildDecoderGraph(g, cfg, { mode: 'decode', weight, weightT: (n) => weight(`${n}.T`), adapter: slots, logits });
 }
 
 /** Feeds for every adapter input of `graph`: the adapter's tensors where it has them, identity otherwise. */

@@ -81,8 +81,7 @@ class Builder {
     const ff = ia3 && a!.ia3!.feedforward.includes(short);
     let xin = x;
     if (ia3 && ff) xin = g.op('Mul', [x, this.adapterInput(`${module}.ia3_l`, 'ia3', module, [inDim])]);
-    const w = opts.weight(`${module}.weight`);
-    let y = g.op('MatMul', [xin, g.op('Transpose', [w], { perm: [1, 0] })]);
+    let y = g.op('MatMul', [xin, this.weightT(`${module}.weight`)]);
     if (a?.lora?.targets.includes(short)) {
       const A = this.adapterInput(`${module}.lora_A`, 'lora_A', module, ['lora_r', inDim]);
       const B = this.adapterInput(`${module}.lora_B`, 'lora_B', module, [outDim, 'lora_r']);
@@ -94,6 +93,10 @@ class Builder {
     }
     if (ia3 && !ff) y = g.op('Mul', [y, this.adapterInput(`${module}.ia3_l`, 'ia3', module, [outDim])]);
     return y;
+  }
+
+  weightT(name: string): string {
+    return this.opts.weightT ? this.opts.weightT(name) : this.g.op('Transpose', [this.opts.weight(name)], { perm: [1, 0] });
   }
 
   adapterInput(name: string, kind: AdapterInput['kind'], module: string, dims: (number | string)[]): string {
@@ -200,8 +203,7 @@ export function buildLlamaGraph(g: Graph, cfg: ModelConfig, opts: BuildOptions):
   if (which === 'last') hs = g.op('Slice', [hs, b.i64([-1]), b.i64([INT_MAX]), b.i64([1])]);
   else if (promptLen) hs = g.op('Slice', [hs, promptLen, b.i64([INT_MAX]), b.i64([1])]);
   const hidden = b.rmsNorm(hs, 'model.norm.weight');
-  const head = opts.weight(cfg.tieWordEmbeddings ? 'model.embed_tokens.weight' : 'lm_head.weight');
-  let logits = g.op('MatMul', [hidden, g.op('Transpose', [head], { perm: [1, 0] })]);
+  let logits = g.op('MatMul', [hidden, b.weightT(cfg.tieWordEmbeddings ? 'model.embed_tokens.weight' : 'lm_head.weight')]);
   if (!train) logits = g.output(logits, 'logits', 'float32', ['batch', which === 'last' ? 1 : 'seq', cfg.vocabSize]);
   return {
     inputIds,

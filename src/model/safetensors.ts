@@ -58,13 +58,19 @@ export function parseSafetensors(buf: Uint8Array, where = 'safetensors'): { tens
       fail(where, `tensor '${name}': shape [${shape}] of ${dtype} needs ${count * BYTES[dtype]} bytes but data_offsets span ${end - begin}`);
     if (end > dataLen) fail(where, `tensor '${name}': data ends at ${end} beyond the data section (${dataLen} bytes); the file is truncated`);
     spans.push([begin, end, name]);
-    const bytes = Uint8Array.prototype.slice.call(buf, dataStart + begin, dataStart + end); // a copy (Buffer#slice is a view): aligned, independent of `buf`
-    const ab = bytes.buffer;
+    // A view into `buf` when aligned (the writer aligns the data section), else a copy. Note that
+    // Buffer#slice is a view too: offsets are always taken relative to buf.byteOffset.
+    let ab: ArrayBufferLike = buf.buffer;
+    let at = buf.byteOffset + dataStart + begin;
+    if (at % BYTES[dtype] !== 0) {
+      ab = Uint8Array.prototype.slice.call(buf, dataStart + begin, dataStart + end).buffer;
+      at = 0;
+    }
     const data =
-      dtype === 'F32' ? new Float32Array(ab, 0, count)
-      : dtype === 'I64' ? new BigInt64Array(ab, 0, count)
-      : dtype === 'I32' ? new Int32Array(ab, 0, count)
-      : new Uint16Array(ab, 0, count);
+      dtype === 'F32' ? new Float32Array(ab, at, count)
+      : dtype === 'I64' ? new BigInt64Array(ab, at, count)
+      : dtype === 'I32' ? new Int32Array(ab, at, count)
+      : new Uint16Array(ab, at, count);
     tensors.set(name, { dtype, shape, data });
   }
   spans.sort((a, b) => a[0] - b[0]);

@@ -49,6 +49,15 @@ describe('safetensors', () => {
     fs.rmSync(dir, { recursive: true });
   });
 
+  it('reads a file whose data section is not aligned (copies instead of viewing)', () => {
+    let pad = '';
+    let b = withHeader(bytes, (h) => (h.__metadata__ = { format: 'pt', pad }));
+    while ((8 + Number(b.readBigUInt64LE(0))) % 4 === 0) b = withHeader(bytes, (h) => (h.__metadata__ = { format: 'pt', pad: (pad += 'x') }));
+    const { tensors } = parseSafetensors(Buffer.concat([Buffer.alloc(1), b]).subarray(1));
+    assert.deepEqual([...toF32(tensors.get('a')!)], [...a]);
+    assert.deepEqual([...toF32(tensors.get('b')!)], [1.5, -3]);
+  });
+
   const corrupt: [string, Buffer, RegExp][] = [
     ['too short', bytes.subarray(0, 5), /too short/],
     ['header length beyond the file', (() => { const b = Buffer.from(bytes); b.writeBigUInt64LE(10n ** 9n, 0); return b; })(), /header length .* exceeds the file size/],
