@@ -303,18 +303,31 @@ export class SidecarClient {
       this.setState('ready');
       return;
     }
-    const adapterDirs = [...(this.initParams.adapterDirs ?? [])];
-    for (const d of this.loadedAdapters) if (!adapterDirs.includes(d)) adapterDirs.push(d);
     try {
-      this._status = (await conn.request('initialize', { ...this.initParams, adapterDirs })) as SidecarStatus;
-      if (this.selected) this._status = (await conn.request('adapters/select', this.selected)) as SidecarStatus;
-      this._lastError = undefined;
-      this.setState('ready');
+      this._status = (await conn.request('initialize', this.initParams)) as SidecarStatus;
     } catch (e) {
       if (conn.closed) throw e;
       this._lastError = e instanceof Error ? e.message : String(e);
       this.setState('error', { detail: this._lastError });
+      return;
     }
+    // After a restart: the adapters loaded and the selection made in the previous process. One that
+    // no longer loads (its folder was removed, say) is reported, not fatal: the model works without it.
+    for (const dir of this.loadedAdapters) {
+      await conn.request('adapters/load', { dir }).catch((e: Error) => this.replayFailed(`adapter ${dir}`, e, conn));
+    }
+    if (this.selected) {
+      const s = await conn.request('adapters/select', this.selected).catch((e: Error) => this.replayFailed(`selection ${JSON.stringify(this.selected?.name)}`, e, conn));
+      if (s) this._status = s as SidecarStatus;
+    }
+    this._lastError = undefined;
+    this.setState('ready');
+  }
+
+  private replayFailed(what: string, e: Error, conn: RpcConnection): undefined {
+    if (conn.closed) throw e;
+    this.logEmitter.fire(`[client] could not restore ${what} after the restart: ${e.message}`);
+    return undefined;
   }
 
   private exited(child: ChildProcess, conn: RpcConnection, why: string): void {

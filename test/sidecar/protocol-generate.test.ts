@@ -182,7 +182,12 @@ describe('sidecar protocol with the engine (real process, tiny models)', functio
     const c = client(tiny);
     await c.start();
     await c.request('adapters/load', { dir: lora });
+    const gone = path.join(tmp, 'gone-lora');
+    fs.cpSync(lora, gone, { recursive: true });
+    await c.request('adapters/load', { dir: gone });
     await c.request('adapters/select', { name: 'my-lora' });
+    const logs: string[] = [];
+    c.onLog((l) => logs.push(l));
     const prompt = { context: 'class A {\n  @Test void t() {', maxNewTokens: 16, stopWhenBalanced: false };
     const before = await c.generate(prompt);
     const pid = c.pid!;
@@ -193,8 +198,11 @@ describe('sidecar protocol with the engine (real process, tiny models)', functio
         killed = true;
       },
     });
+    fs.rmSync(gone, { recursive: true, force: true }); // one adapter cannot come back: reported, not fatal
     await assert.rejects(gen, (e: Error) => e instanceof SidecarCrashedError && /killed by SIGKILL/.test(e.message));
     await waitFor(c, 'ready');
+    assert.ok(logs.some((l) => /could not restore adapter .*gone-lora/.test(l)), logs.join('\n'));
+    assert.deepEqual((await c.request('adapters/list', undefined)).map((a) => a.name), ['my-lora']);
     assert.notEqual(c.pid, pid);
     assert.equal(c.status!.adapter, 'my-lora');
     assert.equal((await c.generate(prompt)).text, before.text);
