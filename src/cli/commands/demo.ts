@@ -1,12 +1,31 @@
-// PLACEHOLDER until its owner implements it: `testtune demo`.
-import type { CliCommand } from '../command';
+// `testtune demo` (the README's main job, `npm run demo`): writes a test for a method of the example
+// Maven project with the shipped default model and prints it. The example project is left untouched.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs, str, type CliCommand } from '../command';
+import { command as generate, packageRoot } from './generate';
+
+const USAGE = `usage: testtune demo [--method <name>] [--model <dir>] [--max-new-tokens <n>]
+
+Generates a JUnit test for a method of examples/calculator (default: Calculator.factorial) with the
+default model (models/default) and prints it. Nothing is written.`;
 
 export const command: CliCommand = {
   name: 'demo',
-  summary: '(not built yet)',
-  usage: 'testtune demo: not built yet',
-  async run() {
-    console.error('testtune demo is not built yet');
-    return 1;
+  summary: 'generate a test for a method of the example project with the default model',
+  usage: USAGE,
+  async run(argv) {
+    const args = parseArgs(argv, { values: ['method', 'model', 'max-new-tokens'] });
+    const root = packageRoot();
+    const file = root && path.join(root, 'examples', 'calculator', 'src', 'main', 'java', 'com', 'example', 'calculator', 'Calculator.java');
+    if (!file || !fs.existsSync(file)) throw new Error('the example project (examples/calculator) is not next to this package');
+    const method = str(args, 'method') ?? 'factorial';
+    process.stderr.write(`TestTune demo: ${path.relative(root!, file)} → ${method}\n`);
+    const rest = ['--method', method];
+    for (const flag of ['model', 'max-new-tokens']) {
+      const v = str(args, flag);
+      if (v !== undefined) rest.push(`--${flag}`, v);
+    }
+    return generate.run([file, ...rest]);
   },
 };
