@@ -113,6 +113,31 @@ describe('training loop', () => {
     });
   }
 
+  it('the fully fine-tuned model directory, loaded like any model, reproduces the training graph\'s logits', async () => {
+    const out = path.join(root, 'run-full');
+    const { loadModelFiles } = await import('../../src/model/engine');
+    const trained = loadModelFiles(out);
+    const { bytes, graph } = buildInferenceModel(trained.cfg, trained.weights, {});
+    const runner = new KvRunner(await createSession(bytes, { provider: 'cpu', threads: 1 }), trained.cfg, graph, 256);
+    runner.setAdapter(undefined);
+    const ids = Tokenizer.fromFile(path.join(out, 'tokenizer.json')).encode(syntheticPairs(3)[1].source);
+    const inf = await runner.step(ids);
+    const r = resolveRecipe(tiny.cfg, { method: 'full' }).value!;
+    const tm = buildTrainModel(tiny.cfg, tiny.weights, r, { withLogits: true });
+    const s = await createSession(tm.bytes, { provider: 'cpu', threads: 1 });
+    const feeds: Record<string, HostTensor> = { input_ids: i64(ids, [1, ids.length]), loss_positions: i64([0], [1]), labels: i64([ids[1]], [1, 1]) };
+    for (const t of tm.trainable) feeds[t.name] = f32(trained.weights.get(t.name)!, t.dims);
+    const logits = (await s.run(feeds, ['logits'])).logits.data as Float32Array;
+    const V = tiny.cfg.vocabSize;
+    let maxDiff = 0;
+    let moved = 0;
+    for (let i = 0; i < V; i++) maxDiff = Math.max(maxDiff, Math.abs(logits[logits.length - V + i] - inf[i]));
+    for (const [name, w] of tiny.weights) moved = Math.max(moved, ...Array.from(w.subarray(0, 64), (v, i) => Math.abs(v - trained.weights.get(name)![i])));
+    assert.ok(moved > 1e-4, 'training changed the weights');
+    assert.ok(maxDiff < 1e-3, `max |Δlogit| = ${maxDiff}`);
+    await s.release();
+  });
+
   it('cancel at a random micro-step, then resume, gives the same weights as an uninterrupted run', async () => {
     const recipe: RecipeOverrides = { method: 'lora', ...fast.lora, loraDropout: 0.1, gradAccumSteps: 3, epochs: 2, saveEverySteps: 1, seed: 5 };
     const data = syntheticPairs(10);
