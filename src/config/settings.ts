@@ -31,9 +31,12 @@ export type SettingSpec =
   | NumberSpec<keyof TestTuneSettings>
   | BooleanSpec<keyof TestTuneSettings>;
 
+// Scopes: model path and provider are 'window', not 'machine-overridable': in a remote window
+// (code-server, SSH, containers) a machine-overridable value in the user settings is ignored once the
+// defaults are registered (microsoft/vscode#73985, #79983) — seen here as the model path vanishing.
 export const SETTINGS: readonly SettingSpec[] = [
   {
-    field: 'modelPath', key: 'testtune.modelPath', type: 'string', default: '', scope: 'machine-overridable', order: 1,
+    field: 'modelPath', key: 'testtune.modelPath', type: 'string', default: '', scope: 'window', order: 1,
     description: 'Folder of the code model (config.json, tokenizer.json, model.safetensors). Empty: the model shipped with the extension.',
   },
   {
@@ -41,7 +44,7 @@ export const SETTINGS: readonly SettingSpec[] = [
     description: 'Name of the fine-tuned adapter to use (a folder under the model\'s or the workspace\'s adapters). Empty: the base model. The adapter picker sets this per workspace.',
   },
   {
-    field: 'executionProvider', key: 'testtune.executionProvider', type: 'string', default: 'auto', scope: 'machine-overridable', order: 3,
+    field: 'executionProvider', key: 'testtune.executionProvider', type: 'string', default: 'auto', scope: 'window', order: 3,
     enum: ['auto', 'cuda', 'cpu'],
     enumDescriptions: ['CUDA when its libraries load, otherwise CPU (and say so).', 'CUDA; falls back to CPU with a message when unavailable.', 'CPU only.'],
     description: 'Where ONNX Runtime runs the model.',

@@ -1,14 +1,18 @@
 // Adapter vs base model on held-out pairs (`testtune.evaluateAdapter`, and the last step of fine-tuning):
 // generates each held-out pair's test with the base model and with the adapter through the running
-// sidecar, scores syntactic validity and CodeBLEU against the real test (src/eval/), writes
-// eval_report.json beside the adapter (the picker shows it) and fills the webview's comparison.
-// Compiling and running the generated tests executes project code: only in a trusted workspace.
+// sidecar, scores syntactic validity (strict and the study's lenient repair) and CodeBLEU against the
+// real test, and — in a trusted workspace only, since it runs project code — compiles and runs the
+// generated tests in a temporary copy of the project (src/eval/). Writes eval_report.json beside the
+// adapter (the picker shows it) and fills the webview's comparison.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { calcCodeBleu } from '../eval/codebleu/codebleu';
-import { cutAtBalance } from '../java/braces';
-import { hasSyntaxError, javaParser } from '../java/parser';
+import { evaluateExecution, type ExecTask } from '../eval/execution/harness';
+import { syntaxValidity } from '../eval/syntax';
+import { extractTestMethod } from '../java/extract';
+import { javaParser } from '../java/parser';
+import { promptSignature } from './generate-place';
 import { emitEvent } from './events';
 import { FineTunePanel, type ComparisonRow } from './fine-tune-panel';
 import type { Services } from './services';
@@ -24,25 +28,24 @@ export interface EvalInput {
 interface Pair {
   source: string;
   target: string;
+  focal_path?: string;
 }
 
 export interface SideScores {
-  syntaxValid: number; // share of predictions whose test method parses
+  syntaxValid: number; // share of predictions that parse as they are (strict)
+  syntaxLenient: number; // share valid after the study's repair
   codebleu: number;
   bleu: number;
+  compileRate?: number; // trusted workspaces only
+  passRate?: number;
   n: number;
 }
 
-/** Does the prompt's test method, completed by `prediction`, parse? (the completion must close it). */
-export async function completionParses(prediction: string): Promise<boolean> {
-  const body = cutAtBalance(prediction, 1);
-  if (body === undefined) return false;
-  const tree = (await javaParser()).parse(`class EvalWrapper {\n  void generated() {${body}\n}\n`);
-  try {
-    return !hasSyntaxError(tree.rootNode);
-  } finally {
-    tree.delete();
-  }
+/** The prompt's test-method signature completed by the prediction, as one method (for the harness). */
+async function asMethod(source: string, prediction: string): Promise<string | undefined> {
+  const signature = promptSignature(source)?.replace(/^[ \t]+/gm, '');
+  const r = await extractTestMethod(prediction, signature ? { signature } : {});
+  return r.complete ? r.method : undefined;
 }
 
 function readPairs(file: string): Pair[] {
@@ -65,14 +68,21 @@ export async function evaluateAdapter(svc: Services, input: EvalInput): Promise<
     async (progress, token) => {
       const total = pairs.length * 2;
       let done = 0;
+      const parser = await javaParser();
       for (const side of ['base', 'adapter'] as const) {
         const preds: string[] = [];
-        let valid = 0;
-        for (const p of pairs) {
+        let strict = 0;
+        let lenient = 0;
+        const tasks: ExecTask[] = [];
+        for (const [i, p] of pairs.entries()) {
           if (token.isCancellationRequested) throw new Error('evaluation cancelled');
           const r = await bridge.generate(p.source, maxNewTokens, token, undefined, side === 'base' ? null : input.adapterName);
           preds.push(r.text);
-          if (await completionParses(r.text)) valid++;
+          const v = syntaxValidity(parser, r.text);
+          if (v.strict) strict++;
+          if (v.lenient) lenient++;
+          const method = p.focal_path ? await asMethod(p.source, r.text) : undefined;
+          if (method && p.focal_path) tasks.push({ id: `${side}-${i}`, focalFile: p.focal_path, testMethod: method });
           done++;
           progress.report({ increment: 100 / total, message: `${side === 'base' ? 'base model' : 'adapter'}: ${done}/${total}` });
         }
@@ -80,24 +90,46 @@ export async function evaluateAdapter(svc: Services, input: EvalInput): Promise<
           pairs.map((p) => p.target),
           preds,
         );
-        sides[side] = { syntaxValid: valid / pairs.length, codebleu: bleu.codebleu, bleu: bleu.bleu, n: pairs.length };
+        sides[side] = { syntaxValid: strict / pairs.length, syntaxLenient: lenient / pairs.length, codebleu: bleu.codebleu, bleu: bleu.bleu, n: pairs.length };
+        if (vscode.workspace.isTrusted && tasks.length > 0 && !token.isCancellationRequested) {
+          progress.report({ message: `${side === 'base' ? 'base model' : 'adapter'}: compiling and running ${tasks.length} tests…` });
+          try {
+            const ex = await evaluateExecution(input.projectRoot, tasks, { log: (l) => svc.log.raw(l, 'eval') });
+            // tests that could not even be extracted count as not compiled
+            sides[side].compileRate = ex.compiled / pairs.length;
+            sides[side].passRate = ex.passed / pairs.length;
+            for (const n of ex.notes) svc.log.info(`execution: ${n}`);
+          } catch (e) {
+            svc.log.error('compiling/running the generated tests failed', e);
+          }
+        } else if (vscode.workspace.isTrusted) {
+          sides[side].compileRate = 0;
+          sides[side].passRate = 0;
+        }
       }
     },
   );
   const trusted = vscode.workspace.isTrusted;
   const note = trusted
-    ? 'Compile and pass rates are not measured here yet; syntax and CodeBLEU are computed on the held-out pairs.'
+    ? sides.base.compileRate === undefined
+      ? 'The project could not be built here: compile and pass rates are missing (see the log).'
+      : 'Generated tests were compiled and run in a temporary copy of the project.'
     : 'This workspace is not trusted: TestTune did not compile or run project code. Syntax and CodeBLEU only.';
   const report = { adapter: sides.adapter, base: sides.base, heldOutPairs: pairs.length, evaluatedAt: new Date().toISOString(), note };
   writeFileSync(path.join(input.adapterDir, 'eval_report.json'), JSON.stringify(report, null, 2) + '\n');
   const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
   const better = (b: number, a: number): ComparisonRow['better'] => (a > b ? 'adapter' : b > a ? 'base' : undefined);
   const rows: ComparisonRow[] = [
-    { label: 'Syntactically valid', base: pct(sides.base.syntaxValid), adapter: pct(sides.adapter.syntaxValid), better: better(sides.base.syntaxValid, sides.adapter.syntaxValid) },
+    { label: 'Syntactically valid (strict)', base: pct(sides.base.syntaxValid), adapter: pct(sides.adapter.syntaxValid), better: better(sides.base.syntaxValid, sides.adapter.syntaxValid) },
+    { label: 'Syntactically valid (repaired)', base: pct(sides.base.syntaxLenient), adapter: pct(sides.adapter.syntaxLenient), better: better(sides.base.syntaxLenient, sides.adapter.syntaxLenient) },
     { label: 'CodeBLEU', base: sides.base.codebleu.toFixed(4), adapter: sides.adapter.codebleu.toFixed(4), better: better(sides.base.codebleu, sides.adapter.codebleu) },
     { label: 'BLEU', base: sides.base.bleu.toFixed(4), adapter: sides.adapter.bleu.toFixed(4), better: better(sides.base.bleu, sides.adapter.bleu) },
-    { label: 'Held-out pairs', base: String(pairs.length), adapter: String(pairs.length) },
   ];
+  if (sides.base.compileRate !== undefined && sides.adapter.compileRate !== undefined) {
+    rows.push({ label: 'Compiles', base: pct(sides.base.compileRate), adapter: pct(sides.adapter.compileRate), better: better(sides.base.compileRate, sides.adapter.compileRate) });
+    rows.push({ label: 'Passes', base: pct(sides.base.passRate ?? 0), adapter: pct(sides.adapter.passRate ?? 0), better: better(sides.base.passRate ?? 0, sides.adapter.passRate ?? 0) });
+  }
+  rows.push({ label: 'Held-out pairs', base: String(pairs.length), adapter: String(pairs.length) });
   const panel = input.panel ?? FineTunePanel.show(svc.context.extensionUri, `Evaluation: ${input.adapterName}`);
   panel.post({ type: 'comparison', comparison: { adapterName: input.adapterName, rows, note } });
   panel.post({ type: 'status', text: `Evaluated on ${pairs.length} held-out pairs.` });

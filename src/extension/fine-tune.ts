@@ -159,7 +159,7 @@ export async function fineTuneCommand(svc: Services): Promise<string | undefined
           onLine: (line, stream) => {
             const st = stream === 'stderr' ? parseStepLine(line) : undefined;
             if (!st) {
-              if (stream === 'stderr') svc.log.raw(line);
+              if (stream === 'stderr') svc.log.raw(line, 'train');
               return;
             }
             panel.post({ type: 'loss', split: 'train', step: st.step, loss: st.loss });

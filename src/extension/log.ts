@@ -22,9 +22,9 @@ export class Log implements vscode.Disposable {
     this.write('error', message + detail);
   }
 
-  /** Lines from the sidecar's stderr, passed through as they come. */
-  raw(text: string): void {
-    for (const line of text.split(/\r?\n/)) if (line.trim()) this.channel.appendLine(`[sidecar] ${line}`);
+  /** Lines from a child process (the sidecar's stderr, the training CLI), passed through as they come. */
+  raw(text: string, source = 'sidecar'): void {
+    for (const line of text.split(/\r?\n/)) if (line.trim()) this.channel.appendLine(`[${source}] ${line}`);
   }
 
   show(): void {
