@@ -32,6 +32,7 @@ export interface PackageStats {
   keptBytes: number;
   duplicates: { exact: number; normalised: number; near: number };
   tooLarge: number;
+  seconds: number;
   tokens?: number;
   testClasses: number;
   testMethods: number;
@@ -55,6 +56,7 @@ export interface CorpusStats {
     validPairs: number;
     shards: number;
     seconds: number;
+    complete: boolean; // false while the build runs (stats.json is rewritten after every package)
   };
   packages: PackageStats[];
 }
@@ -136,7 +138,7 @@ export async function buildCorpus(opts: BuildOptions): Promise<CorpusStats> {
     totals: {
       packages: pkgs.length, packagesWithJava: 0, javaFiles: 0, javaBytes: 0, keptFiles: 0, keptBytes: 0,
       duplicateFiles: { exact: 0, normalised: 0, near: 0 }, tokens: tokenizer ? 0 : undefined,
-      pairs: 0, trainPairs: 0, validPairs: 0, shards: 0, seconds: 0,
+      pairs: 0, trainPairs: 0, validPairs: 0, shards: 0, seconds: 0, complete: false,
     },
     packages: [],
   };
@@ -145,10 +147,11 @@ export async function buildCorpus(opts: BuildOptions): Promise<CorpusStats> {
   for (const [i, p] of pkgs.entries()) {
     const pkgName = p.name.split('_')[0];
     const dest = path.join(path.resolve(opts.cacheDir), 'unpacked', p.name);
+    const tp = Date.now();
     const { error } = await unpackJava(p.dir, dest);
     const ps: PackageStats = {
       package: p.name, javaFiles: 0, javaBytes: 0, keptFiles: 0, keptBytes: 0, duplicates: { exact: 0, normalised: 0, near: 0 },
-      tooLarge: 0, tokens: tokenizer ? 0 : undefined, testClasses: 0, testMethods: 0, pairs: 0, split: partOfRepository(pkgName, split),
+      tooLarge: 0, seconds: 0, tokens: tokenizer ? 0 : undefined, testClasses: 0, testMethods: 0, pairs: 0, split: partOfRepository(pkgName, split),
       ...(error ? { unpackError: error } : {}),
     };
     for (const rel of listJavaFiles(dest)) {
@@ -183,18 +186,28 @@ export async function buildCorpus(opts: BuildOptions): Promise<CorpusStats> {
       for (const r of mined.records) fs.writeSync(fd, JSON.stringify(r) + '\n');
       mergeReports(total, compactReport(mined.report));
     }
+    ps.seconds = (Date.now() - tp) / 1000;
     addTotals(stats, ps);
     stats.packages.push(ps);
-    log(`[${i + 1}/${pkgs.length}] ${p.name}: ${ps.javaFiles} .java (${ps.keptFiles} kept), ${ps.pairs} pairs${error ? `; unpack: ${error}` : ''}`);
+    stats.totals.shards = shards.count;
+    stats.totals.seconds = (Date.now() - t0) / 1000;
+    writeJson(path.join(out, 'stats.json'), stats);
+    log(`[${i + 1}/${pkgs.length}] ${p.name}: ${ps.javaFiles} .java (${ps.keptFiles} kept), ${ps.pairs} pairs, ${ps.seconds.toFixed(1)} s${error ? `; unpack: ${error}` : ''}`);
   }
   shards.close();
   fs.closeSync(pairFds.train);
   fs.closeSync(pairFds.valid);
   stats.totals.shards = shards.count;
   stats.totals.seconds = (Date.now() - t0) / 1000;
-  fs.writeFileSync(path.join(out, 'stats.json'), JSON.stringify(stats, null, 2) + '\n');
+  stats.totals.complete = true;
+  writeJson(path.join(out, 'stats.json'), stats);
   fs.writeFileSync(path.join(out, 'mine-report.json'), JSON.stringify(total, null, 2) + '\n');
   return stats;
+}
+
+function writeJson(file: string, obj: unknown): void {
+  fs.writeFileSync(file + '.tmp', JSON.stringify(obj, null, 2) + '\n');
+  fs.renameSync(file + '.tmp', file);
 }
 
 function addTotals(stats: CorpusStats, ps: PackageStats): void {
