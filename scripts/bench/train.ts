@@ -76,11 +76,11 @@ async function child(method: Method, threads: number, dir: string): Promise<void
   }
 }
 
-function ours(method: Method, threads: number, dir: string): Run | undefined {
+function ours(method: Method, threads: number, dir: string, attempt = 1): Run | undefined {
   const r = spawnSync(process.execPath, [...process.execArgv, __filename, '--child', method, String(threads), dir], { encoding: 'utf8' });
   if (r.status !== 0) {
-    log(`${method} (${threads} threads) failed: ${(r.stderr || '').split('\n').slice(-4).join(' ')}`);
-    return undefined;
+    log(`${method} (${threads} threads) failed (attempt ${attempt}, exit ${r.status ?? r.signal}): ${(r.stderr || '').split('\n').filter((l) => l.trim()).slice(0, 6).join(' | ')}`);
+    return attempt < 2 ? ours(method, threads, dir, attempt + 1) : undefined;
   }
   return JSON.parse(r.stdout.trim().split('\n').pop()!);
 }
