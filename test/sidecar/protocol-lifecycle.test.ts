@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { SidecarClient, SidecarCrashedError, sourceSidecarLaunch, type StateChange } from '../../src/sidecar/client';
-import { ErrorCodes, RpcError } from '../../src/sidecar/protocol';
+import { ErrorCodes } from '../../src/sidecar/protocol';
 
 function waitFor(client: SidecarClient, state: StateChange['state'], ms = 20_000): Promise<StateChange> {
   return new Promise((resolve, reject) => {
@@ -101,15 +101,17 @@ describe('sidecar process lifecycle (real process)', function () {
     assert.deepEqual(states, ['starting', 'ready', 'crashed', 'starting', 'ready']);
   });
 
-  it('a request in flight when the process dies rejects with SidecarCrashedError', async () => {
+  it('a request in flight when the process dies rejects with SidecarCrashedError naming the exit', async () => {
     client = new SidecarClient({ launch: sourceSidecarLaunch(), backoff: { initialMs: 100 } });
     await client.start();
-    // shutdown is answered, then the process exits on its own: a later request sees the exit
     const pid = client.pid!;
-    const pending = client.request('status', undefined).then(() => client!.request('status', undefined));
+    process.kill(pid, 'SIGSTOP'); // it cannot answer: the request stays pending
+    const pending = client.request('status', undefined);
+    await new Promise((r) => setTimeout(r, 200));
     process.kill(pid, 'SIGKILL');
-    await assert.rejects(pending, (e: Error) => e instanceof SidecarCrashedError || e instanceof RpcError);
+    await assert.rejects(pending, (e: Error) => e instanceof SidecarCrashedError && /status failed: the sidecar exited \(killed by SIGKILL\)/.test(e.message));
     await waitFor(client, 'ready');
+    assert.equal((await client.request('status', undefined)).state, 'uninitialized');
   });
 
   it('gives up after maxRestarts when the sidecar cannot start, and says why', async () => {
