@@ -2,9 +2,11 @@
 // dependency jars it needs, and a private copy to work in (the user's tree is never written).
 // Maven/Gradle layouts (src/main/java, src/test/java) and plain layouts (src/ + test/) are
 // recognised. Dependencies come from `mvn -o dependency:build-classpath` when the project has a
-// pom.xml that resolves offline, plus any jars under lib/ or libs/.
+// pom.xml that resolves offline, else from the pom's direct dependencies found in ~/.m2, plus any
+// jars under lib/ or libs/.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { localDependencyJars } from './maven';
 import { runProcess } from './toolchain';
 
 export interface ProjectLayout {
@@ -80,7 +82,7 @@ export function libJars(root: string): string[] {
 
 export interface Dependencies {
   jars: string[];
-  source: 'maven' | 'lib' | 'none';
+  source: 'maven' | 'm2' | 'lib' | 'none';
   notes: string[];
 }
 
@@ -101,7 +103,11 @@ export async function resolveDependencies(layout: ProjectLayout, opts: { useMave
       return { jars: [...jars, ...lib], source: 'maven', notes };
     }
     const why = r.timedOut ? 'timed out' : (r.stdout + r.stderr).split('\n').find((l) => l.includes('ERROR')) ?? `exit ${r.code}`;
-    notes.push(`mvn offline classpath unavailable (${why.trim().slice(0, 200)}); compiling with javac against lib/ and Debian jars`);
+    // eslint-disable-next-line no-control-regex
+    notes.push(`mvn offline classpath unavailable (${why.replace(/\x1b\[[0-9;]*m/g, '').trim().slice(0, 200)}); using the pom's dependencies from the local repository`);
+    const local = localDependencyJars(path.join(layout.root, 'pom.xml'));
+    notes.push(...local.notes);
+    if (local.jars.length) return { jars: [...local.jars, ...lib], source: 'm2', notes };
   }
   return { jars: lib, source: lib.length ? 'lib' : 'none', notes };
 }
