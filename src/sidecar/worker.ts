@@ -8,6 +8,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { AdapterInfo, Engine, EngineStatus, GenerateOptions, GenerateResult, ProviderPreference } from '../model/engine-api';
 import { loadEngine } from '../model/engine';
 import { ErrorCodes } from './protocol';
+import { abortedGetter, sharedAbortSignal } from './shared-abort';
 
 export interface WorkerInit {
   /** Int32Array view over it: slot 0 = number of the job to cancel (0 = none). */
@@ -41,35 +42,6 @@ class JobError extends Error {
   ) {
     super(message);
   }
-}
-
-const abortedGetter = Object.getOwnPropertyDescriptor(AbortSignal.prototype, 'aborted')!.get!;
-
-/**
- * An AbortSignal that also aborts as soon as `flags[0] === job`, checked synchronously whenever the
- * engine reads `signal.aborted` or calls `throwIfAborted()` — no event-loop turn needed.
- */
-export function sharedAbortSignal(flags: Int32Array, job: number): { controller: AbortController; check(): boolean } {
-  const controller = new AbortController();
-  const signal = controller.signal;
-  const check = (): boolean => {
-    const aborted = abortedGetter.call(signal) as boolean;
-    if (!aborted && Atomics.load(flags, 0) === job) {
-      controller.abort(new Error('cancelled'));
-      return true;
-    }
-    return aborted;
-  };
-  Object.defineProperty(signal, 'aborted', { get: check, configurable: true });
-  const throwIfAborted = signal.throwIfAborted.bind(signal);
-  Object.defineProperty(signal, 'throwIfAborted', {
-    value: () => {
-      check();
-      throwIfAborted();
-    },
-    configurable: true,
-  });
-  return { controller, check };
 }
 
 function message(e: unknown): string {
