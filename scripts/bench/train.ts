@@ -109,6 +109,7 @@ async function main(): Promise<void> {
     out.push({ name, value: +value.toFixed(3), unit, anchor: anchor ?? null, anchor_value: anchorValue === undefined ? null : +anchorValue.toFixed(3), ratio: anchorValue === undefined ? null : +(higherIsBetter ? value / anchorValue : anchorValue / value).toFixed(3) });
   const torchName = (r?: Run) => (r ? `pytorch eager ${r.threads} thread${r.threads > 1 ? 's' : ''}` : undefined);
   let loraRate = 0;
+  let loraCpuRate = 0;
   for (const method of METHODS) {
     const mine: (Run | undefined)[] = [];
     const theirs: (Run | undefined)[] = [];
@@ -126,10 +127,12 @@ async function main(): Promise<void> {
     add(`${method}: training tokens/s (${PROMPT}+${TARGET}-token examples, batch 1, best of ${THREADS.join('/')} threads: ${m.threads})`, m.tokens_per_s, 'tok/s', torchName(p), p?.tokens_per_s);
     const mc = mine.filter((r): r is Run => !!r).find((r) => r.threads === 1);
     const pc = theirs.filter((r): r is Run => !!r).find((r) => r.threads === 1);
+    if (mc && method === 'lora') loraCpuRate = mc.tokens_per_cpu_s;
     if (mc) add(`${method}: training tokens per CPU-second, 1 thread (robust to other load on the machine)`, mc.tokens_per_cpu_s, 'tok/cpu-s', pc && 'pytorch eager 1 thread', pc?.tokens_per_cpu_s);
     add(`${method}: peak RSS of the training process`, m.peak_rss_bytes / 2 ** 20, 'MiB', torchName(p), p && p.peak_rss_bytes / 2 ** 20, false);
   }
   if (loraRate > 0) add('LoRA, 3 epochs x 1,000 pairs x 600 tokens on this machine (extrapolated from LoRA tok/s)', (3 * 1000 * 600) / loraRate / 60, 'min');
+  if (loraCpuRate > 0) add('LoRA, 3 epochs x 1,000 pairs x 600 tokens on one otherwise idle core (extrapolated from LoRA tok/cpu-s)', (3 * 1000 * 600) / loraCpuRate / 60, 'min');
   console.log(JSON.stringify(out));
 }
 
