@@ -94,6 +94,21 @@ class Emitter<T> {
 
 const STDERR_TAIL = 40;
 
+/** Paths in params made absolute here, so they mean the same in a sidecar with another working folder. */
+function absolutePaths(method: string, params: unknown): unknown {
+  if (typeof params !== 'object' || params === null) return params;
+  const p = params as Record<string, unknown>;
+  if (method === 'initialize') {
+    return {
+      ...p,
+      ...(typeof p.modelDir === 'string' && p.modelDir !== '' ? { modelDir: path.resolve(p.modelDir) } : {}),
+      ...(Array.isArray(p.adapterDirs) ? { adapterDirs: p.adapterDirs.map((d) => (typeof d === 'string' && d !== '' ? path.resolve(d) : d)) } : {}),
+    };
+  }
+  if (method === 'adapters/load' && typeof p.dir === 'string' && p.dir !== '') return { ...p, dir: path.resolve(p.dir) };
+  return params;
+}
+
 export class SidecarClient {
   private _state: ClientState = 'stopped';
   private child: ChildProcess | null = null;
@@ -122,7 +137,7 @@ export class SidecarClient {
 
   constructor(private readonly opts: SidecarClientOptions) {
     this.policy = new RestartPolicy(opts.backoff);
-    this.initParams = opts.initialize;
+    this.initParams = opts.initialize && (absolutePaths('initialize', opts.initialize) as InitializeParams);
   }
 
   get state(): ClientState {
@@ -150,7 +165,7 @@ export class SidecarClient {
 
   /** New model settings: remembered for restarts, and applied now when the process runs. */
   async configure(params: InitializeParams): Promise<SidecarStatus> {
-    this.initParams = params;
+    this.initParams = absolutePaths('initialize', params) as InitializeParams;
     this.loadedAdapters = [];
     this.selected = null;
     if (this.conn && (this._state === 'ready' || this._state === 'error')) await this.initializeNow();
@@ -168,7 +183,8 @@ export class SidecarClient {
     return (await this.call('generate', params, opts.token, opts.onPartial)) as GenerateResult;
   }
 
-  private async call(method: string, params: unknown, token?: CancellationToken, onPartial?: (delta: string) => void): Promise<unknown> {
+  private async call(method: string, rawParams: unknown, token?: CancellationToken, onPartial?: (delta: string) => void): Promise<unknown> {
+    const params = absolutePaths(method, rawParams);
     await this.start();
     const conn = this.conn;
     if (!conn) throw new SidecarCrashedError(`${method} failed: the sidecar is not running`);

@@ -208,6 +208,17 @@ describe('sidecar protocol with the engine (real process, tiny models)', functio
     assert.equal((await c.generate(prompt)).text, before.text);
   });
 
+  it('relative model and adapter paths mean the host\'s working folder, whatever the sidecar\'s', async () => {
+    const elsewhere = path.join(tmp, 'elsewhere', 'deeper');
+    fs.mkdirSync(elsewhere, { recursive: true });
+    const c = client(path.relative(process.cwd(), tiny), { ...sourceSidecarLaunch(), cwd: elsewhere });
+    await c.start();
+    assert.equal(c.state, 'ready', c.lastError);
+    assert.equal(c.status!.model!.dir, tiny);
+    const info = await c.request('adapters/load', { dir: path.relative(process.cwd(), lora) });
+    assert.equal(info.dir, lora);
+  });
+
   it('stdout carries only protocol lines while ORT tries CUDA (provider auto), loads and generates', async () => {
     const launch = sourceSidecarLaunch();
     const child = spawn(launch.command, launch.args, { env: launch.env, stdio: ['pipe', 'pipe', 'pipe'] });
