@@ -55,6 +55,11 @@ export class AdamW {
   }
 }
 
+/** Hugging Face Trainer's rule: weight decay on every parameter except biases and normalisation weights. */
+export function decaysLikeHf(name: string): boolean {
+  return !/(^|\.)(bias|[a-z_]*norm[a-z_]*\.weight)$/.test(name);
+}
+
 /** Scales `grads` in place so their global L2 norm is at most `maxNorm`; returns the norm before. */
 export function clipGradNorm(grads: Iterable<Float32Array>, maxNorm: number): number {
   const list = [...grads];

@@ -8,7 +8,7 @@ import { loadModelFiles } from '../model/engine';
 import { rng } from '../model/init';
 import { Tokenizer } from '../model/tokenizer';
 import { createSession, f32, i64, type HostTensor } from '../runtime/ort';
-import { AdamW, clipGradNorm } from './adamw';
+import { AdamW, clipGradNorm, decaysLikeHf } from './adamw';
 import { loadCheckpoint, saveCheckpoint, writeFinal, writeJsonAtomic, type Deployable, type TrainerState } from './checkpoint';
 import { encodePairs, lossTargets, readPairs, type EncodeStats, type Example, type Pair } from './data';
 import { buildTrainModel, type TrainModel } from './graph';
@@ -103,8 +103,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   fs.mkdirSync(o.outDir, { recursive: true });
 
   let values = initTrainable(specs, weights, r.seed);
-  const decay = (name: string) => (specs.find((s) => s.name === name)?.dims.length ?? 0) >= 2;
-  let adam = new AdamW(r, values, decay);
+  let adam = new AdamW(r, values, decaysLikeHf);
   let state: TrainerState = { version: 1, method: r.method, fingerprint: fp, optimizerStep: 0, epoch: 0, position: 0, lossCurve: [], tokensSeen: 0, trainMs: 0 };
   if (o.resume) {
     const ck = loadCheckpoint(o.outDir, specs);
@@ -112,7 +111,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     if (ck.value) {
       if (ck.value.state.fingerprint !== fp) throw new TrainError('the checkpoint in the output directory was made with different data or settings; use another --out or drop --resume');
       ({ values, state } = ck.value);
-      adam = new AdamW(r, values, decay, ck.value.adam);
+      adam = new AdamW(r, values, decaysLikeHf, ck.value.adam);
       log(`resuming at step ${state.optimizerStep} (epoch ${state.epoch + 1}, example ${state.position})`);
     } else log('no checkpoint to resume from; starting fresh');
   } else if (fs.existsSync(path.join(o.outDir, 'checkpoint'))) log(`starting fresh: the checkpoint in ${o.outDir} will be replaced (use --resume to continue it)`);

@@ -7,7 +7,7 @@ export type Method = 'lora' | 'ia3' | 'prompt' | 'full';
 export const METHODS: readonly Method[] = ['lora', 'ia3', 'prompt', 'full'];
 
 export const RECIPE_DEFAULTS = {
-  // AdamW (torch.optim.AdamW semantics, decoupled weight decay on matrices only).
+  // AdamW (torch.optim.AdamW semantics; decoupled weight decay, not on biases or norm weights, like HF).
   beta1: 0.9,
   beta2: 0.999,
   eps: 1e-8,

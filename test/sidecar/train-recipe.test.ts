@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { PRESETS } from '../../src/model/init';
-import { AdamW, clipGradNorm } from '../../src/train/adamw';
+import { AdamW, clipGradNorm, decaysLikeHf } from '../../src/train/adamw';
 import { encodePairs, lossTargets, readPairs, trimmableLines } from '../../src/train/data';
 import { RECIPE_DEFAULTS, resolveRecipe } from '../../src/train/recipe';
 import { linearSchedule, stepsPerEpoch } from '../../src/train/schedule';
@@ -67,6 +67,10 @@ describe('AdamW and clipping (values from torch.optim.AdamW / clip_grad_norm_ 1.
       params.get('p')!.forEach((v, i) => assert.ok(Math.abs(v - expected[k][i]) < 1e-6, `step ${k + 1} element ${i}: ${v} vs ${expected[k][i]}`));
     });
     assert.equal(opt.state.step, 3);
+  });
+  it('decays every parameter except norm weights and biases (HF Trainer)', () => {
+    for (const n of ['model.norm.weight', 'model.layers.0.input_layernorm.weight', 'model.layers.1.post_attention_layernorm.weight', 'x.bias']) assert.equal(decaysLikeHf(n), false, n);
+    for (const n of ['model.layers.0.self_attn.q_proj.weight', 'model.layers.0.self_attn.q_proj.lora_A', 'model.layers.0.mlp.down_proj.ia3_l', 'prompt_embeddings', 'model.embed_tokens.weight']) assert.equal(decaysLikeHf(n), true, n);
   });
   it('clips the global norm like clip_grad_norm_', () => {
     const g = [Float32Array.from([3, 4]), Float32Array.from([12])];
