@@ -75,9 +75,12 @@ cpSync(path.join(commonDir, 'package.json'), path.join(nm, 'onnxruntime-common',
 cpSync(path.join(commonDir, 'dist'), path.join(nm, 'onnxruntime-common', 'dist'), { recursive: true, filter: (s) => !s.endsWith('.map') && !s.endsWith('.d.ts') && !s.includes(`${path.sep}esm${path.sep}`) });
 
 const vsce = path.join(path.dirname(require.resolve('@vscode/vsce/package.json')), 'vsce');
-execFileSync(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--target', target, '--out', out], {
+// vsce lists every packaged file; keep its verdict lines only (the full listing: `vsce ls` in the stage).
+const vsceOut = execFileSync(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--target', target, '--out', out], {
   cwd: stage,
-  stdio: 'inherit',
+  encoding: 'utf8',
+  stdio: ['ignore', 'pipe', 'inherit'],
 });
+for (const line of vsceOut.split('\n')) if (/DONE|ERROR|WARNING|large/.test(line)) console.log(`vsce: ${line.replace(/\x1b\[[0-9;]*m/g, '').trim()}`);
 const mb = (statSync(out).size / 1048576).toFixed(1);
 console.log(`package: ${path.relative(root, out)} (${mb} MiB, ${target}) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);

@@ -32,6 +32,14 @@ export async function pickAdapter(svc: Services): Promise<string | null | undefi
     matchOnDetail: true,
   });
   if (!picked) return undefined;
+  const full = adapters.find((a) => a.name === picked.adapter && a.peftType === 'FULL');
+  if (full) {
+    // A fully fine-tuned model is a model, not an adapter: switch the workspace's model to it.
+    await vscode.workspace.getConfiguration('testtune').update('modelPath', full.dir, vscode.ConfigurationTarget.Workspace);
+    await svc.selectAdapter(null);
+    void vscode.window.showInformationMessage(`TestTune: ${full.name} is a fully fine-tuned model; this workspace now uses it as its model.`);
+    return null;
+  }
   if (picked.adapter !== current) await svc.selectAdapter(picked.adapter);
   return picked.adapter;
 }

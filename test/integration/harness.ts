@@ -235,11 +235,15 @@ export class VSCode {
     await item.first().click();
   }
 
-  /** Picks the quick-pick row whose label contains `label`. */
+  /** Picks the quick-pick row whose label is `label` (icons and descriptions aside). */
   async pickQuickItem(label: string): Promise<void> {
-    const row = this.page.locator(`.quick-input-list .monaco-list-row:has(.label-name:text-is("${label}"))`);
-    await row.first().waitFor({ state: 'visible', timeout: UI_TIMEOUT });
-    await row.first().click();
+    const rows = this.page.locator('.quick-input-list .monaco-list-row');
+    const index = await waitFor(`a quick-pick row "${label}"`, async () => {
+      const labels = await rows.locator('.label-name').allInnerTexts();
+      const i = labels.findIndex((l) => l.trim() === label);
+      return i >= 0 ? i + 1 : undefined; // 1-based so that 0 is never "not found"
+    }, UI_TIMEOUT);
+    await rows.nth(index - 1).click();
   }
 
   async quickPickLabels(): Promise<string[]> {
