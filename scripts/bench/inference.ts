@@ -128,12 +128,20 @@ function torchAnchor(dir: string): { threads: number; prefill_ms: number; decode
   delete env.OPENBLAS_CORETYPE;
   delete env.OPENBLAS_L2_SIZE;
   const script = path.join(__dirname, 'torch_infer.py');
-  const r = spawnSync('/usr/bin/python3', [script, dir, '--prefill', String(PREFILL), '--decode', String(DECODE), '--decode-prompt', String(DECODE_PROMPT), '--threads', '1,2', '--reps', String(REPS)], { env, encoding: 'utf8' });
-  if (r.status !== 0) {
-    log(`PyTorch anchor failed: ${(r.stderr || r.error?.message || '').split('\n').slice(-3).join(' ')}`);
-    return [];
+  const out = [];
+  for (const t of [1, 2]) {
+    // one process per thread count, with OpenBLAS/OpenMP pools sized to match (no oversubscription)
+    const r = spawnSync('/usr/bin/python3', [script, dir, '--prefill', String(PREFILL), '--decode', String(DECODE), '--decode-prompt', String(DECODE_PROMPT), '--threads', String(t), '--reps', String(REPS)], {
+      env: { ...env, OPENBLAS_NUM_THREADS: String(t), OMP_NUM_THREADS: String(t) },
+      encoding: 'utf8',
+    });
+    if (r.status !== 0) {
+      log(`PyTorch anchor failed: ${(r.stderr || r.error?.message || '').split('\n').slice(-3).join(' ')}`);
+      continue;
+    }
+    out.push(...r.stdout.trim().split('\n').map((l) => JSON.parse(l)));
   }
-  return r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  return out;
 }
 
 async function main(): Promise<void> {
