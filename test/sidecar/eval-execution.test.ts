@@ -73,5 +73,10 @@ describe('execution harness (fixture Maven project)', function () {
     const mean = summary.results.reduce((s, r) => s + (r.instruction_coverage ?? 0), 0) / 5;
     assert.ok(Math.abs(summary.instruction_coverage - mean) < 1e-12);
     assert.equal(snapshotTree(PROJECT), treeBefore);
+    // all tests of Calculator together cover at least as much as the best single test
+    assert.equal(summary.by_class.length, 1);
+    const best = Math.max(...summary.results.map((r) => r.instruction_coverage ?? 0));
+    assert.ok((summary.combined_instruction_coverage ?? 0) >= best && best > 0);
+    assert.equal(summary.by_class[0].focal_class, 'com/example/calc/Calculator');
   });
 });

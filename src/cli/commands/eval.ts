@@ -172,7 +172,8 @@ export const command: CliCommand = {
     ];
     const ex = result.execution;
     if (ex) {
-      lines.push(`execution: ${ex.n} tests, compile ${p(ex.compile_rate)}, pass ${p(ex.pass_rate)}, timeouts ${ex.timed_out}, instruction coverage ${p(ex.instruction_coverage)}, branch coverage ${p(ex.branch_coverage)}`);
+      lines.push(`execution: ${ex.n} tests, compile ${p(ex.compile_rate)}, pass ${p(ex.pass_rate)}, timeouts ${ex.timed_out}, instruction coverage ${p(ex.instruction_coverage)}, branch coverage ${p(ex.branch_coverage)} (mean per test)`);
+      if (ex.combined_instruction_coverage !== undefined) lines.push(`  all tests together: instruction coverage ${p(ex.combined_instruction_coverage)}, branch coverage ${p(ex.combined_branch_coverage ?? 0)} over ${ex.by_class.length} focal class(es)`);
       for (const n of ex.notes) lines.push(`  note: ${n}`);
     }
     lines.push(`time: ${result.seconds.toFixed(1)} s`, '', tableIV([toMethodResult(result)]));

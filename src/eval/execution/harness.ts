@@ -42,10 +42,19 @@ export interface TestExecResult {
   method?: string;
   message?: string;
   errors: string[];
+  focalClass?: string; // e.g. com/example/Calc
   coverage?: Coverage;
   instruction_coverage?: number;
   branch_coverage?: number;
   ms: number;
+}
+
+/** Coverage of one focal class by all of its generated tests together (JaCoCo data merged). */
+export interface ClassCoverage {
+  focal_class: string;
+  tests: number;
+  instruction_coverage?: number;
+  branch_coverage?: number;
 }
 
 export interface ExecSummary {
@@ -58,6 +67,10 @@ export interface ExecSummary {
   /** Mean over the tests of the focal class's coverage (0 for tests that did not run). */
   instruction_coverage: number;
   branch_coverage: number;
+  /** Per focal class, all its tests together; `combined_*` pool the counters over those classes. */
+  by_class: ClassCoverage[];
+  combined_instruction_coverage?: number;
+  combined_branch_coverage?: number;
   results: TestExecResult[];
   notes: string[];
   work_dir?: string;
@@ -81,6 +94,7 @@ function summarize(results: TestExecResult[], notes: string[]): ExecSummary {
     pass_rate: n ? passed / n : 0,
     instruction_coverage: mean((r) => r.instruction_coverage),
     branch_coverage: mean((r) => r.branch_coverage),
+    by_class: [],
     results,
     notes,
   };
@@ -119,8 +133,32 @@ export async function evaluateExecution(projectRoot: string, tasks: ExecTask[], 
       results.push(r);
     }
     const summary = summarize(results, notes);
+    if (helper.dir) await combine(summary, helper.dir);
     if (opts.keepWorkDir) summary.work_dir = work;
     return summary;
+
+    async function combine(summary: ExecSummary, helperDir: string): Promise<void> {
+      const groups = new Map<string, string[]>();
+      summary.results.forEach((r, i) => {
+        const exec = path.join(work, 'tests', String(i), 'jacoco.exec');
+        if (r.focalClass && r.coverage && fs.existsSync(exec)) groups.set(r.focalClass, [...(groups.get(r.focalClass) ?? []), exec]);
+      });
+      const sum = { ic: 0, it: 0, bc: 0, bt: 0 };
+      for (const [cls, execs] of groups) {
+        const cov = await measureCoverage(tc, helperDir, mainOut, cls, execs);
+        if ('error' in cov) {
+          summary.notes.push(cov.error);
+          continue;
+        }
+        summary.by_class.push({ focal_class: cls, tests: execs.length, instruction_coverage: ratio(cov.instructions), branch_coverage: ratio(cov.branches) });
+        sum.ic += cov.instructions.covered;
+        sum.it += cov.instructions.covered + cov.instructions.missed;
+        sum.bc += cov.branches.covered;
+        sum.bt += cov.branches.covered + cov.branches.missed;
+      }
+      if (sum.it) summary.combined_instruction_coverage = sum.ic / sum.it;
+      if (sum.bt) summary.combined_branch_coverage = sum.bc / sum.bt;
+    }
 
     async function runOne(i: number, task: ExecTask): Promise<TestExecResult> {
       const base: TestExecResult = { id: task.id, status: 'not_placed', placed: false, compiled: false, passed: false, errors: [], ms: 0 };
@@ -152,6 +190,7 @@ export async function evaluateExecution(projectRoot: string, tasks: ExecTask[], 
         if (run.status === 'not_found' || run.status === 'error') got.errors.push(run.log.slice(-800));
         if (helper.dir && fs.existsSync(execFile)) {
           const focalClass = (declaredPackage(focalSource) ? declaredPackage(focalSource).split('.').join('/') + '/' : '') + path.basename(focalFile, '.java');
+          got.focalClass = focalClass;
           const cov = await measureCoverage(tc, helper.dir, mainOut, focalClass, [execFile]);
           if ('error' in cov) got.errors.push(cov.error);
           else {
