@@ -37,6 +37,8 @@ export const command: CliCommand = {
     if (fraction !== undefined && !(fraction > 0 && fraction < 1)) throw new UsageError('--held-out must be a fraction in (0, 1)');
 
     const { records, report } = await mineRepo(repo, { repository: str(args, 'repository'), format });
+    if (report.files === 0) console.error(`no .java files under ${repo} (build output, .git and node_modules folders are not searched)`);
+    else if (report.testClasses === 0) console.error('no test classes found (classes with @Test methods, or JUnit 3 TestCase subclasses)');
     fs.mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
     const jsonl = (rs: object[]): string => rs.map((r) => JSON.stringify(r) + '\n').join('');
     fs.writeFileSync(out, jsonl(records));
