@@ -1,6 +1,6 @@
 // Checkpoints and final outputs, written atomically. A checkpoint directory `<out>/checkpoint/` holds
 // the trained tensors in their deployable layout (PEFT adapter files, or a model directory for full
-// fine-tuning) plus `trainable.safetensors` (graph names), `optimizer.safetensors` (AdamW m and v) and
+// fine-tuning) plus `trainable.safetensors` (graph names; for full fine-tuning model.safetensors serves), `optimizer.safetensors` (AdamW m and v) and
 // `trainer_state.json` (step, epoch, data position, loss curve). It is built in a temp directory and
 // swapped in by renames, so a crash or cancel at any moment leaves the previous good checkpoint.
 import * as fs from 'fs';
@@ -54,7 +54,8 @@ export function saveCheckpoint(
   fs.rmSync(tmp, { recursive: true, force: true });
   fs.mkdirSync(tmp, { recursive: true });
   writeDeployable(tmp, cfg, d);
-  writeSafetensors(path.join(tmp, 'trainable.safetensors'), tensors(values, specs));
+  // Full fine-tuning: model.safetensors already holds every trainable tensor under the same names.
+  if (d.kind === 'adapter') writeSafetensors(path.join(tmp, 'trainable.safetensors'), tensors(values, specs));
   const opt = new Map([...tensors(adam.m, specs, 'm.'), ...tensors(adam.v, specs, 'v.')]);
   writeSafetensors(path.join(tmp, 'optimizer.safetensors'), opt, { adam_step: String(adam.step) });
   fs.writeFileSync(path.join(tmp, 'trainer_state.json'), JSON.stringify(state) + '\n');
@@ -78,7 +79,8 @@ export function loadCheckpoint(outDir: string, specs: TrainableSpec[]): { value?
   try {
     const state = JSON.parse(fs.readFileSync(path.join(dir, 'trainer_state.json'), 'utf8')) as TrainerState;
     if (state.version !== 1) return { error: `checkpoint ${dir}: unknown trainer_state version ${state.version}` };
-    const t = readSafetensors(path.join(dir, 'trainable.safetensors')).tensors;
+    const own = path.join(dir, 'trainable.safetensors');
+    const t = readSafetensors(fs.existsSync(own) ? own : path.join(dir, 'model.safetensors')).tensors;
     const o = readSafetensors(path.join(dir, 'optimizer.safetensors'));
     const get = (m: Map<string, StTensor>, name: string, s: TrainableSpec): Float32Array => {
       const x = m.get(name);

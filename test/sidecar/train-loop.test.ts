@@ -138,22 +138,23 @@ describe('training loop', () => {
     await s.release();
   });
 
-  it('cancel at a random micro-step, then resume, gives the same weights as an uninterrupted run', async () => {
-    const recipe: RecipeOverrides = { method: 'lora', ...fast.lora, loraDropout: 0.1, gradAccumSteps: 3, epochs: 2, saveEverySteps: 1, seed: 5 };
-    const data = syntheticPairs(10);
-    const a = await train({ modelDir: tiny.dir, outDir: path.join(root, 'straight'), data, recipe, threads: 1 });
-    const microSteps = 20;
-    const k = 1 + Math.floor(Math.random() * (microSteps - 2));
-    let reads = 0;
-    const signal = { get aborted() { return ++reads > k; } } as AbortSignal;
-    const outB = path.join(root, 'resumed');
-    const b1 = await train({ modelDir: tiny.dir, outDir: outB, data, recipe, signal, threads: 1 });
-    assert.equal(b1.status, 'cancelled', `cancel after ${k} micro-steps`);
-    const b2 = await train({ modelDir: tiny.dir, outDir: outB, data, recipe, resume: true, threads: 1 });
-    assert.equal(b2.status, 'completed');
-    for (const [name, v] of a.values) assert.deepEqual(b2.values.get(name), v, `${name} differs (cancelled after ${k} micro-steps)`);
-    assert.deepEqual(b2.report.lossCurve, a.report.lossCurve);
-  });
+  for (const method of ['lora', 'full'] as Method[])
+    it(`cancel at a random micro-step, then resume, gives the same weights as an uninterrupted run (${method})`, async () => {
+      const recipe: RecipeOverrides = { method, ...fast[method], loraDropout: 0.1, gradAccumSteps: 3, epochs: 2, saveEverySteps: 1, seed: 5 };
+      const data = syntheticPairs(10);
+      const a = await train({ modelDir: tiny.dir, outDir: path.join(root, `straight-${method}`), data, recipe, threads: 1 });
+      const microSteps = 20;
+      const k = 1 + Math.floor(Math.random() * (microSteps - 2));
+      let reads = 0;
+      const signal = { get aborted() { return ++reads > k; } } as AbortSignal;
+      const outB = path.join(root, `resumed-${method}`);
+      const b1 = await train({ modelDir: tiny.dir, outDir: outB, data, recipe, signal, threads: 1 });
+      assert.equal(b1.status, 'cancelled', `cancel after ${k} micro-steps`);
+      const b2 = await train({ modelDir: tiny.dir, outDir: outB, data, recipe, resume: true, threads: 1 });
+      assert.equal(b2.status, 'completed');
+      for (const [name, v] of a.values) assert.deepEqual(b2.values.get(name), v, `${name} differs (cancelled after ${k} micro-steps)`);
+      assert.deepEqual(b2.report.lossCurve, a.report.lossCurve);
+    });
 
   it('resume refuses a checkpoint made with different data', async () => {
     const recipe: RecipeOverrides = { method: 'ia3', gradAccumSteps: 2, epochs: 1, saveEverySteps: 1 };
