@@ -130,15 +130,30 @@ class Sidecar {
   private async generate(p: unknown, ctx: RequestContext): Promise<unknown> {
     const g = valid(checkGenerate(p));
     this.requireReady();
+    // Deltas that arrive from the worker in one batch (this thread was busy, or the machine is loaded)
+    // go out as one notification; a lone delta goes out at once. All are out before the result.
     let seq = 0;
-    const onPartial = (delta: string) => {
-      const partial: GeneratePartial = { id: ctx.id, seq: seq++, delta };
+    let pending = '';
+    let scheduled = false;
+    const flush = () => {
+      scheduled = false;
+      if (pending === '') return;
+      const partial: GeneratePartial = { id: ctx.id, seq: seq++, delta: pending };
+      pending = '';
       this.conn.notify('generate/partial', partial);
+    };
+    const onPartial = (delta: string) => {
+      pending += delta;
+      if (!scheduled) {
+        scheduled = true;
+        setImmediate(flush);
+      }
     };
     const { context, ...opts } = g;
     try {
       return await this.host.run({ op: 'generate', prompt: context, opts }, { signal: ctx.signal, onPartial });
     } finally {
+      flush();
       if (this.state === 'generating' && this.host.activeOp !== 'generate') this.setState('ready');
       else this.conn.notify('status', this.status());
     }

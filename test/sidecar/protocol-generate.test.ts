@@ -239,7 +239,10 @@ describe('sidecar protocol with the engine (real process, tiny models)', functio
     assert.equal(init.provider === 'cuda' || init.provider === 'cpu', true);
     if (init.provider === 'cpu') assert.match(init.providerNote ?? '', /CUDA/, 'auto fell back to CPU and says why');
     assert.equal(msgs.find((m) => m.id === 2)!.result!.text, 'x=1;}');
-    assert.ok(msgs.some((m) => m.method === 'generate/partial'));
+    const partials = msgs.filter((m) => m.method === 'generate/partial').map((m) => (m as unknown as { params: { id: number; seq: number; delta: string } }).params);
+    assert.deepEqual(partials.map((p) => p.seq), partials.map((_p, i) => i), 'seq counts 0, 1, 2, …');
+    assert.equal(partials.map((p) => p.delta).join(''), 'x=1;}');
+    assert.ok(out.indexOf('"method":"generate/partial"') < out.indexOf('"id":2,"result"'), 'partials come before the result');
     assert.ok(msgs.some((m) => m.method === 'status'));
   });
 
