@@ -26,7 +26,8 @@ function capture(fn: () => Promise<number>): Promise<{ code: number; out: string
   );
 }
 
-describe('testtune tokenizer', () => {
+describe('testtune tokenizer', function () {
+  this.timeout(60_000); // trains a small tokenizer from files
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tokcli-'));
   const src = path.join(dir, 'src');
   before(() => {

@@ -40,7 +40,8 @@ const TEXTS = [
   '!!!???...,,,;;;:::((()))[[[]]]{{{}}}<<<>>>',
 ];
 
-describe('GPT-2 compatibility (real vocabulary, 50,000 merges)', () => {
+describe('GPT-2 compatibility (real vocabulary, 50,000 merges)', function () {
+  this.timeout(60_000); // loading 50k merges and encoding files takes seconds on a loaded machine
   const tok = Tokenizer.fromJSON(gpt2TokenizerJson());
 
   it('knows GPT-2 ids of a well-known string', () => {
