@@ -11,6 +11,7 @@ import type { TokenizerName } from '../../eval/codebleu/ngrams';
 import { readRows, signatureFromPrompt, type EvalRow } from '../../eval/dataset';
 import { evaluateText, type TextScores } from '../../eval/evaluate';
 import { evaluateExecution, type ExecSummary, type ExecTask } from '../../eval/execution/harness';
+import { generatePredictions } from '../../eval/generate';
 import { predictionForm } from '../../eval/syntax';
 import { svgChart, tableIV, type MethodResult } from '../../eval/report';
 import { resolveModelDir } from './generate';
@@ -120,14 +121,18 @@ export const command: CliCommand = {
     if (model) {
       const adapter = str(args, 'adapter') ?? 'none';
       if (adapter !== 'none' && !fs.existsSync(adapter)) throw new UsageError(`no adapter at ${path.resolve(adapter)}`);
-      const { generatePredictions } = await import('../../eval/generate');
-      const gen = await generatePredictions(rows, {
-        modelDir: resolveModelDir(model),
-        adapter,
-        provider,
-        maxNewTokens: int(args, 'max-new-tokens') ?? 512,
-        onProgress: (d, n) => process.stderr.write(`\rgenerated ${d}/${n}`),
-      });
+      const { loadEngine } = await import('../../model/engine');
+      const engine = await loadEngine(resolveModelDir(model), { provider });
+      let gen;
+      try {
+        gen = await generatePredictions(engine, rows, {
+          adapter,
+          maxNewTokens: int(args, 'max-new-tokens') ?? 512,
+          onProgress: (d, n) => process.stderr.write(`\rgenerated ${d}/${n}`),
+        });
+      } finally {
+        await engine.dispose();
+      }
       process.stderr.write('\n');
       rows = gen.rows;
       trainable = gen.trainableParams;
