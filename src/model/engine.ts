@@ -11,7 +11,7 @@ import { decode } from './decode';
 import type { AdapterInfo, Engine, EngineStatus, GenerateOptions, GenerateResult, ProviderPreference } from './engine-api';
 import { family, type AdapterSlots, type DecoderGraph } from './family';
 import { findCachedGraph, graphCacheKey, storeCachedGraph } from './graph-cache';
-import { buildInferenceModel, inferenceGraphNames, KvRunner, missingSlots } from './inference';
+import { buildInferenceModel, inferenceGraphNames, KvRunner, missingSlots, type Quantize } from './inference';
 import { readSafetensors, toF32 } from './safetensors';
 import { StreamDecoder, Tokenizer } from './tokenizer';
 
@@ -24,6 +24,8 @@ export interface EngineOptions {
   maxContext?: number;
   /** Use and fill the on-disk graph cache (default true). */
   cache?: boolean;
+  /** 'int8': base weights quantised per output row, activations dynamically (DynamicQuantizeMatMul); default 'none'. */
+  quantize?: Quantize;
 }
 
 /** Reads and validates config.json and model.safetensors (every weight: present, shape, dtype). */
@@ -102,7 +104,8 @@ export class ModelEngine implements Engine {
   /** Builds (or loads from the graph cache) the inference session for the current slots. */
   async build(): Promise<void> {
     const provider = this.opts.provider ?? 'auto';
-    const key = graphCacheKey(this.dir, this.cfg, this.slots);
+    const quantize = this.opts.quantize ?? 'none';
+    const key = graphCacheKey(this.dir, this.cfg, this.slots, quantize);
     const cached = this.opts.cache === false ? undefined : findCachedGraph(this.dir, key);
     let session: ModelSession | undefined;
     let graph: DecoderGraph | undefined;
@@ -115,7 +118,7 @@ export class ModelEngine implements Engine {
       }
     }
     if (!session || !graph) {
-      const built = buildInferenceModel(this.cfg, readModelWeights(this.dir, this.cfg), this.slots);
+      const built = buildInferenceModel(this.cfg, readModelWeights(this.dir, this.cfg), this.slots, 'last', quantize);
       graph = built.graph;
       session = await createSession(built.bytes, { provider, threads: this.opts.threads });
       if (this.opts.cache !== false) storeCachedGraph(this.dir, key, built.bytes);

@@ -31,6 +31,8 @@ export interface BuildOptions {
   weight: (name: string) => string;
   /** Optional: value name of a matrix weight already transposed to [in, out] (inference: no Transpose to fold). */
   weightT?: (name: string) => string;
+  /** Optional: emits x·Wᵀ for a base matrix weight (inference: int8 DynamicQuantizeMatMul); default MatMul. */
+  matmul?: (g: Graph, x: string, name: string) => string;
   adapter?: AdapterSlots;
   /** Train mode: a scalar graph input `lora_dropout` (ratio) drives Dropout on the LoRA input path. */
   loraDropout?: boolean;

@@ -16,6 +16,7 @@ export function buildInferenceModel(
   weights: Map<string, Float32Array>,
   slots: AdapterSlots,
   logits: 'last' | 'all' = 'last',
+  quantize: Quantize = 'none',
 ): { bytes: Uint8Array; graph: DecoderGraph } {
   const g = new Graph('testtune_decoder');
   const shapes = new Map(family(cfg).weightSpecs(cfg).map((s) => [s.name, s.shape]));
@@ -41,8 +42,40 @@ export function buildInferenceModel(
     made.set(key, v);
     return v;
   };
-  const graph = buildDecoderGraph(g, cfg, { mode: 'decode', weight, weightT, adapter: slots, logits });
+  const matmul =
+    quantize === 'int8'
+      ? (gr: Graph, x: string, name: string): string => {
+          const shape = shapes.get(name);
+          const data = weights.get(name);
+          if (!data || !shape || shape.length !== 2) throw new Error(`model weights: missing matrix '${name}'`);
+          const q = quantizeInt8(data, shape[0], shape[1]);
+          const bq = gr.initializer(`${name}.q8`, { dtype: 'int8', dims: [shape[1], shape[0]], data: q.values });
+          const sc = gr.initializer(`${name}.q8_scale`, { dtype: 'float32', dims: [shape[0]], data: q.scales });
+          const zp = gr.initializer(`${name}.q8_zero`, { dtype: 'int8', dims: [shape[0]], data: new Int8Array(shape[0]) });
+          return gr.op('DynamicQuantizeMatMul', [x, bq, sc, zp], {}, { domain: 'com.microsoft' });
+        }
+      : undefined;
+  const graph = buildDecoderGraph(g, cfg, { mode: 'decode', weight, weightT, matmul, adapter: slots, logits });
   return { bytes: modelBytes(g, { opset: INFERENCE_OPSET }), graph };
+}
+
+export type Quantize = 'none' | 'int8';
+
+/**
+ * Symmetric per-output-row int8 quantisation of W [out, in], stored transposed [in, out] for
+ * DynamicQuantizeMatMul (activations are quantised dynamically by ONNX Runtime).
+ */
+export function quantizeInt8(w: Float32Array, out: number, inDim: number): { values: Int8Array; scales: Float32Array } {
+  const values = new Int8Array(w.length);
+  const scales = new Float32Array(out);
+  for (let o = 0; o < out; o++) {
+    let m = 0;
+    for (let i = 0; i < inDim; i++) m = Math.max(m, Math.abs(w[o * inDim + i]));
+    const s = m > 0 ? m / 127 : 1;
+    scales[o] = s;
+    for (let i = 0; i < inDim; i++) values[i * out + o] = Math.round(w[o * inDim + i] / s);
+  }
+  return { values, scales };
 }
 
 function transpose(a: Float32Array, rows: number, cols: number): Float32Array {

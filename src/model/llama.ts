@@ -81,7 +81,7 @@ class Builder {
     const ff = ia3 && a!.ia3!.feedforward.includes(short);
     let xin = x;
     if (ia3 && ff) xin = g.op('Mul', [x, this.adapterInput(`${module}.ia3_l`, 'ia3', module, [inDim])]);
-    let y = g.op('MatMul', [xin, this.weightT(`${module}.weight`)]);
+    let y = this.matmulW(xin, `${module}.weight`);
     if (a?.lora?.targets.includes(short)) {
       const A = this.adapterInput(`${module}.lora_A`, 'lora_A', module, ['lora_r', inDim]);
       const B = this.adapterInput(`${module}.lora_B`, 'lora_B', module, [outDim, 'lora_r']);
@@ -93,6 +93,11 @@ class Builder {
     }
     if (ia3 && !ff) y = g.op('Mul', [y, this.adapterInput(`${module}.ia3_l`, 'ia3', module, [outDim])]);
     return y;
+  }
+
+  /** x·Wᵀ for a base weight. */
+  matmulW(x: string, name: string): string {
+    return this.opts.matmul ? this.opts.matmul(this.g, x, name) : this.g.op('MatMul', [x, this.weightT(name)]);
   }
 
   weightT(name: string): string {
@@ -203,7 +208,7 @@ export function buildLlamaGraph(g: Graph, cfg: ModelConfig, opts: BuildOptions):
   if (which === 'last') hs = g.op('Slice', [hs, b.i64([-1]), b.i64([INT_MAX]), b.i64([1])]);
   else if (promptLen) hs = g.op('Slice', [hs, promptLen, b.i64([INT_MAX]), b.i64([1])]);
   const hidden = b.rmsNorm(hs, 'model.norm.weight');
-  let logits = g.op('MatMul', [hidden, b.weightT(cfg.tieWordEmbeddings ? 'model.embed_tokens.weight' : 'lm_head.weight')]);
+  let logits = b.matmulW(hidden, cfg.tieWordEmbeddings ? 'model.embed_tokens.weight' : 'lm_head.weight');
   if (!train) logits = g.output(logits, 'logits', 'float32', ['batch', which === 'last' ? 1 : 'seq', cfg.vocabSize]);
   return {
     inputIds,

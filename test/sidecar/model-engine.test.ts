@@ -31,6 +31,19 @@ describe('model engine', function () {
     await engine.dispose();
   });
 
+  it("quantize: 'int8' builds a separate (cached) graph that decodes the same scripted text", async () => {
+    const dir = path.join(tmp, 'scripted-int8');
+    makeScriptedModel(dir, { ...chain('{x=1;}Q'), Q: 'Q' });
+    for (let i = 0; i < 2; i++) {
+      const engine = await loadEngine(dir, { provider: 'cpu', quantize: 'int8' });
+      const r = await engine.generate('public void testIt() {', { maxNewTokens: 50 });
+      assert.deepEqual([r.text, r.stopReason], ['x=1;}', 'balanced']);
+      await engine.dispose();
+    }
+    const cached = fs.readdirSync(path.join(dir, '.testtune-cache')).filter((f) => f.endsWith('.onnx'));
+    assert.equal(cached.length, 1);
+  });
+
   it('stops at EOS, at max tokens, and on cancel within one step', async () => {
     const dir = path.join(tmp, 'eos');
     makeScriptedModel(dir, { ...chain('{ab'), b: '<eos>', '(': 'Q', Q: 'Q' });
