@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { decode } from '../../src/model/decode';
 import { loadEngine, loadModelFiles } from '../../src/model/engine';
-import { buildInferenceModel, KvRunner } from '../../src/model/inference';
+import { buildInferenceModel, KvRunner, type Quantize } from '../../src/model/inference';
 import { byteLevelTokenizerJson, initWeights, PRESETS, writeModelDir } from '../../src/model/init';
 import { StreamDecoder, Tokenizer } from '../../src/model/tokenizer';
 import type { AdapterSlots } from '../../src/model/family';
@@ -58,9 +58,9 @@ async function coldChild(dir: string, cache: boolean): Promise<void> {
 
 const DEFAULT_SLOTS: AdapterSlots = { lora: { targets: ['q_proj', 'v_proj'] }, ia3: { targets: ['k_proj', 'v_proj', 'down_proj'], feedforward: ['down_proj'] }, prompt: true };
 
-async function measure(dir: string, threads: number, slots: AdapterSlots = DEFAULT_SLOTS) {
+async function measure(dir: string, threads: number, slots: AdapterSlots = DEFAULT_SLOTS, quantize: Quantize = 'none') {
   const { cfg, weights } = loadModelFiles(dir);
-  const { bytes, graph } = buildInferenceModel(cfg, weights, slots);
+  const { bytes, graph } = buildInferenceModel(cfg, weights, slots, 'last', quantize);
   const session = await createSession(bytes, { provider: 'cpu', threads });
   const runner = new KvRunner(session, cfg, graph);
   runner.setAdapter(undefined);
@@ -68,11 +68,15 @@ async function measure(dir: string, threads: number, slots: AdapterSlots = DEFAU
   const ids = Array.from({ length: PREFILL }, (_, i) => (i * 7919) % 256);
   await runner.step(ids.slice(0, 64)); // warm-up
   const pre: number[] = [];
+  const preCpu: number[] = [];
   for (let i = 0; i < REPS; i++) {
     runner.reset();
     const t = performance.now();
+    const c = process.cpuUsage();
     await runner.step(ids);
     pre.push(performance.now() - t);
+    const cc = process.cpuUsage(c);
+    preCpu.push((cc.user + cc.system) / 1000);
   }
   // decode: time inside session.run vs the whole loop
   let runMs = 0;
@@ -88,6 +92,7 @@ async function measure(dir: string, threads: number, slots: AdapterSlots = DEFAU
     return out;
   };
   const cpuOverheads: number[] = [];
+  const stepCpu: number[] = [];
   const rates: number[] = [];
   const overheads: number[] = [];
   const steps: number[] = [];
@@ -114,15 +119,16 @@ async function measure(dir: string, threads: number, slots: AdapterSlots = DEFAU
     steps.push(loopMs / n);
     overheads.push((loopMs - (runMs - first)) / n);
     cpuOverheads.push(((cc.user + cc.system) / 1000 - (runCpu - firstCpu)) / n);
+    stepCpu.push((cc.user + cc.system) / 1000 / n);
     runMs = 0;
     runCpu = 0;
   }
   const rss = process.memoryUsage().rss;
   await session.release();
-  return { prefillMs: median(pre), tokS: median(rates), stepMs: median(steps), overheadMs: median(overheads), overheadCpuMs: median(cpuOverheads), rss };
+  return { prefillMs: median(pre), tokS: median(rates), stepMs: median(steps), overheadMs: median(overheads), overheadCpuMs: median(cpuOverheads), prefillCpuMs: median(preCpu), stepCpuMs: median(stepCpu), rss };
 }
 
-function torchAnchor(dir: string): { threads: number; prefill_ms: number; decode_tok_s: number; load_ms: number }[] {
+function torchAnchor(dir: string): { threads: number; prefill_ms: number; prefill_cpu_ms: number; decode_tok_s: number; decode_cpu_ms_per_tok: number; load_ms: number }[] {
   if (process.env.BENCH_NO_TORCH === '1') return [];
   const env = { ...process.env };
   delete env.OPENBLAS_CORETYPE;
@@ -167,6 +173,9 @@ async function main(): Promise<void> {
   log('no adapter slots, 1 thread');
   const bare = await measure(dir, 1, {});
   log(JSON.stringify(bare));
+  log('int8, 1 thread');
+  const int8 = await measure(dir, 1, DEFAULT_SLOTS, 'int8');
+  log(JSON.stringify(int8));
   log('PyTorch anchor');
   const anchors = torchAnchor(dir);
   for (const a of anchors) log(JSON.stringify(a));
@@ -190,6 +199,13 @@ async function main(): Promise<void> {
   add('per-step overhead beyond session.run, CPU time (1 thread)', byThreads[1].overheadCpuMs, 'ms');
   add('decode without adapter slots (1 thread)', bare.tokS, 'tok/s');
   add('decode with the default adapter slots, unused (1 thread)', byThreads[1].tokS, 'tok/s');
+  const torch1 = anchors.find((a) => a.threads === 1);
+  add('1 thread, CPU time per decode step (machine load inflates wall time less)', byThreads[1].stepCpuMs, 'ms', torch1 && 'pytorch eager 1 thread, CPU time', torch1?.decode_cpu_ms_per_tok);
+  add(`1 thread, CPU time of prefill ${PREFILL}`, byThreads[1].prefillCpuMs, 'ms', torch1 && 'pytorch eager 1 thread, CPU time', torch1?.prefill_cpu_ms);
+  add('int8 (opt-in), 1 thread: decode', int8.tokS, 'tok/s', torchName(torch1), torch1?.decode_tok_s, true);
+  add('int8 (opt-in), 1 thread: CPU time per decode step', int8.stepCpuMs, 'ms', torch1 && 'pytorch eager 1 thread, CPU time', torch1?.decode_cpu_ms_per_tok);
+  add(`int8 (opt-in), 1 thread: prefill ${PREFILL}`, int8.prefillMs, 'ms', torchName(torch1), torch1?.prefill_ms);
+  add(`int8 (opt-in), 1 thread: CPU time of prefill ${PREFILL}`, int8.prefillCpuMs, 'ms', torch1 && 'pytorch eager 1 thread, CPU time', torch1?.prefill_cpu_ms);
   for (const t of [1, 2]) {
     add(`threads ${t}: prefill ${PREFILL}`, byThreads[t].prefillMs, 'ms');
     add(`threads ${t}: decode`, byThreads[t].tokS, 'tok/s');

@@ -110,22 +110,25 @@ def main():
         with torch.inference_mode():
             ids = torch.randint(0, V, (1, a.prefill), generator=g)
             model.forward(ids[:, :64], [None] * L)  # warm-up
-            pre = []
+            pre, pre_cpu = [], []
             for _ in range(a.reps):
-                t = time.perf_counter()
+                t, c = time.perf_counter(), time.process_time()
                 model.forward(ids, [None] * L)
                 pre.append((time.perf_counter() - t) * 1000)
-            dec = []
+                pre_cpu.append((time.process_time() - c) * 1000)
+            dec, dec_cpu = [], []
             for _ in range(a.reps):
                 cache = [None] * L
                 logits = model.forward(ids[:, :a.decode_prompt], cache)
-                t = time.perf_counter()
+                t, c = time.perf_counter(), time.process_time()
                 for _ in range(a.decode):
                     nxt = logits[0, -1].argmax().view(1, 1)
                     logits = model.forward(nxt, cache)
                 dec.append(a.decode / (time.perf_counter() - t))
-        print(json.dumps({'threads': th, 'load_ms': load_ms, 'prefill_ms': sorted(pre)[len(pre) // 2],
-                          'decode_tok_s': sorted(dec)[len(dec) // 2], 'torch': torch.__version__}), flush=True)
+                dec_cpu.append((time.process_time() - c) * 1000 / a.decode)
+        med = lambda xs: sorted(xs)[len(xs) // 2]
+        print(json.dumps({'threads': th, 'load_ms': load_ms, 'prefill_ms': med(pre), 'prefill_cpu_ms': med(pre_cpu),
+                          'decode_tok_s': med(dec), 'decode_cpu_ms_per_tok': med(dec_cpu), 'torch': torch.__version__}), flush=True)
 
 
 if __name__ == '__main__':
