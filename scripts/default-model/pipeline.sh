@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# The default model's pipeline, one stage per call (see README.md next to this file).
+# Every stage is resumable or idempotent; all intermediate data stays in $DM (default /work/data/dm).
+#
+#   scripts/default-model/pipeline.sh <stage> [args]
+#   stages: cli | data | pairs | init | pretrain [max-steps] | adapter <method> [max-steps] |
+#           eval <name> <model-dir> [adapter-dir|none] | score <name> | ship [name=adapter-dir …]
+set -euo pipefail
+REPO=$(cd "$(dirname "$0")/../.." && pwd)
+DM=${DM:-/work/data/dm}
+SHARED=${SHARED:-$REPO/../shared}
+BENCH=$SHARED/benchmarks/methods2test_small/test.jsonl
+TOKENIZER=${TOKENIZER:-$REPO/models/default/tokenizer.json}
+THREADS=${THREADS:-2}
+EVAL_LIMIT=${EVAL_LIMIT:-100}        # first N benchmark rows (1002 = all)
+EVAL_MAX_NEW=${EVAL_MAX_NEW:-256}    # generation limit per test
+export NODE_PATH=$REPO/node_modules
+CLI="node $DM/bin/cli.js"
+mkdir -p "$DM"
+stage=${1:?stage}
+shift || true
+
+case $stage in
+cli) # private snapshot of the CLI, so long runs survive rebuilds of dist/
+  node "$REPO/scripts/default-model/build-cli.mjs" ;;
+data) # pre-training chunks from TRAIN packages (shards when built, plus unpacked package folders)
+  args=()
+  [ -d /work/data/corpus/pretrain ] && args+=(--shards /work/data/corpus/pretrain)
+  node --import tsx "$REPO/scripts/default-model/prepare-pretrain.ts" --tokenizer "$TOKENIZER" \
+    --out "$DM/pretrain.jsonl" --dirs "${DIRS:-/work/data/corpus-cache/unpacked}" --budget "${BUDGET:-5000000}" \
+    --max-tokens 768 --test-share 0.5 --seed 1 "${args[@]}" ;;
+pairs) # mined train pairs (split by package by the corpus build), benchmark-overlap guard
+  /usr/bin/python3 "$REPO/scripts/default-model/prepare-pairs.py" /work/data/corpus/pairs/train.jsonl "$BENCH" \
+    "$SHARED/corpus/train-packages.txt" "$DM/pairs-train.jsonl" ;;
+init) # random init: 4 layers x 256, 4 heads (2 KV), FFN 704, 1024 positions, tied embeddings
+  node --import tsx "$REPO/scripts/default-model/init-model.ts" --tokenizer "$TOKENIZER" --out "$DM/init" \
+    --layers 4 --hidden 256 --heads 4 --kv-heads 2 --ffn 704 --max-pos 1024 --seed 0 ;;
+pretrain) # full training from random init on the chunks; rerun to resume
+  resume=(); [ -d "$DM/pretrain/checkpoint" ] && resume=(--resume)
+  nice -n 5 $CLI train --data "$DM/pretrain.jsonl" --method full --model "$DM/init" --out "$DM/pretrain" \
+    --max-steps "${1:-350}" --accum 8 --lr 1.5e-3 --max-tokens 1024 --save-every 10 --threads "$THREADS" --json "${resume[@]}" \
+    > "$DM/pretrain.out" 2>> "$DM/pretrain.log" ;;
+adapter) # the study's recipe (defaults of src/train/recipe.ts) on the mined train pairs, capped at max-steps
+  m=${1:?method}; out=$DM/ft-$m
+  resume=(); [ -d "$out/checkpoint" ] && resume=(--resume)
+  nice -n 5 $CLI train --data "$DM/pairs-train.jsonl" --method "$m" --model "${BASE:-$DM/pretrain}" --out "$out" \
+    --max-steps "${2:-30}" --max-tokens 1024 --save-every 5 --threads "$THREADS" --json "${resume[@]}" \
+    > "$out.out" 2>> "$out.log" ;;
+eval) # generate on the first $EVAL_LIMIT benchmark rows, keep the predictions, score (chars)
+  name=${1:?name}; model=${2:?model}; adapter=${3:-none}
+  mkdir -p "$DM/eval"
+  nice -n 5 $CLI eval --data "$BENCH" --model "$model" --adapter "$adapter" --provider cpu --limit "$EVAL_LIMIT" \
+    --max-new-tokens "$EVAL_MAX_NEW" --method "$name" --out "$DM/eval/$name.jsonl" --tokenizer chars \
+    --save "$DM/eval/$name.chars.json" 2> "$DM/eval/$name.log"
+  $CLI eval --data "$DM/eval/$name.jsonl" --method "$name" --tokenizer whitespace --save "$DM/eval/$name.whitespace.json" > /dev/null ;;
+ship) # F16 weights + config into models/default, adapters into models/default/adapters/<name>
+  args=(); for a in "$@"; do args+=(--adapter "$a"); done
+  node --import tsx "$REPO/scripts/default-model/ship.ts" --model "${MODEL:-$DM/pretrain}" "${args[@]}" ;;
+*) echo "unknown stage $stage" >&2; exit 2 ;;
+esac
