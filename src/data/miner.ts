@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { javaParser } from '../java/parser';
 import { buildTrainingPair, type MethodSelector, type TrainingPair, type ContextFormat } from '../java/context';
 import { indexJavaFile, testTypes, simpleType, type FileIndex, type MethodInfo, type TypeInfo } from './java-index';
-import { TypeTable, findFocalClass, classMethodHint } from './focal-class';
+import { TypeTable, findFocalClass, classMethodHint, focalClassNames } from './focal-class';
 import { findFocalMethod } from './focal-method';
 import { dedupeRecords, sha1 } from './dedupe';
 import { emptyReport, countSkip, type MineReport, type SkipReason } from './report';
@@ -75,6 +75,9 @@ export function methodLabel(m: MethodInfo): string {
   return `${m.name}(${m.paramTypes.map(simpleType).join(', ')})`;
 }
 
+/** A cheap superset of what the indexer recognises as a test class (annotations, JUnit 3 base class). */
+const MAY_HOLD_TESTS = /@(?:[\w.]+\.)?(?:Test|ParameterizedTest|RepeatedTest|TestFactory|TestTemplate)\b|extends\s+[\w.]*\bTestCase\b/;
+
 function isUnderTestRoot(p: string): boolean {
   return /(^|[\\/])(test|tests|src[\\/]it)[\\/]/.test(p);
 }
@@ -94,17 +97,26 @@ export async function mapSources(
   const parser = await javaParser();
   const report = emptyReport(repository);
   const indexes: FileIndex[] = [];
-  for (const [i, f] of files.entries()) {
-    if (onProgress && i % 50 === 0) onProgress(i, files.length);
-    report.files++;
-    if (f.text.length > maxFileBytes) {
-      countSkip(report, { test_path: f.path, reason: 'file too large', detail: `${f.text.length} characters` });
-      continue;
-    }
+  let done = 0;
+  const index = (f: SourceFile): void => {
+    if (onProgress && done++ % 50 === 0) onProgress(done, files.length);
     const idx = indexJavaFile(parser, f.path, f.text);
     if (idx.error) report.parseErrors++;
     indexes.push(idx);
+  };
+  // Parse the files that may hold tests, then only the files named after a focal class they point at
+  // (a public top-level type lives in <Name>.java): most files of a large repository are neither.
+  const rest: SourceFile[] = [];
+  for (const f of files) {
+    report.files++;
+    if (f.text.length > maxFileBytes) {
+      countSkip(report, { test_path: f.path, reason: 'file too large', detail: `${f.text.length} characters` });
+    } else if (MAY_HOLD_TESTS.test(f.text)) index(f);
+    else rest.push(f);
   }
+  const wanted = new Set<string>();
+  for (const idx of indexes) for (const t of testTypes(idx)) for (const n of focalClassNames(t.name)) wanted.add(n);
+  for (const f of rest) if (wanted.has(path.basename(f.path, '.java'))) index(f);
   // focal class candidates: top-level types of files without tests; main code before test helpers
   const table = new TypeTable();
   const testFiles: FileIndex[] = [];
