@@ -75,14 +75,27 @@ export class JavaDfg {
       const defined = new Map(inStates).set(code, [idx]);
       return [[{ code, idx, rel: 'comesFrom', names: [], idxs: [] }], defined];
     }
-    let states: States = new Map(inStates);
+    // Python copies the states on every call; here a node copies only before it writes itself
+    // (children return fresh maps when they change anything), which gives the same results.
+    let states: States = inStates;
+    let owned = false;
+    const write = (name: string, idxs: number[]): void => {
+      if (!owned) {
+        states = new Map(states);
+        owned = true;
+      }
+      states.set(name, idxs);
+    };
     const d = depth + 1;
     const type = node.type;
     const dfg: DfgEdge[] = [];
     const visit = (child: TNode): void => {
       const [t, s] = this.run(child, states, d);
-      dfg.push(...t);
-      states = s;
+      for (const e of t) dfg.push(e);
+      if (s !== states) {
+        states = s;
+        owned = false;
+      }
     };
     const link = (nameNode: TNode, valueNode: TNode, rel: Relation): void => {
       const names = variableLeaves(nameNode, this.index);
@@ -93,7 +106,7 @@ export class JavaDfg {
           const t2 = this.tok(k2);
           dfg.push({ code: t1.code, idx: t1.idx, rel, names: [t2.code], idxs: [t2.idx] });
         }
-        states.set(t1.code, [t1.idx]);
+        write(t1.code, [t1.idx]);
       }
     };
     if (type === 'variable_declarator') {
@@ -103,7 +116,7 @@ export class JavaDfg {
         for (const k of variableLeaves(name, this.index)) {
           const t = this.tok(k);
           dfg.push({ code: t.code, idx: t.idx, rel: 'comesFrom', names: [], idxs: [] });
-          states.set(t.code, [t.idx]);
+          write(t.code, [t.idx]);
         }
         return [byIdx(dfg), states];
       }
@@ -122,7 +135,7 @@ export class JavaDfg {
       link(node, node, 'computedFrom');
       return [byIdx(dfg), states];
     }
-    if (IF_TYPES.has(type)) return this.ifStatement(node, states, d);
+    if (IF_TYPES.has(type)) return this.ifStatement(node, inStates, d);
     if (type === 'for_statement') {
       for (const c of node.children) visit(c);
       let flag = false;
