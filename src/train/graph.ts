@@ -51,8 +51,23 @@ export function buildTrainModel(cfg: ModelConfig, weights: Map<string, Float32Ar
     made.set(name, v);
     return v;
   };
+  // Frozen matrices go in pre-transposed ([in, out]), so the session holds one copy and folds nothing.
+  const madeT = new Map<string, string>();
+  const weightT = (name: string): string => {
+    let v = madeT.get(name);
+    if (v) return v;
+    const shape = specs.get(name);
+    const data = weights.get(name);
+    if (!shape || !data || shape.length !== 2) throw new Error(`model weights: missing matrix '${name}'`);
+    const [rows, cols] = shape;
+    const t = new Float32Array(data.length);
+    for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) t[j * rows + i] = data[i * cols + j];
+    v = g.initializer(`${name}.T`, { dtype: 'float32', dims: [cols, rows], data: t });
+    madeT.set(name, v);
+    return v;
+  };
   const dropout = r.method === 'lora' && r.loraDropout > 0;
-  const graph = buildDecoderGraph(g, cfg, { mode: 'train', weight, adapter: adapterSlots(r), loraDropout: dropout, logits: 'all' });
+  const graph = buildDecoderGraph(g, cfg, { mode: 'train', weight, weightT: full ? undefined : weightT, adapter: adapterSlots(r), loraDropout: dropout, logits: 'all' });
 
   // Cross-entropy on the target positions: gather those hidden rows first, so the LM head and the
   // softmax run over target tokens only.
@@ -60,8 +75,9 @@ export function buildTrainModel(cfg: ModelConfig, weights: Map<string, Float32Ar
   const positions = g.input('loss_positions', 'int64', ['m']);
   const labels = g.input('labels', 'int64', [1, 'm']);
   const rows = g.op('Gather', [g.op('Reshape', [graph.hidden, g.constI64([-1, h])]), positions], { axis: 0 });
-  const head = weight(cfg.tieWordEmbeddings ? 'model.embed_tokens.weight' : 'lm_head.weight');
-  const logits = g.op('MatMul', [g.op('Unsqueeze', [rows, g.constI64([0])]), g.op('Transpose', [head], { perm: [1, 0] })]);
+  const headName = cfg.tieWordEmbeddings ? 'model.embed_tokens.weight' : 'lm_head.weight';
+  const headT = full ? g.op('Transpose', [weight(headName)], { perm: [1, 0] }) : weightT(headName);
+  const logits = g.op('MatMul', [g.op('Unsqueeze', [rows, g.constI64([0])]), headT]);
   const logp = g.op('LogSoftmax', [logits], { axis: -1 });
   const picked = g.op('GatherElements', [logp, g.op('Unsqueeze', [labels, g.constI64([-1])])], { axis: 2 });
   g.output(g.op('Neg', [g.op('ReduceMean', [picked], { keepdims: 0 })]), 'loss', 'float32', []);
