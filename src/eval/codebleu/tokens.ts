@@ -7,8 +7,11 @@ import type { TNode } from './tree';
 
 export const LITERAL_LEAF_TYPES: ReadonlySet<string> = new Set(['string_literal', 'string', 'character_literal']);
 
+/** tree-sitter-java 0.21 (the study's) has one `comment` type; 0.23 splits it in two. */
+const COMMENT_TYPES: ReadonlySet<string> = new Set(['comment', 'line_comment', 'block_comment']);
+
 export function isLeaf(node: TNode): boolean {
-  return (node.children.length === 0 || LITERAL_LEAF_TYPES.has(node.type)) && node.type !== 'comment';
+  return (node.children.length === 0 || LITERAL_LEAF_TYPES.has(node.type)) && !COMMENT_TYPES.has(node.type);
 }
 
 export function pointKey(node: TNode): string {
