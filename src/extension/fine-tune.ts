@@ -40,11 +40,6 @@ export async function fineTuneCommand(svc: Services): Promise<string | undefined
   const t0 = Date.now();
   const folder = await pickWorkspaceFolder();
   if (!folder) return undefined;
-  const m = svc.modelDir();
-  if (!m.dir) throw new Error(m.error);
-  const modelDir = m.dir;
-  const modelName = path.basename(modelDir);
-  const cfg = loadConfig(modelDir);
   const root = folder.uri.fsPath;
 
   // 1. Mine pairs.
@@ -70,6 +65,12 @@ export async function fineTuneCommand(svc: Services): Promise<string | undefined
   const skipped = Object.entries(report.skipCounts)
     .map(([k, v]) => `${v} ${k}`)
     .join(', ');
+
+  const m = svc.modelDir();
+  if (!m.dir) throw new Error(m.error);
+  const modelDir = m.dir;
+  const modelName = path.basename(modelDir);
+  const cfg = loadConfig(modelDir);
 
   // 2. Split by focal class: held-out pairs measure the adapter against the base model.
   const fraction = records.length >= 10 ? 0.2 : records.length >= 2 ? 1 / records.length : 0;

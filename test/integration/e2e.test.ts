@@ -97,7 +97,9 @@ describe('end to end: Generate test, code lens, adapter picker, fine-tuning (exa
   });
 
   it('the status bar opens the adapter picker, which switches to an adapter and back to the base model', async function () {
+    await vs.waitForEvent('activated', undefined, UI_TIMEOUT);
     const item = vs.statusItem();
+    await item.waitFor({ state: 'visible', timeout: UI_TIMEOUT });
     assert.match(await item.innerText(), /base/);
     assert.match(await item.innerText(), /CPU/);
     await item.click();

@@ -239,16 +239,22 @@ export class VSCode {
   async pickQuickItem(label: string): Promise<void> {
     const rows = this.page.locator('.quick-input-list .monaco-list-row');
     const index = await waitFor(`a quick-pick row "${label}"`, async () => {
-      const labels = await rows.locator('.label-name').allInnerTexts();
-      const i = labels.findIndex((l) => l.trim() === label);
-      return i >= 0 ? i + 1 : undefined; // 1-based so that 0 is never "not found"
+      const n = await rows.count();
+      for (let i = 0; i < n; i++) {
+        const first = await rows.nth(i).locator('.label-name').first().innerText().catch(() => '');
+        if (first.trim() === label) return i + 1; // 1-based so that 0 is never "not found"
+      }
+      return undefined;
     }, UI_TIMEOUT);
     await rows.nth(index - 1).click();
   }
 
   async quickPickLabels(): Promise<string[]> {
-    await this.page.waitForSelector('.quick-input-list .monaco-list-row', { timeout: UI_TIMEOUT });
-    return this.page.locator('.quick-input-list .monaco-list-row .label-name').allInnerTexts();
+    const rows = this.page.locator('.quick-input-list .monaco-list-row');
+    await rows.first().waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+    const out: string[] = [];
+    for (let i = 0; i < (await rows.count()); i++) out.push((await rows.nth(i).locator('.label-name').first().innerText()).trim());
+    return out;
   }
 
   statusItem(): ReturnType<Page['locator']> {

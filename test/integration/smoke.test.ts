@@ -67,6 +67,27 @@ describe('smoke: the packaged extension in code-server', function () {
     await vs.screenshot('generate-from-context-menu');
   });
 
+  it('VS Code\'s own Running Extensions view reports the activation time (code loading + activate)', async function () {
+    await vs.runCommand('Developer: Show Running Extensions');
+    const row = vs.page.locator('.runtime-extensions-editor .monaco-list-row', { hasText: 'TestTune' });
+    await row.first().waitFor({ state: 'visible', timeout: 60_000 });
+    const text = await row.first().innerText();
+    await vs.screenshot('running-extensions');
+    const m = /(\d+)\s*ms/.exec(text);
+    log(`Running Extensions row: ${text.replace(/\s+/g, ' ')}`);
+    assert.ok(m, `no activation time in: ${text}`);
+    writeFileSync(path.join(OUTPUT, 'activation-vscode.json'), JSON.stringify({ vscodeActivationMs: Number(m[1]), row: text }, null, 2));
+  });
+
+  it('"Fine-tune adapter on this repo" on a project without tests says there is nothing to learn from', async function () {
+    const before = vs.events().length;
+    await vs.runCommand('TestTune: Fine-tune adapter on this repo');
+    const ev = await vs.waitForEvent('fineTuneFailed', undefined, 120_000, before);
+    assert.match(String(ev.message), /no pairs: no test classes found among 1 Java files/);
+    await waitFor('the message', async () => (await vs.notifications()).find((n) => /nothing to learn from/.test(n)), 60_000);
+    await vs.screenshot('fine-tune-no-tests');
+  });
+
   it('runs "Show log" from the palette and the output channel shows the activation line', async function () {
     await vs.runCommand('TestTune: Show log');
     await waitFor('the TestTune output', async () => ((await vs.page.locator('.part.panel .view-lines').allInnerTexts()).join('\n').includes('activated in') ? true : undefined), 60_000);
