@@ -125,6 +125,13 @@ describe('sidecar process lifecycle (real process)', function () {
     assert.match(f.detail!, /gave up after 2 restarts/);
   });
 
+  it('a node executable that does not exist is a clear error, not a hang', async () => {
+    client = new SidecarClient({ launch: { command: '/nonexistent/node', args: ['sidecar.js'] }, backoff: { initialMs: 10, maxRestarts: 1 } });
+    const failed = waitFor(client, 'failed');
+    await assert.rejects(client.start(), /did not start: .*could not run \/nonexistent\/node: spawn \/nonexistent\/node ENOENT/);
+    await failed;
+  });
+
   it('stop() shuts the process down gracefully with no restart', async () => {
     client = new SidecarClient({ launch: sourceSidecarLaunch() });
     await client.start();
