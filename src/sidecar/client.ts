@@ -64,6 +64,8 @@ export interface SidecarClientOptions {
   backoff?: Partial<BackoffOptions>;
   /** Grace period for `stop()` before the process is killed. */
   stopTimeoutMs?: number;
+  /** A process that has not answered `initialize` (or the handshake) by then is killed: a crash (default 180 s). */
+  startTimeoutMs?: number;
 }
 
 export class SidecarCrashedError extends Error {
@@ -302,7 +304,16 @@ export class SidecarClient {
     const died = gone.then(() => {
       throw new SidecarCrashedError(`the sidecar did not start: ${this.crashText()}`);
     });
-    await Promise.race([this.initializeNow(), died]);
+    const limit = this.opts.startTimeoutMs ?? 180_000;
+    const hung = setTimeout(() => {
+      this.stderrLine(`[client] the sidecar did not answer within ${limit} ms; killing it`);
+      child.kill('SIGKILL');
+    }, limit);
+    try {
+      await Promise.race([this.initializeNow(), died]);
+    } finally {
+      clearTimeout(hung);
+    }
   }
 
   private stderrLine(line: string): void {

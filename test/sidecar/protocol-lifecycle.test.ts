@@ -132,6 +132,17 @@ describe('sidecar process lifecycle (real process)', function () {
     await failed;
   });
 
+  it('a process that never answers is killed after startTimeoutMs and counts as a crash', async () => {
+    client = new SidecarClient({
+      launch: { command: process.execPath, args: ['-e', 'setInterval(() => {}, 1000)'] },
+      startTimeoutMs: 300,
+      backoff: { initialMs: 10, maxRestarts: 0 },
+    });
+    const failed = waitFor(client, 'failed');
+    await assert.rejects(client.start(), /did not start: .*killed by SIGKILL.*did not answer within 300 ms/s);
+    await failed;
+  });
+
   it('stop() shuts the process down gracefully with no restart', async () => {
     client = new SidecarClient({ launch: sourceSidecarLaunch() });
     await client.start();
