@@ -6,9 +6,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fromByteLevel, toByteLevel } from './bytelevel';
+import { PairHeap } from './pair-heap';
 import { buildNormalizer, buildPreTokenizer, Normalizer, PreTokenizer, UnsupportedTokenizerError } from './pretokenize';
 
 export { UnsupportedTokenizerError } from './pretokenize';
+export { StreamDecoder } from './stream-decoder';
 
 export interface AddedToken {
   id: number;
@@ -42,43 +44,6 @@ const utf8 = new TextEncoder();
 
 function fail(msg: string): never {
   throw new UnsupportedTokenizerError(`tokenizer.json: ${msg}`);
-}
-
-/** Binary min-heap of (rank, position) pairs packed into one number: rank * 2^26 + position. */
-class PairHeap {
-  private a: number[] = [];
-  get size(): number {
-    return this.a.length;
-  }
-  push(v: number): void {
-    const a = this.a;
-    let i = a.push(v) - 1;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (a[p] <= v) break;
-      a[i] = a[p];
-      i = p;
-    }
-    a[i] = v;
-  }
-  pop(): number {
-    const a = this.a;
-    const top = a[0];
-    const last = a.pop()!;
-    if (a.length > 0) {
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        if (l >= a.length) break;
-        const c = l + 1 < a.length && a[l + 1] < a[l] ? l + 1 : l;
-        if (a[c] >= last) break;
-        a[i] = a[c];
-        i = c;
-      }
-      a[i] = last;
-    }
-    return top;
-  }
 }
 
 const POS = 2 ** 26; // longest pre-token handled by the heap packing (64 M characters)
@@ -358,40 +323,6 @@ export class Tokenizer {
   /** Text of a sequence of ids; invalid UTF-8 (a cut multi-byte character) becomes U+FFFD. */
   decode(ids: readonly number[], opts: { skipSpecialTokens?: boolean } = {}): string {
     return new TextDecoder('utf-8', { fatal: false, ignoreBOM: true }).decode(this.decodeBytes(ids, opts));
-  }
-}
-
-/**
- * Turns ids into text deltas as they are generated, never splitting a multi-byte UTF-8 character:
- * bytes of an incomplete character are held back until the next ids complete it (or `flush`).
- */
-export class StreamDecoder {
-  private readonly td = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
-  private text = '';
-
-  constructor(
-    private readonly tok: Tokenizer,
-    private readonly opts: { skipSpecialTokens?: boolean } = {},
-  ) {}
-
-  /** Adds ids; returns the text they complete (possibly ''). */
-  push(ids: number | readonly number[]): string {
-    const list = typeof ids === 'number' ? [ids] : ids;
-    const delta = this.td.decode(this.tok.decodeBytes(list, this.opts), { stream: true });
-    this.text += delta;
-    return delta;
-  }
-
-  /** Ends the stream; held bytes of an incomplete character come out as U+FFFD. */
-  flush(): string {
-    const delta = this.td.decode();
-    this.text += delta;
-    return delta;
-  }
-
-  /** All text emitted so far. */
-  get emitted(): string {
-    return this.text;
   }
 }
 
