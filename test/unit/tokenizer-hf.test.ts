@@ -81,6 +81,21 @@ describe('Hugging Face tokenizers cross-check', function () {
     await assertSameIds(Tokenizer.fromJSON(variant), hf.Tokenizer.fromString(JSON.stringify(variant)), [...corpus.slice(0, 10), ...EXTRA]);
   });
 
+  it('agrees on a Llama-3-style Oniguruma pattern ((?i:…), \\p{N}{1,3}, [\\r\\n]) + ByteLevel', async () => {
+    const variant = JSON.parse(JSON.stringify(json));
+    const llama3 =
+      "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
+    variant.pre_tokenizer = {
+      type: 'Sequence',
+      pretokenizers: [
+        { type: 'Split', pattern: { Regex: llama3 }, behavior: 'Isolated', invert: false },
+        { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: false },
+      ],
+    };
+    const texts = [...corpus.slice(0, 8), ...EXTRA, "IT'S WE'LL 1234567 x\r\n\r\n  y"];
+    await assertSameIds(Tokenizer.fromJSON(variant), hf.Tokenizer.fromString(JSON.stringify(variant)), texts);
+  });
+
   it('agrees with add_prefix_space and with a Split behaviour other than Isolated', async () => {
     const variant = JSON.parse(JSON.stringify(json));
     variant.pre_tokenizer = {
