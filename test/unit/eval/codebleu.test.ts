@@ -92,3 +92,45 @@ describe('CodeBLEU components', () => {
     assert.throws(() => codeBleu(p, ['a'], [], {}), /1 references but 0 predictions/);
   });
 });
+
+describe('Java data-flow graph (hand-computed)', () => {
+  it('if/else: both branch definitions and (via the else keyword) the one before reach a later use', async () => {
+    const p = await javaParser();
+    const df = analyseSnippet(p, 'int x = 0; if (c) { x = 1; } else { x = 2; } int y = x;').dataflow;
+    assert.deepEqual(df, [
+      'var_1|comesFrom|var_0', // x = 0
+      'var_0|comesFrom|', // 0
+      'var_1|computedFrom|var_2', // x = 1
+      'var_2|comesFrom|',
+      'var_1|computedFrom|var_3', // x = 2
+      'var_3|comesFrom|',
+      'var_4|comesFrom|var_1', // y = x
+      'var_1|comesFrom|var_1', // x (the use) comes from x's definitions
+    ]);
+  });
+
+  it('loops are walked twice and an update expression is computed from itself', async () => {
+    const p = await javaParser();
+    // s = var_1, 0 = var_0, i = var_2, n = var_3; `i++` → var_2 computedFrom var_2; `s += i` → var_1 computedFrom var_2
+    assert.deepEqual(analyseSnippet(p, 'int s = 0; for (int i = 0; i < n; i++) { s += i; }').dataflow, [
+      'var_1|comesFrom|var_0',
+      'var_0|comesFrom|',
+      'var_2|comesFrom|var_0',
+      'var_0|comesFrom|',
+      'var_2|comesFrom|var_2',
+      'var_3|comesFrom|var_3',
+      'var_2|computedFrom|var_2',
+      'var_1|computedFrom|var_2',
+      'var_2|comesFrom|var_2',
+    ]);
+    // `a = a * 2` inside while: its two computedFrom edges merge into one with parents [a, 2]
+    assert.deepEqual(analyseSnippet(p, 'int a = 1; while (a < 9) { a = a * 2; }').dataflow, [
+      'var_1|comesFrom|var_0',
+      'var_0|comesFrom|',
+      'var_1|comesFrom|var_1',
+      'var_1|computedFrom|var_1,var_2',
+      'var_1|comesFrom|var_1',
+      'var_2|comesFrom|',
+    ]);
+  });
+});
