@@ -152,7 +152,7 @@ export class ModelEngine implements Engine {
       this.slots = mergeSlots(this.slots, a.slots);
       await this.exclusive(() => this.build());
     }
-    const missing = missingSlots(this.cfg, this.graph, a.spec.weights);
+    const missing = missingSlots(this.graph, a.spec.weights);
     if (missing.length) throw new Error(`adapter ${dir}: the graph lacks inputs ${missing.slice(0, 3).join(', ')}`);
     this.adapters.set(a.info.name, a);
     return a.info;

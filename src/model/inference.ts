@@ -6,7 +6,7 @@ import { Graph } from '../onnx/graph';
 import { f32, i64, type BoundFeeds, type HostTensor, type ModelSession } from '../runtime/ort';
 import type { ModelConfig } from './config';
 import { modelBytes } from './onnx-bytes';
-import { buildDecoderGraph, family, targetModules, type AdapterSlots, type AdapterWeights, type DecoderGraph } from './family';
+import { buildDecoderGraph, family, type AdapterSlots, type AdapterWeights, type DecoderGraph } from './family';
 
 export const INFERENCE_OPSET = 18;
 
@@ -123,13 +123,12 @@ export function adapterFeeds(cfg: ModelConfig, graph: DecoderGraph, a: AdapterWe
 }
 
 /** Checks that an adapter fits the graph's slots (modules it needs exist as inputs). */
-export function missingSlots(cfg: ModelConfig, graph: DecoderGraph, a: AdapterWeights): string[] {
+export function missingSlots(graph: DecoderGraph, a: AdapterWeights): string[] {
   const have = new Set(graph.adapterInputs.map((i) => i.name));
   const need: string[] = [];
   for (const m of a.lora?.A.keys() ?? []) need.push(`${m}.lora_A`);
   for (const m of a.ia3?.vectors.keys() ?? []) need.push(`${m}.ia3_l`);
   if (a.prompt && a.prompt.p > 0) need.push('prompt_embeddings');
-  void targetModules;
   return need.filter((n) => !have.has(n));
 }
 

@@ -2,7 +2,8 @@
 // definition serves the KV-cached inference graph and the training graph. Train mode uses only
 // differentiable standard ops along parameter paths (MatMul, Add, Mul, Div, Pow, Sqrt, ReduceMean, Softmax,
 // Reshape, Transpose, Concat, Slice, Gather, Sigmoid, Neg, Unsqueeze, Dropout); the causal mask and the
-// RoPE positions come from Shape/Range/Less/Where on integer paths that carry no gradient.
+// RoPE positions come from Shape/Range/Less/Where on integer paths that carry no gradient. Inference
+// may pass `weightT` (pre-transposed weights) and `matmul` (e.g. int8 DynamicQuantizeMatMul) hooks.
 import type { Graph } from '../onnx/graph';
 import type { ModelConfig } from './config';
 import type { AdapterInput, BuildOptions, DecoderGraph, FamilyDef, WeightSpec } from './family';
