@@ -90,6 +90,11 @@ async function main(): Promise<void> {
 
   // Decode through the sidecar vs in this process, same model, same prompt, greedy.
   const c = new SidecarClient({ launch, initialize: { modelDir: dir, provider: 'cpu' } });
+  const honoured: number[] = [];
+  c.onLog((line) => {
+    const m = /generate cancel honoured in ([\d.]+) ms/.exec(line);
+    if (m) honoured.push(Number(m[1]));
+  });
   await c.start();
   const viaSidecar: number[] = [];
   const inWorker: number[] = [];
@@ -147,8 +152,9 @@ async function main(): Promise<void> {
     }
   }
   await c.dispose();
-  log(`cancel ${cancelMs.map((x) => x.toFixed(1)).join(', ')} ms; status ${statusMs.map((x) => x.toFixed(1)).join(', ')} ms`);
+  log(`cancel ${cancelMs.map((x) => x.toFixed(1)).join(', ')} ms (in the sidecar ${honoured.map((x) => x.toFixed(1)).join(', ')} ms); status ${statusMs.map((x) => x.toFixed(1)).join(', ')} ms`);
   add('cancel latency: cancel sent → RequestCancelled received, mid-generation', median(cancelMs), 'ms', 'one decode step in process', stepMs);
+  add('cancel honoured in the sidecar: cancel reaches the worker → generation ended', median(honoured), 'ms', 'one decode step in the worker', median(inWorker));
   add('status round trip while a generation runs', median(statusMs), 'ms', 'one decode step in process', stepMs);
   console.log(JSON.stringify(results));
 }

@@ -49,6 +49,7 @@ class Sidecar {
     onJobStart: (op) => {
       if (op === 'generate' && this.state === 'ready') this.setState('generating');
     },
+    onCancelHonoured: (op, ms) => log(`${op} cancel honoured in ${ms.toFixed(2)} ms`),
   });
 
   status(): SidecarStatus {

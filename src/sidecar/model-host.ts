@@ -17,6 +17,7 @@ interface Job {
   onPartial?: (delta: string) => void;
   signal?: AbortSignal;
   onAbort?: () => void;
+  cancelledAt?: number;
 }
 
 /** Where the worker's code is: `model-worker.js` beside the bundle, or `worker.ts` under tsx. */
@@ -51,6 +52,8 @@ export interface ModelHostEvents {
   onWorkerExit(reason: string): void;
   /** A job was handed to the worker (it starts now). */
   onJobStart?(op: WorkerJob['op']): void;
+  /** A running job that was cancelled ended, `ms` after the cancel reached the worker. */
+  onCancelHonoured?(op: WorkerJob['op'], ms: number): void;
 }
 
 export class ModelHost {
@@ -106,6 +109,7 @@ export class ModelHost {
       return;
     }
     if (this.active === job && this.worker) {
+      job.cancelledAt = performance.now();
       Atomics.store(this.flags, 0, job.job);
       this.send({ type: 'cancel', job: job.job });
     }
@@ -144,6 +148,7 @@ export class ModelHost {
     }
     this.snapshot = m.snapshot;
     this.active = null;
+    if (job.cancelledAt !== undefined) this.events.onCancelHonoured?.(job.work.op, performance.now() - job.cancelledAt);
     if (job.onAbort) job.signal?.removeEventListener('abort', job.onAbort);
     if (m.type === 'done') job.resolve(m.value);
     else job.reject(new RpcError(m.code, m.message, m.data));
