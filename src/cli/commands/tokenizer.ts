@@ -81,6 +81,11 @@ async function train(argv: string[]): Promise<number> {
   const maxBytes = (int(args, 'max-mb') ?? Infinity) * 1e6;
   const specials = str(args, 'special-tokens')?.split(',').filter((s) => s) ?? ['<|endoftext|>'];
   const t0 = Date.now();
+  const cpu = (since: NodeJS.CpuUsage) => {
+    const u = process.cpuUsage(since);
+    return ((u.user + u.system) / 1e6).toFixed(1);
+  };
+  const c0 = process.cpuUsage();
   const counter = new WordCounter();
   let nfiles = 0;
   for (const { text } of readAll(sampleFiles(files, maxBytes))) {
@@ -88,7 +93,11 @@ async function train(argv: string[]): Promise<number> {
     nfiles++;
   }
   const t1 = Date.now();
-  console.error(`counted ${counter.counts.size} distinct pre-tokens in ${nfiles} files (${(counter.bytes / 1e6).toFixed(1)} MB) in ${((t1 - t0) / 1000).toFixed(1)} s`);
+  const c1 = process.cpuUsage();
+  console.error(
+    `counted ${counter.counts.size} distinct pre-tokens in ${nfiles} files (${(counter.bytes / 1e6).toFixed(1)} MB) ` +
+      `in ${((t1 - t0) / 1000).toFixed(1)} s (${cpu(c0)} s CPU)`,
+  );
   const json = trainBpeFromCounts(counter.counts, {
     vocabSize,
     specialTokens: specials,
@@ -98,7 +107,7 @@ async function train(argv: string[]): Promise<number> {
   const t2 = Date.now();
   fs.mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
   fs.writeFileSync(out, JSON.stringify(json));
-  console.error(`learned ${json.model.merges.length} merges in ${((t2 - t1) / 1000).toFixed(1)} s`);
+  console.error(`learned ${json.model.merges.length} merges in ${((t2 - t1) / 1000).toFixed(1)} s (${cpu(c1)} s CPU)`);
   for (const n of (str(args, 'also-sizes') ?? '').split(',').filter((x) => x)) {
     const size = Number(n);
     if (!Number.isInteger(size) || size >= vocabSize) throw new UsageError(`--also-sizes: ${n} is not an integer below --vocab-size`);
