@@ -14,6 +14,8 @@ import type {
   GeneratePartial,
   GenerateResult,
   InitializeParams,
+  NotificationMap,
+  NotificationMethod,
   ParamsOf,
   RequestId,
   RequestMethod,
@@ -178,6 +180,12 @@ export class SidecarClient {
 
   async request<M extends RequestMethod>(method: M, params: ParamsOf<M>, opts: { token?: CancellationToken } = {}): Promise<ResultOf<M>> {
     return (await this.call(method, params, opts.token)) as ResultOf<M>;
+  }
+
+  /** A notification to the sidecar (starting it if needed). Requests are cancelled with tokens, not here. */
+  async notify<M extends NotificationMethod>(method: M, params: NotificationMap[M]): Promise<void> {
+    await this.start();
+    this.conn?.notify(method, params);
   }
 
   /** `generate` with its streamed deltas. A cancelled token makes it reject with RpcError RequestCancelled. */

@@ -143,6 +143,18 @@ describe('sidecar process lifecycle (real process)', function () {
     await failed;
   });
 
+  it('notify() reaches the sidecar (a malformed cancel is logged there, nothing breaks)', async () => {
+    client = new SidecarClient({ launch: sourceSidecarLaunch() });
+    const logs: string[] = [];
+    client.onLog((l) => logs.push(l));
+    await client.notify('$/cancelRequest', {} as unknown as { id: number });
+    await client.notify('$/cancelRequest', { id: 12345 }); // unknown id: ignored
+    const deadline = Date.now() + 20_000;
+    while (!logs.some((l) => /\$\/cancelRequest needs params \{id\}/.test(l)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    assert.ok(logs.some((l) => /\$\/cancelRequest needs params \{id\}/.test(l)), logs.join('\n'));
+    assert.equal((await client.request('status', undefined)).state, 'uninitialized');
+  });
+
   it('stop() shuts the process down gracefully with no restart', async () => {
     client = new SidecarClient({ launch: sourceSidecarLaunch() });
     await client.start();
