@@ -35,7 +35,8 @@ describe('end to end: Generate test, code lens, adapter picker, fine-tuning (exa
     if (!existsSync(calculator)) throw new Error(`the sample project ${calculator} is missing`);
     ws = copyProject(calculator);
     const modelDir = path.join(mkdtempSync(path.join(os.tmpdir(), 'testtune-model-')), 'tiny-scripted');
-    const model = makeScriptedModel(modelDir, chain('\n' + BODY));
+    // long enough positions for the training pairs (byte-level tokens: about one per character)
+    const model = makeScriptedModel(modelDir, chain('\n' + BODY), { config: { maxPositions: 2048 } });
     makeTinyAdapter(adapterPath(modelDir, 'demo-lora'), model.cfg, 'LORA', { r: 2 });
     vs = await VSCode.launch({
       workspace: ws,
@@ -126,6 +127,7 @@ describe('end to end: Generate test, code lens, adapter picker, fine-tuning (exa
   });
 
   it('"Fine-tune adapter on this repo" trains a LoRA adapter on the project\'s tests; it appears in the picker', async function () {
+    await vs.waitForEvent('activated', undefined, 120_000);
     const before = vs.events().length;
     await vs.runCommand('TestTune: Fine-tune adapter on this repo');
     const lora = vs.page.locator('.quick-input-list .monaco-list-row[aria-label*="LoRA"]');
@@ -141,6 +143,8 @@ describe('end to end: Generate test, code lens, adapter picker, fine-tuning (exa
       await vs.screenshot('fine-tune-failed');
       throw new Error(`${(e as Error).message}; events: ${JSON.stringify(vs.events().slice(before))}`);
     });
+    const failed = vs.events().slice(before).find((e) => e.type === 'fineTuneFailed');
+    assert.equal(failed, undefined, `fine-tuning failed: ${JSON.stringify(failed)}`);
     const name = done.adapter as string;
     log(`fine-tuned ${name} in ${done.ms} ms`);
     await vs.screenshot('fine-tune-done');

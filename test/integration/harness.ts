@@ -26,6 +26,8 @@ export interface VSCodeOptions {
   name: string; // screenshot prefix
 }
 
+const FAILURES: Record<string, string> = { testWritten: 'generateFailed', fineTuneDone: 'fineTuneFailed' };
+
 export interface ExtEvent {
   t: string;
   type: string;
@@ -157,8 +159,18 @@ export class VSCode {
       .map((l) => JSON.parse(l) as ExtEvent);
   }
 
+  /** Waits for the extension's trace to show `type` after the first `after` events; a failure event of
+   *  the same flow (generateFailed, fineTuneFailed) ends the wait early with its message. */
   async waitForEvent(type: string, pred: (e: ExtEvent) => boolean = () => true, timeoutMs = 60_000, after = 0): Promise<ExtEvent> {
-    return waitFor(`event ${type}`, () => this.events().slice(after).find((e) => e.type === type && pred(e)), timeoutMs);
+    const failure = FAILURES[type];
+    return waitFor(`event ${type}`, () => {
+      const evs = this.events().slice(after);
+      const hit = evs.find((e) => e.type === type && pred(e));
+      if (hit) return hit;
+      const bad = failure ? evs.find((e) => e.type === failure) : undefined;
+      if (bad) throw new Error(`${failure}: ${String(bad.message)}`);
+      return undefined;
+    }, timeoutMs);
   }
 
   async screenshot(step: string): Promise<string> {
@@ -170,7 +182,12 @@ export class VSCode {
   /** F1, type the command's title, Enter. */
   async runCommand(title: string): Promise<void> {
     await this.openPalette('>' + title);
-    await this.page.waitForSelector(`.quick-input-list .monaco-list-row[aria-label*="${title}"]`, { timeout: UI_TIMEOUT });
+    try {
+      await this.page.waitForSelector(`.quick-input-list .monaco-list-row[aria-label*="${title}"]`, { timeout: UI_TIMEOUT });
+    } catch (e) {
+      await this.screenshot('palette-missing-command');
+      throw e;
+    }
     await this.page.keyboard.press('Enter');
   }
 

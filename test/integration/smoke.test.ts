@@ -31,7 +31,7 @@ describe('smoke: the packaged extension in code-server', function () {
     await vs?.close();
   });
 
-  it('activates when a Java file opens, in well under a second, without starting the sidecar', async function () {
+  it('activates in a Java project (pom.xml, Java editor), in well under a second, without starting the sidecar', async function () {
     await vs.openFile('Greeter.java');
     const ev = await vs.waitForEvent('activated', undefined, 60_000);
     const ms = ev.ms as number;
