@@ -1,7 +1,8 @@
 // Tokenizer speed benchmark: encode/decode MB/s on Java, load time, bytes per token.
 // Anchor: the gpt-3-encoder package (a port of OpenAI's reference GPT-2 encoder) on the same text
 // (~200 KB in ~4 KB chunks) with the same 50k GPT-2 vocabulary: ratio > 1 means faster than it.
-//   node --import tsx scripts/bench/tokenizer.ts [--json] [--mb 2] [--input dir]
+//   node --import tsx scripts/bench/tokenizer.ts [--mb 2] [--input dir]   (or: npm run bench -- --only tokenizer)
+// Prints a table on stderr and, as the last stdout line, the JSON array scripts/bench.mjs collects.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Tokenizer } from '../../src/model/tokenizer';
@@ -145,7 +146,8 @@ if (require.main === module) {
     return i >= 0 ? argv[i + 1] : undefined;
   };
   run({ mb: Number(val('--mb') ?? 2), input: val('--input') }).then((rows) => {
-    if (argv.includes('--json')) console.log(JSON.stringify(rows));
-    else for (const r of rows) console.log(`${r.name.padEnd(36)} ${String(r.value).padStart(10)} ${r.unit}${r.anchor ? `   (${r.anchor}: ${r.anchor_value}, ratio ${r.ratio})` : ''}`);
+    // scripts/bench.mjs reads the last stdout line as the JSON array; the table goes to stderr.
+    for (const r of rows) console.error(`${r.name.padEnd(36)} ${String(r.value).padStart(10)} ${r.unit}${r.anchor ? `   (${r.anchor}: ${r.anchor_value}, ratio ${r.ratio})` : ''}`);
+    console.log(JSON.stringify(rows));
   });
 }
