@@ -86,6 +86,22 @@ export function callScore(call: CallInfo, m: MethodInfo): number {
   return score;
 }
 
+/** `a` surely converts to `b` (identity, Object, a type variable, primitive widening or boxing). */
+function surelyAssignable(a: string, b: string): boolean {
+  const x = simpleType(a).replace(/\.\.\.$/, '');
+  const y = simpleType(b).replace(/\.\.\.$/, '');
+  if (x === y || y === 'Object' || /^[A-Z]$/.test(y)) return true;
+  return BOXES[x] === y || (WIDEN[x]?.includes(y) ?? false);
+}
+
+/** Java's most specific overload among equally good ones: the one whose parameters fit all the others'. */
+function mostSpecific(cands: MethodInfo[], arity: number): MethodInfo[] {
+  const fixed = cands.filter((m) => m.paramTypes.length === arity);
+  if (fixed.length !== cands.length) return cands;
+  const best = fixed.filter((a) => fixed.every((b) => a === b || a.paramTypes.every((p, i) => surelyAssignable(p, b.paramTypes[i]))));
+  return best.length === 1 ? best : cands;
+}
+
 /** The overload of `name` the calls point at. */
 export function resolveOverload(overloads: MethodInfo[], calls: CallInfo[]): MethodInfo | { detail: string } {
   if (overloads.length === 1) return overloads[0];
@@ -95,7 +111,8 @@ export function resolveOverload(overloads: MethodInfo[], calls: CallInfo[]): Met
     const scores = overloads.map((m) => callScore(c, m));
     const best = Math.max(...scores);
     if (best < 0) continue;
-    const top = overloads.filter((_, i) => scores[i] === best);
+    let top = overloads.filter((_, i) => scores[i] === best);
+    if (top.length > 1 && c.argTypes.every((t) => t !== undefined)) top = mostSpecific(top, c.argTypes.length); // all applicable
     if (top.length > 1) return { detail: `a call to ${c.name} with ${c.argTypes.length} argument(s) fits ${top.length} overloads` };
     chosen.add(top[0]);
   }

@@ -61,6 +61,20 @@ describe('focal method heuristics', () => {
     assert.ok('detail' in none);
   });
 
+  it('picks the most specific overload when the visible types fit several (null → String over Object)', () => {
+    const str = m('quote', ['String']);
+    const obj = m('quote', ['Object']);
+    assert.equal(resolveOverload([obj, str], [call('quote', ['null'])]), str);
+    const i = m('max', ['int', 'int']);
+    const l = m('max', ['long', 'long']);
+    assert.equal(resolveOverload([l, i], [call('max', ['short', 'short'])]), i);
+    assert.ok('detail' in resolveOverload([l, i], [call('max', [undefined, undefined])])); // applicability unknown
+    const a = m('f', ['List']);
+    const b = m('f', ['Set']);
+    const amb = resolveOverload([a, b], [call('f', [undefined])]);
+    assert.ok('detail' in amb);
+  });
+
   it('matches varargs with any number of trailing arguments', () => {
     const v = m('join', ['String', 'String...']);
     assert.ok(callScore(call('join', ['String']), v) >= 0);
