@@ -128,6 +128,25 @@ async function measure(dir: string, threads: number, slots: AdapterSlots = DEFAU
   return { prefillMs: median(pre), tokS: median(rates), stepMs: median(steps), overheadMs: median(overheads), overheadCpuMs: median(cpuOverheads), prefillCpuMs: median(preCpu), stepCpuMs: median(stepCpu), rss };
 }
 
+/** CPU and wall time per step of the decode loop alone (argmax over the vocab, detokenize, brace counting, yield), no model. */
+async function loopOnly(dir: string): Promise<{ cpuMs: number; wallMs: number }> {
+  const tok = Tokenizer.fromFile(path.join(dir, 'tokenizer.json'));
+  const logits = new Float32Array(PRESETS.default.vocabSize).map((_, i) => (i * 7919) % 1000 / 1000);
+  let k = 0;
+  const stepper = { step: async () => { logits[97 + ((k++ * 7) % 26)] += 1; return logits; }, room: 1e9, reset: () => undefined };
+  const cpu: number[] = [];
+  const wall: number[] = [];
+  for (let rep = 0; rep < 3; rep++) {
+    const c = process.cpuUsage();
+    const t = performance.now();
+    const r = await decode(stepper, [1], new StreamDecoder(tok), { maxNewTokens: 2000, eosId: 256 });
+    const cc = process.cpuUsage(c);
+    cpu.push((cc.user + cc.system) / 1000 / r.ids.length);
+    wall.push((performance.now() - t) / r.ids.length);
+  }
+  return { cpuMs: median(cpu), wallMs: median(wall) };
+}
+
 function torchAnchor(dir: string): { threads: number; prefill_ms: number; prefill_cpu_ms: number; decode_tok_s: number; decode_cpu_ms_per_tok: number; load_ms: number }[] {
   if (process.env.BENCH_NO_TORCH === '1') return [];
   const env = { ...process.env };
@@ -173,6 +192,8 @@ async function main(): Promise<void> {
   log('no adapter slots, 1 thread');
   const bare = await measure(dir, 1, {});
   log(JSON.stringify(bare));
+  const loop = await loopOnly(dir);
+  log(`decode loop alone: ${JSON.stringify(loop)}`);
   log('int8, 1 thread');
   const int8 = await measure(dir, 1, DEFAULT_SLOTS, 'int8');
   log(JSON.stringify(int8));
@@ -197,6 +218,8 @@ async function main(): Promise<void> {
   add('decode step time', ours.stepMs, 'ms');
   add('per-step overhead beyond session.run, wall (feeds, KV append, argmax, detokenize, yield)', ours.overheadMs, 'ms');
   add('per-step overhead beyond session.run, CPU time (1 thread)', byThreads[1].overheadCpuMs, 'ms');
+  add('decode loop alone per step, CPU time (argmax over 8192, detokenize, brace count, yield; no model)', loop.cpuMs, 'ms');
+  add('decode loop alone per step, wall', loop.wallMs, 'ms');
   add('decode without adapter slots (1 thread)', bare.tokS, 'tok/s');
   add('decode with the default adapter slots, unused (1 thread)', byThreads[1].tokS, 'tok/s');
   const torch1 = anchors.find((a) => a.threads === 1);
