@@ -8,7 +8,7 @@ import { buildCorpus } from '../../data/corpus/build';
 const USAGE = `usage:
   testtune corpus fetch --dir <cacheDir> [--packages <list>] [--allowed <list>] [--limit n] [--concurrency n]
   testtune corpus build --dir <cacheDir> --out <outDir> [--tokenizer <tokenizer.json>] [--limit n]
-                        [--valid-fraction 0.05] [--shard-mb 64]
+                        [--valid-fraction 0.05] [--shard-mb 64] [--allowed <list>] [--no-pairs]
 
 fetch   downloads Debian (bookworm) source packages with 'apt-get source --download-only' through a
         private sources.list and apt state under <cacheDir>/apt (the machine's apt setup is not touched).
@@ -17,7 +17,8 @@ fetch   downloads Debian (bookworm) source packages with 'apt-get source --downl
         default ../shared/corpus/train-packages.txt): other Debian packages are reserved for evaluation.
 build   unpacks the .java files of each fetched package, drops exact and near-exact duplicates, and writes
         <outDir>/pretrain/shard-*.jsonl ({repository, path, text}), <outDir>/pairs/{train,valid}.jsonl
-        (mined focal-method/test pairs, split by package), <outDir>/mine-report.json and <outDir>/stats.json.`;
+        (mined focal-method/test pairs, split by package), <outDir>/mine-report.json and <outDir>/stats.json.
+        Cached packages that are not on --allowed are left out.`;
 
 function defaultTrainList(): string | undefined {
   const candidates = [
@@ -56,7 +57,10 @@ async function fetchCmd(argv: string[]): Promise<number> {
 }
 
 async function buildCmd(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, { values: ['dir', 'out', 'tokenizer', 'limit', 'valid-fraction', 'shard-mb'], booleans: ['no-pairs'] });
+  const args = parseArgs(argv, { values: ['dir', 'out', 'tokenizer', 'limit', 'valid-fraction', 'shard-mb', 'allowed'], booleans: ['no-pairs'] });
+  const allowedFile = str(args, 'allowed') ?? defaultTrainList();
+  if (!allowedFile) throw new UsageError('cannot find the training list; pass --allowed <train-packages.txt>');
+  const allowed = new Set(readList(allowedFile).map((p) => p.name));
   const dir = str(args, 'dir');
   const out = str(args, 'out');
   if (!dir || !out) throw new UsageError('--dir <cacheDir> and --out <outDir> are required');
@@ -71,6 +75,7 @@ async function buildCmd(argv: string[]): Promise<number> {
     validFraction,
     shardBytes: int(args, 'shard-mb') !== undefined ? int(args, 'shard-mb')! * 1048576 : undefined,
     pairs: !bool(args, 'no-pairs'),
+    allowed,
   });
   console.log(JSON.stringify(stats.totals, null, 2));
   return 0;

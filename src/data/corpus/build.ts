@@ -22,6 +22,8 @@ export interface BuildOptions {
   pairs?: boolean; // mine pairs (default true)
   maxFileBytes?: number; // larger .java files are left out (default 1 MiB: generated code)
   log?: (line: string) => void;
+  /** Package names that may be used (the training list); others in the cache are left out and listed. */
+  allowed?: Set<string>;
 }
 
 export interface PackageStats {
@@ -59,6 +61,7 @@ export interface CorpusStats {
     complete: boolean; // false while the build runs (stats.json is rewritten after every package)
   };
   packages: PackageStats[];
+  notAllowed: string[]; // cached packages that are not on the training list (not used)
 }
 
 /** Upstream tarballs of a fetched package folder (all tarballs except the Debian packaging one). */
@@ -125,6 +128,11 @@ export async function buildCorpus(opts: BuildOptions): Promise<CorpusStats> {
   const tokenizer = opts.tokenizerPath ? Tokenizer.fromFile(opts.tokenizerPath) : undefined;
   const maxFileBytes = opts.maxFileBytes ?? 1 << 20;
   let pkgs = cachedPackages(opts.cacheDir);
+  const notAllowed = opts.allowed ? pkgs.filter((p) => !opts.allowed!.has(p.name.split('_')[0])).map((p) => p.name) : [];
+  if (notAllowed.length) {
+    log(`not on the training list, left out: ${notAllowed.join(', ')}`);
+    pkgs = pkgs.filter((p) => !notAllowed.includes(p.name));
+  }
   if (opts.limit !== undefined) pkgs = pkgs.slice(0, opts.limit);
   if (pkgs.length === 0) throw new Error(`no fetched packages in ${path.resolve(opts.cacheDir)}/packages: run 'testtune corpus fetch' first`);
 
@@ -141,6 +149,7 @@ export async function buildCorpus(opts: BuildOptions): Promise<CorpusStats> {
       pairs: 0, trainPairs: 0, validPairs: 0, shards: 0, seconds: 0, complete: false,
     },
     packages: [],
+    notAllowed,
   };
   const split = { valid: opts.validFraction ?? 0.05, test: 0 };
 

@@ -148,7 +148,12 @@ describe('corpus: build from fetched packages', function () {
     fakePackage(cache, 'geo', '1-1', [path.join(FIXTURES, 'geo')]);
     const tokFile = path.join(out, 'tokenizer.json');
     fs.writeFileSync(tokFile, JSON.stringify(byteLevelTokenizerJson()));
-    const stats = await buildCorpus({ cacheDir: cache, outDir: out, tokenizerPath: tokFile, pairs: false, log: () => {} });
+    fakePackage(cache, 'reserved-for-eval', '1-1', [path.join(FIXTURES, 'calc')]);
+    const logs: string[] = [];
+    const stats = await buildCorpus({ cacheDir: cache, outDir: out, tokenizerPath: tokFile, pairs: false, log: (l) => logs.push(l), allowed: new Set(['geo']) });
+    assert.deepEqual(stats.notAllowed, ['reserved-for-eval_1-1']);
+    assert.match(logs[0], /not on the training list, left out: reserved-for-eval_1-1/);
+    assert.equal(stats.totals.packages, 1);
     // a byte-level tokenizer without merges: one token per UTF-8 byte
     assert.equal(stats.totals.tokens, stats.totals.keptBytes);
     assert.equal(stats.packages[0].tokens, stats.totals.keptBytes);
