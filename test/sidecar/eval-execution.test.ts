@@ -65,12 +65,19 @@ describe('execution harness (fixture Maven project)', function () {
     assert.ok(h.ms >= HANG_MS);
   });
 
+  it('reports text that is not one method, and an unknown focal file, as not placed', () => {
+    assert.equal(byId('not-a-method').status, 'not_placed');
+    assert.match(byId('not-a-method').errors.join(' '), /not exactly one complete, parseable method/);
+    assert.equal(byId('unknown-focal').status, 'not_placed');
+    assert.match(byId('unknown-focal').errors.join(' '), /focal file not found/);
+  });
+
   it('summarises compile rate, pass rate and coverage, and leaves the project untouched', () => {
-    assert.equal(summary.n, 5);
-    assert.equal(summary.compile_rate, 4 / 5);
-    assert.equal(summary.pass_rate, 2 / 5);
+    assert.equal(summary.n, 7);
+    assert.equal(summary.compile_rate, 4 / 7);
+    assert.equal(summary.pass_rate, 2 / 7);
     assert.equal(summary.timed_out, 1);
-    const mean = summary.results.reduce((s, r) => s + (r.instruction_coverage ?? 0), 0) / 5;
+    const mean = summary.results.reduce((s, r) => s + (r.instruction_coverage ?? 0), 0) / 7;
     assert.ok(Math.abs(summary.instruction_coverage - mean) < 1e-12);
     assert.equal(snapshotTree(PROJECT), treeBefore);
     // all tests of Calculator together cover at least as much as the best single test

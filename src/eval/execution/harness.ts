@@ -167,7 +167,8 @@ export async function evaluateExecution(projectRoot: string, tasks: ExecTask[], 
       if (rel.startsWith('..') || !fs.existsSync(focalFile)) return { ...base, errors: [`focal file not found in the project: ${task.focalFile}`] };
       const focalSource = fs.readFileSync(focalFile, 'utf8');
       const placed = await placeTest({ projectRoot: root, focalFile, focalSource, testMethod: task.testMethod, framework: opts.framework });
-      if (!placed.path || !placed.methodName || placed.errors.some((e) => /not exactly one|would not parse|no test class/.test(e))) {
+      // No method name or text: placement refused (not one parseable method, no test class to extend).
+      if (!placed.path || !placed.methodName || !placed.text) {
         return { ...base, errors: placed.errors.length ? placed.errors : ['placement failed'] };
       }
       const original = fs.existsSync(placed.path) ? fs.readFileSync(placed.path, 'utf8') : undefined;
