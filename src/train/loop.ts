@@ -98,6 +98,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
 
   const model = buildTrainModel(cfg, weights, r);
   const session = await createSession(model.bytes, { provider: 'cpu', threads: o.threads });
+  model.bytes = new Uint8Array(0); // the session holds its own copy; keep peak memory down
   const specs = model.trainable;
   const fp = fingerprint(r, examples);
   fs.mkdirSync(o.outDir, { recursive: true });

@@ -9,7 +9,8 @@ import type { TrainableSpec } from './graph';
 
 /**
  * Initial values: LoRA A ~ kaiming-uniform(a=√5) = U(±1/√fan_in), B = 0 (the adapter starts as the
- * identity); (IA)³ vectors = 1; soft prompt ~ N(0, 1) (PEFT's RANDOM init); full: the base weights.
+ * identity); (IA)³ vectors = 1; soft prompt ~ N(0, 1) (PEFT's RANDOM init); full: the base weights
+ * themselves (updated in place: pass arrays the caller owns).
  */
 export function initTrainable(specs: TrainableSpec[], weights: Map<string, Float32Array>, seed: number): Map<string, Float32Array> {
   const rand = rng(seed);
@@ -23,7 +24,7 @@ export function initTrainable(specs: TrainableSpec[], weights: Map<string, Float
     } else if (s.kind === 'lora_B') v = new Float32Array(n);
     else if (s.kind === 'ia3') v = new Float32Array(n).fill(1);
     else if (s.kind === 'prompt') v = normalArray(n, 1, rand);
-    else v = Float32Array.from(weights.get(s.name)!);
+    else v = weights.get(s.name)!; // full fine-tuning trains the loaded arrays in place (no second copy)
     out.set(s.name, v);
   }
   return out;
