@@ -210,23 +210,32 @@ export class VSCode {
     await input.fill(text);
   }
 
-  /** Ctrl+P, type a file name, pick its row: opens it in an editor; waits until it is the active editor. */
+  /** Ctrl+P, type a file name, pick its row: opens it in an editor; waits until it is the active
+   *  editor. Retries: the list can re-render between finding the row and the click. */
   async openFile(relPath: string): Promise<void> {
     const base = path.basename(relPath);
-    await this.page.keyboard.press('Escape');
-    await this.page.keyboard.press('Control+P');
-    const input = this.page.locator('.quick-input-widget input.input');
-    await input.waitFor({ state: 'visible', timeout: UI_TIMEOUT });
-    await input.fill(relPath);
-    const row = this.page.locator(`.quick-input-list .monaco-list-row[aria-label*="${base}"]`);
-    try {
-      await row.first().waitFor({ state: 'visible', timeout: UI_TIMEOUT });
-      await row.first().click();
-      await this.page.waitForSelector(`.tab.active[aria-label*="${base}"]`, { timeout: UI_TIMEOUT });
-      await this.page.waitForSelector('.editor-instance .monaco-editor .view-lines', { timeout: UI_TIMEOUT });
-    } catch (e) {
-      await this.screenshot(`open-${base}-failed`);
-      throw e;
+    const active = this.page.locator(`.tab.active[aria-label*="${base}"]`);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.page.keyboard.press('Escape');
+        await this.page.keyboard.press('Control+P');
+        const input = this.page.locator('.quick-input-widget input.input');
+        await input.waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+        await input.fill(relPath);
+        const row = this.page.locator(`.quick-input-list .monaco-list-row[aria-label*="${base}"]`);
+        await row.first().waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+        await sleep(300);
+        await row.first().click();
+        await active.first().waitFor({ state: 'visible', timeout: attempt < 3 ? 15_000 : UI_TIMEOUT });
+        await this.page.waitForSelector('.editor-instance .monaco-editor .view-lines', { timeout: UI_TIMEOUT });
+        return;
+      } catch (e) {
+        if (attempt >= 3) {
+          await this.screenshot(`open-${base}-failed`);
+          throw e;
+        }
+        log(`opening ${base}: attempt ${attempt} did not make it the active editor; again`);
+      }
     }
   }
 
