@@ -3,7 +3,7 @@
 # Every stage is resumable or idempotent; all intermediate data stays in $DM (default /work/data/dm).
 #
 #   scripts/default-model/pipeline.sh <stage> [args]
-#   stages: cli | data | pairs | init | pretrain [max-steps] | adapter <method> [max-steps] |
+#   stages: cli | data | pairs | init | pretrain [max-steps] | pairs-lm | pretrain2 [max-steps] | adapter <method> [max-steps] |
 #           eval <name> <model-dir> [adapter-dir|none] | score <name> | ship [name=adapter-dir …]
 set -euo pipefail
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
@@ -31,7 +31,7 @@ data) # pre-training chunks from TRAIN packages (shards when built, plus unpacke
     --max-tokens 768 --test-share 0.5 --seed 1 "${args[@]}" ;;
 pairs) # mined train pairs (split by package by the corpus build), benchmark-overlap guard
   /usr/bin/python3 "$REPO/scripts/default-model/prepare-pairs.py" /work/data/corpus/pairs/train.jsonl "$BENCH" \
-    "$SHARED/corpus/train-packages.txt" "$DM/pairs-train.jsonl" ;;
+    "$SHARED/corpus/train-packages.txt" "$DM/pairs-train.jsonl" "${MAX_PAIRS:-2000}" ;;
 init) # random init: 4 layers x 256, 4 heads (2 KV), FFN 704, 1024 positions, tied embeddings
   node --import tsx "$REPO/scripts/default-model/init-model.ts" --tokenizer "$TOKENIZER" --out "$DM/init" \
     --layers 4 --hidden 256 --heads 4 --kv-heads 2 --ffn 704 --max-pos 1024 --seed 0 ;;
@@ -40,6 +40,16 @@ pretrain) # full training from random init on the chunks; rerun to resume
   nice -n 5 $CLI train --data "$DM/pretrain.jsonl" --method full --model "$DM/init" --out "$DM/pretrain" \
     --max-steps "${1:-350}" --accum 8 --lr 1.5e-3 --max-tokens 1024 --save-every 10 --threads "$THREADS" --json "${resume[@]}" \
     > "$DM/pretrain.out" 2>> "$DM/pretrain.log" ;;
+pairs-lm) # stage-2 data: up to 4,000 train pairs as plain LM (source+target, <= 1024 tokens) mixed into the chunks
+  /usr/bin/python3 "$REPO/scripts/default-model/prepare-pairs.py" /work/data/corpus/pairs/train.jsonl "$BENCH" \
+    "$SHARED/corpus/train-packages.txt" "$DM/pairs-train-all.jsonl"
+  node --import tsx "$REPO/scripts/default-model/prepare-pairs-lm.ts" --tokenizer "$TOKENIZER" --pairs "$DM/pairs-train-all.jsonl" \
+    --out "$DM/pretrain2.jsonl" --max-pairs 4000 --mix "$DM/pretrain.jsonl" --seed 2 ;;
+pretrain2) # continue the pre-trained model on the mixed stage-2 data (new warmup + decay); rerun to resume
+  resume=(); [ -d "$DM/pretrain2/checkpoint" ] && resume=(--resume)
+  nice -n 5 $CLI train --data "$DM/pretrain2.jsonl" --method full --model "$DM/pretrain" --out "$DM/pretrain2" \
+    --max-steps "${1:-260}" --accum 8 --lr 1e-3 --seed 7 --max-tokens 1024 --save-every 10 --threads "$THREADS" --json "${resume[@]}" \
+    > "$DM/pretrain2.out" 2>> "$DM/pretrain2.log" ;;
 adapter) # the study's recipe (defaults of src/train/recipe.ts) on the mined train pairs, capped at max-steps
   m=${1:?method}; out=$DM/ft-$m
   resume=(); [ -d "$out/checkpoint" ] && resume=(--resume)

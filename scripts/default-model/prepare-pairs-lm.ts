@@ -1,0 +1,62 @@
+// Mined train pairs as plain language modelling: `source + target` as one text with an empty prompt,
+// so the loss covers the focal context as well as the test body. Pairs longer than --max-tokens are
+// dropped (the training CLI never cuts a target). Optionally mixed with pre-training chunks into one
+// shuffled file (--mix <pretrain.jsonl>).
+//
+// usage: node --import tsx scripts/default-model/prepare-pairs-lm.ts --tokenizer <tokenizer.json>
+//          --pairs <pairs.jsonl> --out <file.jsonl> [--max-pairs 4000] [--max-tokens 1024] [--mix <chunks.jsonl>] [--seed 2]
+import * as fs from 'node:fs';
+import { Tokenizer } from '../../src/model/tokenizer';
+import { rng } from '../../src/model/init';
+
+const argv = process.argv.slice(2);
+const arg = (k: string, d?: string) => {
+  const i = argv.indexOf(`--${k}`);
+  return i >= 0 ? argv[i + 1] : d;
+};
+const tokPath = arg('tokenizer');
+const pairsPath = arg('pairs');
+const out = arg('out');
+if (!tokPath || !pairsPath || !out) {
+  console.error('usage: prepare-pairs-lm.ts --tokenizer t.json --pairs pairs.jsonl --out out.jsonl [--max-pairs n] [--max-tokens 1024] [--mix chunks.jsonl] [--seed 2]');
+  process.exit(2);
+}
+const tok = Tokenizer.fromFile(tokPath);
+const maxTokens = Number(arg('max-tokens', '1024'));
+const maxPairs = Number(arg('max-pairs', '4000'));
+const rand = rng(Number(arg('seed', '2')));
+const shuffle = <T>(a: T[]): T[] => {
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [a[i], a[j]] = [a[j], a[i]];
+  }
+  return a;
+};
+const pairs = shuffle(
+  fs.readFileSync(pairsPath, 'utf8').split('\n').filter((l) => l.trim()).flatMap((l) => {
+    try {
+      return [JSON.parse(l) as { id?: string; source: string; target: string }];
+    } catch {
+      return [];
+    }
+  }),
+);
+const lines: string[] = [];
+let tooLong = 0;
+let tokens = 0;
+for (const p of pairs) {
+  if (lines.length >= maxPairs) break;
+  const text = p.source + p.target;
+  const n = tok.encode(text).length;
+  if (n > maxTokens) {
+    tooLong++;
+    continue;
+  }
+  tokens += n;
+  lines.push(JSON.stringify({ source: '', target: text, id: `pair:${p.id ?? lines.length}` }));
+}
+const pairLines = lines.length;
+const mix = arg('mix');
+if (mix) lines.push(...fs.readFileSync(mix, 'utf8').split('\n').filter((l) => l.trim()));
+fs.writeFileSync(out, shuffle(lines).join('\n') + '\n');
+console.log(JSON.stringify({ out, pairsRead: pairs.length, pairLines, pairTokens: tokens, tooLong, mixedChunks: lines.length - pairLines, lines: lines.length }));
