@@ -13,6 +13,7 @@ console.log = console.info = console.debug = (...args: unknown[]) => console.err
 
 import { RpcConnection, type RequestContext } from './connection';
 import { ModelHost } from './model-host';
+import { registerTrainHandlers } from '../train/sidecar-handlers';
 import {
   ErrorCodes,
   PROTOCOL_VERSION,
@@ -107,6 +108,9 @@ class Sidecar {
       setImmediate(() => void this.exit(0, 'shutdown requested'));
       return null;
     });
+    // train/start + train/progress (src/train/sidecar-handlers.ts). Training awaits each ORT step, so
+    // requests are answered between steps; the extension runs long fine-tunes through the CLI process.
+    registerTrainHandlers(c, log);
   }
 
   private async initialize(p: { modelDir: string; provider: 'auto' | 'cuda' | 'cpu'; adapterDirs?: string[] }): Promise<SidecarStatus> {
