@@ -106,7 +106,7 @@ async function generateAndPlace(
     progress.report({ message: `generating… ${chars} characters` });
   });
   if (token.isCancellationRequested || result.stopReason === 'cancelled') return undefined;
-  svc.log.info(`generated ${result.newTokens} tokens for ${p.methodLabel} in ${result.ms} ms (stop: ${result.stopReason})`);
+  svc.log.info(`generated ${result.newTokens} tokens for ${p.methodLabel} in ${Math.round(result.ms)} ms (stop: ${result.stopReason})`);
 
   const fin = await finishTest(p, result.text, (path) => readOpenOrDisk(path));
   for (const w of fin.warnings) svc.log.warn(w);

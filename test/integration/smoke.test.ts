@@ -94,6 +94,9 @@ describe('smoke: the packaged extension in code-server', function () {
     log(`Running Extensions row: ${text.replace(/\s+/g, ' ')}`);
     assert.ok(m, `no activation time in: ${text}`);
     writeFileSync(path.join(OUTPUT, 'activation-vscode.json'), JSON.stringify({ vscodeActivationMs: Number(m[1]), row: text }, null, 2));
+    // VS Code 1.139 shows this view as a modal editor, which takes the keyboard: close it
+    await vs.page.keyboard.press('Escape');
+    await row.first().waitFor({ state: 'hidden', timeout: 20_000 }).catch(() => vs.page.keyboard.press('Escape'));
   });
 
   it('"Fine-tune adapter on this repo" on a project without tests says there is nothing to learn from', async function () {
@@ -107,10 +110,10 @@ describe('smoke: the packaged extension in code-server', function () {
   });
 
   it('runs "Show log" from the palette and the output channel shows the activation line', async function () {
-    // the output channel shows in the panel (Output view, channel TestTune)
+    // the output channel shows in the panel (Output view, channel TestTune); editors render spaces as U+00A0
     await retry('the TestTune output', async () => {
       await vs.runCommand('TestTune: Show log');
-      await waitFor('the TestTune output', async () => ((await vs.page.locator('.part.panel').allInnerTexts()).join('\n').includes('activated in') ? true : undefined), 20_000);
+      await waitFor('the TestTune output', async () => ((await vs.page.locator('.part.panel').allInnerTexts()).join('\n').replace(/\u00a0/g, ' ').includes('activated in') ? true : undefined), 20_000);
     }, () => vs.screenshot('log-missing'));
     await vs.screenshot('log');
   });
