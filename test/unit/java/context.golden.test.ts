@@ -6,7 +6,8 @@ import * as path from 'node:path';
 import { buildTrainingPair } from '../../../src/java/context';
 import { rebuild, type BenchRow } from './m2t-rebuild';
 
-const BENCH = '/work/shared/benchmarks/methods2test_small/test.jsonl';
+// The study's benchmark in the shared folder beside the checkout (as on CI), when present.
+const BENCH = path.resolve(__dirname, '../../../../shared/benchmarks/methods2test_small/test.jsonl');
 const benchPath = process.env.TESTTUNE_M2T_TEST ?? (fs.existsSync(BENCH) ? BENCH : undefined);
 
 
