@@ -15,15 +15,9 @@ import { byteLevelTokenizerJson, initWeights, PRESETS, writeModelDir } from '../
 import { StreamDecoder, Tokenizer } from '../../src/model/tokenizer';
 import type { AdapterSlots } from '../../src/model/family';
 import { createSession } from '../../src/runtime/ort';
+import { type BenchResult, defaultBenchModelDir } from './_common';
 
-interface Result {
-  name: string;
-  value: number;
-  unit: string;
-  anchor: string | null;
-  anchor_value: number | null;
-  ratio: number | null; // > 1: TestTune faster / smaller than the anchor
-}
+type Result = BenchResult;
 
 const quick = process.env.BENCH_QUICK === '1';
 const PREFILL = 1024;
@@ -32,16 +26,6 @@ const DECODE_PROMPT = 64;
 const REPS = quick ? 1 : 3;
 const log = (s: string) => process.stderr.write(`[inference] ${s}\n`);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
-function modelDir(): string {
-  const cfg = { ...PRESETS.default, eosTokenId: 256 };
-  const dir = path.join(os.tmpdir(), `testtune-bench-default-${cfg.numLayers}x${cfg.hiddenSize}-v${cfg.vocabSize}`);
-  if (!fs.existsSync(path.join(dir, 'model.safetensors'))) {
-    log(`writing ${dir}`);
-    writeModelDir(dir, cfg, initWeights(cfg, 0, 0.02), byteLevelTokenizerJson());
-  }
-  return dir;
-}
 
 async function coldChild(dir: string, cache: boolean): Promise<void> {
   const t0 = performance.now();
@@ -171,7 +155,7 @@ function torchAnchor(dir: string): { threads: number; prefill_ms: number; prefil
 
 async function main(): Promise<void> {
   if (process.argv[2] === '--child-cold') return coldChild(process.argv[3], process.argv[4] === 'cache');
-  const dir = modelDir();
+  const dir = defaultBenchModelDir(log);
   type Cold = { loadMs: number; loadCpuMs: number; firstMs: number; sinceProcessStart: number; rss: number };
   const cold = (cache: boolean): Cold => {
     const c = spawnSync(process.execPath, [...process.execArgv, __filename, '--child-cold', dir, cache ? 'cache' : 'nocache'], { encoding: 'utf8' });

@@ -9,15 +9,8 @@ import { javaParser } from '../../src/java/parser';
 import { listMethods } from '../../src/java/methods';
 import { buildContext } from '../../src/java/context';
 import { placeTest } from '../../src/java/placement';
+import type { BenchResult } from './_common';
 
-interface BenchResult {
-  name: string;
-  value: number;
-  unit: string;
-  anchor: string | null;
-  anchor_value: number | null;
-  ratio: number | null;
-}
 
 /** A focal class of exactly `lines` lines: fields, constructors, javadoc'd methods with loops and strings. */
 export function bigFocal(lines: number): string {

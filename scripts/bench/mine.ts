@@ -9,15 +9,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { listJavaFiles, mineRepo } from '../../src/data/miner';
+import type { BenchResult } from './_common';
 
-interface Result {
-  name: string;
-  value: number;
-  unit: string;
-  anchor: string | null;
-  anchor_value: number | null;
-  ratio: number | null; // > 1: faster than the target
-}
+type Result = BenchResult;
 
 const TARGET_S = 30;
 const log = (s: string) => process.stderr.write(`[mine] ${s}\n`);

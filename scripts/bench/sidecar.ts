@@ -14,15 +14,9 @@ import { SidecarClient, bundledSidecarLaunch, type SidecarLaunch } from '../../s
 import { ErrorCodes, RpcError } from '../../src/sidecar/protocol';
 import { loadEngine } from '../../src/model/engine';
 import { byteLevelTokenizerJson, initWeights, PRESETS, writeModelDir } from '../../src/model/init';
+import { type BenchResult, defaultBenchModelDir } from './_common';
 
-interface Result {
-  name: string;
-  value: number;
-  unit: string;
-  anchor: string | null;
-  anchor_value: number | null;
-  ratio: number | null;
-}
+type Result = BenchResult;
 
 const quick = process.env.BENCH_QUICK === '1';
 const REPS = quick ? 2 : 3;
@@ -31,16 +25,6 @@ const PROMPT = 'class A {\n  int add(int a, int b) { return a + b; }\n}\nclass A
 const log = (s: string) => process.stderr.write(`[sidecar] ${s}\n`);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const root = path.resolve(__dirname, '../..');
-
-function modelDir(): string {
-  const cfg = { ...PRESETS.default, eosTokenId: 256 };
-  const dir = path.join(os.tmpdir(), `testtune-bench-default-${cfg.numLayers}x${cfg.hiddenSize}-v${cfg.vocabSize}`);
-  if (!fs.existsSync(path.join(dir, 'model.safetensors'))) {
-    log(`writing ${dir}`);
-    writeModelDir(dir, cfg, initWeights(cfg, 0, 0.02), byteLevelTokenizerJson());
-  }
-  return dir;
-}
 
 async function bundle(): Promise<SidecarLaunch> {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'testtune-bench-sidecar-'));
@@ -60,7 +44,7 @@ async function bundle(): Promise<SidecarLaunch> {
 }
 
 async function main(): Promise<void> {
-  const dir = modelDir();
+  const dir = defaultBenchModelDir(log);
   const launch = await bundle();
   const results: Result[] = [];
   const add = (name: string, value: number, unit: string, anchor: string | null = null, anchorValue: number | null = null, lowerIsBetter = true) =>

@@ -6,15 +6,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Tokenizer } from '../../src/model/tokenizer';
+import type { BenchResult } from './_common';
 
-export interface BenchResult {
-  name: string;
-  value: number;
-  unit: string;
-  anchor: string | null;
-  anchor_value: number | null;
-  ratio: number | null;
-}
+export type { BenchResult } from './_common';
 
 const ROOT = path.resolve(__dirname, '../..');
 

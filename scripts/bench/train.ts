@@ -15,15 +15,9 @@ import * as path from 'node:path';
 import { byteLevelTokenizerJson, initWeights, PRESETS, writeModelDir } from '../../src/model/init';
 import { train } from '../../src/train/loop';
 import type { Method } from '../../src/train/recipe';
+import { type BenchResult, defaultBenchModelDir } from './_common';
 
-interface Result {
-  name: string;
-  value: number;
-  unit: string;
-  anchor: string | null;
-  anchor_value: number | null;
-  ratio: number | null; // > 1: TestTune better than the anchor
-}
+type Result = BenchResult;
 interface Run {
   tokens_per_s: number;
   tokens_per_cpu_s: number;
@@ -41,16 +35,6 @@ const TARGET = 200;
 const THREADS = quick ? [1] : [1, 2];
 const METHODS: Method[] = ['lora', 'ia3', 'prompt', 'full'];
 const log = (s: string) => process.stderr.write(`[train] ${s}\n`);
-
-function modelDir(): string {
-  const cfg = { ...PRESETS.default, eosTokenId: 256 };
-  const dir = path.join(os.tmpdir(), `testtune-bench-default-${cfg.numLayers}x${cfg.hiddenSize}-v${cfg.vocabSize}`);
-  if (!fs.existsSync(path.join(dir, 'model.safetensors'))) {
-    log(`writing ${dir}`);
-    writeModelDir(dir, cfg, initWeights(cfg, 0, 0.02), byteLevelTokenizerJson());
-  }
-  return dir;
-}
 
 /** Pairs whose byte-level encoding is exactly PROMPT + TARGET tokens (ASCII letters, one token each). */
 function pairs(): { source: string; target: string }[] {
@@ -103,7 +87,7 @@ const best = (runs: (Run | undefined)[]) => runs.filter((r): r is Run => !!r).re
 
 async function main(): Promise<void> {
   if (process.argv[2] === '--child') return child(process.argv[3] as Method, Number(process.argv[4]), process.argv[5]);
-  const dir = modelDir();
+  const dir = defaultBenchModelDir(log);
   const out: Result[] = [];
   const add = (name: string, value: number, unit: string, anchor?: string, anchorValue?: number, higherIsBetter = true) =>
     out.push({ name, value: +value.toFixed(3), unit, anchor: anchor ?? null, anchor_value: anchorValue === undefined ? null : +anchorValue.toFixed(3), ratio: anchorValue === undefined ? null : +(higherIsBetter ? value / anchorValue : anchorValue / value).toFixed(3) });

@@ -22,7 +22,6 @@ import type {
   ResultOf,
   SidecarStatus,
 } from './protocol';
-
 export type ClientState = 'stopped' | 'starting' | 'ready' | 'error' | 'crashed' | 'failed' | 'disposed';
 
 export interface StateChange {
