@@ -76,7 +76,7 @@ for (const [name, t] of tensors) {
   for (let i = 0; i < v.length; i += 97) maxErr = Math.max(maxErr, Math.abs(v[i]) > 1e-3 ? Math.abs(v[i] - halfBack(h[i])) / Math.abs(v[i]) : 0);
 }
 function halfBack(b: number): number {
-  return toF32({ dtype: 'F16', shape: [1], data: Uint16Array.of(b) });
+  return toF32({ dtype: 'F16', shape: [1], data: Uint16Array.of(b) })[0];
 }
 writeSafetensors(path.join(to, 'model.safetensors'), half, { ...metadata, format: 'pt' });
 fs.copyFileSync(path.join(model, 'config.json'), path.join(to, 'config.json'));
