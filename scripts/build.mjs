@@ -1,4 +1,6 @@
-// Bundles the three entry points with esbuild and copies the tree-sitter wasm files into dist/.
+// Bundles the entry points with esbuild and copies the tree-sitter wasm files beside them.
+// Options: --out <dir> (default dist/), --entries cli,sidecar,... (default all). The default-model
+// pipeline uses them for a private CLI snapshot that long training runs keep while dist/ is rebuilt.
 import * as esbuild from 'esbuild';
 import { copyFileSync, mkdirSync, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -6,7 +8,10 @@ import path from 'node:path';
 
 const require = createRequire(import.meta.url);
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
-const dist = path.join(root, 'dist');
+const argv = process.argv.slice(2);
+const opt = (name) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined);
+const dist = path.resolve(opt('--out') ?? path.join(root, 'dist'));
+const only = opt('--entries')?.split(',');
 mkdirSync(dist, { recursive: true });
 
 // web-tree-sitter's ESM build leaves import.meta.url empty when bundled to CJS and Parser.init
@@ -20,7 +25,9 @@ const entries = {
   'model-worker': 'src/sidecar/worker.ts',
 };
 const entryPoints = Object.fromEntries(
-  Object.entries(entries).filter(([, file]) => existsSync(path.join(root, file))).map(([k, f]) => [k, path.join(root, f)]),
+  Object.entries(entries)
+    .filter(([name, file]) => existsSync(path.join(root, file)) && (!only || only.includes(name)))
+    .map(([k, f]) => [k, path.join(root, f)]),
 );
 
 await esbuild.build({
@@ -38,4 +45,4 @@ await esbuild.build({
 
 copyFileSync(require.resolve('web-tree-sitter/web-tree-sitter.wasm'), path.join(dist, 'web-tree-sitter.wasm'));
 copyFileSync(path.join(path.dirname(require.resolve('tree-sitter-java/package.json')), 'tree-sitter-java.wasm'), path.join(dist, 'tree-sitter-java.wasm'));
-console.log(`built ${Object.keys(entryPoints).join(', ')} into dist/`);
+console.log(`built ${Object.keys(entryPoints).join(', ')} into ${path.relative(root, dist) || '.'}/`);

@@ -22,7 +22,7 @@ shift || true
 
 case $stage in
 cli) # private snapshot of the CLI, so long runs survive rebuilds of dist/
-  node "$REPO/scripts/default-model/build-cli.mjs" ;;
+  node "$REPO/scripts/build.mjs" --out "${DM:-/work/data/dm}/bin" --entries cli ;;
 data) # pre-training chunks from TRAIN packages (shards when built, plus unpacked package folders)
   args=()
   [ -d /work/data/corpus/pretrain ] && args+=(--shards /work/data/corpus/pretrain)

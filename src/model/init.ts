@@ -6,6 +6,7 @@ import { byteLevelAlphabet } from './bytelevel';
 import { type ModelConfig, toHfConfig } from './config';
 import { family } from './family';
 import { writeSafetensors, type StTensor } from './safetensors';
+import { rng } from '../util/rng';
 
 export type PresetName = 'tiny' | 'default';
 
@@ -20,17 +21,7 @@ export const PRESETS: Record<PresetName, ModelConfig> = {
   },
 };
 
-/** mulberry32: a small seeded PRNG. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { rng } from '../util/rng';
 
 export function normalArray(n: number, std: number, rand: () => number): Float32Array {
   const out = new Float32Array(n);

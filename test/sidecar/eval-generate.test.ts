@@ -7,20 +7,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { command } from '../../src/cli/commands/eval';
 import { chain, makeScriptedModel, makeTinyAdapter } from './helpers/tiny-model';
+import { runCaptured } from '../helpers/capture-cli';
 
-async function run(argv: string[]): Promise<{ code: number; out: string }> {
-  const write = process.stdout.write.bind(process.stdout);
-  const errWrite = process.stderr.write.bind(process.stderr);
-  let out = '';
-  process.stdout.write = ((s: string) => ((out += s), true)) as typeof process.stdout.write;
-  process.stderr.write = (() => true) as typeof process.stderr.write;
-  try {
-    return { code: await command.run(argv), out };
-  } finally {
-    process.stdout.write = write;
-    process.stderr.write = errWrite;
-  }
-}
+const run = (argv: string[]) => runCaptured(command, argv);
 
 describe('testtune eval --model (generation through the engine)', function () {
   this.timeout(300_000);

@@ -11,18 +11,9 @@ import { CancellationTokenSource } from '../../src/sidecar/cancellation';
 import { SidecarClient, SidecarCrashedError, sourceSidecarLaunch, bundledSidecarLaunch, type StateChange } from '../../src/sidecar/client';
 import { ErrorCodes, RpcError, type SidecarStatus } from '../../src/sidecar/protocol';
 import { chain, makeScriptedModel, makeTinyAdapter, makeTinyModel } from './helpers/tiny-model';
+import { waitForState } from './helpers/wait-for';
 
-function waitFor(client: SidecarClient, state: StateChange['state'], ms = 30_000): Promise<StateChange> {
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`no '${state}' within ${ms} ms (now '${client.state}')`)), ms);
-    const d = client.onDidChangeState((e) => {
-      if (e.state !== state) return;
-      clearTimeout(t);
-      d.dispose();
-      resolve(e);
-    });
-  });
-}
+const waitFor = (client: SidecarClient, state: StateChange['state'], ms = 30_000) => waitForState(client, state, ms);
 
 const LONG = { maxNewTokens: 1500, stopWhenBalanced: false } as const;
 

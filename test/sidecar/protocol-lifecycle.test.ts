@@ -7,18 +7,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { SidecarClient, SidecarCrashedError, sourceSidecarLaunch, type StateChange } from '../../src/sidecar/client';
 import { ErrorCodes } from '../../src/sidecar/protocol';
+import { waitForState } from './helpers/wait-for';
 
-function waitFor(client: SidecarClient, state: StateChange['state'], ms = 20_000): Promise<StateChange> {
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`no '${state}' within ${ms} ms (now '${client.state}')`)), ms);
-    const d = client.onDidChangeState((e) => {
-      if (e.state !== state) return;
-      clearTimeout(t);
-      d.dispose();
-      resolve(e);
-    });
-  });
-}
+const waitFor = (client: SidecarClient, state: StateChange['state'], ms = 20_000) => waitForState(client, state, ms);
 
 describe('sidecar process lifecycle (real process)', function () {
   this.timeout(60_000);

@@ -3,22 +3,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { command } from '../../../src/cli/commands/eval';
+import { runCaptured } from '../../helpers/capture-cli';
 
 const DATA = path.resolve(__dirname, '../../fixtures/eval/predictions.jsonl');
 
-async function run(argv: string[]): Promise<{ code: number; out: string }> {
-  const write = process.stdout.write.bind(process.stdout);
-  const errWrite = process.stderr.write.bind(process.stderr);
-  let out = '';
-  process.stdout.write = ((s: string) => ((out += s), true)) as typeof process.stdout.write;
-  process.stderr.write = (() => true) as typeof process.stderr.write;
-  try {
-    return { code: await command.run(argv), out };
-  } finally {
-    process.stdout.write = write;
-    process.stderr.write = errWrite;
-  }
-}
+const run = (argv: string[]) => runCaptured(command, argv);
 
 describe('testtune eval (text)', function () {
   this.timeout(30_000);

@@ -1,19 +1,13 @@
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
 import { detectFramework } from '../../../src/java/framework';
-import { makeTree, removeTree } from './tmpdir';
+import { treesRemovedAfter } from './tmpdir';
 
 const POM4 = '<project><dependencies><dependency><groupId>junit</groupId><artifactId>junit</artifactId><version>4.13.2</version></dependency></dependencies></project>';
 const POM5 = '<project><dependencies><dependency><groupId>org.junit.jupiter</groupId><artifactId>junit-jupiter</artifactId></dependency><dependency><groupId>org.mockito</groupId><artifactId>mockito-core</artifactId></dependency></dependencies></project>';
 
 describe('detectFramework', () => {
-  const roots: string[] = [];
-  after(() => roots.forEach(removeTree));
-  const tree = (files: Record<string, string>): string => {
-    const r = makeTree(files);
-    roots.push(r);
-    return r;
-  };
+  const tree = treesRemovedAfter();
 
   it('reads JUnit 4 and JUnit 5 + Mockito from Maven poms', () => {
     const r4 = detectFramework(tree({ 'pom.xml': POM4 }));

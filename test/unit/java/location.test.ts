@@ -1,18 +1,12 @@
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
 import { declaredPackage, findProjectRoot, findTestLocation } from '../../../src/java/location';
-import { makeTree, removeTree } from './tmpdir';
+import { treesRemovedAfter } from './tmpdir';
 
 const FOO = 'package com.acme.util;\n\npublic class Foo {\n    int f() { return 1; }\n}\n';
 
 describe('findTestLocation', () => {
-  const roots: string[] = [];
-  after(() => roots.forEach(removeTree));
-  const tree = (files: Record<string, string>): string => {
-    const r = makeTree(files);
-    roots.push(r);
-    return r;
-  };
+  const tree = treesRemovedAfter();
 
   it('maps src/main/java to src/test/java in a Maven project', () => {
     const root = tree({ 'pom.xml': '<project/>', 'src/main/java/com/acme/util/Foo.java': FOO });

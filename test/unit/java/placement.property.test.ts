@@ -6,17 +6,8 @@ import * as path from 'node:path';
 import { javaParser } from '../../../src/java/parser';
 import { placeTest } from '../../../src/java/placement';
 import { makeTree, removeTree } from './tmpdir';
+import { rng as mulberry32 } from '../../../src/util/rng';
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const NAMES = ['testAdd', 'testSubtract', 'shouldWork', 'testParse', 'handlesEmpty', 'testAdd2', 'roundTrip'];
 const STATEMENTS = [

@@ -16,3 +16,14 @@ export function makeTree(files: Record<string, string>): string {
 export function removeTree(root: string): void {
   fs.rmSync(root, { recursive: true, force: true });
 }
+
+/** A `tree(files)` maker for one describe block; every tree it made is removed after the block. */
+export function treesRemovedAfter(): (files: Record<string, string>) => string {
+  const roots: string[] = [];
+  after(() => roots.forEach(removeTree));
+  return (files) => {
+    const r = makeTree(files);
+    roots.push(r);
+    return r;
+  };
+}
