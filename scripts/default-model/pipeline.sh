@@ -3,7 +3,7 @@
 # Every stage is resumable or idempotent; all intermediate data stays in $DM (default /work/data/dm).
 #
 #   scripts/default-model/pipeline.sh <stage> [args]
-#   stages: cli | data | pairs | init | pretrain [max-steps] | pairs-lm | pretrain2 [max-steps] | adapter <method> [max-steps] |
+#   stages: cli | data | pairs | init | pretrain [max-steps] | pairs-lm | pretrain2 [max-steps] | pretrain3 [max-steps] | pairs1000 | adapter3 <method> | adapter <method> [max-steps] |
 #           eval <name> <model-dir> [adapter-dir|none] | score <name> | ship [name=adapter-dir …]
 set -euo pipefail
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
@@ -50,11 +50,25 @@ pretrain2) # continue the pre-trained model on the mixed stage-2 data (new warmu
   nice -n 5 $CLI train --data "$DM/pretrain2.jsonl" --method full --model "$DM/pretrain" --out "$DM/pretrain2" \
     --max-steps "${1:-260}" --accum 8 --lr 1e-3 --seed 7 --max-tokens 1024 --save-every 10 --threads "$THREADS" --json "${resume[@]}" \
     > "$DM/pretrain2.out" 2>> "$DM/pretrain2.log" ;;
+pretrain3) # stage 3: 12,000 of all 37,184 train pairs as plain LM mixed with the chunks (pretrain3.jsonl, see README), from pretrain2
+  resume=(); [ -d "$DM/pretrain3/checkpoint" ] && resume=(--resume)
+  nice -n 5 $CLI train --data "$DM/pretrain3.jsonl" --method full --model "$DM/pretrain2" --out "$DM/pretrain3" \
+    --max-steps "${1:-900}" --accum 8 --lr 1e-3 --seed 11 --max-tokens 1024 --save-every 10 --threads "$THREADS" --json "${resume[@]}" \
+    > "$DM/pretrain3.out" 2>> "$DM/pretrain3.log" ;;
 adapter) # the study's recipe (defaults of src/train/recipe.ts) on the mined train pairs, capped at max-steps
   m=${1:?method}; out=$DM/ft-$m
   resume=(); [ -d "$out/checkpoint" ] && resume=(--resume)
   nice -n 5 $CLI train --data "$DM/pairs-train.jsonl" --method "$m" --model "${BASE:-$DM/pretrain}" --out "$out" \
     --max-steps "${2:-30}" --max-tokens 1024 --save-every 5 --threads "$THREADS" --json "${resume[@]}" \
+    > "$out.out" 2>> "$out.log" ;;
+pairs1000) # 1,000 train pairs of ~600 tokens (330..1,024) that the stage-3 LM mix did not contain
+  node --import tsx "$REPO/scripts/default-model/select-pairs.ts" --pairs "$DM/pairs-train-full.jsonl" --tokenizer "$TOKENIZER" \
+    --out "$DM/pairs-1000.jsonl" --n 1000 --min 330 --max 1024 --seed 5 --exclude "$DM/pretrain3.jsonl" ;;
+adapter3) # the study's recipe for its full 3 epochs on pairs-1000.jsonl (1,000 pairs x 3 epochs / 8 accumulation = 375 steps)
+  m=${1:?method}; out=$DM/ft3-$m
+  resume=(); [ -d "$out/checkpoint" ] && resume=(--resume)
+  nice -n 5 $CLI train --data "$DM/pairs-1000.jsonl" --method "$m" --model "${BASE:-$DM/pretrain3}" --out "$out" \
+    --epochs 3 --max-tokens 1024 --save-every 25 --threads "$THREADS" --json "${resume[@]}" \
     > "$out.out" 2>> "$out.log" ;;
 eval) # generate on the first $EVAL_LIMIT benchmark rows, keep the predictions, score (chars)
   name=${1:?name}; model=${2:?model}; adapter=${3:-none}
