@@ -4,6 +4,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { readSettings, type TestTuneSettings } from '../config/settings';
+import { defaultAdapterOf } from '../model/adapters';
 import { scanAdapters, type FoundAdapter } from './adapter-scan';
 import { emitEvent } from './events';
 import { errorText, type Log } from './log';
@@ -79,11 +80,23 @@ export class Services implements vscode.Disposable {
     return r.adapters;
   }
 
-  /** The selected adapter (per workspace; the `testtune.adapter` setting is the default). */
+  /**
+   * The selected adapter (per workspace; a pick of "none" is stored as null). Unpicked: the
+   * `testtune.adapter` setting, else the model's default adapter (`adapters/default.json`).
+   */
   selectedAdapter(): string | null {
     const stored = this.context.workspaceState.get<string | null>(ADAPTER_KEY);
     if (stored !== undefined) return stored;
-    return this.settings().adapter || null;
+    const set = this.settings().adapter;
+    if (set) return set;
+    const m = this.modelDir();
+    if (!m.dir) return null;
+    const d = defaultAdapterOf(m.dir);
+    if (d.warning && d.declared && !this.reportedSettingErrors.has(d.warning)) {
+      this.reportedSettingErrors.add(d.warning);
+      this.log.warn(`default adapter: ${d.warning}`);
+    }
+    return d.name;
   }
 
   async selectAdapter(name: string | null): Promise<void> {

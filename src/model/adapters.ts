@@ -198,3 +198,48 @@ export function saveAdapterDir(dir: string, cfg: ModelConfig, spec: AdapterSpec)
   writeSafetensors(path.join(dir, ADAPTER_WEIGHTS), tensors, { format: 'pt' });
   fs.writeFileSync(path.join(dir, ADAPTER_CONFIG), JSON.stringify(config, null, 2) + '\n');
 }
+
+/** File naming a model's default adapter: `<modelDir>/adapters/default.json` = `{"adapter": "<name>" | "none" | null}`. */
+export const DEFAULT_ADAPTER_FILE = 'default.json';
+
+export interface DefaultAdapter {
+  /** Adapter folder name under `<modelDir>/adapters`, or null for the base model. */
+  name: string | null;
+  /** Absolute adapter directory when `name` is set. */
+  dir?: string;
+  /** Why the default is the base model although one was expected (missing/corrupt file, missing adapter). */
+  warning?: string;
+  /** Whether `default.json` exists at all (callers may stay quiet about models that never had one). */
+  declared: boolean;
+}
+
+/**
+ * The model's default adapter from `adapters/default.json`. Never throws: a missing or corrupt file,
+ * or one naming an adapter folder without `adapter_config.json`, gives the base model and a warning.
+ */
+export function defaultAdapterOf(modelDir: string): DefaultAdapter {
+  const adir = path.join(path.resolve(modelDir), 'adapters');
+  const file = path.join(adir, DEFAULT_ADAPTER_FILE);
+  const none = (warning: string, declared: boolean): DefaultAdapter => ({ name: null, warning: `${warning}; using the base model`, declared });
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return none(code === 'ENOENT' ? `${file} does not exist` : `cannot read ${file} (${(e as Error).message})`, code !== 'ENOENT');
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    return none(`${file} is not valid JSON (${(e as Error).message})`, true);
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw) || !('adapter' in raw)) return none(`${file} must be an object {"adapter": "<name>"}`, true);
+  const name = (raw as { adapter: unknown }).adapter;
+  if (name === null || name === 'none') return { name: null, declared: true };
+  if (typeof name !== 'string' || name === '' || name !== path.basename(name) || name === '.' || name === '..')
+    return none(`${file}: "adapter" must be a folder name under ${adir}, got ${JSON.stringify(name)}`, true);
+  const dir = path.join(adir, name);
+  if (!fs.existsSync(path.join(dir, ADAPTER_CONFIG))) return none(`${file} names adapter "${name}", but ${dir} has no ${ADAPTER_CONFIG}`, true);
+  return { name, dir, declared: true };
+}

@@ -120,6 +120,47 @@ describe('testtune generate (CLI, tiny scripted model)', function () {
     assert.match(missing.err, /no adapter at .*no-adapter/);
   });
 
+  it('without --model: the shipped model with its default adapter (adapters/default.json); --adapter none forces the base', async function () {
+    const shipped = path.join(packageRoot()!, 'models', 'default');
+    if (!fs.existsSync(path.join(shipped, 'adapters', 'default.json'))) this.skip();
+    const lora = path.join(shipped, 'adapters', JSON.parse(fs.readFileSync(path.join(shipped, 'adapters', 'default.json'), 'utf8')).adapter);
+    const common = [calc, '--method', 'add', '--provider', 'cpu', '--raw', '--max-new-tokens', '16'];
+    const byDefault = await run(common);
+    const explicit = await run([...common, '--model', shipped, '--adapter', lora]);
+    const forcedBase = await run([...common, '--adapter', 'none']);
+    const base = await run([...common, '--model', shipped]);
+    for (const r of [byDefault, explicit, forcedBase, base]) assert.equal(r.code, 0, r.err);
+    assert.ok(byDefault.err.includes(`(adapter ${lora})`), byDefault.err);
+    assert.equal(byDefault.out, explicit.out);
+    assert.equal(forcedBase.out, base.out);
+    assert.notEqual(byDefault.out, base.out, 'the default adapter changes the output on this prompt');
+  });
+
+  it('eval without --model generates missing predictions with the shipped model and its default adapter', async function () {
+    const shipped = path.join(packageRoot()!, 'models', 'default');
+    if (!fs.existsSync(path.join(shipped, 'adapters', 'default.json'))) this.skip();
+    const { command: evalCommand } = await import('../../src/cli/commands/eval');
+    const data = path.join(tmp, 'bench.jsonl');
+    fs.writeFileSync(data, JSON.stringify({ id: 'a', source: `${CALC}\nclass CalcTest {\n    @Test\n    void testAdd() {\n`, target: 'assertEquals(2, new Calc().add(1, 1));' }) + '\n');
+    const w = process.stdout.write;
+    const w2 = process.stderr.write;
+    const outs: string[] = [];
+    for (const extra of [[], ['--adapter', 'none']]) {
+      let out = '';
+      process.stdout.write = ((c: string | Uint8Array) => ((out += c.toString()), true)) as typeof process.stdout.write;
+      process.stderr.write = (() => true) as typeof process.stderr.write;
+      try {
+        assert.equal(await evalCommand.run(['--data', data, '--json', '--provider', 'cpu', '--max-new-tokens', '8', ...extra]), 0);
+      } finally {
+        process.stdout.write = w;
+        process.stderr.write = w2;
+      }
+      outs.push(out);
+    }
+    assert.equal(JSON.parse(outs[0]).method, 'lora');
+    assert.equal(JSON.parse(outs[1]).method, 'base');
+  });
+
   it('the default model is models/default next to the package, or a message that says how to make one', () => {
     const root = packageRoot();
     assert.ok(root && fs.existsSync(path.join(root, 'package.json')));

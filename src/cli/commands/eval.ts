@@ -14,7 +14,7 @@ import { evaluateExecution, type ExecSummary, type ExecTask } from '../../eval/e
 import { generatePredictions } from '../../eval/generate';
 import { predictionForm } from '../../eval/syntax';
 import { svgChart, tableIV, type MethodResult } from '../../eval/report';
-import { resolveModelDir } from './generate';
+import { resolveModelDir, shippedDefaultAdapter } from './generate';
 
 const USAGE = `usage: testtune eval --data <file.jsonl> [options]
        testtune eval --table <result.json>... [--svg <chart.svg>]
@@ -30,8 +30,11 @@ project) and optionally test_method (a complete method).
   --method <label>       row label for reports: base, lora, ia3, prompt-tuning, full, …
   --project <dir>        compile, run and measure coverage of each test in a copy of <dir>
   --timeout <s>          per-test run time limit (default 30)
-  --model <dir>          generate the predictions first with this model (greedy)
-  --adapter <dir|none>   adapter for generation (default none: the base model)
+  --model <dir>          generate the predictions first with this model (greedy); without
+                         --model, rows that carry no prediction are generated with the
+                         shipped model and its default adapter (adapters/default.json)
+  --adapter <dir|none>   adapter for generation (default: none with --model, the shipped
+                         default adapter without)
   --provider <p>         auto | cuda | cpu (default auto)
   --max-new-tokens <n>   generation limit (default 512)
   --limit <n>            only the first n rows
@@ -118,11 +121,13 @@ export const command: CliCommand = {
     let total: number | undefined;
 
     const model = str(args, 'model');
-    if (model) {
-      const adapter = str(args, 'adapter') ?? 'none';
+    const needsGeneration = !model && rows.every((r) => r.prediction === undefined && r.fixedPrediction === undefined);
+    if (model || needsGeneration) {
+      const modelDir = resolveModelDir(model);
+      const adapter = str(args, 'adapter') ?? (model ? 'none' : shippedDefaultAdapter(modelDir));
       if (adapter !== 'none' && !fs.existsSync(adapter)) throw new UsageError(`no adapter at ${path.resolve(adapter)}`);
       const { loadEngine } = await import('../../model/engine');
-      const engine = await loadEngine(resolveModelDir(model), { provider });
+      const engine = await loadEngine(modelDir, { provider });
       let gen;
       try {
         gen = await generatePredictions(engine, rows, {

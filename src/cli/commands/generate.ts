@@ -9,6 +9,7 @@ import { extractTestMethod } from '../../java/extract';
 import { findTestLocation } from '../../java/location';
 import { detectFramework, type Framework } from '../../java/framework';
 import { placeTest } from '../../java/placement';
+import { defaultAdapterOf } from '../../model/adapters';
 import type { GenerateResult, ProviderPreference } from '../../model/engine-api';
 
 const USAGE = `usage: testtune generate <File.java> (--method <name> | --line <n>) [options]
@@ -19,7 +20,8 @@ Writes a JUnit test for one method of <File.java> with the local model and print
   --line <n>             the focal method containing line n (1-based)
   --model <dir>          model directory (default: models/default next to the package)
   --adapter <dir|none>   a fine-tuned adapter directory, or none for the base model
-                         (default: the model's own adapters are loaded but none is used)
+                         (default without --model: the shipped model's default adapter,
+                         adapters/default.json; with --model: none)
   --max-new-tokens <n>   generation limit (default 512)
   --provider <p>         auto | cuda | cpu (default auto: CUDA when present, else CPU)
   --sidecar              run the model in the sidecar process instead of in this one
@@ -72,6 +74,13 @@ export function resolveModelDir(given: string | undefined): string {
     );
   }
   return dir;
+}
+
+/** The shipped model's default adapter directory (adapters/default.json), or 'none' with a warning on stderr. */
+export function shippedDefaultAdapter(modelDir: string): string {
+  const d = defaultAdapterOf(modelDir);
+  if (d.warning) process.stderr.write(`warning: default adapter: ${d.warning}\n`);
+  return d.dir ?? 'none';
 }
 
 /** The annotation + signature lines the prompt ends with (the model continues with the body), if any. */
@@ -150,7 +159,7 @@ export const command: CliCommand = {
     if (maxNewTokens < 1) throw new UsageError('--max-new-tokens must be at least 1');
     const provider = (str(args, 'provider') ?? 'auto') as ProviderPreference;
     if (!PROVIDERS.includes(provider)) throw new UsageError(`--provider must be one of ${PROVIDERS.join(', ')}`);
-    const adapter = str(args, 'adapter');
+    let adapter = str(args, 'adapter');
     if (adapter !== undefined && adapter !== 'none' && !fs.existsSync(adapter)) throw new UsageError(`no adapter at ${path.resolve(adapter)}`);
 
     let source: string;
@@ -160,6 +169,7 @@ export const command: CliCommand = {
       throw new UsageError(`cannot read ${file}: ${(e as Error).message}`);
     }
     const modelDir = resolveModelDir(str(args, 'model'));
+    if (adapter === undefined && str(args, 'model') === undefined) adapter = shippedDefaultAdapter(modelDir);
 
     const root = projectRootOf(file);
     const loc = findTestLocation(root, file);
