@@ -1,9 +1,9 @@
 // The model-family interface: everything that differs between decoder families (Llama: RMSNorm, RoPE,
-// SwiGLU, GQA; a LayerNorm + GELU + biases family would be a second implementation) sits behind
-// `FamilyDef`. The rest of the engine (graphs, adapters, decoding, training) talks to this interface.
+// SwiGLU, GQA in llama.ts; LayerNorm, GELU MLP, biases in starcoder2.ts) sits behind `FamilyDef`. The rest of the engine (graphs, adapters, decoding, training) talks to this interface.
 import type { Graph } from '../onnx/graph';
-import type { ModelConfig, ModelFamily } from './config';
+import { SUPPORTED_FAMILIES, type ModelConfig, type ModelFamily } from './config';
 import { llamaFamily } from './llama';
+import { starcoder2Family } from './starcoder2';
 
 export interface WeightSpec {
   name: string; // Hugging Face tensor name, e.g. model.layers.0.self_attn.q_proj.weight
@@ -81,11 +81,11 @@ export interface FamilyDef {
   defaultTargets: { lora: string[]; ia3: string[]; ia3Feedforward: string[] };
 }
 
-const FAMILIES: Record<ModelFamily, FamilyDef> = { llama: llamaFamily };
+const FAMILIES: Record<ModelFamily, FamilyDef> = { llama: llamaFamily, starcoder2: starcoder2Family };
 
 export function family(cfg: ModelConfig): FamilyDef {
   const f = FAMILIES[cfg.modelType];
-  if (!f) throw new Error(`no model family '${cfg.modelType}'`);
+  if (!f) throw new Error(`no model family '${cfg.modelType}' (supported: ${SUPPORTED_FAMILIES.join(', ')})`);
   return f;
 }
 

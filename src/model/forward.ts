@@ -1,5 +1,6 @@
 // An independent plain-TypeScript forward pass of the Llama family (no ONNX): the reference that the
-// generated graphs are checked against. Batch 1, full sequence, float64 accumulation, written for
+// generated graphs are checked against. Its pieces (embedding, adapter-aware linear, RoPE, causal
+// attention, LM head) are exported for the other families' references (starcoder2.ts). Batch 1, full sequence, float64 accumulation, written for
 // clarity, not speed. Adapters follow PEFT semantics: LoRA y += (alpha/r)·B·A·x, (IA)³ scales the
 // output (or the input, for feedforward modules), the soft prompt is prepended at positions 0..p-1.
 import type { ModelConfig } from './config';
@@ -20,16 +21,16 @@ export function ropeTables(cfg: ModelConfig): { cos: Float32Array; sin: Float32A
   return { cos, sin };
 }
 
-type Mat = Float64Array[]; // rows
+export type Mat = Float64Array[]; // rows
 
-function get(weights: Map<string, Float32Array>, name: string): Float32Array {
+export function get(weights: Map<string, Float32Array>, name: string): Float32Array {
   const w = weights.get(name);
   if (!w) throw new Error(`forward: missing weight ${name}`);
   return w;
 }
 
 /** rows·Wᵀ for W [out, in] stored row-major. */
-function matmulT(x: Mat, w: Float32Array, out: number): Mat {
+export function matmulT(x: Mat, w: Float32Array, out: number): Mat {
   const inDim = x[0]?.length ?? 0;
   return x.map((row) => {
     const y = new Float64Array(out);
@@ -52,21 +53,31 @@ function rmsNorm(x: Mat, w: Float32Array, eps: number): Mat {
   });
 }
 
-export function llamaForward(cfg: ModelConfig, weights: Map<string, Float32Array>, ids: number[], adapter?: AdapterWeights): Float32Array {
-  const { hiddenSize: hid, numHeads: H, numKvHeads: KV, headDim: D, vocabSize: V } = cfg;
+/** Token embeddings with the soft prompt (p rows) first. */
+export function embed(cfg: ModelConfig, weights: Map<string, Float32Array>, ids: number[], adapter?: AdapterWeights): { x: Mat; p: number } {
+  const hid = cfg.hiddenSize;
   const emb = get(weights, 'model.embed_tokens.weight');
-  let x: Mat = [];
+  const x: Mat = [];
   const p = adapter?.prompt?.p ?? 0;
   for (let t = 0; t < p; t++) x.push(Float64Array.from(adapter!.prompt!.data.subarray(t * hid, (t + 1) * hid)));
   for (const id of ids) x.push(Float64Array.from(emb.subarray(id * hid, (id + 1) * hid)));
-  const T = x.length;
-  const { cos, sin } = ropeTables(cfg);
+  return { x, p };
+}
 
-  const linear = (inp: Mat, module: string, out: number, feedforwardIa3: boolean): Mat => {
+export type Linear = (inp: Mat, module: string, out: number) => Mat;
+
+/** x·Wᵀ (+ `<module>.bias` when `bias`) with the adapter of `module`, in PEFT order. */
+export function adapterLinear(weights: Map<string, Float32Array>, adapter: AdapterWeights | undefined, bias = false): Linear {
+  return (inp, module, out) => {
+    const feedforwardIa3 = !!adapter?.ia3?.feedforward.some((s) => module.endsWith(`.${s}`));
     const ia3 = adapter?.ia3?.vectors.get(module);
     let xin = inp;
     if (ia3 && feedforwardIa3) xin = inp.map((r) => r.map((v, i) => v * ia3[i]));
     let y = matmulT(xin, get(weights, `${module}.weight`), out);
+    if (bias) {
+      const b = get(weights, `${module}.bias`);
+      y = y.map((row) => row.map((v, o) => v + b[o]));
+    }
     const A = adapter?.lora?.A.get(module);
     const B = adapter?.lora?.B.get(module);
     if (A && B && adapter!.lora!.rank > 0) {
@@ -77,60 +88,85 @@ export function llamaForward(cfg: ModelConfig, weights: Map<string, Float32Array
     if (ia3 && !feedforwardIa3) y = y.map((r) => r.map((v, o) => v * ia3[o]));
     return y;
   };
-  const ffIa3 = (module: string) => !!adapter?.ia3?.feedforward.some((s) => module.endsWith(`.${s}`));
-  const rope = (m: Mat, heads: number): void => {
-    for (let t = 0; t < T; t++)
-      for (let h = 0; h < heads; h++) {
-        const row = m[t];
-        const o = h * D;
-        const rotated = new Float64Array(D);
-        for (let i = 0; i < D / 2; i++) {
-          rotated[i] = -row[o + i + D / 2];
-          rotated[i + D / 2] = row[o + i];
-        }
-        for (let i = 0; i < D; i++) row[o + i] = row[o + i] * cos[t * D + i] + rotated[i] * sin[t * D + i];
-      }
-  };
+}
 
-  for (let l = 0; l < cfg.numLayers; l++) {
-    const pre = `model.layers.${l}`;
-    const h = rmsNorm(x, get(weights, `${pre}.input_layernorm.weight`), cfg.rmsNormEps);
-    const q = linear(h, `${pre}.self_attn.q_proj`, H * D, ffIa3(`${pre}.self_attn.q_proj`));
-    const k = linear(h, `${pre}.self_attn.k_proj`, KV * D, ffIa3(`${pre}.self_attn.k_proj`));
-    const v = linear(h, `${pre}.self_attn.v_proj`, KV * D, ffIa3(`${pre}.self_attn.v_proj`));
-    rope(q, H);
-    rope(k, KV);
-    const attn: Mat = Array.from({ length: T }, () => new Float64Array(H * D));
-    for (let hd = 0; hd < H; hd++) {
-      const kvh = Math.floor(hd / (H / KV));
-      for (let t = 0; t < T; t++) {
-        const scores = new Float64Array(t + 1);
-        let max = -Infinity;
-        for (let s = 0; s <= t; s++) {
-          let dot = 0;
-          for (let i = 0; i < D; i++) dot += q[t][hd * D + i] * k[s][kvh * D + i];
-          scores[s] = dot / Math.sqrt(D);
-          max = Math.max(max, scores[s]);
-        }
-        let sum = 0;
-        for (let s = 0; s <= t; s++) sum += scores[s] = Math.exp(scores[s] - max);
-        for (let s = 0; s <= t; s++)
-          for (let i = 0; i < D; i++) attn[t][hd * D + i] += (scores[s] / sum) * v[s][kvh * D + i];
+/** HF rotary embedding (rotate_half) in place on rows [T, heads·headDim]. */
+export function rope(cfg: ModelConfig, m: Mat, heads: number, tables: { cos: Float32Array; sin: Float32Array }): void {
+  const D = cfg.headDim;
+  const { cos, sin } = tables;
+  for (let t = 0; t < m.length; t++)
+    for (let h = 0; h < heads; h++) {
+      const row = m[t];
+      const o = h * D;
+      const rotated = new Float64Array(D);
+      for (let i = 0; i < D / 2; i++) {
+        rotated[i] = -row[o + i + D / 2];
+        rotated[i + D / 2] = row[o + i];
       }
+      for (let i = 0; i < D; i++) row[o + i] = row[o + i] * cos[t * D + i] + rotated[i] * sin[t * D + i];
     }
-    const o = linear(attn, `${pre}.self_attn.o_proj`, hid, ffIa3(`${pre}.self_attn.o_proj`));
-    x = x.map((row, t) => row.map((val, i) => val + o[t][i]));
-    const h2 = rmsNorm(x, get(weights, `${pre}.post_attention_layernorm.weight`), cfg.rmsNormEps);
-    const gate = linear(h2, `${pre}.mlp.gate_proj`, cfg.intermediateSize, ffIa3(`${pre}.mlp.gate_proj`));
-    const up = linear(h2, `${pre}.mlp.up_proj`, cfg.intermediateSize, ffIa3(`${pre}.mlp.up_proj`));
-    const act = gate.map((row, t) => row.map((gv, i) => (gv / (1 + Math.exp(-gv))) * up[t][i]));
-    const down = linear(act, `${pre}.mlp.down_proj`, hid, ffIa3(`${pre}.mlp.down_proj`));
-    x = x.map((row, t) => row.map((val, i) => val + down[t][i]));
+}
+
+/** Causal grouped-query attention (rows [T, heads·headDim]); keys ≥ `slidingWindow` positions back are not seen. */
+export function causalAttention(cfg: ModelConfig, q: Mat, k: Mat, v: Mat): Mat {
+  const { numHeads: H, numKvHeads: KV, headDim: D } = cfg;
+  const T = q.length;
+  const W = cfg.slidingWindow ?? Infinity;
+  const attn: Mat = Array.from({ length: T }, () => new Float64Array(H * D));
+  for (let hd = 0; hd < H; hd++) {
+    const kvh = Math.floor(hd / (H / KV));
+    for (let t = 0; t < T; t++) {
+      const first = Math.max(0, t - W + 1);
+      const scores = new Float64Array(t + 1);
+      let max = -Infinity;
+      for (let s = first; s <= t; s++) {
+        let dot = 0;
+        for (let i = 0; i < D; i++) dot += q[t][hd * D + i] * k[s][kvh * D + i];
+        scores[s] = dot / Math.sqrt(D);
+        max = Math.max(max, scores[s]);
+      }
+      let sum = 0;
+      for (let s = first; s <= t; s++) sum += scores[s] = Math.exp(scores[s] - max);
+      for (let s = first; s <= t; s++)
+        for (let i = 0; i < D; i++) attn[t][hd * D + i] += (scores[s] / sum) * v[s][kvh * D + i];
+    }
   }
-  const hs = rmsNorm(x.slice(p), get(weights, 'model.norm.weight'), cfg.rmsNormEps);
+  return attn;
+}
+
+/** Logits [T, vocab] of final-norm hidden rows (tied or separate head). */
+export function lmHead(cfg: ModelConfig, weights: Map<string, Float32Array>, hs: Mat): Float32Array {
+  const V = cfg.vocabSize;
   const head = get(weights, cfg.tieWordEmbeddings ? 'model.embed_tokens.weight' : 'lm_head.weight');
   const logits = matmulT(hs, head, V);
   const out = new Float32Array(logits.length * V);
   logits.forEach((row, t) => out.set(row, t * V));
   return out;
+}
+
+export function llamaForward(cfg: ModelConfig, weights: Map<string, Float32Array>, ids: number[], adapter?: AdapterWeights): Float32Array {
+  const { hiddenSize: hid, numHeads: H, numKvHeads: KV, headDim: D } = cfg;
+  const e = embed(cfg, weights, ids, adapter);
+  let x = e.x;
+  const tables = ropeTables(cfg);
+  const linear = adapterLinear(weights, adapter);
+  for (let l = 0; l < cfg.numLayers; l++) {
+    const pre = `model.layers.${l}`;
+    const h = rmsNorm(x, get(weights, `${pre}.input_layernorm.weight`), cfg.rmsNormEps);
+    const q = linear(h, `${pre}.self_attn.q_proj`, H * D);
+    const k = linear(h, `${pre}.self_attn.k_proj`, KV * D);
+    const v = linear(h, `${pre}.self_attn.v_proj`, KV * D);
+    rope(cfg, q, H, tables);
+    rope(cfg, k, KV, tables);
+    const attn = causalAttention(cfg, q, k, v);
+    const o = linear(attn, `${pre}.self_attn.o_proj`, hid);
+    x = x.map((row, t) => row.map((val, i) => val + o[t][i]));
+    const h2 = rmsNorm(x, get(weights, `${pre}.post_attention_layernorm.weight`), cfg.rmsNormEps);
+    const gate = linear(h2, `${pre}.mlp.gate_proj`, cfg.intermediateSize);
+    const up = linear(h2, `${pre}.mlp.up_proj`, cfg.intermediateSize);
+    const act = gate.map((row, t) => row.map((gv, i) => (gv / (1 + Math.exp(-gv))) * up[t][i]));
+    const down = linear(act, `${pre}.mlp.down_proj`, hid);
+    x = x.map((row, t) => row.map((val, i) => val + down[t][i]));
+  }
+  return lmHead(cfg, weights, rmsNorm(x.slice(e.p), get(weights, 'model.norm.weight'), cfg.rmsNormEps));
 }

@@ -1,5 +1,5 @@
 // Randomly initialised models for tests and benchmarks: presets, seeded weights (normal(0, 0.02),
-// norms at one), and writing a model directory (config.json, model.safetensors, tokenizer.json).
+// norms at one, biases at zero), and writing a model directory (config.json, model.safetensors, tokenizer.json).
 import * as fs from 'fs';
 import * as path from 'path';
 import { byteLevelAlphabet } from './bytelevel';
@@ -8,7 +8,7 @@ import { family } from './family';
 import { writeSafetensors, type StTensor } from './safetensors';
 import { rng } from '../util/rng';
 
-export type PresetName = 'tiny' | 'default';
+export type PresetName = 'tiny' | 'default' | 'tiny-starcoder2';
 
 export const PRESETS: Record<PresetName, ModelConfig> = {
   tiny: {
@@ -18,6 +18,12 @@ export const PRESETS: Record<PresetName, ModelConfig> = {
   default: {
     modelType: 'llama', hiddenSize: 384, numLayers: 6, numHeads: 6, numKvHeads: 2, headDim: 64, intermediateSize: 1024,
     vocabSize: 8192, ropeTheta: 10000, rmsNormEps: 1e-5, maxPositions: 2048, tieWordEmbeddings: true,
+  },
+  // the second family at the tiny size: LayerNorm, GELU (tanh) MLP, biases
+  'tiny-starcoder2': {
+    modelType: 'starcoder2', hiddenSize: 64, numLayers: 2, numHeads: 4, numKvHeads: 2, headDim: 16, intermediateSize: 256,
+    vocabSize: 512, ropeTheta: 10000, rmsNormEps: 1e-5, maxPositions: 2048, tieWordEmbeddings: true,
+    useBias: true, hiddenAct: 'gelu_pytorch_tanh',
   },
 };
 
@@ -35,13 +41,13 @@ export function normalArray(n: number, std: number, rand: () => number): Float32
   return out;
 }
 
-/** Seeded random weights by Hugging Face name: N(0, std) for matrices, ones for norm weights. */
+/** Seeded random weights by Hugging Face name: N(0, std) for matrices, ones for norm weights, zeros for biases. */
 export function initWeights(cfg: ModelConfig, seed = 0, std = 0.02): Map<string, Float32Array> {
   const rand = rng(seed);
   const out = new Map<string, Float32Array>();
   for (const s of family(cfg).weightSpecs(cfg)) {
     const n = s.shape.reduce((a, b) => a * b, 1);
-    out.set(s.name, s.shape.length === 1 ? new Float32Array(n).fill(1) : normalArray(n, std, rand));
+    out.set(s.name, s.shape.length > 1 ? normalArray(n, std, rand) : new Float32Array(n).fill(s.name.endsWith('.bias') ? 0 : 1));
   }
   return out;
 }

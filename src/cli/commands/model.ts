@@ -11,7 +11,7 @@ import { byteLevelTokenizerJson, initWeights, PRESETS, writeModelDir, type Prese
 import { Tokenizer } from '../../model/tokenizer';
 
 const USAGE = `usage:
-  testtune model init (--preset tiny|default | --config <config.json | inline JSON>) --out <dir>
+  testtune model init (--preset tiny|default|tiny-starcoder2 | --config <config.json | inline JSON>) --out <dir>
                       [--seed 0] [--std 0.02] [--corpus <dir|file>[,…]] [--max-mb 8]
 
 Writes a randomly initialised model: weights N(0, std) (norms at 1), the given Hugging Face style
@@ -19,7 +19,8 @@ config, and a byte-level BPE tokenizer trained on the .java files of --corpus (d
 and examples of this repository, when present) up to the config's vocab_size. Without Java sources the
 tokenizer is the 256-byte vocabulary plus <|endoftext|>.
 presets: tiny (2 layers x 64 hidden, vocab 512), default (6 layers x 384 hidden, 6 heads, 2 KV heads,
-FFN 1024, vocab 8192).`;
+FFN 1024, vocab 8192), tiny-starcoder2 (the StarCoder2 family at the tiny size: LayerNorm, GELU MLP,
+biases). --config takes any supported model_type (llama, starcoder2) with its Hugging Face keys.`;
 
 function repoRoot(): string {
   // src/cli/commands (tsx) or dist (bundle): walk up to the package.json
@@ -65,7 +66,7 @@ async function init(argv: string[]): Promise<number> {
   const preset = str(args, 'preset');
   const config = str(args, 'config');
   if (!!preset === !!config) throw new UsageError('give exactly one of --preset and --config');
-  if (preset && !(preset in PRESETS)) throw new UsageError(`unknown preset '${preset}' (tiny, default)`);
+  if (preset && !(preset in PRESETS)) throw new UsageError(`unknown preset '${preset}' (${Object.keys(PRESETS).join(', ')})`);
   let cfg: ModelConfig = preset ? { ...PRESETS[preset as PresetName] } : configFrom(config!);
   const std = Number(str(args, 'std') ?? '0.02');
   if (!(std > 0)) throw new UsageError('--std must be a positive number');

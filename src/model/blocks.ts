@@ -1,0 +1,242 @@
+// Building blocks shared by the decoder families (llama.ts, starcoder2.ts): the graph Builder
+// (constants, linear projections with their adapters and optional bias, RMSNorm, LayerNorm, RoPE), the
+// prelude (inputs, embeddings with the soft prompt, positions, causal mask, rotary tables), grouped-query
+// self-attention with the KV cache, and the tail (final norm, LM head, outputs). A family only writes
+// its block: which norm, which MLP, which names. Train mode emits explicit standard ops only.
+import { f, type Graph } from '../onnx/graph';
+import type { ModelConfig } from './config';
+import type { AdapterInput, BuildOptions, DecoderGraph } from './family';
+import { ropeTables } from './forward';
+
+export const INT_MAX = 2 ** 62;
+const MASK = -1e9;
+
+export class Builder {
+  readonly adapterInputs: AdapterInput[] = [];
+  loraScaling?: string;
+  loraDropout?: string;
+  private readonly consts = new Map<string, string>();
+
+  constructor(readonly g: Graph, readonly cfg: ModelConfig, readonly opts: BuildOptions) {
+    if (opts.adapter?.lora?.targets.length) this.loraScaling = g.input('lora_scaling', 'float32', [1]);
+    if (opts.loraDropout && opts.adapter?.lora?.targets.length) this.loraDropout = g.input('lora_dropout', 'float32', []);
+  }
+
+  get train(): boolean {
+    return this.opts.mode === 'train';
+  }
+
+  i64(values: number[]): string {
+    const key = `i${values.join(',')}`;
+    let v = this.consts.get(key);
+    if (!v) this.consts.set(key, (v = this.g.constI64(values)));
+    return v;
+  }
+
+  scalarI64(value: number): string {
+    const key = `s${value}`;
+    let v = this.consts.get(key);
+    if (!v) this.consts.set(key, (v = this.g.initializer(this.g.fresh('c'), { dtype: 'int64', dims: [], data: BigInt64Array.of(BigInt(value)) })));
+    return v;
+  }
+
+  f32(value: number): string {
+    const key = `f${value}`;
+    let v = this.consts.get(key);
+    if (!v) this.consts.set(key, (v = this.g.constF32([value], [1])));
+    return v;
+  }
+
+  /**
+   * y = x·Wᵀ (+ b) with the module's adapters, as PEFT applies them: (IA)³ scales the input (feedforward)
+   * or the output (bias included), LoRA adds (alpha/r)·B·A·x beside the base layer.
+   */
+  linear(x: string, module: string, short: string, inDim: number, outDim: number, bias = false): string {
+    const { g, opts } = this;
+    const a = opts.adapter;
+    const ia3 = a?.ia3?.targets.includes(short);
+    const ff = ia3 && a!.ia3!.feedforward.includes(short);
+    let xin = x;
+    if (ia3 && ff) xin = g.op('Mul', [x, this.adapterInput(`${module}.ia3_l`, 'ia3', module, [inDim])]);
+    let y = this.matmulW(xin, `${module}.weight`);
+    if (bias) y = g.op('Add', [y, opts.weight(`${module}.bias`)]);
+    if (a?.lora?.targets.includes(short)) {
+      const A = this.adapterInput(`${module}.lora_A`, 'lora_A', module, ['lora_r', inDim]);
+      const B = this.adapterInput(`${module}.lora_B`, 'lora_B', module, [outDim, 'lora_r']);
+      let xl = xin;
+      if (this.loraDropout) xl = g.opN('Dropout', [xin, this.loraDropout, g.initializer(g.fresh('train'), { dtype: 'bool', dims: [], data: Uint8Array.of(1) })], 2)[0];
+      const xa = g.op('MatMul', [xl, g.op('Transpose', [A], { perm: [1, 0] })]);
+      const xab = g.op('MatMul', [xa, g.op('Transpose', [B], { perm: [1, 0] })]);
+      y = g.op('Add', [y, g.op('Mul', [xab, this.loraScaling!])]);
+    }
+    if (ia3 && !ff) y = g.op('Mul', [y, this.adapterInput(`${module}.ia3_l`, 'ia3', module, [outDim])]);
+    return y;
+  }
+
+  /** x·Wᵀ for a base weight. */
+  matmulW(x: string, name: string): string {
+    return this.opts.matmul ? this.opts.matmul(this.g, x, name) : this.g.op('MatMul', [x, this.weightT(name)]);
+  }
+
+  weightT(name: string): string {
+    return this.opts.weightT ? this.opts.weightT(name) : this.g.op('Transpose', [this.opts.weight(name)], { perm: [1, 0] });
+  }
+
+  adapterInput(name: string, kind: AdapterInput['kind'], module: string, dims: (number | string)[]): string {
+    this.adapterInputs.push({ name, kind, module, dims });
+    return this.g.input(name, 'float32', dims);
+  }
+
+  rmsNorm(x: string, weightName: string): string {
+    const { g } = this;
+    // Pow → ReduceMean → Add → Sqrt → Div → Mul: the pattern ORT fuses into SimplifiedLayerNormalization
+    const ms = g.op('ReduceMean', [g.op('Pow', [x, this.f32(2)]), this.i64([-1])], { keepdims: 1 });
+    const inv = g.op('Div', [x, g.op('Sqrt', [g.op('Add', [ms, this.f32(this.cfg.rmsNormEps)])])]);
+    return g.op('Mul', [inv, this.opts.weight(weightName)]);
+  }
+
+  /**
+   * torch.nn.LayerNorm over the last axis with `<prefix>.weight` and `<prefix>.bias`. Inference: the fused
+   * LayerNormalization (opset 17); train mode: ReduceMean, Sub, Mul, Add, Sqrt, Div (every op has a rule).
+   */
+  layerNorm(x: string, prefix: string): string {
+    const { g } = this;
+    const w = this.opts.weight(`${prefix}.weight`);
+    const b = this.opts.weight(`${prefix}.bias`);
+    const eps = this.cfg.rmsNormEps;
+    if (!this.train) return g.op('LayerNormalization', [x, w, b], { axis: -1, epsilon: f(eps) });
+    const d = g.op('Sub', [x, g.op('ReduceMean', [x, this.i64([-1])], { keepdims: 1 })]);
+    const variance = g.op('ReduceMean', [g.op('Mul', [d, d]), this.i64([-1])], { keepdims: 1 });
+    const norm = g.op('Div', [d, g.op('Sqrt', [g.op('Add', [variance, this.f32(eps)])])]);
+    return g.op('Add', [g.op('Mul', [norm, w]), b]);
+  }
+
+  /** HF rotary embedding on [batch, seq, heads, headDim] with cos/sin [1, seq, 1, headDim]. */
+  rope(x: string, cos: string, sin: string): string {
+    const { g } = this;
+    const half = this.cfg.headDim / 2;
+    const x1 = g.op('Slice', [x, this.i64([0]), this.i64([half]), this.i64([-1])]);
+    const x2 = g.op('Slice', [x, this.i64([half]), this.i64([INT_MAX]), this.i64([-1])]);
+    const rot = g.op('Concat', [g.op('Neg', [x2]), x1], { axis: -1 });
+    return g.op('Add', [g.op('Mul', [x, cos]), g.op('Mul', [rot, sin])]);
+  }
+}
+
+/** What every layer needs: inputs, the embedded sequence, the mask and the rotary tables. */
+export interface Prelude {
+  inputIds: string;
+  pastKeys: string[];
+  pastValues: string[];
+  presentKeys: string[];
+  presentValues: string[];
+  x: string; // embeddings [batch, total, hidden] (soft prompt first)
+  promptLen?: string;
+  mask: string; // additive [total, past + total]
+  cos: string;
+  sin: string;
+  scale: string; // 1/sqrt(headDim)
+}
+
+/** Inputs, embeddings (soft prompt prepended), positions past..past+total-1, causal (optionally sliding-window) mask, RoPE. */
+export function prelude(b: Builder): Prelude {
+  const { g, cfg, opts } = b;
+  const { numLayers: L, numKvHeads: KV, headDim: D, hiddenSize: hid } = cfg;
+  const train = b.train;
+  const inputIds = g.input('input_ids', 'int64', ['batch', 'seq']);
+  const pastKeys: string[] = [];
+  const pastValues: string[] = [];
+  if (!train)
+    for (let i = 0; i < L; i++) {
+      pastKeys.push(g.input(`past_key.${i}`, 'float32', ['batch', 'past', KV, D]));
+      pastValues.push(g.input(`past_value.${i}`, 'float32', ['batch', 'past', KV, D]));
+    }
+
+  let x = g.op('Gather', [opts.weight('model.embed_tokens.weight'), inputIds], { axis: 0 });
+  let promptLen: string | undefined;
+  if (opts.adapter?.prompt) {
+    const prompt = b.adapterInput('prompt_embeddings', 'prompt', 'prompt', ['prompt_len', hid]);
+    const batchShape = g.op('Shape', [inputIds], { start: 0, end: 1 });
+    const pShape = g.op('Concat', [batchShape, g.op('Shape', [prompt])], { axis: 0 });
+    const pe = g.op('Expand', [g.op('Unsqueeze', [prompt, b.i64([0])]), pShape]);
+    x = g.op('Concat', [pe, x], { axis: 1 });
+    promptLen = g.op('Shape', [prompt], { start: 0, end: 1 });
+  }
+
+  const total = g.op('Squeeze', [g.op('Shape', [x], { start: 1, end: 2 }), b.i64([0])]);
+  const past = train ? b.scalarI64(0) : g.op('Squeeze', [g.op('Shape', [pastKeys[0]], { start: 1, end: 2 }), b.i64([0])]);
+  const end = g.op('Add', [past, total]);
+  const qpos = g.op('Range', [past, end, b.scalarI64(1)]);
+  const kpos = g.op('Range', [b.scalarI64(0), end, b.scalarI64(1)]);
+  const qcol = g.op('Unsqueeze', [qpos, b.i64([1])]);
+  let hidden = g.op('Less', [qcol, g.op('Unsqueeze', [kpos, b.i64([0])])]); // future keys
+  const W = cfg.slidingWindow;
+  if (W !== undefined && W < cfg.maxPositions) {
+    // keys at q - k ≥ window are out of reach (HF: kv_idx > q_idx - sliding_window is visible)
+    const reach = g.op('Add', [g.op('Unsqueeze', [kpos, b.i64([0])]), b.scalarI64(W - 1)]);
+    hidden = g.op('Or', [hidden, g.op('Less', [reach, qcol])]);
+  }
+  const mask = g.op('Where', [hidden, b.f32(MASK), b.f32(0)]); // [total, past+total]
+  const tables = ropeTables(cfg);
+  const cosT = g.initializer(g.fresh('rope_cos'), { dtype: 'float32', dims: [cfg.maxPositions, D], data: tables.cos });
+  const sinT = g.initializer(g.fresh('rope_sin'), { dtype: 'float32', dims: [cfg.maxPositions, D], data: tables.sin });
+  const cos = g.op('Unsqueeze', [g.op('Gather', [cosT, qpos], { axis: 0 }), b.i64([0, 2])]);
+  const sin = g.op('Unsqueeze', [g.op('Gather', [sinT, qpos], { axis: 0 }), b.i64([0, 2])]);
+  const scale = b.f32(1 / Math.sqrt(D));
+  return { inputIds, pastKeys, pastValues, presentKeys: [], presentValues: [], x, promptLen, mask, cos, sin, scale };
+}
+
+/**
+ * Self-attention of layer i on the normed input h: q/k/v projections (with adapters and optional
+ * biases), RoPE, the KV cache (inference), grouped-query attention, o_proj. Returns o_proj's output.
+ */
+export function selfAttention(b: Builder, pre: Prelude, i: number, h: string, bias = false): string {
+  const { g, cfg } = b;
+  const { numHeads: H, numKvHeads: KV, headDim: D, hiddenSize: hid } = cfg;
+  const grp = H / KV;
+  const p = `model.layers.${i}`;
+  let q = b.linear(h, `${p}.self_attn.q_proj`, 'q_proj', hid, H * D, bias);
+  let k = b.linear(h, `${p}.self_attn.k_proj`, 'k_proj', hid, KV * D, bias);
+  const v = g.op('Reshape', [b.linear(h, `${p}.self_attn.v_proj`, 'v_proj', hid, KV * D, bias), b.i64([0, 0, KV, D])]);
+  q = b.rope(g.op('Reshape', [q, b.i64([0, 0, H, D])]), pre.cos, pre.sin);
+  k = b.rope(g.op('Reshape', [k, b.i64([0, 0, KV, D])]), pre.cos, pre.sin);
+  let kAll = k;
+  let vAll = v;
+  if (!b.train) {
+    pre.presentKeys.push(g.output(k, `present_key.${i}`, 'float32', ['batch', 'seq_total', KV, D]));
+    pre.presentValues.push(g.output(v, `present_value.${i}`, 'float32', ['batch', 'seq_total', KV, D]));
+    kAll = g.op('Concat', [pre.pastKeys[i], k], { axis: 1 });
+    vAll = g.op('Concat', [pre.pastValues[i], v], { axis: 1 });
+  }
+  // Grouped-query attention without copying K/V: queries [b, kv, grp, s, d] against keys [b, kv, 1, d, t].
+  const qh = g.op('Reshape', [g.op('Transpose', [g.op('Mul', [q, pre.scale])], { perm: [0, 2, 1, 3] }), b.i64([0, KV, grp, -1, D])]);
+  const kt = g.op('Unsqueeze', [g.op('Transpose', [kAll], { perm: [0, 2, 3, 1] }), b.i64([2])]);
+  const vt = g.op('Unsqueeze', [g.op('Transpose', [vAll], { perm: [0, 2, 1, 3] }), b.i64([2])]);
+  const probs = g.op('Softmax', [g.op('Add', [g.op('MatMul', [qh, kt]), pre.mask])], { axis: -1 });
+  const ctx = g.op('Reshape', [g.op('MatMul', [probs, vt]), b.i64([0, H, -1, D])]);
+  const attn = g.op('Reshape', [g.op('Transpose', [ctx], { perm: [0, 2, 1, 3] }), b.i64([0, 0, H * D])]);
+  return b.linear(attn, `${p}.self_attn.o_proj`, 'o_proj', H * D, hid, bias);
+}
+
+/** Final norm on the kept positions, LM head, the logits output; assembles the DecoderGraph. */
+export function finish(b: Builder, pre: Prelude, x: string, norm: (hs: string) => string): DecoderGraph {
+  const { g, cfg, opts } = b;
+  let hs = x;
+  const which = opts.logits ?? (b.train ? 'all' : 'last');
+  if (which === 'last') hs = g.op('Slice', [hs, b.i64([-1]), b.i64([INT_MAX]), b.i64([1])]);
+  else if (pre.promptLen) hs = g.op('Slice', [hs, pre.promptLen, b.i64([INT_MAX]), b.i64([1])]);
+  const hidden = norm(hs);
+  let logits = b.matmulW(hidden, cfg.tieWordEmbeddings ? 'model.embed_tokens.weight' : 'lm_head.weight');
+  if (!b.train) logits = g.output(logits, 'logits', 'float32', ['batch', which === 'last' ? 1 : 'seq', cfg.vocabSize]);
+  return {
+    inputIds: pre.inputIds,
+    logits,
+    hidden,
+    pastKeys: pre.pastKeys,
+    pastValues: pre.pastValues,
+    presentKeys: pre.presentKeys,
+    presentValues: pre.presentValues,
+    adapterInputs: b.adapterInputs,
+    loraScaling: b.loraScaling,
+    loraDropout: b.loraDropout,
+  };
+}
