@@ -48,7 +48,7 @@ export function starcoder2WeightSpecs(cfg: ModelConfig): WeightSpec[] {
 const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
 
 /** The configured GELU from Mul/Add/Tanh (or Erf for exact `gelu`): ops with gradient rules. */
-function gelu(b: Builder, x: string): string {
+export function gelu(b: Builder, x: string): string {
   const { g } = b;
   if (b.cfg.hiddenAct === 'gelu') {
     const e = g.op('Erf', [g.op('Mul', [x, b.f32(Math.SQRT1_2)])]);

@@ -3,6 +3,9 @@
 import assert from 'node:assert/strict';
 import { type Graph } from '../../src/onnx/graph';
 import { appendGradients } from '../../src/onnx/autodiff';
+import { Builder } from '../../src/model/blocks';
+import { gelu } from '../../src/model/starcoder2';
+import { tinyConfig } from './helpers/tiny-model';
 import { gradCheck, type CheckInput } from './helpers/gradcheck';
 
 const TOL = 2e-2;
@@ -57,6 +60,15 @@ describe('autodiff: reductions and normalisations', () => {
     const rms = g.op('Sqrt', [g.op('Add', [ms, g.constF32([1e-5], [])])]);
     return g.op('Mul', [g.op('Div', [v.a, rms]), v.w]);
   }, [x('a', [2, 3, 4]), x('w', [4])]);
+  // The StarCoder2 family's train-mode pieces, built by the model code itself (blocks.ts, starcoder2.ts).
+  const sc2 = (g: Graph, v: Record<string, string>, hiddenAct?: 'gelu' | 'gelu_pytorch_tanh') =>
+    new Builder(g, tinyConfig({ modelType: 'starcoder2', hiddenSize: 4, hiddenAct }), { mode: 'train', weight: (n) => v[n] });
+  check('LayerNorm (train mode): ReduceMean, Sub, Mul, Add, Sqrt, Div with weight and bias', (g, v) => sc2(g, v).layerNorm(v.a, 'ln'), [
+    x('a', [2, 3, 4]),
+    x('ln.weight', [4]),
+    x('ln.bias', [4]),
+  ]);
+  check('GELU, tanh approximation (Mul, Add, Tanh) and exact (Erf)', (g, v) => g.op('Add', [gelu(sc2(g, v), v.a), gelu(sc2(g, v, 'gelu'), v.a)]), [x('a', [3, 5], { range: [-3, 3] })]);
   check('cross-entropy: LogSoftmax, GatherElements, mask, mean', (g, v) => {
     const lp = g.op('LogSoftmax', [v.logits], { axis: -1 });
     const picked = g.op('Squeeze', [g.op('GatherElements', [lp, v.t], { axis: 2 }), axes(g, [2])]);
