@@ -4,6 +4,7 @@
 
 export type ExecutionProvider = 'auto' | 'cuda' | 'cpu';
 export type TestFrameworkSetting = 'auto' | 'junit4' | 'junit5';
+export type QuantizationSetting = 'none' | 'int8';
 
 export interface TestTuneSettings {
   modelPath: string;
@@ -14,6 +15,7 @@ export interface TestTuneSettings {
   testSourceRoot: string;
   codeLensEnabled: boolean;
   saveAfterInsert: boolean;
+  quantization: QuantizationSetting;
 }
 
 interface Base<K extends keyof TestTuneSettings> {
@@ -70,6 +72,15 @@ export const SETTINGS: readonly SettingSpec[] = [
   {
     field: 'saveAfterInsert', key: 'testtune.saveAfterInsert', type: 'boolean', default: false, scope: 'resource', order: 8,
     description: 'Save the test file after a generated test is inserted (otherwise it is left dirty for review).',
+  },
+  {
+    field: 'quantization', key: 'testtune.model.quantization', type: 'string', default: 'none', scope: 'window', order: 9,
+    enum: ['none', 'int8'],
+    enumDescriptions: [
+      'Full precision (f32) weights: the reference output.',
+      'int8 weights (per output row) with dynamically quantised activations: several times faster decoding on CPU; the output can differ from f32 (measured: npm run bench -- --only quantize-quality).',
+    ],
+    description: 'Precision of the model weights when generating tests. Changing it restarts the model process.',
   },
 ];
 

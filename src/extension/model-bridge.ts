@@ -3,7 +3,7 @@
 // bar's phases and log lines, and offers the few calls the commands need.
 import path from 'node:path';
 import type * as vscode from 'vscode';
-import type { ExecutionProvider } from '../config/settings';
+import type { ExecutionProvider, QuantizationSetting } from '../config/settings';
 import { SidecarClient, bundledSidecarLaunch, type StateChange } from '../sidecar/client';
 import type { AdapterInfo, GenerateResult } from '../sidecar/protocol';
 import type { Log } from './log';
@@ -13,6 +13,7 @@ export interface BridgeOptions {
   extensionPath: string;
   modelDir: string;
   provider: ExecutionProvider;
+  quantize: QuantizationSetting;
   adapter: { name: string; dir: string } | null;
   log: Log;
   onPhase(phase: SidecarPhase, detail?: string): void;
@@ -22,6 +23,7 @@ export interface BridgeStatus {
   modelName: string;
   provider: 'cuda' | 'cpu' | null;
   providerNote?: string;
+  quantize: 'none' | 'int8' | null;
   adapter: string | null;
 }
 
@@ -38,7 +40,7 @@ export class ModelBridge {
     const sidecarJs = path.join(opts.extensionPath, 'dist', 'sidecar.js');
     const client = new SidecarClient({
       launch: bundledSidecarLaunch(sidecarJs),
-      initialize: { modelDir: opts.modelDir, provider: opts.provider, adapterDirs: opts.adapter ? [opts.adapter.dir] : [] },
+      initialize: { modelDir: opts.modelDir, provider: opts.provider, quantize: opts.quantize, adapterDirs: opts.adapter ? [opts.adapter.dir] : [] },
     });
     const bridge = new ModelBridge(client, opts);
     bridge.subs.push(
@@ -93,6 +95,7 @@ export class ModelBridge {
       modelName: s?.model?.name ?? path.basename(this.opts.modelDir),
       provider: s?.provider ?? null,
       providerNote: s?.providerNote,
+      quantize: s?.quantize ?? null,
       adapter: s?.adapter ?? null,
     };
   }

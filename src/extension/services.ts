@@ -32,7 +32,8 @@ export class Services implements vscode.Disposable {
       this.changed,
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('testtune')) this.changed.fire();
-        if (e.affectsConfiguration('testtune.modelPath') || e.affectsConfiguration('testtune.executionProvider')) void this.restartModel('settings changed');
+        if (e.affectsConfiguration('testtune.modelPath') || e.affectsConfiguration('testtune.executionProvider') || e.affectsConfiguration('testtune.model.quantization'))
+          void this.restartModel('settings changed');
       }),
     );
   }
@@ -140,6 +141,7 @@ export class Services implements vscode.Disposable {
         extensionPath: this.context.extensionPath,
         modelDir: m.dir,
         provider: s.executionProvider,
+        quantize: s.quantization,
         adapter: adapterDir ? { name: selected!, dir: adapterDir } : null,
         log: this.log,
         onPhase: (phase, detail) => this.setPhase(phase, detail),
@@ -172,6 +174,7 @@ export class Services implements vscode.Disposable {
       adapter: this.selectedAdapter(),
       provider: this.provider,
       providerPreference: this.settings().executionProvider,
+      quantize: this.settings().quantization,
       providerNote: this.providerNote,
       phase: m.dir ? this.phase : 'error',
       detail: m.dir ? this.detail : m.error,

@@ -2,6 +2,9 @@
 // Implemented in ./engine.ts (loadEngine). Plain data only, so it crosses worker/JSON boundaries.
 
 export type ProviderPreference = 'auto' | 'cuda' | 'cpu';
+/** Base-weight precision of the inference graph: f32, or int8 per output row (DynamicQuantizeMatMul). */
+export type Quantize = 'none' | 'int8';
+export const QUANTIZE_VALUES: readonly Quantize[] = ['none', 'int8'];
 export type PeftType = 'LORA' | 'IA3' | 'PROMPT_TUNING';
 
 export interface AdapterInfo {
@@ -41,6 +44,7 @@ export interface EngineStatus {
   provider: 'cuda' | 'cpu';
   providerNote?: string; // e.g. "CUDA requested but its libraries are missing; running on CPU"
   adapter: string | null;
+  quantize: Quantize;
   parameters: number;
   rssBytes: number;
 }

@@ -105,7 +105,7 @@ export class ModelEngine implements Engine {
   async build(): Promise<void> {
     const provider = this.opts.provider ?? 'auto';
     const quantize = this.opts.quantize ?? 'none';
-    const key = graphCacheKey(this.dir, this.cfg, this.slots, quantize);
+    const key = graphCacheKey(this.dir, this.cfg, this.slots, quantize === 'none' ? 'f32' : quantize);
     const cached = this.opts.cache === false ? undefined : findCachedGraph(this.dir, key);
     let session: ModelSession | undefined;
     let graph: DecoderGraph | undefined;
@@ -136,6 +136,7 @@ export class ModelEngine implements Engine {
       provider: this.session.provider,
       providerNote: this.session.note,
       adapter: this.selected,
+      quantize: this.opts.quantize ?? 'none',
       parameters: parameterCount(this.cfg),
       rssBytes: process.memoryUsage().rss,
     };

@@ -1,7 +1,8 @@
 // On-disk cache of the generated inference graph (ONNX with the weights inside), so a warm start
 // skips reading safetensors, building and serialising: ONNX Runtime loads the file directly. Keyed
-// by the model config, the adapter slots, the safetensors file's size and mtime, and GRAPH_VERSION
-// (bump it whenever the emitted graph changes). Lives in <modelDir>/.testtune-cache when writable,
+// by the model config, the adapter slots, the safetensors file's size and mtime, the graph variant
+// (e.g. the quantisation) and GRAPH_VERSION (bump it whenever the emitted graph changes). One file is
+// kept per variant, so switching between f32 and int8 does not rebuild each time. Lives in <modelDir>/.testtune-cache when writable,
 // else in the OS temp dir. A failed write only costs the cache.
 import { createHash } from 'crypto';
 import * as fs from 'fs';
@@ -12,7 +13,9 @@ import type { AdapterSlots } from './family';
 
 export const GRAPH_VERSION = 3;
 
-export function graphCacheKey(modelDir: string, cfg: ModelConfig, slots: AdapterSlots, extra = ''): string {
+/** `<variant>-<hash>`; the variant (letters, digits, `_`) names the file family that one store replaces. */
+export function graphCacheKey(modelDir: string, cfg: ModelConfig, slots: AdapterSlots, variant = 'f32'): string {
+  if (!/^[A-Za-z0-9_]+$/.test(variant)) throw new Error(`graph cache variant must be letters, digits or _: ${JSON.stringify(variant)}`);
   const st = fs.statSync(path.join(modelDir, 'model.safetensors'));
   const norm = {
     lora: [...(slots.lora?.targets ?? [])].sort(),
@@ -20,8 +23,8 @@ export function graphCacheKey(modelDir: string, cfg: ModelConfig, slots: Adapter
     ff: [...(slots.ia3?.feedforward ?? [])].sort(),
     prompt: !!slots.prompt,
   };
-  const h = createHash('sha256').update(JSON.stringify({ v: GRAPH_VERSION, cfg, norm, size: st.size, mtime: st.mtimeMs, extra })).digest('hex');
-  return h.slice(0, 24);
+  const h = createHash('sha256').update(JSON.stringify({ v: GRAPH_VERSION, cfg, norm, size: st.size, mtime: st.mtimeMs, variant })).digest('hex');
+  return `${variant}-${h.slice(0, 24)}`;
 }
 
 function candidates(modelDir: string): string[] {
@@ -43,7 +46,9 @@ export function storeCachedGraph(modelDir: string, key: string, bytes: Uint8Arra
   for (const dir of candidates(modelDir)) {
     try {
       fs.mkdirSync(dir, { recursive: true });
-      for (const old of fs.readdirSync(dir)) if (/^decoder-.*\.onnx$/.test(old)) fs.rmSync(path.join(dir, old), { force: true });
+      const variant = key.slice(0, key.indexOf('-') + 1); // older files of the same variant (and of the unprefixed format)
+      for (const old of fs.readdirSync(dir))
+        if (old.endsWith('.onnx') && (old.startsWith(`decoder-${variant}`) || /^decoder-[0-9a-f]{24}\.onnx$/.test(old))) fs.rmSync(path.join(dir, old), { force: true });
       const f = path.join(dir, `decoder-${key}.onnx`);
       const tmp = `${f}.${process.pid}.tmp`;
       fs.writeFileSync(tmp, bytes);

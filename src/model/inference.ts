@@ -5,6 +5,7 @@
 import { Graph } from '../onnx/graph';
 import { f32, i64, type BoundFeeds, type HostTensor, type ModelSession } from '../runtime/ort';
 import type { ModelConfig } from './config';
+import type { Quantize } from './engine-api';
 import { modelBytes } from './onnx-bytes';
 import { buildDecoderGraph, family, type AdapterSlots, type AdapterWeights, type DecoderGraph } from './family';
 
@@ -59,7 +60,7 @@ export function buildInferenceModel(
   return { bytes: modelBytes(g, { opset: INFERENCE_OPSET }), graph };
 }
 
-export type Quantize = 'none' | 'int8';
+export type { Quantize };
 
 /**
  * Symmetric per-output-row int8 quantisation of W [out, in], stored transposed [in, out] for

@@ -24,6 +24,7 @@ import {
   checkInitialize,
   type Checked,
   type GeneratePartial,
+  type InitializeParams,
   type SidecarState,
   type SidecarStatus,
 } from './protocol';
@@ -64,6 +65,7 @@ class Sidecar {
       adapter: e?.adapter ?? null,
       provider: e?.provider ?? null,
       ...(e?.providerNote ? { providerNote: e.providerNote } : {}),
+      quantize: e?.quantize ?? null,
       memory: { rssBytes: mem.rss, heapUsedBytes: mem.heapUsed, externalBytes: mem.external },
       ...(this.state === 'error' && this.lastError ? { error: this.lastError } : {}),
     };
@@ -113,12 +115,12 @@ class Sidecar {
     registerTrainHandlers(c, log);
   }
 
-  private async initialize(p: { modelDir: string; provider: 'auto' | 'cuda' | 'cpu'; adapterDirs?: string[] }): Promise<SidecarStatus> {
+  private async initialize(p: InitializeParams): Promise<SidecarStatus> {
     this.lastError = undefined;
     this.setState('loading');
     const t0 = performance.now();
     try {
-      await this.host.run({ op: 'init', modelDir: p.modelDir, provider: p.provider, adapterDirs: p.adapterDirs });
+      await this.host.run({ op: 'init', modelDir: p.modelDir, provider: p.provider, adapterDirs: p.adapterDirs, quantize: p.quantize ?? 'none' });
     } catch (e) {
       this.lastError = e instanceof Error ? e.message : String(e);
       // A model that loaded but whose adapter failed is still usable.
@@ -127,7 +129,7 @@ class Sidecar {
     }
     const s = this.status();
     const ms = Math.round(performance.now() - t0);
-    log(`model ${s.model?.name} loaded on ${s.provider} in ${ms} ms${s.providerNote ? ` (${s.providerNote})` : ''}`);
+    log(`model ${s.model?.name} loaded on ${s.provider}${s.quantize === 'int8' ? ' (int8)' : ''} in ${ms} ms${s.providerNote ? ` (${s.providerNote})` : ''}`);
     this.setState(this.host.activeOp === 'generate' ? 'generating' : 'ready');
     return this.status();
   }

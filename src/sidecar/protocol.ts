@@ -8,9 +8,9 @@
 //   }
 //
 // Plain data only: everything here crosses a process boundary as JSON.
-import type { AdapterInfo, GenerateResult, ProviderPreference, StopReason } from '../model/engine-api';
+import { QUANTIZE_VALUES, type AdapterInfo, type GenerateResult, type ProviderPreference, type Quantize, type StopReason } from '../model/engine-api';
 
-export type { AdapterInfo, GenerateResult, ProviderPreference, StopReason };
+export type { AdapterInfo, GenerateResult, ProviderPreference, Quantize, StopReason };
 
 export const PROTOCOL_VERSION = 1;
 
@@ -75,6 +75,8 @@ export interface InitializeParams {
   provider: ProviderPreference;
   /** Adapter directories to load right after the model (their names become selectable). */
   adapterDirs?: string[];
+  /** Base-weight precision: 'none' (f32, the default) or 'int8' (dynamic quantisation of every MatMul). */
+  quantize?: Quantize;
 }
 
 export type SidecarState = 'uninitialized' | 'loading' | 'ready' | 'generating' | 'error';
@@ -94,6 +96,8 @@ export interface SidecarStatus {
   adapter: string | null;
   provider: 'cuda' | 'cpu' | null;
   providerNote?: string;
+  /** Precision of the loaded graph; null until a model is loaded. */
+  quantize: Quantize | null;
   memory: MemoryInfo;
   /** Last load/initialize error, when state is 'error'. */
   error?: string;
@@ -255,7 +259,10 @@ export function checkInitialize(p: unknown): Checked<InitializeParams> {
   if (p.adapterDirs !== undefined && (!Array.isArray(p.adapterDirs) || !p.adapterDirs.every((d) => typeof d === 'string'))) {
     return fail('adapterDirs must be an array of strings');
   }
-  return { ok: true, value: { modelDir: p.modelDir, provider: provider as ProviderPreference, adapterDirs: p.adapterDirs as string[] | undefined } };
+  if (p.quantize !== undefined && !QUANTIZE_VALUES.includes(p.quantize as Quantize)) return fail(`quantize must be one of ${QUANTIZE_VALUES.join(', ')}`);
+  const value: InitializeParams = { modelDir: p.modelDir, provider: provider as ProviderPreference, adapterDirs: p.adapterDirs as string[] | undefined };
+  if (p.quantize !== undefined) value.quantize = p.quantize as Quantize;
+  return { ok: true, value };
 }
 
 export function checkGenerate(p: unknown): Checked<GenerateParams> {

@@ -5,7 +5,7 @@
 // check of the AbortSignal and at every streamed delta — so a cancel is honoured within one decode
 // step even while the engine never yields to the event loop.
 import { parentPort, workerData } from 'node:worker_threads';
-import type { AdapterInfo, Engine, EngineStatus, GenerateOptions, GenerateResult, ProviderPreference } from '../model/engine-api';
+import type { AdapterInfo, Engine, EngineStatus, GenerateOptions, GenerateResult, ProviderPreference, Quantize } from '../model/engine-api';
 import { loadEngine } from '../model/engine';
 import { ErrorCodes } from './protocol';
 import { abortedGetter, sharedAbortSignal } from './shared-abort';
@@ -16,7 +16,7 @@ export interface WorkerInit {
 }
 
 export type WorkerJob =
-  | { op: 'init'; modelDir: string; provider: ProviderPreference; adapterDirs?: string[] }
+  | { op: 'init'; modelDir: string; provider: ProviderPreference; adapterDirs?: string[]; quantize?: Quantize }
   | { op: 'generate'; prompt: string; opts: Omit<GenerateOptions, 'signal' | 'onText'> }
   | { op: 'adapters/load'; dir: string }
   | { op: 'adapters/select'; name: string | null }
@@ -98,7 +98,7 @@ class ModelWorker {
   private async execute(job: number, work: WorkerJob): Promise<unknown> {
     switch (work.op) {
       case 'init':
-        return this.init(work.modelDir, work.provider, work.adapterDirs ?? []);
+        return this.init(work.modelDir, work.provider, work.adapterDirs ?? [], work.quantize ?? 'none');
       case 'generate':
         return this.generate(job, work.prompt, work.opts);
       case 'adapters/load':
@@ -123,7 +123,7 @@ class ModelWorker {
     }
   }
 
-  private async init(modelDir: string, provider: ProviderPreference, adapterDirs: string[]): Promise<null> {
+  private async init(modelDir: string, provider: ProviderPreference, adapterDirs: string[], quantize: Quantize): Promise<null> {
     if (this.engine) {
       const old = this.engine;
       this.engine = null;
@@ -131,7 +131,7 @@ class ModelWorker {
     }
     let engine: Engine;
     try {
-      engine = await loadEngine(modelDir, { provider });
+      engine = await loadEngine(modelDir, { provider, quantize });
     } catch (e) {
       throw new JobError(ErrorCodes.ModelLoadFailed, `cannot load model from ${modelDir}: ${message(e)}`);
     }

@@ -31,17 +31,26 @@ describe('model engine', function () {
     await engine.dispose();
   });
 
-  it("quantize: 'int8' builds a separate (cached) graph that decodes the same scripted text", async () => {
+  it("quantize: 'int8' builds a separate (cached) graph that decodes the same scripted text; f32 and int8 files live side by side", async () => {
     const dir = path.join(tmp, 'scripted-int8');
     makeScriptedModel(dir, { ...chain('{x=1;}Q'), Q: 'Q' });
-    for (let i = 0; i < 2; i++) {
-      const engine = await loadEngine(dir, { provider: 'cpu', quantize: 'int8' });
+    const cacheDir = path.join(dir, '.testtune-cache');
+    const onnx = () => fs.readdirSync(cacheDir).filter((f) => f.endsWith('.onnx')).sort();
+    const int8Mtimes: number[] = [];
+    for (const quantize of ['int8', 'none', 'int8', 'none'] as const) {
+      const engine = await loadEngine(dir, { provider: 'cpu', quantize });
+      assert.equal(engine.status().quantize, quantize);
       const r = await engine.generate('public void testIt() {', { maxNewTokens: 50 });
       assert.deepEqual([r.text, r.stopReason], ['x=1;}', 'balanced']);
       await engine.dispose();
+      if (quantize === 'int8') int8Mtimes.push(fs.statSync(path.join(cacheDir, onnx().find((f) => f.startsWith('decoder-int8-'))!)).mtimeMs);
     }
-    const cached = fs.readdirSync(path.join(dir, '.testtune-cache')).filter((f) => f.endsWith('.onnx'));
-    assert.equal(cached.length, 1);
+    const files = onnx();
+    assert.equal(files.length, 2, files.join(' '));
+    assert.match(files[0], /^decoder-f32-[0-9a-f]{24}\.onnx$/);
+    assert.match(files[1], /^decoder-int8-[0-9a-f]{24}\.onnx$/);
+    assert.deepEqual(int8Mtimes, [int8Mtimes[0], int8Mtimes[0]], 'switching back to int8 was a cache hit');
+    assert.ok(fs.statSync(path.join(cacheDir, files[1])).size < fs.statSync(path.join(cacheDir, files[0])).size, 'the int8 graph is smaller');
   });
 
   it('stops at EOS, at max tokens, and on cancel within one step', async () => {

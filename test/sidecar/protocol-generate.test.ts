@@ -210,6 +210,21 @@ describe('sidecar protocol with the engine (real process, tiny models)', functio
     assert.equal(info.dir, lora);
   });
 
+  it("initialize {quantize: 'int8'} loads the int8 graph and status says so; a bad value is InvalidParams", async () => {
+    const c = new SidecarClient({ launch: sourceSidecarLaunch(), initialize: { modelDir: scripted, provider: 'cpu', quantize: 'int8' }, backoff: { initialMs: 100 } });
+    clients.push(c);
+    await c.start();
+    assert.equal(c.state, 'ready', c.lastError);
+    assert.equal(c.status!.quantize, 'int8');
+    assert.equal((await c.generate({ context: 'void t() {', maxNewTokens: 10 })).text, 'x=1;}');
+    await assert.rejects(
+      c.request('initialize', { modelDir: scripted, provider: 'cpu', quantize: 'fp4' as never }),
+      (e: Error & { code?: number }) => e.code === -32602 && /quantize must be one of none, int8/.test(e.message),
+    );
+    const f32 = await c.request('initialize', { modelDir: scripted, provider: 'cpu' });
+    assert.equal(f32.quantize, 'none', 'the default is f32');
+  });
+
   it('stdout carries only protocol lines while ORT tries CUDA (provider auto), loads and generates', async () => {
     const launch = sourceSidecarLaunch();
     const child = spawn(launch.command, launch.args, { env: launch.env, stdio: ['pipe', 'pipe', 'pipe'] });

@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_SETTINGS, SETTINGS, configurationContribution, readSettings, settingKey } from '../../src/config/settings';
 import { ACTIVATION_EVENTS, CMD, COMMANDS, contributes } from '../../src/extension/manifest';
+import { describeStatus } from '../../src/extension/status-text';
+import { QUANTIZE_VALUES } from '../../src/model/engine-api';
 
 const pkg = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8'));
 
@@ -24,7 +26,7 @@ describe('settings and manifest', () => {
   });
 
   it('covers the settings the issue asks for', () => {
-    for (const k of ['modelPath', 'adapter', 'executionProvider', 'maxNewTokens', 'testFramework', 'testSourceRoot', 'codeLensEnabled', 'saveAfterInsert'] as const) {
+    for (const k of ['modelPath', 'adapter', 'executionProvider', 'maxNewTokens', 'testFramework', 'testSourceRoot', 'codeLensEnabled', 'saveAfterInsert', 'quantization'] as const) {
       assert.ok(settingKey(k).startsWith('testtune.'), k);
     }
     const ep = SETTINGS.find((s) => s.field === 'executionProvider');
@@ -95,5 +97,27 @@ describe('readSettings', () => {
     const r = readSettings((k) => (k === 'testtune.maxNewTokens' ? 1_000_000 : undefined));
     assert.equal(r.value.maxNewTokens, 256);
     assert.match(r.errors[0], /outside 16\.\.4096/);
+  });
+});
+
+describe('testtune.model.quantization', () => {
+  it('is none or int8, and a bad value falls back with a message', () => {
+    const q = SETTINGS.find((s) => s.field === 'quantization');
+    assert.ok(q && q.type === 'string');
+    assert.equal(q.key, 'testtune.model.quantization');
+    assert.deepEqual(q.enum, ['none', 'int8']);
+    assert.deepEqual([...q.enum!], [...QUANTIZE_VALUES], 'the setting offers exactly what the engine accepts');
+    assert.equal(readSettings((k) => (k === 'testtune.model.quantization' ? 'int8' : undefined)).value.quantization, 'int8');
+    const bad = readSettings((k) => (k === 'testtune.model.quantization' ? 'fp16' : undefined));
+    assert.equal(bad.value.quantization, q.default);
+    assert.match(bad.errors[0], /testtune\.model\.quantization: "fp16" is not one of none, int8/);
+  });
+
+  it('the status bar says int8 when it is on, and nothing extra for f32', () => {
+    const base = { modelName: 'default', adapter: 'lora', provider: 'cpu', providerPreference: 'auto', phase: 'ready' } as const;
+    assert.equal(describeStatus({ ...base, quantize: 'int8' }).text, '$(beaker) default · lora · CPU int8');
+    assert.match(describeStatus({ ...base, quantize: 'int8' }).tooltip, /Weights: int8/);
+    assert.equal(describeStatus({ ...base, quantize: 'none' }).text, '$(beaker) default · lora · CPU');
+    assert.match(describeStatus({ ...base, quantize: 'none' }).tooltip, /Weights: f32/);
   });
 });

@@ -14,7 +14,7 @@ import { evaluateExecution, type ExecSummary, type ExecTask } from '../../eval/e
 import { generatePredictions } from '../../eval/generate';
 import { predictionForm } from '../../eval/syntax';
 import { svgChart, tableIV, type MethodResult } from '../../eval/report';
-import { resolveModelDir, shippedDefaultAdapter } from './generate';
+import { quantizeArg, resolveModelDir, shippedDefaultAdapter } from './generate';
 
 const USAGE = `usage: testtune eval --data <file.jsonl> [options]
        testtune eval --table <result.json>... [--svg <chart.svg>]
@@ -36,6 +36,7 @@ project) and optionally test_method (a complete method).
   --adapter <dir|none>   adapter for generation (default: none with --model, the shipped
                          default adapter without)
   --provider <p>         auto | cuda | cpu (default auto)
+  --quantize <q>         none | int8: weight precision for generation (default none = f32)
   --max-new-tokens <n>   generation limit (default 512)
   --limit <n>            only the first n rows
   --out <file.jsonl>     write the generated predictions
@@ -96,7 +97,7 @@ export const command: CliCommand = {
   usage: USAGE,
   async run(argv) {
     const args = parseArgs(argv, {
-      values: ['data', 'tokenizer', 'save', 'method', 'project', 'timeout', 'model', 'adapter', 'provider', 'max-new-tokens', 'limit', 'out', 'svg'],
+      values: ['data', 'tokenizer', 'save', 'method', 'project', 'timeout', 'model', 'adapter', 'provider', 'quantize', 'max-new-tokens', 'limit', 'out', 'svg'],
       booleans: ['json', 'table'],
     });
     if (bool(args, 'table')) return table(args.positional, str(args, 'svg'));
@@ -127,7 +128,7 @@ export const command: CliCommand = {
       const adapter = str(args, 'adapter') ?? (model ? 'none' : shippedDefaultAdapter(modelDir));
       if (adapter !== 'none' && !fs.existsSync(adapter)) throw new UsageError(`no adapter at ${path.resolve(adapter)}`);
       const { loadEngine } = await import('../../model/engine');
-      const engine = await loadEngine(modelDir, { provider });
+      const engine = await loadEngine(modelDir, { provider, quantize: quantizeArg(str(args, 'quantize')) });
       let gen;
       try {
         gen = await generatePredictions(engine, rows, {

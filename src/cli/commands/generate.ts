@@ -10,7 +10,7 @@ import { findTestLocation } from '../../java/location';
 import { detectFramework, type Framework } from '../../java/framework';
 import { placeTest } from '../../java/placement';
 import { defaultAdapterOf } from '../../model/adapters';
-import type { GenerateResult, ProviderPreference } from '../../model/engine-api';
+import { QUANTIZE_VALUES, type GenerateResult, type ProviderPreference, type Quantize } from '../../model/engine-api';
 
 const USAGE = `usage: testtune generate <File.java> (--method <name> | --line <n>) [options]
 
@@ -24,6 +24,7 @@ Writes a JUnit test for one method of <File.java> with the local model and print
                          adapters/default.json; with --model: none)
   --max-new-tokens <n>   generation limit (default 512)
   --provider <p>         auto | cuda | cpu (default auto: CUDA when present, else CPU)
+  --quantize <q>         none | int8: weight precision (default none = f32)
   --sidecar              run the model in the sidecar process instead of in this one
   --write                place the test in the test file (created when missing)
   --raw                  print the model's raw output instead of the extracted method`;
@@ -98,9 +99,22 @@ interface Generation {
   note?: string;
 }
 
-async function generateInProcess(modelDir: string, provider: ProviderPreference, adapter: string | undefined, prompt: string, maxNewTokens: number, signal: AbortSignal): Promise<Generation> {
+/** --quantize (default none), or a usage error. */
+export function quantizeArg(v: string | undefined): Quantize {
+  const q = (v ?? 'none') as Quantize;
+  if (!QUANTIZE_VALUES.includes(q)) throw new UsageError(`--quantize must be one of ${QUANTIZE_VALUES.join(', ')}`);
+  return q;
+}
+
+interface Where {
+  modelDir: string;
+  provider: ProviderPreference;
+  quantize: Quantize;
+}
+
+async function generateInProcess({ modelDir, provider, quantize }: Where, adapter: string | undefined, prompt: string, maxNewTokens: number, signal: AbortSignal): Promise<Generation> {
   const { loadEngine } = await import('../../model/engine');
-  const engine = await loadEngine(modelDir, { provider });
+  const engine = await loadEngine(modelDir, { provider, quantize });
   try {
     let name: string | null | undefined;
     if (adapter === 'none') name = null;
@@ -113,11 +127,11 @@ async function generateInProcess(modelDir: string, provider: ProviderPreference,
   }
 }
 
-async function generateInSidecar(modelDir: string, provider: ProviderPreference, adapter: string | undefined, prompt: string, maxNewTokens: number, signal: AbortSignal): Promise<Generation> {
+async function generateInSidecar({ modelDir, provider, quantize }: Where, adapter: string | undefined, prompt: string, maxNewTokens: number, signal: AbortSignal): Promise<Generation> {
   const { SidecarClient, localSidecarLaunch } = await import('../../sidecar/client');
   const { CancellationTokenSource } = await import('../../sidecar/cancellation');
   const { ErrorCodes, RpcError } = await import('../../sidecar/protocol');
-  const client = new SidecarClient({ launch: localSidecarLaunch(), initialize: { modelDir, provider }, backoff: { maxRestarts: 0 } });
+  const client = new SidecarClient({ launch: localSidecarLaunch(), initialize: { modelDir, provider, quantize }, backoff: { maxRestarts: 0 } });
   client.onLog((line) => process.env.TESTTUNE_DEBUG && process.stderr.write(`${line}\n`));
   const source = new CancellationTokenSource();
   signal.addEventListener('abort', () => source.cancel());
@@ -145,7 +159,7 @@ export const command: CliCommand = {
   usage: USAGE,
   async run(argv) {
     const args = parseArgs(argv, {
-      values: ['method', 'arity', 'line', 'model', 'adapter', 'max-new-tokens', 'provider'],
+      values: ['method', 'arity', 'line', 'model', 'adapter', 'max-new-tokens', 'provider', 'quantize'],
       booleans: ['write', 'sidecar', 'raw'],
     });
     if (args.positional.length !== 1) throw new UsageError(`give exactly one Java file\n\n${USAGE}`);
@@ -159,6 +173,7 @@ export const command: CliCommand = {
     if (maxNewTokens < 1) throw new UsageError('--max-new-tokens must be at least 1');
     const provider = (str(args, 'provider') ?? 'auto') as ProviderPreference;
     if (!PROVIDERS.includes(provider)) throw new UsageError(`--provider must be one of ${PROVIDERS.join(', ')}`);
+    const quantize = quantizeArg(str(args, 'quantize'));
     let adapter = str(args, 'adapter');
     if (adapter !== undefined && adapter !== 'none' && !fs.existsSync(adapter)) throw new UsageError(`no adapter at ${path.resolve(adapter)}`);
 
@@ -187,14 +202,14 @@ export const command: CliCommand = {
     let gen: Generation;
     try {
       const run = bool(args, 'sidecar') ? generateInSidecar : generateInProcess;
-      gen = await run(modelDir, provider, adapter, ctx.context, maxNewTokens, controller.signal);
+      gen = await run({ modelDir, provider, quantize }, adapter, ctx.context, maxNewTokens, controller.signal);
     } finally {
       process.removeListener('SIGINT', onSigint);
     }
     const r = gen.result;
     const tps = r.newTokens > 0 && r.ms > 0 ? ` (${((r.newTokens * 1000) / r.ms).toFixed(1)} tok/s)` : '';
     process.stderr.write(
-      `${r.promptTokens} prompt tokens, ${r.newTokens} new in ${Math.round(r.ms)} ms${tps} on ${gen.provider}, stop: ${r.stopReason}\n` +
+      `${r.promptTokens} prompt tokens, ${r.newTokens} new in ${Math.round(r.ms)} ms${tps} on ${gen.provider}${quantize === 'int8' ? ' (int8)' : ''}, stop: ${r.stopReason}\n` +
         (gen.note ? `note: ${gen.note}\n` : ''),
     );
     if (r.stopReason === 'cancelled') {
