@@ -122,6 +122,33 @@ export class Builder {
   }
 }
 
+/**
+ * Train mode only: `packed` makes the graph take `position_ids` [seq] and `segment_ids` [seq] (int64,
+ * one per token of input_ids) so several examples share one sequence: a query sees only earlier keys of
+ * its own segment (and the soft prompt, which every segment shares), and RoPE positions restart per
+ * example. (Read as an extension of BuildOptions; src/train/graph.ts sets it.)
+ */
+export type TrainBuildOptions = BuildOptions & { packed?: boolean };
+
+/** Packed-sequence inputs: RoPE positions of all rows and the [total, total] "other segment" flags. */
+function packedInputs(b: Builder, promptLen: string | undefined): { positions: string; otherSegment: string } {
+  const { g } = b;
+  const posIn = g.input('position_ids', 'int64', ['seq']);
+  const segIn = g.input('segment_ids', 'int64', ['seq']);
+  let positions = posIn;
+  let seg = segIn;
+  if (promptLen) {
+    // The soft prompt: positions 0..P-1 and segment -1 (seen by every example); tokens shift by P.
+    const p = g.op('Squeeze', [promptLen, b.i64([0])]);
+    positions = g.op('Concat', [g.op('Range', [b.scalarI64(0), p, b.scalarI64(1)]), g.op('Add', [posIn, p])], { axis: 0 });
+    seg = g.op('Concat', [g.op('Expand', [b.i64([-1]), promptLen]), segIn], { axis: 0 });
+  }
+  const segK = g.op('Unsqueeze', [seg, b.i64([0])]);
+  const same = g.op('Equal', [g.op('Unsqueeze', [seg, b.i64([1])]), segK]);
+  const otherSegment = g.op('Not', [g.op('Or', [same, g.op('Equal', [segK, b.i64([-1])])])]);
+  return { positions, otherSegment };
+}
+
 /** What every layer needs: inputs, the embedded sequence, the mask and the rotary tables. */
 export interface Prelude {
   inputIds: string;
@@ -175,12 +202,15 @@ export function prelude(b: Builder): Prelude {
     const reach = g.op('Add', [g.op('Unsqueeze', [kpos, b.i64([0])]), b.scalarI64(W - 1)]);
     hidden = g.op('Or', [hidden, g.op('Less', [reach, qcol])]);
   }
+  const packed = train && (opts as TrainBuildOptions).packed ? packedInputs(b, promptLen) : undefined;
+  if (packed) hidden = g.op('Or', [hidden, packed.otherSegment]);
   const mask = g.op('Where', [hidden, b.f32(MASK), b.f32(0)]); // [total, past+total]
   const tables = ropeTables(cfg);
   const cosT = g.initializer(g.fresh('rope_cos'), { dtype: 'float32', dims: [cfg.maxPositions, D], data: tables.cos });
   const sinT = g.initializer(g.fresh('rope_sin'), { dtype: 'float32', dims: [cfg.maxPositions, D], data: tables.sin });
-  const cos = g.op('Unsqueeze', [g.op('Gather', [cosT, qpos], { axis: 0 }), b.i64([0, 2])]);
-  const sin = g.op('Unsqueeze', [g.op('Gather', [sinT, qpos], { axis: 0 }), b.i64([0, 2])]);
+  const rpos = packed?.positions ?? qpos;
+  const cos = g.op('Unsqueeze', [g.op('Gather', [cosT, rpos], { axis: 0 }), b.i64([0, 2])]);
+  const sin = g.op('Unsqueeze', [g.op('Gather', [sinT, rpos], { axis: 0 }), b.i64([0, 2])]);
   const scale = b.f32(1 / Math.sqrt(D));
   return { inputIds, pastKeys, pastValues, presentKeys: [], presentValues: [], x, promptLen, mask, cos, sin, scale };
 }

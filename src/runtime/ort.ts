@@ -21,6 +21,10 @@ export interface SessionOptions {
   threads?: number; // intra-op threads; default defaultThreads()
   /** Graph optimisation level; default 'all'. */
   optimization?: 'disabled' | 'basic' | 'extended' | 'all';
+  /** ORT's CPU arena (default on): keeps freed blocks for reuse; off returns them to the allocator. */
+  memArena?: boolean;
+  /** ORT's memory pattern (default on): after a run, pre-plans one block per input shape for the next. */
+  memPattern?: boolean;
 }
 
 /**
@@ -78,11 +82,13 @@ export class ModelSession {
   }
 }
 
-function options(threads: number, provider: 'cuda' | 'cpu', optimization: SessionOptions['optimization']): ort.InferenceSession.SessionOptions {
+function options(threads: number, provider: 'cuda' | 'cpu', o: SessionOptions): ort.InferenceSession.SessionOptions {
   return {
     logSeverityLevel: 3,
     executionProviders: [provider],
-    graphOptimizationLevel: optimization ?? 'all',
+    graphOptimizationLevel: o.optimization ?? 'all',
+    enableCpuMemArena: o.memArena ?? true,
+    enableMemPattern: o.memPattern ?? true,
     intraOpNumThreads: threads,
     interOpNumThreads: 1,
     executionMode: 'sequential',
@@ -106,7 +112,7 @@ export async function createSession(model: Uint8Array | string, opts: SessionOpt
   const pref = opts.provider ?? 'auto';
   const threads = opts.threads ?? defaultThreads();
   const create = (p: 'cuda' | 'cpu') =>
-    typeof model === 'string' ? ort.InferenceSession.create(model, options(threads, p, opts.optimization)) : ort.InferenceSession.create(model, options(threads, p, opts.optimization));
+    typeof model === 'string' ? ort.InferenceSession.create(model, options(threads, p, opts)) : ort.InferenceSession.create(model, options(threads, p, opts));
   let note: string | undefined;
   const lib = cudaProviderLibrary();
   if (pref !== 'cpu' && !lib) note = `${pref === 'cuda' ? 'CUDA requested' : 'auto: CUDA tried first'} but onnxruntime-node's CUDA provider library is not installed; running on CPU`;

@@ -1,13 +1,19 @@
 // The training graph: the model definition's train-mode decoder (the same code as inference) plus a
 // causal-LM cross-entropy over the target positions only, and its backward pass from src/onnx/autodiff.
-// Inputs: input_ids [1, n], loss_positions [m] (hidden rows that predict a target token), labels [1, m],
-// the trainable tensors, and, for LoRA with dropout, one keep-mask per LoRA input (drawn in JS from the
+// Inputs: input_ids [1, n], position_ids [n] and segment_ids [n] (several examples may share one
+// sequence: attention stays within a segment, RoPE positions restart per example; see pack.ts),
+// loss_positions [m] (hidden rows that predict a target token), labels [1, m], loss_weights [1, m]
+// (loss = -Σ weight·log p(label); 1/m per example gives the sum of per-example mean losses), the
+// trainable tensors, and, for LoRA with dropout, one keep-mask per LoRA input (drawn in JS from the
 // seed, so a resumed run sees the same masks as an uninterrupted one). Outputs: loss and grad.<name>.
 import { Graph } from '../onnx/graph';
 import { appendGradients } from '../onnx/autodiff';
 import { inferShapes } from '../onnx/shape-infer';
 import type { ModelConfig } from '../model/config';
+import type { TrainBuildOptions } from '../model/blocks';
 import { buildDecoderGraph, family, type AdapterSlots, type DecoderGraph } from '../model/family';
+import { f32, i64, type HostTensor } from '../runtime/ort';
+import type { TrainSequence } from './pack';
 import type { Recipe } from './recipe';
 
 export const TRAIN_OPSET = 18;
@@ -67,7 +73,9 @@ export function buildTrainModel(cfg: ModelConfig, weights: Map<string, Float32Ar
     return v;
   };
   const dropout = r.method === 'lora' && r.loraDropout > 0;
-  const graph = buildDecoderGraph(g, cfg, { mode: 'train', weight, weightT: full ? undefined : weightT, adapter: adapterSlots(r), loraDropout: dropout, logits: 'all' });
+  const build: TrainBuildOptions = { mode: 'train', weight, weightT: full ? undefined : weightT, adapter: adapterSlots(r), loraDropout: dropout, logits: 'all', packed: true };
+  const graph = buildDecoderGraph(g, cfg, build);
+  if (!g.inputs.some((i) => i.name === 'segment_ids')) throw new Error(`model family '${cfg.modelType}' does not build packed training sequences (no segment_ids input)`);
 
   // Cross-entropy on the target positions: gather those hidden rows first, so the LM head and the
   // softmax run over target tokens only.
@@ -80,7 +88,9 @@ export function buildTrainModel(cfg: ModelConfig, weights: Map<string, Float32Ar
   const logits = g.op('MatMul', [g.op('Unsqueeze', [rows, g.constI64([0])]), headT]);
   const logp = g.op('LogSoftmax', [logits], { axis: -1 });
   const picked = g.op('GatherElements', [logp, g.op('Unsqueeze', [labels, g.constI64([-1])])], { axis: 2 });
-  g.output(g.op('Neg', [g.op('ReduceMean', [picked], { keepdims: 0 })]), 'loss', 'float32', []);
+  const lossWeights = g.input('loss_weights', 'float32', [1, 'm']);
+  const weighted = g.op('Mul', [picked, g.op('Unsqueeze', [lossWeights, g.constI64([-1])])]);
+  g.output(g.op('Neg', [g.op('ReduceSum', [weighted], { keepdims: 0 })]), 'loss', 'float32', []);
   if (opts.withLogits) g.output(graph.logits, 'logits', 'float32', [1, 'n', cfg.vocabSize]);
 
   const masks = dropout ? dropoutToMasks(g) : [];
@@ -95,6 +105,20 @@ export function buildTrainModel(cfg: ModelConfig, weights: Map<string, Float32Ar
   if (!opts.withLogits) prune(g);
   const { nodesAdded } = appendGradients(g, 'loss', trainable.map((t) => t.name));
   return { bytes: g.toModel({ opset: TRAIN_OPSET }), graph, trainable, masks, loraScaling: graph.loraScaling, withLogits: !!opts.withLogits, backwardNodes: nodesAdded };
+}
+
+/** The sequence inputs of the training graph (tokens, positions, segments, loss rows, labels, weights). */
+export function sequenceFeeds(s: TrainSequence): Record<string, HostTensor> {
+  const n = s.ids.length;
+  const m = s.labels.length;
+  return {
+    input_ids: i64(s.ids, [1, n]),
+    position_ids: i64(s.positions, [n]),
+    segment_ids: i64(s.segments, [n]),
+    loss_positions: i64(s.lossPositions, [m]),
+    labels: i64(s.labels, [1, m]),
+    loss_weights: f32(Float32Array.from(s.lossWeights), [1, m]),
+  };
 }
 
 /**

@@ -6,6 +6,9 @@ import { family } from '../model/family';
 export type Method = 'lora' | 'ia3' | 'prompt' | 'full';
 export const METHODS: readonly Method[] = ['lora', 'ia3', 'prompt', 'full'];
 
+/** Default for `pack`; see `npm run bench -- --only train` (packed vs unpacked records). */
+const PACK_DEFAULT = false;
+
 export const RECIPE_DEFAULTS = {
   // AdamW (torch.optim.AdamW semantics; decoupled weight decay, not on biases or norm weights, like HF).
   beta1: 0.9,
@@ -33,6 +36,14 @@ export const RECIPE_DEFAULTS = {
   maxTokens: 1024,
   // Save a resumable checkpoint every this many optimizer steps (and at the end of every epoch).
   saveEverySteps: 50,
+  // Padding-free packing (not in the study, which pads batches; an execution choice that leaves the
+  // math unchanged): the examples of ONE optimizer step are packed, first-fit decreasing, into as few
+  // sequences of at most maxTokens tokens as fit; attention stays within each example and RoPE
+  // positions restart per example (src/train/pack.ts). Accumulation still counts EXAMPLES: an
+  // optimizer step averages the per-example mean losses of its gradAccumSteps examples, packed or
+  // not, so a packed run takes the same steps as an unpacked one (equal up to float rounding, same
+  // LoRA dropout masks) and resumes exactly (packs never cross a step, checkpoints sit between steps).
+  pack: PACK_DEFAULT,
 };
 
 export interface Recipe {
@@ -58,6 +69,7 @@ export interface Recipe {
   seed: number;
   maxTokens: number;
   saveEverySteps: number;
+  pack: boolean;
 }
 
 export type RecipeOverrides = Partial<Recipe> & { method: Method };
@@ -89,6 +101,7 @@ export function resolveRecipe(cfg: ModelConfig, o: RecipeOverrides): { value?: R
     seed: o.seed ?? RECIPE_DEFAULTS.seed,
     maxTokens: Math.min(o.maxTokens ?? RECIPE_DEFAULTS.maxTokens, cfg.maxPositions - (o.method === 'prompt' ? (o.numVirtualTokens ?? RECIPE_DEFAULTS.numVirtualTokens) : 0)),
     saveEverySteps: o.saveEverySteps ?? RECIPE_DEFAULTS.saveEverySteps,
+    pack: o.pack ?? RECIPE_DEFAULTS.pack,
   };
   const pos = (k: keyof Recipe, int = false) => {
     const v = r[k] as number;
@@ -96,7 +109,8 @@ export function resolveRecipe(cfg: ModelConfig, o: RecipeOverrides): { value?: R
   };
   (['lr', 'eps'] as const).forEach((k) => pos(k));
   (['gradAccumSteps', 'epochs', 'loraR', 'numVirtualTokens', 'maxTokens', 'saveEverySteps'] as const).forEach((k) => pos(k, true));
-  if (r.batchSize !== 1) errors.push(`batchSize must be 1 (sequences are not padded or packed), got ${r.batchSize}`);
+  if (r.batchSize !== 1) errors.push(`batchSize must be 1 (one sequence per micro-step; use pack to put several examples in one), got ${r.batchSize}`);
+  if (typeof r.pack !== 'boolean') errors.push(`pack must be true or false, got ${r.pack}`);
   if (r.maxSteps !== undefined && (!Number.isInteger(r.maxSteps) || r.maxSteps < 1)) errors.push(`maxSteps must be a positive integer, got ${r.maxSteps}`);
   if (!(r.beta1 >= 0 && r.beta1 < 1 && r.beta2 >= 0 && r.beta2 < 1)) errors.push('beta1 and beta2 must be in [0, 1)');
   if (!(r.weightDecay >= 0)) errors.push('weightDecay must be ≥ 0');

@@ -6,7 +6,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { createSession, f32, i64, type HostTensor } from '../../src/runtime/ort';
-import { buildTrainModel } from '../../src/train/graph';
+import { buildTrainModel, sequenceFeeds } from '../../src/train/graph';
+import { toSequence } from '../../src/train/pack';
 import { resolveRecipe, type Method } from '../../src/train/recipe';
 import { normalArray, rng } from '../../src/model/init';
 import { makeTinyModel } from './helpers/tiny-model';
@@ -29,12 +30,8 @@ async function check(method: Method, dropout = 0): Promise<{ rel: number; elemen
   }
   const n = 14;
   const ids = Array.from({ length: n }, () => Math.floor(rand() * 250));
-  const positions = [6, 7, 8, 9, 10, 11, 12];
-  const feeds: Record<string, HostTensor> = {
-    input_ids: i64(ids, [1, n]),
-    loss_positions: i64(positions, [positions.length]),
-    labels: i64(positions.map((p) => ids[p + 1]), [1, positions.length]),
-  };
+  // Loss on rows 6..12 (predicting ids[7..13]), a mean over the 7 targets.
+  const feeds: Record<string, HostTensor> = sequenceFeeds(toSequence([{ ids, promptLen: 7 }]));
   if (m.loraScaling) feeds[m.loraScaling] = f32(Float32Array.of(2), [1]);
   for (const mk of m.masks) feeds[mk.name] = f32(Float32Array.from({ length: n * mk.inDim }, () => (rand() < 1 - dropout ? 1 / (1 - dropout) : 0)), [1, n, mk.inDim]);
   const put = () => {

@@ -11,7 +11,8 @@ import { family } from '../../src/model/family';
 import { buildInferenceModel, KvRunner } from '../../src/model/inference';
 import { PRESETS } from '../../src/model/init';
 import { Tokenizer } from '../../src/model/tokenizer';
-import { buildTrainModel } from '../../src/train/graph';
+import { buildTrainModel, sequenceFeeds } from '../../src/train/graph';
+import { toSequence } from '../../src/train/pack';
 import { train } from '../../src/train/loop';
 import { formulaParams, paramsRow } from '../../src/train/params';
 import { resolveRecipe, type Method, type RecipeOverrides } from '../../src/train/recipe';
@@ -98,7 +99,7 @@ describe('training loop', () => {
       const r = resolveRecipe(tiny.cfg, { method, ...fast[method] }).value!;
       const tm = buildTrainModel(tiny.cfg, tiny.weights, r, { withLogits: true });
       const s = await createSession(tm.bytes, { provider: 'cpu', threads: 1 });
-      const feeds: Record<string, HostTensor> = { input_ids: i64(ids, [1, ids.length]), loss_positions: i64([0], [1]), labels: i64([ids[1]], [1, 1]) };
+      const feeds: Record<string, HostTensor> = sequenceFeeds(toSequence([{ ids, promptLen: 1 }]));
       const st = (await import('../../src/model/safetensors')).readSafetensors(path.join(out, 'checkpoint', 'trainable.safetensors')).tensors;
       for (const t of tm.trainable) feeds[t.name] = f32(st.get(t.name)!.data as Float32Array, t.dims);
       if (tm.loraScaling) feeds[tm.loraScaling] = f32(Float32Array.of(r.loraAlpha / r.loraR), [1]);
@@ -125,7 +126,7 @@ describe('training loop', () => {
     const r = resolveRecipe(tiny.cfg, { method: 'full' }).value!;
     const tm = buildTrainModel(tiny.cfg, tiny.weights, r, { withLogits: true });
     const s = await createSession(tm.bytes, { provider: 'cpu', threads: 1 });
-    const feeds: Record<string, HostTensor> = { input_ids: i64(ids, [1, ids.length]), loss_positions: i64([0], [1]), labels: i64([ids[1]], [1, 1]) };
+    const feeds: Record<string, HostTensor> = sequenceFeeds(toSequence([{ ids, promptLen: 1 }]));
     for (const t of tm.trainable) feeds[t.name] = f32(trained.weights.get(t.name)!, t.dims);
     const logits = (await s.run(feeds, ['logits'])).logits.data as Float32Array;
     const V = tiny.cfg.vocabSize;
