@@ -196,14 +196,17 @@ export function prelude(b: Builder): Prelude {
   const kpos = g.op('Range', [b.scalarI64(0), end, b.scalarI64(1)]);
   const qcol = g.op('Unsqueeze', [qpos, b.i64([1])]);
   let hidden = g.op('Less', [qcol, g.op('Unsqueeze', [kpos, b.i64([0])])]); // future keys
-  const W = cfg.slidingWindow;
-  if (W !== undefined && W < cfg.maxPositions) {
-    // keys at q - k ≥ window are out of reach (HF: kv_idx > q_idx - sliding_window is visible)
-    const reach = g.op('Add', [g.op('Unsqueeze', [kpos, b.i64([0])]), b.scalarI64(W - 1)]);
-    hidden = g.op('Or', [hidden, g.op('Less', [reach, qcol])]);
-  }
   const packed = train && (opts as TrainBuildOptions).packed ? packedInputs(b, promptLen) : undefined;
   if (packed) hidden = g.op('Or', [hidden, packed.otherSegment]);
+  const W = cfg.slidingWindow;
+  if (W !== undefined && W < cfg.maxPositions) {
+    // keys at q - k ≥ window are out of reach (HF: kv_idx > q_idx - sliding_window is visible); packed
+    // rows measure the distance in their example's positions, as if each example ran alone
+    const kp = packed ? packed.positions : kpos;
+    const qp = packed ? g.op('Unsqueeze', [packed.positions, b.i64([1])]) : qcol;
+    const reach = g.op('Add', [g.op('Unsqueeze', [kp, b.i64([0])]), b.scalarI64(W - 1)]);
+    hidden = g.op('Or', [hidden, g.op('Less', [reach, qp])]);
+  }
   const mask = g.op('Where', [hidden, b.f32(MASK), b.f32(0)]); // [total, past+total]
   const tables = ropeTables(cfg);
   const cosT = g.initializer(g.fresh('rope_cos'), { dtype: 'float32', dims: [cfg.maxPositions, D], data: tables.cos });

@@ -14,7 +14,8 @@ import { byteLevelTokenizerJson, initWeights, normalArray, rng, writeModelDir } 
 import { starcoder2Forward } from '../../src/model/starcoder2';
 import { Tokenizer } from '../../src/model/tokenizer';
 import { createSession, f32, i64, type HostTensor } from '../../src/runtime/ort';
-import { buildTrainModel } from '../../src/train/graph';
+import { buildTrainModel, sequenceFeeds } from '../../src/train/graph';
+import { toSequence } from '../../src/train/pack';
 import { train } from '../../src/train/loop';
 import { resolveRecipe, type Method } from '../../src/train/recipe';
 import type { Pair } from '../../src/train/data';
@@ -214,12 +215,7 @@ async function gradCheck(method: Method, dropout = 0): Promise<{ rel: number; el
   }
   const n = 14;
   const ids = Array.from({ length: n }, () => Math.floor(rand() * 250));
-  const positions = [6, 7, 8, 9, 10, 11, 12];
-  const feeds: Record<string, HostTensor> = {
-    input_ids: i64(ids, [1, n]),
-    loss_positions: i64(positions, [positions.length]),
-    labels: i64(positions.map((p) => ids[p + 1]), [1, positions.length]),
-  };
+  const feeds: Record<string, HostTensor> = sequenceFeeds(toSequence([{ ids, promptLen: 7 }])); // loss on rows 6..12
   if (m.loraScaling) feeds[m.loraScaling] = f32(Float32Array.of(2), [1]);
   for (const mk of m.masks) feeds[mk.name] = f32(Float32Array.from({ length: n * mk.inDim }, () => (rand() < 1 - dropout ? 1 / (1 - dropout) : 0)), [1, n, mk.inDim]);
   for (const t of m.trainable) feeds[t.name] = f32(values.get(t.name)!, t.dims);
@@ -287,11 +283,27 @@ describe('starcoder2: training', function () {
     const tm = buildTrainModel(cfg, w, r, { withLogits: true });
     const s = await createSession(tm.bytes, { provider: 'cpu', threads: 1 });
     const a = tinyAdapterSpec(cfg, 'LORA', { r: 4, alpha: r.loraAlpha }).weights;
-    const feeds: Record<string, HostTensor> = { input_ids: i64(IDS, [1, IDS.length]), loss_positions: i64([0], [1]), labels: i64([IDS[1]], [1, 1]) };
+    const feeds: Record<string, HostTensor> = sequenceFeeds(toSequence([{ ids: IDS, promptLen: 1 }]));
     for (const t of tm.trainable) feeds[t.name] = f32((t.kind === 'lora_A' ? a.lora!.A : a.lora!.B).get(t.module)!, t.dims);
     feeds[tm.loraScaling!] = f32(Float32Array.of(a.lora!.scaling), [1]);
     const logits = (await s.run(feeds, ['logits'])).logits.data as Float32Array;
     const ref = starcoder2Forward(cfg, w, IDS, a);
+    assert.ok(maxDiff(logits, ref) <= 1e-4, `max diff ${maxDiff(logits, ref)}`);
+    await s.release();
+  });
+
+  it('packed examples with a soft prompt and a sliding window give each example\'s own logits', async () => {
+    const cfg = sc2Config({ slidingWindow: 3 });
+    const w = sc2Weights(cfg, 10);
+    const r = resolveRecipe(cfg, { method: 'prompt', numVirtualTokens: 2 }).value!;
+    const tm = buildTrainModel(cfg, w, r, { withLogits: true });
+    const s = await createSession(tm.bytes, { provider: 'cpu', threads: 1 });
+    const prompt = tinyAdapterSpec(cfg, 'PROMPT_TUNING', { p: 2 }).weights;
+    const ex = [IDS.slice(0, 6), IDS.slice(4)];
+    const feeds: Record<string, HostTensor> = sequenceFeeds(toSequence(ex.map((ids) => ({ ids, promptLen: 1 }))));
+    feeds[tm.trainable[0].name] = f32(prompt.prompt!.data, tm.trainable[0].dims);
+    const logits = (await s.run(feeds, ['logits'])).logits.data as Float32Array;
+    const ref = new Float32Array([...starcoder2Forward(cfg, w, ex[0], prompt), ...starcoder2Forward(cfg, w, ex[1], prompt)]);
     assert.ok(maxDiff(logits, ref) <= 1e-4, `max diff ${maxDiff(logits, ref)}`);
     await s.release();
   });
@@ -318,7 +330,7 @@ describe('starcoder2: training', function () {
 describe('starcoder2: engine and model init', function () {
   this.timeout(120_000);
 
-  it('loadEngine decodes a scripted starcoder2 model (greedy path fixed by the weights)', async () => {
+  it('loadEngine decodes a scripted starcoder2 model (greedy path fixed by the weights), f32 and int8', async () => {
     // attention and MLP outputs zeroed (weights and biases): the last token alone decides the next one
     const cfg = sc2Config({ tieWordEmbeddings: false });
     const w = initWeights(cfg, 3, 1);
@@ -334,11 +346,13 @@ describe('starcoder2: engine and model init', function () {
     const dir = path.join(tmp, 'scripted');
     writeSc2(dir, cfg, w);
     assert.equal(loadModelFiles(dir).cfg.modelType, 'starcoder2');
-    const engine = await loadEngine(dir, { provider: 'cpu', cache: false });
-    const r = await engine.generate('public void testIt() {', { maxNewTokens: 50 });
-    assert.deepEqual([r.text, r.stopReason], ['x=1;}', 'balanced']);
-    assert.equal(engine.status().parameters, parameterCount(cfg));
-    await engine.dispose();
+    for (const quantize of ['none', 'int8'] as const) {
+      const engine = await loadEngine(dir, { provider: 'cpu', cache: false, quantize });
+      const r = await engine.generate('public void testIt() {', { maxNewTokens: 50 });
+      assert.deepEqual([r.text, r.stopReason], ['x=1;}', 'balanced'], quantize);
+      assert.equal(engine.status().parameters, parameterCount(cfg));
+      await engine.dispose();
+    }
   });
 
   it('loadEngine generates from a random starcoder2 model, with an adapter found at load', async () => {
