@@ -51,17 +51,18 @@ describe('testtune train (CLI)', () => {
     assert.deepEqual(report.lossCurve.map((p: { step: number }) => p.step), [1, 2, 3]);
   });
 
-  it('SIGKILL at a random step, then --resume, writes the same adapter as an uninterrupted run', async function () {
+  for (const pack of ['--no-pack', '--pack'])
+  it(`SIGKILL at a random step, then --resume, writes the same adapter as an uninterrupted run (${pack})`, async function () {
     this.timeout(240000);
-    const args = (out: string) => ['train', '--data', data, '--method', 'lora', '--model', model, '--out', out, '--epochs', '3', '--accum', '2', '--save-every', '1', '--seed', '9'];
-    const straight = path.join(root, 'straight');
+    const args = (out: string) => ['train', '--data', data, '--method', 'lora', '--model', model, '--out', out, '--epochs', '3', '--accum', '2', '--save-every', '1', '--seed', '9', pack];
+    const straight = path.join(root, `straight${pack}`);
     const c = capture();
     const code = await main(args(straight));
     c.restore();
     assert.equal(code, 0);
     // 6 pairs, accumulation 2: 3 steps per epoch, 9 in all; kill once step k (1..7) is checkpointed.
     const k = 1 + Math.floor(Math.random() * 7);
-    const killed = path.join(root, 'killed');
+    const killed = path.join(root, `killed${pack}`);
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, '../../src/cli/main.ts'), ...args(killed)], { stdio: 'ignore' });
     const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, sig) => resolve(sig)));
     const state = path.join(killed, 'checkpoint', 'trainer_state.json');
@@ -95,6 +96,7 @@ describe('testtune train (CLI)', () => {
       [['--data', path.join(root, 'none.jsonl'), '--method', 'lora', '--model', model, '--out', root], /no such data file/],
       [['--data', data, '--method', 'lora', '--model', root, '--out', root], /lacks config\.json/],
       [['--data', data, '--method', 'lora', '--model', model, '--out', root, '--epochs', 'two'], /--epochs must be an integer/],
+      [['--data', data, '--method', 'lora', '--model', model, '--out', root, '--pack', '--no-pack'], /--pack and --no-pack exclude each other/],
     ] as [string[], RegExp][]) {
       const c = capture();
       const code = await main(['train', ...args]);

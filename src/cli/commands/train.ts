@@ -10,7 +10,7 @@ import { train, TrainError, type ProgressEvent } from '../../train/loop';
 const D = RECIPE_DEFAULTS;
 const USAGE = `usage: testtune train --data <pairs.jsonl> --method lora|ia3|prompt|full --model <dir> --out <dir>
                      [--epochs n] [--max-steps n] [--resume] [--lr x] [--seed n] [--accum n]
-                     [--max-tokens n] [--save-every n] [--threads n] [--json]
+                     [--max-tokens n] [--save-every n] [--pack | --no-pack] [--threads n] [--json]
 
 Fine-tunes the model in <dir> (config.json, model.safetensors, tokenizer.json) on JSONL pairs with
 "source" (prompt) and "target" (test body); the loss covers target tokens only. Writes a PEFT adapter
@@ -21,6 +21,9 @@ batch ${D.batchSize} × ${D.gradAccumSteps} accumulation, ${D.epochs} epochs, lr
 LoRA r=${D.loraR} alpha=${D.loraAlpha} dropout ${D.loraDropout}, ${D.numVirtualTokens} virtual tokens, max grad norm ${D.maxGradNorm}, seed ${D.seed},
 sequences up to ${D.maxTokens} tokens (longer pairs lose class members from the context; the focal
 method and the target are never cut; pairs that still do not fit are dropped and counted).
+--pack / --no-pack   pack the examples of each optimizer step padding-free into sequences of up to
+         --max-tokens (attention and positions stay per example; same optimizer steps, same result up to
+         float rounding); default ${D.pack ? '--pack' : '--no-pack'}
 --json   print the final training report as JSON on stdout (progress stays on stderr)`;
 
 function num(v: string | undefined, name: string): number | undefined {
@@ -39,7 +42,7 @@ export const command: CliCommand = {
   async run(argv) {
     const args = parseArgs(argv, {
       values: ['data', 'method', 'model', 'out', 'epochs', 'max-steps', 'lr', 'seed', 'accum', 'max-tokens', 'save-every', 'threads'],
-      booleans: ['resume', 'json'],
+      booleans: ['resume', 'json', 'pack', 'no-pack'],
     });
     if (args.positional.length) throw new UsageError(`unexpected argument '${args.positional[0]}'\n\n${USAGE}`);
     const data = str(args, 'data');
@@ -61,6 +64,9 @@ export const command: CliCommand = {
       maxTokens: int(args, 'max-tokens'),
       saveEverySteps: int(args, 'save-every'),
     };
+    if (bool(args, 'pack') && bool(args, 'no-pack')) throw new UsageError('--pack and --no-pack exclude each other');
+    if (bool(args, 'pack')) recipe.pack = true;
+    if (bool(args, 'no-pack')) recipe.pack = false;
     for (const k of Object.keys(recipe) as (keyof RecipeOverrides)[]) if (recipe[k] === undefined) delete recipe[k];
 
     const ac = new AbortController();
