@@ -4,8 +4,14 @@ model.safetensors with a small reader: Debian has no python3-safetensors), the s
 src/model/llama.ts, on CPU. Measures prefill of N tokens and greedy decoding with a KV cache
 (torch.cat per step, as Hugging Face eager does). Prints one JSON object per thread count.
 
+With --quantize int8 every linear layer (the tied LM head included, like TestTune's int8 graph) is
+replaced by torch.quantization.quantize_dynamic's int8 Linear (weights int8 per tensor, activations
+quantised dynamically), so int8 is compared like with like. Quantised engine: fbgemm when the build
+has it, else qnnpack (Debian's 1.13 has qnnpack and onednn only; onednn measured ~10x slower than
+qnnpack for these single-token Linear calls). Set GLOG_minloglevel=2 to hush qnnpack's per-call warning.
+
 usage: /usr/bin/python3 scripts/bench/torch_infer.py MODEL_DIR [--prefill 1024] [--decode 128]
-       [--threads 1,2] [--reps 3]
+       [--threads 1,2] [--reps 3] [--quantize none|int8]
 Run with OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE unset (see TRAPS.md)."""
 import argparse, json, math, struct, sys, time
 
@@ -47,6 +53,22 @@ class Llama:
         emb = torch.cat([torch.outer(t, inv)] * 2, dim=-1)
         self.cos, self.sin = emb.cos(), emb.sin()
         self.head = w.get('lm_head.weight', w['model.embed_tokens.weight'])
+        self.linears = None
+
+    def quantize_int8(self):
+        names = [n for n, t in self.w.items() if t.dim() == 2 and n != 'model.embed_tokens.weight'] + ['@head']
+        mods = torch.nn.ModuleDict()
+        for n in names:
+            t = self.head if n == '@head' else self.w[n]
+            lin = torch.nn.Linear(t.shape[1], t.shape[0], bias=False)
+            lin.weight.data.copy_(t)
+            mods[n.replace('.', '_')] = lin
+        self.linears = torch.quantization.quantize_dynamic(mods, {torch.nn.Linear}, dtype=torch.qint8)
+
+    def lin(self, x, name):
+        if self.linears is not None:
+            return self.linears[name.replace('.', '_')](x)
+        return F.linear(x, self.head if name == '@head' else self.w[name])
 
     def norm(self, x, wt):
         return x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + self.eps) * wt
@@ -67,9 +89,9 @@ class Llama:
         for i in range(self.cfg['num_hidden_layers']):
             p = f'model.layers.{i}.'
             h = self.norm(x, w[p + 'input_layernorm.weight'])
-            q = F.linear(h, w[p + 'self_attn.q_proj.weight']).view(b, s, H, D).transpose(1, 2)
-            k = F.linear(h, w[p + 'self_attn.k_proj.weight']).view(b, s, KV, D).transpose(1, 2)
-            v = F.linear(h, w[p + 'self_attn.v_proj.weight']).view(b, s, KV, D).transpose(1, 2)
+            q = self.lin(h, p + 'self_attn.q_proj.weight').view(b, s, H, D).transpose(1, 2)
+            k = self.lin(h, p + 'self_attn.k_proj.weight').view(b, s, KV, D).transpose(1, 2)
+            v = self.lin(h, p + 'self_attn.v_proj.weight').view(b, s, KV, D).transpose(1, 2)
             q, k = self.rope(q, cos, sin), self.rope(k, cos, sin)
             if cache[i] is not None:
                 k = torch.cat([cache[i][0], k], dim=2)
@@ -80,13 +102,13 @@ class Llama:
                 v = v.repeat_interleave(H // KV, dim=1)
             att = torch.softmax(q @ k.transpose(-1, -2) / math.sqrt(D) + mask, dim=-1)
             o = (att @ v).transpose(1, 2).reshape(b, s, H * D)
-            x = x + F.linear(o, w[p + 'self_attn.o_proj.weight'])
+            x = x + self.lin(o, p + 'self_attn.o_proj.weight')
             h = self.norm(x, w[p + 'post_attention_layernorm.weight'])
-            g = F.linear(h, w[p + 'mlp.gate_proj.weight'])
-            x = x + F.linear(F.silu(g) * F.linear(h, w[p + 'mlp.up_proj.weight']), w[p + 'mlp.down_proj.weight'])
+            g = self.lin(h, p + 'mlp.gate_proj.weight')
+            x = x + self.lin(F.silu(g) * self.lin(h, p + 'mlp.up_proj.weight'), p + 'mlp.down_proj.weight')
         if last_only:
             x = x[:, -1:]
-        return F.linear(self.norm(x, w['model.norm.weight']), self.head)
+        return self.lin(self.norm(x, w['model.norm.weight']), '@head')
 
 
 def main():
@@ -97,10 +119,16 @@ def main():
     ap.add_argument('--decode-prompt', type=int, default=64)
     ap.add_argument('--threads', default='1,2')
     ap.add_argument('--reps', type=int, default=3)
+    ap.add_argument('--quantize', choices=['none', 'int8'], default='none')
+    ap.add_argument('--qengine', default=None, help='quantized engine (default: fbgemm if built, else qnnpack)')
     a = ap.parse_args()
     t0 = time.perf_counter()
     cfg = json.load(open(f'{a.model}/config.json'))
     model = Llama(cfg, read_safetensors(f'{a.model}/model.safetensors'))
+    if a.quantize == 'int8':
+        engines = torch.backends.quantized.supported_engines
+        torch.backends.quantized.engine = a.qengine or ('fbgemm' if 'fbgemm' in engines else 'qnnpack')
+        model.quantize_int8()
     load_ms = (time.perf_counter() - t0) * 1000
     L = cfg['num_hidden_layers']
     V = min(cfg['vocab_size'], 256)
@@ -128,7 +156,7 @@ def main():
                 dec_cpu.append((time.process_time() - c) * 1000 / a.decode)
         med = lambda xs: sorted(xs)[len(xs) // 2]
         print(json.dumps({'threads': th, 'load_ms': load_ms, 'prefill_ms': med(pre), 'prefill_cpu_ms': med(pre_cpu),
-                          'decode_tok_s': med(dec), 'decode_cpu_ms_per_tok': med(dec_cpu), 'torch': torch.__version__}), flush=True)
+                          'decode_tok_s': med(dec), 'decode_cpu_ms_per_tok': med(dec_cpu), 'quantize': a.quantize, 'qengine': torch.backends.quantized.engine if a.quantize == 'int8' else None, 'torch': torch.__version__}), flush=True)
 
 
 if __name__ == '__main__':

@@ -1,7 +1,9 @@
 // The model engine: loads `models/<name>/` (config.json, model.safetensors, tokenizer.json,
-// adapters/*), builds one KV-cached inference graph carrying the union of adapter slots, and generates
-// with any loaded adapter by changing feeds only (no session reload). An adapter that needs slots the
-// graph lacks (new LoRA targets) rebuilds the session once; that is the only reload.
+// adapters/*) and runs two KV-cached inference graphs, each built (or read from the graph cache) on
+// first use: 'bare' without adapter slots for the base model (the unused slots cost ~18% of decode
+// speed), and 'adapted' carrying the union of adapter slots, which generates with any loaded adapter
+// by changing feeds only (no session reload). An adapter that needs slots the adapted graph lacks
+// (new LoRA targets) rebuilds that session once; that is the only reload.
 import * as fs from 'fs';
 import * as path from 'path';
 import { createSession, type ModelSession } from '../runtime/ort';
@@ -18,7 +20,7 @@ import { StreamDecoder, Tokenizer } from './tokenizer';
 export interface EngineOptions {
   provider?: ProviderPreference;
   threads?: number;
-  /** Extra adapter slots to build into the graph up front (default: the family's defaults + adapters found). */
+  /** Extra adapter slots to build into the adapted graph (default: the family's defaults + adapters found). */
   slots?: AdapterSlots;
   /** Longest context in positions (default: max_position_embeddings). */
   maxContext?: number;
@@ -80,14 +82,20 @@ function covers(have: AdapterSlots, need: AdapterSlots): boolean {
   );
 }
 
+type VariantKind = 'bare' | 'adapted';
+interface Variant {
+  session: ModelSession;
+  graph: DecoderGraph;
+  runner: KvRunner;
+}
+
 export class ModelEngine implements Engine {
   /** Adapters under <modelDir>/adapters that failed validation (skipped). */
   readonly adapterErrors: string[] = [];
   private readonly adapters = new Map<string, LoadedAdapter>();
   private selected: string | null = null;
-  private session!: ModelSession;
-  private runner!: KvRunner;
-  private graph!: DecoderGraph;
+  /** The two graph variants, built on first use; the adapted one carries `slots`. */
+  private readonly variants: { bare?: Variant; adapted?: Variant } = {};
   private slots: AdapterSlots;
   private busy: Promise<unknown> = Promise.resolve();
 
@@ -101,40 +109,57 @@ export class ModelEngine implements Engine {
     this.slots = mergeSlots(opts.slots ?? {}, { lora: { targets: d.lora }, ia3: { targets: d.ia3, feedforward: d.ia3Feedforward }, prompt: true });
   }
 
-  /** Builds (or loads from the graph cache) the inference session for the current slots. */
+  /** Builds (or loads from the graph cache) the session of the variant the current selection uses. */
   async build(): Promise<void> {
+    await this.buildVariant(this.selected === null ? 'bare' : 'adapted');
+  }
+
+  /** The variant's runner, built now when it is not yet. */
+  private async variant(kind: VariantKind): Promise<Variant> {
+    return this.variants[kind] ?? (await this.buildVariant(kind));
+  }
+
+  private async buildVariant(kind: VariantKind): Promise<Variant> {
     const provider = this.opts.provider ?? 'auto';
     const quantize = this.opts.quantize ?? 'none';
-    const key = graphCacheKey(this.dir, this.cfg, this.slots, quantize === 'none' ? 'f32' : quantize);
+    const slots = kind === 'bare' ? {} : this.slots;
+    const key = graphCacheKey(this.dir, this.cfg, slots, `${quantize === 'none' ? 'f32' : quantize}${kind === 'bare' ? '_bare' : ''}`);
     const cached = this.opts.cache === false ? undefined : findCachedGraph(this.dir, key);
     let session: ModelSession | undefined;
     let graph: DecoderGraph | undefined;
     if (cached) {
       try {
         session = await createSession(cached, { provider, threads: this.opts.threads });
-        graph = inferenceGraphNames(this.cfg, this.slots);
+        graph = inferenceGraphNames(this.cfg, slots);
       } catch {
         session = undefined; // a damaged cache file: rebuild below
       }
     }
     if (!session || !graph) {
-      const built = buildInferenceModel(this.cfg, readModelWeights(this.dir, this.cfg), this.slots, 'last', quantize);
+      const built = buildInferenceModel(this.cfg, readModelWeights(this.dir, this.cfg), slots, 'last', quantize);
       graph = built.graph;
       session = await createSession(built.bytes, { provider, threads: this.opts.threads });
       if (this.opts.cache !== false) storeCachedGraph(this.dir, key, built.bytes);
     }
-    if (this.session) await this.session.release();
-    this.session = session;
-    this.graph = graph;
-    this.runner = new KvRunner(session, this.cfg, graph, Math.min(this.opts.maxContext ?? this.cfg.maxPositions, this.cfg.maxPositions));
+    const old = this.variants[kind];
+    const v: Variant = { session, graph, runner: new KvRunner(session, this.cfg, graph, Math.min(this.opts.maxContext ?? this.cfg.maxPositions, this.cfg.maxPositions)) };
+    this.variants[kind] = v;
+    if (old) await old.session.release();
+    return v;
+  }
+
+  /** Whichever session exists (for status): the selection's variant first. */
+  private anySession(): ModelSession {
+    const v = (this.selected === null ? this.variants.bare ?? this.variants.adapted : this.variants.adapted ?? this.variants.bare)!;
+    return v.session;
   }
 
   status(): EngineStatus {
     return {
       modelName: path.basename(path.resolve(this.dir)),
       modelDir: path.resolve(this.dir),
-      provider: this.session.provider,
-      providerNote: this.session.note,
+      provider: this.anySession().provider,
+      providerNote: this.anySession().note,
       adapter: this.selected,
       quantize: this.opts.quantize ?? 'none',
       parameters: parameterCount(this.cfg),
@@ -151,9 +176,9 @@ export class ModelEngine implements Engine {
     const a = loadAdapterDir(dir, this.cfg, known);
     if (!covers(this.slots, a.slots)) {
       this.slots = mergeSlots(this.slots, a.slots);
-      await this.exclusive(() => this.build());
+      if (this.variants.adapted) await this.exclusive(() => this.buildVariant('adapted'));
     }
-    const missing = missingSlots(this.graph, a.spec.weights);
+    const missing = missingSlots(this.variants.adapted?.graph ?? inferenceGraphNames(this.cfg, this.slots), a.spec.weights);
     if (missing.length) throw new Error(`adapter ${dir}: the graph lacks inputs ${missing.slice(0, 3).join(', ')}`);
     this.adapters.set(a.info.name, a);
     return a.info;
@@ -162,6 +187,8 @@ export class ModelEngine implements Engine {
   selectAdapter(name: string | null): void {
     if (name !== null && !this.adapters.has(name)) throw new Error(`no adapter named '${name}' is loaded (loaded: ${[...this.adapters.keys()].join(', ') || 'none'})`);
     this.selected = name;
+    // Start building the adapted graph now (in the engine's queue), so the next generate finds it ready.
+    if (name !== null && !this.variants.adapted) void this.exclusive(() => this.variant('adapted')).catch(() => undefined);
   }
 
   /** Token ids of a prompt as the engine feeds them. */
@@ -175,13 +202,14 @@ export class ModelEngine implements Engine {
       const name = opts.adapter === undefined ? this.selected : opts.adapter;
       if (name !== null && !this.adapters.has(name)) throw new Error(`no adapter named '${name}' is loaded`);
       const adapter = name === null ? undefined : this.adapters.get(name)!;
-      this.runner.setAdapter(adapter?.spec.weights);
+      const { runner } = await this.variant(adapter ? 'adapted' : 'bare');
+      runner.setAdapter(adapter?.spec.weights);
       let ids = this.encode(prompt);
       const p = adapter?.spec.weights.prompt?.p ?? 0;
-      const keep = Math.max(1, this.runner.maxLen - p - Math.min(opts.maxNewTokens, Math.floor(this.runner.maxLen / 2)));
+      const keep = Math.max(1, runner.maxLen - p - Math.min(opts.maxNewTokens, Math.floor(runner.maxLen / 2)));
       if (ids.length > keep) ids = ids.slice(ids.length - keep); // keep the end: the focal method's `{`
       if (ids.length === 0) ids = [this.tokenizer.bosId ?? this.eosId()];
-      const r = await decode(this.runner, ids, new StreamDecoder(this.tokenizer), {
+      const r = await decode(runner, ids, new StreamDecoder(this.tokenizer), {
         maxNewTokens: opts.maxNewTokens,
         eosId: this.eosId(),
         vocabLimit: this.tokenizer.vocabSize,
@@ -208,7 +236,7 @@ export class ModelEngine implements Engine {
 
   async dispose(): Promise<void> {
     await this.busy;
-    await this.session.release();
+    for (const v of [this.variants.bare, this.variants.adapted]) await v?.session.release();
   }
 }
 

@@ -43,12 +43,12 @@ describe('model engine', function () {
       const r = await engine.generate('public void testIt() {', { maxNewTokens: 50 });
       assert.deepEqual([r.text, r.stopReason], ['x=1;}', 'balanced']);
       await engine.dispose();
-      if (quantize === 'int8') int8Mtimes.push(fs.statSync(path.join(cacheDir, onnx().find((f) => f.startsWith('decoder-int8-'))!)).mtimeMs);
+      if (quantize === 'int8') int8Mtimes.push(fs.statSync(path.join(cacheDir, onnx().find((f) => f.startsWith('decoder-int8_bare-'))!)).mtimeMs);
     }
     const files = onnx();
     assert.equal(files.length, 2, files.join(' '));
-    assert.match(files[0], /^decoder-f32-[0-9a-f]{24}\.onnx$/);
-    assert.match(files[1], /^decoder-int8-[0-9a-f]{24}\.onnx$/);
+    assert.match(files[0], /^decoder-f32_bare-[0-9a-f]{24}\.onnx$/);
+    assert.match(files[1], /^decoder-int8_bare-[0-9a-f]{24}\.onnx$/);
     assert.deepEqual(int8Mtimes, [int8Mtimes[0], int8Mtimes[0]], 'switching back to int8 was a cache hit');
     assert.ok(fs.statSync(path.join(cacheDir, files[1])).size < fs.statSync(path.join(cacheDir, files[0])).size, 'the int8 graph is smaller');
   });
@@ -86,21 +86,28 @@ describe('model engine', function () {
     assert.deepEqual(engine.listAdapters().map((a) => `${a.name}:${a.peftType}`).sort(), ['ia3:IA3', 'lora:LORA', 'prompt:PROMPT_TUNING']);
     assert.equal(engine.adapterErrors.length, 1);
     assert.match(engine.adapterErrors[0], /broken.*not valid JSON/);
-    const session = (engine as unknown as { session: object }).session;
+    type Variants = { variants: { bare?: { session: object }; adapted?: { session: object } } };
+    const sessions = () => { const v = (engine as unknown as Variants).variants; return [v.bare?.session, v.adapted?.session]; };
     const opts = { maxNewTokens: 12, stopWhenBalanced: false };
     const prompt = 'class A { void t() {';
     const base = (await engine.generate(prompt, { ...opts, adapter: null })).text;
     assert.equal((await engine.generate(prompt, { ...opts, adapter: null })).text, base, 'greedy decoding is deterministic');
     const outs = new Set([base]);
+    const [bare] = sessions();
+    assert.ok(bare, 'the base model runs on the bare graph (no adapter slots)');
     for (const name of ['lora', 'ia3', 'prompt']) {
       engine.selectAdapter(name);
       assert.equal(engine.status().adapter, name);
       outs.add((await engine.generate(prompt, opts)).text);
     }
     assert.equal(outs.size, 4, `each adapter changes the greedy output: ${[...outs].map((s) => JSON.stringify(s)).join(' ')}`);
-    assert.equal((engine as unknown as { session: object }).session, session, 'no session reload when switching');
+    const [bare2, adapted] = sessions();
+    assert.ok(adapted && bare2 === bare);
     engine.selectAdapter(null);
     assert.equal((await engine.generate(prompt, opts)).text, base);
+    engine.selectAdapter('lora');
+    await engine.generate(prompt, opts);
+    assert.deepEqual(sessions(), [bare, adapted], 'no session reload when switching');
     assert.throws(() => engine.selectAdapter('nope'), /no adapter named 'nope'/);
     await engine.dispose();
   });

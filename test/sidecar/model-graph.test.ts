@@ -95,6 +95,25 @@ describe('adapter identities in ONNX Runtime', function () {
     close(await ortLogits(cfg, w, ALL_SLOTS, IDS, undefined), 'unused slots');
   });
 
+  it('the bare graph the engine uses for the base model ≡ the slotted graph with no adapter, step by step with the KV cache (≤ 1e-4)', async () => {
+    const runners: KvRunner[] = [];
+    for (const slots of [{}, ALL_SLOTS]) {
+      const { bytes, graph } = buildInferenceModel(cfg, w, slots, 'last');
+      const r = new KvRunner(await createSession(bytes, { provider: 'cpu', threads: 1 }), cfg, graph, 64);
+      r.setAdapter(undefined);
+      runners.push(r);
+    }
+    assert.ok(runners[0].graph.adapterInputs.length === 0 && runners[1].graph.adapterInputs.length > 0);
+    let input = IDS.slice(0, 6);
+    for (let t = 0; t < 8; t++) {
+      const a = (await runners[0].step(input)).slice();
+      const b = await runners[1].step(input);
+      assert.ok(maxDiff(a, b) <= 1e-4, `step ${t}: max diff ${maxDiff(a, b)}`);
+      input = [IDS[t % IDS.length]];
+    }
+    for (const r of runners) await r.session.release();
+  });
+
   it('LoRA with B = 0 ≡ none', async () => {
     close(await ortLogits(cfg, w, ALL_SLOTS, IDS, tinyAdapterSpec(cfg, 'LORA', { zeroB: true, targets: ALL_SLOTS.lora!.targets }).weights), 'B = 0');
   });
