@@ -78,8 +78,9 @@ describe('starcoder2: config and weight layout', () => {
     const total = family(cfg).weightSpecs(cfg).reduce((a, s) => a + s.shape.reduce((p, q) => p * q, 1), 0);
     assert.equal(parameterCount(cfg), total);
     const noBias = { ...cfg, useBias: false };
-    assert.ok(!family(noBias).weightSpecs(noBias).some((s) => s.name.includes('proj.bias') || s.name.includes('c_fc.bias')));
-    assert.equal(parameterCount(noBias), family(noBias).weightSpecs(noBias).reduce((a, s) => a + s.shape.reduce((p, q) => p * q, 1), 0));
+    const nbSpecs = family(noBias).weightSpecs(noBias);
+    assert.ok(!nbSpecs.some((s) => /(proj|c_fc)\.bias$/.test(s.name)));
+    assert.equal(parameterCount(noBias), nbSpecs.reduce((a, s) => a + s.shape.reduce((p, q) => p * q, 1), 0));
   });
 
   it('names bad keys and unknown families clearly', () => {
@@ -194,10 +195,6 @@ describe('starcoder2: adapter identities in ONNX Runtime', function () {
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tt-sc2-'));
 after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-function writeSc2(dir: string, cfg: ModelConfig, weights: Map<string, Float32Array>): void {
-  writeModelDir(dir, cfg, weights, byteLevelTokenizerJson());
-}
-
 /** Directional and single-element gradient check of the whole training graph (as train-gradients.test.ts). */
 async function gradCheck(method: Method, dropout = 0): Promise<{ rel: number; elementsRel: number }> {
   const cfg = sc2Config();
@@ -231,12 +228,7 @@ async function gradCheck(method: Method, dropout = 0): Promise<{ rel: number; el
     for (let i = 0; i < d.length; i++) analytic += g[i] * (d[i] /= norm);
   }
   const eps = 1e-2;
-  const shift = (sign: number) => {
-    for (const [k, d] of dirs) {
-      const v = values.get(k)!;
-      for (let i = 0; i < v.length; i++) v[i] += sign * eps * d[i];
-    }
-  };
+  const shift = (sign: number) => dirs.forEach((d, k) => values.get(k)!.forEach((_, i, v) => (v[i] += sign * eps * d[i])));
   shift(1);
   const lp = await lossAt();
   shift(-2);
@@ -308,10 +300,10 @@ describe('starcoder2: training', function () {
     await s.release();
   });
 
-  it('loss falls in a short LoRA run through train()', async () => {
+  it('loss falls in a short LoRA run through train(); full fine-tuning writes a reloadable starcoder2 model', async () => {
     const cfg = sc2Config();
     const dir = path.join(tmp, 'train-model');
-    writeSc2(dir, cfg, initWeights(cfg, 1, 0.08));
+    writeModelDir(dir, cfg, initWeights(cfg, 1, 0.08), byteLevelTokenizerJson());
     const data: Pair[] = Array.from({ length: 8 }, (_, i) => ({
       id: String(i),
       source: `class C${i} {\n\tint f() { return ${i % 4}; }\n}\nclass C${i}Test {\n\t@Test\n\tvoid test() {\n`,
@@ -324,6 +316,13 @@ describe('starcoder2: training', function () {
     const last = (curve[curve.length - 1] + curve[curve.length - 2]) / 2;
     assert.ok(last < first - 0.25, `loss ${first.toFixed(3)} → ${last.toFixed(3)}`);
     assert.ok(fs.existsSync(path.join(tmp, 'run-lora', 'adapter_model.safetensors')));
+    // full fine-tuning writes a starcoder2 model directory that loads again, biases and norms trained
+    const full = await train({ modelDir: dir, outDir: path.join(tmp, 'run-full'), data, recipe: { method: 'full', lr: 3e-3, maxSteps: 2 }, threads: 1 });
+    assert.equal(full.status, 'completed');
+    const reloaded = loadModelFiles(path.join(tmp, 'run-full'));
+    assert.deepEqual([reloaded.cfg.modelType, reloaded.cfg.useBias, reloaded.cfg.hiddenAct], ['starcoder2', true, 'gelu_pytorch_tanh']);
+    assert.ok(reloaded.weights.get('model.layers.0.mlp.c_fc.bias')!.some((v) => v !== 0), 'the c_fc bias moved from its zero init');
+    assert.ok(reloaded.weights.get('model.norm.bias')!.some((v) => v !== 0), 'the final LayerNorm bias moved');
   });
 });
 
@@ -344,7 +343,7 @@ describe('starcoder2: engine and model init', function () {
       for (let i = 0; i < h; i++) head[vocab[to] * h + i] += emb[vocab[from] * h + i];
     w.set('lm_head.weight', head);
     const dir = path.join(tmp, 'scripted');
-    writeSc2(dir, cfg, w);
+    writeModelDir(dir, cfg, w, byteLevelTokenizerJson());
     assert.equal(loadModelFiles(dir).cfg.modelType, 'starcoder2');
     for (const quantize of ['none', 'int8'] as const) {
       const engine = await loadEngine(dir, { provider: 'cpu', cache: false, quantize });
@@ -358,7 +357,7 @@ describe('starcoder2: engine and model init', function () {
   it('loadEngine generates from a random starcoder2 model, with an adapter found at load', async () => {
     const cfg = sc2Config();
     const dir = path.join(tmp, 'random');
-    writeSc2(dir, cfg, sc2Weights(cfg, 8));
+    writeModelDir(dir, cfg, sc2Weights(cfg, 8), byteLevelTokenizerJson());
     makeTinyAdapter(adapterPath(dir, 'ia3'), cfg, 'IA3', { std: 2 });
     const engine = await loadEngine(dir, { provider: 'cpu', cache: false });
     assert.deepEqual(engine.listAdapters().map((a) => [a.name, a.peftType]), [['ia3', 'IA3']]);
@@ -372,7 +371,7 @@ describe('starcoder2: engine and model init', function () {
   it('an unknown model_type is a clear load error naming the supported families', async () => {
     const dir = path.join(tmp, 'unknown');
     const cfg = sc2Config();
-    writeSc2(dir, cfg, sc2Weights(cfg, 2));
+    writeModelDir(dir, cfg, sc2Weights(cfg, 2), byteLevelTokenizerJson());
     const json = JSON.parse(fs.readFileSync(path.join(dir, 'config.json'), 'utf8'));
     fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ ...json, model_type: 'gpt_bigcode' }));
     await assert.rejects(loadEngine(dir, { provider: 'cpu' }), /model_type "gpt_bigcode" is not supported \(supported: llama, starcoder2\)/);
