@@ -254,7 +254,7 @@ async function main(): Promise<void> {
   add('cold start, cached graph: process start (node + tsx) to first generated token', median(colds.map((c) => c.sinceProcessStart)), 'ms');
   add(`prefill ${PREFILL} tokens (${best} thread)`, ours.prefillMs, 'ms', torchName(bestPre), bestPre?.prefill_ms);
   add(`decode greedy, KV cache, base model on the bare graph (${best} thread)`, ours.tokS, 'tok/s', torchName(bestDec), bestDec?.decode_tok_s, true);
-  add(`roofline: weight bytes per decode step / step time (${(wBytes / 2 ** 20).toFixed(1)} MiB per step, ${best} thread)`, wBytes / (ours.stepMs / 1000) / 1e9, 'GB/s', 'ORT f32 MatMul [1,1024]x[1024,N] of the same bytes, 1 thread', gemv);
+  add(`roofline: weight bytes per decode step / step time (${(wBytes / 2 ** 20).toFixed(1)} MiB per step, ${best} thread)`, wBytes / (ours.stepMs / 1000) / 1e9, 'GB/s', 'ORT f32 MatMul [1,1024]x[1024,N] of the same bytes, 1 thread (ratio = fraction of it)', gemv, true);
   add('decode step time', ours.stepMs, 'ms');
   add('per-step overhead beyond session.run, wall (feeds, KV append, argmax, detokenize, yield)', ours.overheadMs, 'ms');
   add('per-step overhead beyond session.run, CPU time (1 thread)', byThreads[1].overheadCpuMs, 'ms');

@@ -12,7 +12,7 @@ import { parameterCount, parseModelConfig, type ModelConfig } from './config';
 import { decode } from './decode';
 import type { AdapterInfo, Engine, EngineStatus, GenerateOptions, GenerateResult, ProviderPreference } from './engine-api';
 import { family, type AdapterSlots, type DecoderGraph } from './family';
-import { findCachedGraph, graphCacheKey, storeCachedGraph } from './graph-cache';
+import { findCachedGraph, graphCacheKey, storeCachedGraphAsync } from './graph-cache';
 import { buildInferenceModel, inferenceGraphNames, KvRunner, missingSlots, type Quantize } from './inference';
 import { readSafetensors, toF32 } from './safetensors';
 import { StreamDecoder, Tokenizer } from './tokenizer';
@@ -98,6 +98,8 @@ export class ModelEngine implements Engine {
   private readonly variants: { bare?: Variant; adapted?: Variant } = {};
   private slots: AdapterSlots;
   private busy: Promise<unknown> = Promise.resolve();
+  /** Graph-cache writes in flight (awaited on dispose). */
+  private writes: Promise<unknown> = Promise.resolve();
 
   constructor(
     readonly dir: string,
@@ -139,7 +141,10 @@ export class ModelEngine implements Engine {
       const built = buildInferenceModel(this.cfg, readModelWeights(this.dir, this.cfg), slots, 'last', quantize);
       graph = built.graph;
       session = await createSession(built.bytes, { provider, threads: this.opts.threads });
-      if (this.opts.cache !== false) storeCachedGraph(this.dir, key, built.bytes);
+      if (this.opts.cache !== false) {
+        const write = storeCachedGraphAsync(this.dir, key, built.bytes);
+        this.writes = this.writes.then(() => write);
+      }
     }
     const old = this.variants[kind];
     const v: Variant = { session, graph, runner: new KvRunner(session, this.cfg, graph, Math.min(this.opts.maxContext ?? this.cfg.maxPositions, this.cfg.maxPositions)) };
@@ -236,6 +241,7 @@ export class ModelEngine implements Engine {
 
   async dispose(): Promise<void> {
     await this.busy;
+    await this.writes;
     for (const v of [this.variants.bare, this.variants.adapted]) await v?.session.release();
   }
 }

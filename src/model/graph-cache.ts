@@ -11,7 +11,7 @@ import * as path from 'path';
 import type { ModelConfig } from './config';
 import type { AdapterSlots } from './family';
 
-export const GRAPH_VERSION = 3;
+export const GRAPH_VERSION = 4; // 4: FusedMatMul(transB) on untransposed weights
 
 /** `<variant>-<hash>`; the variant (letters, digits, `_`) names the file family that one store replaces. */
 export function graphCacheKey(modelDir: string, cfg: ModelConfig, slots: AdapterSlots, variant = 'f32'): string {
@@ -41,22 +41,30 @@ export function findCachedGraph(modelDir: string, key: string): string | undefin
   return undefined;
 }
 
-/** Stores the graph (atomically: temp file + rename); returns the path, or undefined when no place is writable. */
-export function storeCachedGraph(modelDir: string, key: string, bytes: Uint8Array): string | undefined {
+/**
+ * Stores the graph atomically (temp file + rename) without blocking the caller (the first load does
+ * not wait for ~50 MB to reach the disk; the engine awaits it on dispose). Returns the path, or
+ * undefined when no place is writable (a failed write only costs the cache).
+ */
+export async function storeCachedGraphAsync(modelDir: string, key: string, bytes: Uint8Array): Promise<string | undefined> {
   for (const dir of candidates(modelDir)) {
     try {
-      fs.mkdirSync(dir, { recursive: true });
-      const variant = key.slice(0, key.indexOf('-') + 1); // older files of the same variant (and of the unprefixed format)
-      for (const old of fs.readdirSync(dir))
-        if (old.endsWith('.onnx') && (old.startsWith(`decoder-${variant}`) || /^decoder-[0-9a-f]{24}\.onnx$/.test(old))) fs.rmSync(path.join(dir, old), { force: true });
+      await fs.promises.mkdir(dir, { recursive: true });
       const f = path.join(dir, `decoder-${key}.onnx`);
-      const tmp = `${f}.${process.pid}.tmp`;
-      fs.writeFileSync(tmp, bytes);
-      fs.renameSync(tmp, f);
+      const tmp = `${f}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+      await fs.promises.writeFile(tmp, bytes);
+      for (const old of await fs.promises.readdir(dir)) if (isReplaced(old, key)) await fs.promises.rm(path.join(dir, old), { force: true });
+      await fs.promises.rename(tmp, f);
       return f;
     } catch {
       // try the next place
     }
   }
   return undefined;
+}
+
+/** Files a store of `key` replaces: older graphs of the same variant (and of the unprefixed format). */
+function isReplaced(file: string, key: string): boolean {
+  const variant = key.slice(0, key.indexOf('-') + 1);
+  return file.endsWith('.onnx') && (file.startsWith(`decoder-${variant}`) || /^decoder-[0-9a-f]{24}\.onnx$/.test(file));
 }

@@ -55,7 +55,10 @@ export function buildInferenceModel(
           const zp = gr.initializer(`${name}.q8_zero`, { dtype: 'int8', dims: [shape[0]], data: new Int8Array(shape[0]) });
           return gr.op('DynamicQuantizeMatMul', [x, bq, sc, zp], {}, { domain: 'com.microsoft' });
         }
-      : undefined;
+      : (gr: Graph, x: string, name: string): string =>
+          // x @ W^T straight from W [out, in]: no transposed copy to make, serialise and load, and the
+          // tied LM head shares the embedding's initializer. ORT pre-packs B at session creation.
+          gr.op('FusedMatMul', [x, weight(name)], { transB: 1 }, { domain: 'com.microsoft' });
   const graph = buildDecoderGraph(g, cfg, { mode: 'decode', weight, weightT, matmul, adapter: slots, logits });
   return { bytes: modelBytes(g, { opset: INFERENCE_OPSET }), graph };
 }
