@@ -40,7 +40,7 @@ export class ModelBridge {
     const sidecarJs = path.join(opts.extensionPath, 'dist', 'sidecar.js');
     const client = new SidecarClient({
       launch: bundledSidecarLaunch(sidecarJs),
-      initialize: { modelDir: opts.modelDir, provider: opts.provider, quantize: opts.quantize, adapterDirs: opts.adapter ? [opts.adapter.dir] : [] },
+      initialize: { modelDir: opts.modelDir, provider: opts.provider, quantize: opts.quantize, adapterDirs: opts.adapter ? [opts.adapter.dir] : [], ...(opts.adapter ? { adapter: opts.adapter.name } : {}) },
     });
     const bridge = new ModelBridge(client, opts);
     bridge.subs.push(

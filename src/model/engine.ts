@@ -28,6 +28,11 @@ export interface EngineOptions {
   cache?: boolean;
   /** 'int8': base weights quantised per output row, activations dynamically (DynamicQuantizeMatMul); default 'none'. */
   quantize?: Quantize;
+  /**
+   * Build no session yet: the caller loads and selects adapters, then calls build(), so only the
+   * variant the selection uses is built (the sidecar's initialize with an adapter).
+   */
+  defer?: boolean;
 }
 
 /** Reads and validates config.json and model.safetensors (every weight: present, shape, dtype). */
@@ -113,7 +118,8 @@ export class ModelEngine implements Engine {
 
   /** Builds (or loads from the graph cache) the session of the variant the current selection uses. */
   async build(): Promise<void> {
-    await this.buildVariant(this.selected === null ? 'bare' : 'adapted');
+    const kind = this.selected === null ? 'bare' : 'adapted';
+    await this.exclusive(() => this.variant(kind));
   }
 
   /** The variant's runner, built now when it is not yet. */
@@ -193,7 +199,7 @@ export class ModelEngine implements Engine {
     if (name !== null && !this.adapters.has(name)) throw new Error(`no adapter named '${name}' is loaded (loaded: ${[...this.adapters.keys()].join(', ') || 'none'})`);
     this.selected = name;
     // Start building the adapted graph now (in the engine's queue), so the next generate finds it ready.
-    if (name !== null && !this.variants.adapted) void this.exclusive(() => this.variant('adapted')).catch(() => undefined);
+    if (name !== null && !this.variants.adapted && this.variants.bare) void this.exclusive(() => this.variant('adapted')).catch(() => undefined);
   }
 
   /** Token ids of a prompt as the engine feeds them. */
@@ -265,8 +271,8 @@ export async function loadEngine(modelDir: string, opts: EngineOptions = {}): Pr
         }
   const slots = found.reduce((acc, a) => mergeSlots(acc, a.slots), opts.slots ?? {});
   const engine = new ModelEngine(modelDir, cfg, tokenizer, { ...opts, slots });
-  await engine.build();
   for (const a of found) await engine.loadAdapter(a.info.dir);
   engine.adapterErrors.push(...adapterErrors);
+  if (!opts.defer) await engine.build();
   return engine;
 }

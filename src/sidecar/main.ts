@@ -120,7 +120,7 @@ class Sidecar {
     this.setState('loading');
     const t0 = performance.now();
     try {
-      await this.host.run({ op: 'init', modelDir: p.modelDir, provider: p.provider, adapterDirs: p.adapterDirs, quantize: p.quantize ?? 'none' });
+      await this.host.run({ op: 'init', modelDir: p.modelDir, provider: p.provider, adapterDirs: p.adapterDirs, quantize: p.quantize ?? 'none', adapter: p.adapter });
     } catch (e) {
       this.lastError = e instanceof Error ? e.message : String(e);
       // A model that loaded but whose adapter failed is still usable.

@@ -77,6 +77,8 @@ export interface InitializeParams {
   adapterDirs?: string[];
   /** Base-weight precision: 'none' (f32, the default) or 'int8' (dynamic quantisation of every MatMul). */
   quantize?: Quantize;
+  /** Adapter (by name) to select once the model and `adapterDirs` are loaded; only its graph is built. */
+  adapter?: string;
 }
 
 export type SidecarState = 'uninitialized' | 'loading' | 'ready' | 'generating' | 'error';
@@ -259,9 +261,11 @@ export function checkInitialize(p: unknown): Checked<InitializeParams> {
   if (p.adapterDirs !== undefined && (!Array.isArray(p.adapterDirs) || !p.adapterDirs.every((d) => typeof d === 'string'))) {
     return fail('adapterDirs must be an array of strings');
   }
+  if (p.adapter !== undefined && (typeof p.adapter !== 'string' || p.adapter === '')) return fail('adapter must be a non-empty string (an adapter name)');
   if (p.quantize !== undefined && !QUANTIZE_VALUES.includes(p.quantize as Quantize)) return fail(`quantize must be one of ${QUANTIZE_VALUES.join(', ')}`);
   const value: InitializeParams = { modelDir: p.modelDir, provider: provider as ProviderPreference, adapterDirs: p.adapterDirs as string[] | undefined };
   if (p.quantize !== undefined) value.quantize = p.quantize as Quantize;
+  if (p.adapter !== undefined) value.adapter = p.adapter as string;
   return { ok: true, value };
 }
 

@@ -6,7 +6,7 @@
 // step even while the engine never yields to the event loop.
 import { parentPort, workerData } from 'node:worker_threads';
 import type { AdapterInfo, Engine, EngineStatus, GenerateOptions, GenerateResult, ProviderPreference, Quantize } from '../model/engine-api';
-import { loadEngine } from '../model/engine';
+import { loadEngine, type ModelEngine } from '../model/engine';
 import { ErrorCodes } from './protocol';
 import { abortedGetter, sharedAbortSignal } from './shared-abort';
 
@@ -16,7 +16,7 @@ export interface WorkerInit {
 }
 
 export type WorkerJob =
-  | { op: 'init'; modelDir: string; provider: ProviderPreference; adapterDirs?: string[]; quantize?: Quantize }
+  | { op: 'init'; modelDir: string; provider: ProviderPreference; adapterDirs?: string[]; quantize?: Quantize; adapter?: string }
   | { op: 'generate'; prompt: string; opts: Omit<GenerateOptions, 'signal' | 'onText'> }
   | { op: 'adapters/load'; dir: string }
   | { op: 'adapters/select'; name: string | null }
@@ -98,7 +98,7 @@ class ModelWorker {
   private async execute(job: number, work: WorkerJob): Promise<unknown> {
     switch (work.op) {
       case 'init':
-        return this.init(work.modelDir, work.provider, work.adapterDirs ?? [], work.quantize ?? 'none');
+        return this.init(work.modelDir, work.provider, work.adapterDirs ?? [], work.quantize ?? 'none', work.adapter);
       case 'generate':
         return this.generate(job, work.prompt, work.opts);
       case 'adapters/load':
@@ -123,26 +123,39 @@ class ModelWorker {
     }
   }
 
-  private async init(modelDir: string, provider: ProviderPreference, adapterDirs: string[], quantize: Quantize): Promise<null> {
+  private async init(modelDir: string, provider: ProviderPreference, adapterDirs: string[], quantize: Quantize, adapter?: string): Promise<null> {
     if (this.engine) {
       const old = this.engine;
       this.engine = null;
       await old.dispose();
     }
-    let engine: Engine;
+    // Deferred build: adapters are loaded and the requested one selected first, so only the graph
+    // variant it uses is built (the bare graph is built later, if the base model is ever used).
+    let engine: ModelEngine;
     try {
-      engine = await loadEngine(modelDir, { provider, quantize });
+      engine = await loadEngine(modelDir, { provider, quantize, defer: true });
     } catch (e) {
       throw new JobError(ErrorCodes.ModelLoadFailed, `cannot load model from ${modelDir}: ${message(e)}`);
     }
-    this.engine = engine;
+    let adapterError: JobError | undefined;
     for (const dir of adapterDirs) {
       try {
         await engine.loadAdapter(dir);
       } catch (e) {
-        throw new JobError(ErrorCodes.AdapterFailed, `model loaded, but not adapter ${dir}: ${message(e)}`);
+        adapterError ??= new JobError(ErrorCodes.AdapterFailed, `model loaded, but not adapter ${dir}: ${message(e)}`);
       }
     }
+    if (adapter !== undefined && engine.listAdapters().some((a) => a.name === adapter)) engine.selectAdapter(adapter);
+    try {
+      await engine.build();
+    } catch (e) {
+      await engine.dispose().catch(() => undefined);
+      throw new JobError(ErrorCodes.ModelLoadFailed, `cannot load model from ${modelDir}: ${message(e)}`);
+    }
+    this.engine = engine;
+    if (adapterError) throw adapterError;
+    if (adapter !== undefined && engine.status().adapter !== adapter)
+      throw new JobError(ErrorCodes.AdapterFailed, `model loaded, but no adapter named ${JSON.stringify(adapter)} to select (loaded: ${engine.listAdapters().map((a) => a.name).join(', ') || 'none'})`);
     return null;
   }
 

@@ -140,6 +140,28 @@ describe('sidecar protocol with the engine (real process, tiny models)', functio
     assert.equal(c.pid, pid, 'same process throughout');
   });
 
+  it('initialize {adapterDirs, adapter} selects the adapter at load; a name that is not loaded is AdapterFailed with the model usable', async () => {
+    const prompt = { context: 'public int add(int a, int b) { return a + b; }\n@Test public void testAdd() {', maxNewTokens: 24, stopWhenBalanced: false };
+    const plain = client(tiny);
+    await plain.start();
+    await plain.request('adapters/load', { dir: lora });
+    await plain.request('adapters/select', { name: 'my-lora' });
+    const expected = (await plain.generate(prompt)).text;
+    const base = (await plain.generate({ ...prompt, adapter: null })).text;
+    const c = new SidecarClient({ launch: sourceSidecarLaunch(), initialize: { modelDir: tiny, provider: 'cpu', adapterDirs: [lora], adapter: 'my-lora' }, backoff: { initialMs: 100 } });
+    clients.push(c);
+    await c.start();
+    assert.equal(c.state, 'ready', c.lastError);
+    assert.equal(c.status!.adapter, 'my-lora');
+    assert.equal((await c.generate(prompt)).text, expected);
+    assert.equal((await c.generate({ ...prompt, adapter: null })).text, base, 'the base model still works (its graph is built on first use)');
+    await assert.rejects(
+      c.request('initialize', { modelDir: tiny, provider: 'cpu', adapter: 'nope' }),
+      (e: RpcError) => e.code === ErrorCodes.AdapterFailed && /no adapter named "nope" to select/.test(e.message),
+    );
+    assert.equal((await c.generate({ ...prompt, adapter: null })).text, base, 'the model loaded anyway');
+  });
+
   it('a corrupt model is a clear error, the sidecar stays up, and a good model loads after it', async () => {
     const bad = path.join(tmp, 'corrupt');
     makeTinyModel(bad);
