@@ -8,6 +8,7 @@
 // Models: the shipped models/default (base and its default adapter) and the bench's random 6x384.
 // Env: BENCH_QUICK=1 for 10 rows; QUALITY_ROWS=n, QUALITY_NEW=n.
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { defaultAdapterOf, loadAdapterDir } from '../../src/model/adapters';
 import { loadModelFiles } from '../../src/model/engine';
@@ -124,6 +125,7 @@ async function main(): Promise<void> {
     console.log('[]');
     return;
   }
+  const load0 = os.loadavg()[0];
   const prompts = readPrompts();
   const shipped = path.join(__dirname, '..', '..', 'models', 'default');
   const cases: { label: string; dir: string; adapter: string | null }[] = [];
@@ -146,6 +148,8 @@ async function main(): Promise<void> {
     add(`${tag}: mean per-position max |logit diff|`, a.meanMaxLogitDiff, 'logit');
     add(`${tag}: mean f32 logit range (max - min), for scale`, a.logitRange, 'logit');
   }
+  add('load average (1 min) at the start of this module', load0, 'load');
+  add('load average (1 min) at the end of this module', os.loadavg()[0], 'load');
   console.log(JSON.stringify(out));
 }
 
