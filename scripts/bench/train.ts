@@ -23,7 +23,13 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { readPairs } from '../../src/train/data';
+import { loadModelFiles } from '../../src/model/engine';
+import { createSession, f32, type HostTensor } from '../../src/runtime/ort';
+import { readPairs, type Example } from '../../src/train/data';
+import { buildTrainModel, sequenceFeeds } from '../../src/train/graph';
+import { toSequence } from '../../src/train/pack';
+import { initTrainable } from '../../src/train/params';
+import { resolveRecipe } from '../../src/train/recipe';
 import { train } from '../../src/train/loop';
 import type { Method } from '../../src/train/recipe';
 import { type BenchResult, defaultBenchModelDir } from './_common';
@@ -131,6 +137,13 @@ function packing(dir: string, add: (name: string, value: number, unit: string, a
   const models: [string, string][] = [[`default-size bench model 6x384, shipped tokenizer`, benchModelWithShippedTokenizer(dir)]];
   if (fs.existsSync(path.join(SHIPPED, 'model.safetensors'))) models.push(['shipped models/default 4x256', SHIPPED]);
   for (const [label, modelDir] of models) {
+    const sw = spawnSync(process.execPath, [...process.execArgv, __filename, '--sweep', modelDir], { encoding: 'utf8' });
+    if (sw.status === 0) {
+      const c = JSON.parse(sw.stdout.trim().split('\n').pop()!) as Record<string, number>;
+      log(`packing, ${label}, micro-step CPU ms: ${JSON.stringify(c)}`);
+      for (const n of [128, 256, 512, 1024]) add(`one LoRA micro-step of ${n} tokens, ${label}, 1 thread (best of 3)`, (n / c[`single ${n}`]) * 1000, 'tok/cpu-s');
+      for (const p of ['128+128', '512+512']) add(`two examples of ${p} tokens packed into one micro-step, ${label} (CPU ms, best of 3)`, c[`packed ${p}`], 'cpu-ms', 'run separately', c[`separate ${p}`], false);
+    } else log(`packing sweep failed: ${(sw.stderr || '').split('\n').slice(-3).join(' ')}`);
     const runs: Record<'packed' | 'unpacked', Run[]> = { packed: [], unpacked: [] };
     for (let k = 0; k < PACK_REPEATS; k++)
       for (const pack of k % 2 ? [true, false] : [false, true]) {
@@ -147,8 +160,45 @@ function packing(dir: string, add: (name: string, value: number, unit: string, a
   }
 }
 
+/**
+ * Why packing does or does not pay: CPU time of one LoRA forward + backward micro-step (best of 3,
+ * 1 thread) for single sequences of several lengths, and for two examples packed vs run separately.
+ */
+async function sweep(dir: string): Promise<void> {
+  const { cfg, weights } = loadModelFiles(dir);
+  const r = resolveRecipe(cfg, { method: 'lora', loraDropout: 0 }).value!;
+  const m = buildTrainModel(cfg, weights, r);
+  const s = await createSession(m.bytes, { provider: 'cpu', threads: 1, memPattern: false });
+  const values = initTrainable(m.trainable, weights, 42);
+  const outputs = ['loss', ...m.trainable.map((t) => `grad.${t.name}`)];
+  const ex = (n: number, k: number): Example => ({ ids: Array.from({ length: n }, (_, i) => (i * 7 + k) % cfg.vocabSize), promptLen: Math.floor(n * 0.7) });
+  const cpuMs = async (exs: Example[]): Promise<number> => {
+    const feeds: Record<string, HostTensor> = { ...sequenceFeeds(toSequence(exs)) };
+    if (m.loraScaling) feeds[m.loraScaling] = f32(Float32Array.of(r.loraAlpha / r.loraR), [1]);
+    for (const t of m.trainable) feeds[t.name] = f32(values.get(t.name)!, t.dims);
+    await s.run(feeds, outputs);
+    let best = Infinity;
+    for (let k = 0; k < 3; k++) {
+      const c0 = process.cpuUsage();
+      await s.run(feeds, outputs);
+      const c = process.cpuUsage(c0);
+      best = Math.min(best, (c.user + c.system) / 1000);
+    }
+    return best;
+  };
+  const res: Record<string, number> = {};
+  for (const n of [128, 256, 512, 1024]) res[`single ${n}`] = await cpuMs([ex(n, 1)]);
+  for (const [a, b] of [[128, 128], [512, 512]]) {
+    res[`separate ${a}+${b}`] = (await cpuMs([ex(a, 1)])) + (await cpuMs([ex(b, 2)]));
+    res[`packed ${a}+${b}`] = await cpuMs([ex(a, 1), ex(b, 2)]);
+  }
+  await s.release();
+  console.log(JSON.stringify(res));
+}
+
 async function main(): Promise<void> {
   if (process.argv[2] === '--child') return child(JSON.parse(process.argv[3]) as Job);
+  if (process.argv[2] === '--sweep') return sweep(process.argv[3]);
   const dir = defaultBenchModelDir(log);
   const out: Result[] = [];
   const add = (name: string, value: number, unit: string, anchor?: string, anchorValue?: number, higherIsBetter = true) =>
