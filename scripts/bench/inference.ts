@@ -197,6 +197,7 @@ function torchAnchor(dir: string, quantize: Quantize = 'none'): Anchor[] {
 async function main(): Promise<void> {
   if (process.argv[2] === '--child-cold') return coldChild(process.argv[3], process.argv[4] === 'cache');
   const dir = defaultBenchModelDir(log);
+  const load0 = os.loadavg()[0];
   type Cold = { loadMs: number; loadCpuMs: number; firstMs: number; sinceProcessStart: number; rss: number };
   const cold = (cache: boolean): Cold => {
     const c = spawnSync(process.execPath, [...process.execArgv, __filename, '--child-cold', dir, cache ? 'cache' : 'nocache'], { encoding: 'utf8' });
@@ -279,6 +280,8 @@ async function main(): Promise<void> {
   }
   add('RSS after cold start + 1 token (fresh process)', median(colds.map((c) => c.rss)) / 2 ** 20, 'MiB');
   add('RSS of the bench process after decoding', ours.rss / 2 ** 20, 'MiB');
+  add('load average (1 min) at the start of this module (2 cores shared: every figure above is slowed by it)', load0, 'load');
+  add('load average (1 min) at the end of this module', os.loadavg()[0], 'load');
   console.log(JSON.stringify(out));
 }
 
