@@ -7,15 +7,16 @@ export type Method = 'lora' | 'ia3' | 'prompt' | 'full';
 export const METHODS: readonly Method[] = ['lora', 'ia3', 'prompt', 'full'];
 
 /**
- * Default for `pack`: off, because it was slower on realistic data. `node scripts/bench.mjs --only train`
- * (LoRA, 48 mined pairs of /work/data/dm/pairs-train.jsonl, batch 1 x 8, max 1,024 tokens, 1 thread,
- * packed and unpacked alternating in one run on a loaded machine) measured packed/unpacked
- * 818/903 tok/s and 1,251/1,320 tok/cpu-s on the default-size bench model (6 x 384), 2,139/2,235 tok/s
- * and 3,250/3,470 tok/cpu-s on the shipped models/default (4 x 256). The packed sequence computes
- * attention densely over all its tokens (the mask only hides other examples), so its cost grows with
- * the square of the packed length; one micro-step measured 2,812 tok/cpu-s at 256 tokens and 1,743 at
- * 1,024, and 512+512 packed took 593 cpu-ms against 422 separately (128+128: 88 vs 91). With mined
- * pairs of ~630 tokens on average there is little to gain from fewer, longer sequences.
+ * Default for `pack`: off, because it did not raise throughput on realistic data. Two runs of
+ * `node scripts/bench.mjs --only train` (LoRA, 48 mined pairs of /work/data/dm/pairs-train.jsonl,
+ * batch 1 x 8, max 1,024 tokens, 1 thread, packed and unpacked alternating in fresh processes on a
+ * loaded machine), packed/unpacked tokens per CPU-second: default-size bench model (6 x 384)
+ * 1,251/1,320 and 1,118/1,186; shipped models/default (4 x 256) 3,250/3,470 and 3,317/3,208 (tok/s:
+ * 0.91x, 0.75x; 0.96x, 1.05x). Why: a packed sequence computes attention densely over all its tokens
+ * (the mask only hides the other examples), so its cost grows with the square of the packed length,
+ * while a single micro-step already runs near peak efficiency: the same bench measured 2,200 tok/cpu-s
+ * at 128 tokens, 2,217 at 256 and 1,456 at 1,024 (6 x 384), and two examples packed vs run separately
+ * 117 vs 115 cpu-ms (128+128) and 701 vs 500 (512+512). Mined pairs average ~630 tokens.
  */
 const PACK_DEFAULT = false;
 
