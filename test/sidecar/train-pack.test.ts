@@ -95,6 +95,7 @@ describe('packing: a packed sequence equals its examples run one by one', () => 
       }
       assert.ok(maxGrad > 1e-3, 'gradients are not trivially zero');
       assert.ok(maxDiff <= 1e-4, `max |Δgrad| = ${maxDiff.toExponential(2)} (largest gradient ${maxGrad.toExponential(2)})`);
+      console.log(`      |Δloss| ${Math.abs(loss(packed) - sumLoss).toExponential(2)}, max |Δgrad| ${maxDiff.toExponential(2)} (largest gradient ${maxGrad.toExponential(2)})`);
       await s.release();
     });
 });
@@ -123,6 +124,7 @@ describe('packing: the training loop', () => {
       for (let i = 0; i < v.length; i++) maxDiff = Math.max(maxDiff, Math.abs(v[i] - w[i]));
     }
     assert.ok(maxDiff <= 1e-4, `max |Δweight| packed vs unpacked = ${maxDiff.toExponential(2)}`);
+    console.log(`      micro-steps ${u.c.reads} unpacked, ${p.c.reads} packed; max |Δweight| ${maxDiff.toExponential(2)}`);
     a.report.lossCurve.forEach((pt, i) => assert.ok(Math.abs(pt.loss - b.report.lossCurve[i].loss) <= 1e-4, `step ${pt.step}: ${pt.loss} vs ${b.report.lossCurve[i].loss}`));
   });
 
