@@ -70,6 +70,18 @@ describe('testtune generate (CLI, tiny scripted model)', function () {
     assert.equal(r.out, '    @Test\n    void testTwice() {\n x();}\n');
   });
 
+  it('--quantize int8 runs the int8 graph (in process and through the sidecar) and says so; a bad value is a usage error', async () => {
+    for (const extra of [[], ['--sidecar']]) {
+      const r = await run([calc, '--method', 'add', '--model', model, '--provider', 'cpu', '--quantize', 'int8', ...extra]);
+      assert.equal(r.code, 0, r.err);
+      assert.equal(r.out, '    @Test\n    void testAdd() {\n x();}\n');
+      assert.match(r.err, /on cpu \(int8\), stop: balanced/);
+    }
+    const bad = await run([calc, '--method', 'add', '--model', model, '--quantize', 'fp16']);
+    assert.equal(bad.code, -1);
+    assert.match(bad.err, /--quantize must be one of none, int8/);
+  });
+
   it('--raw prints the model output as generated', async () => {
     const r = await run([calc, '--method', 'add', '--model', model, '--provider', 'cpu', '--raw']);
     assert.equal(r.code, 0, r.err);

@@ -107,6 +107,7 @@ export const command: CliCommand = {
     if (tokenizer !== 'chars' && tokenizer !== 'whitespace') throw new UsageError(`--tokenizer must be chars or whitespace, got '${tokenizer}'`);
     const provider = (str(args, 'provider') ?? 'auto') as ProviderPreference;
     if (!['auto', 'cuda', 'cpu'].includes(provider)) throw new UsageError(`--provider must be auto, cuda or cpu`);
+    const quantize = quantizeArg(str(args, 'quantize'));
     const timeout = int(args, 'timeout') ?? 30;
     const limit = int(args, 'limit');
     const project = str(args, 'project');
@@ -128,7 +129,7 @@ export const command: CliCommand = {
       const adapter = str(args, 'adapter') ?? (model ? 'none' : shippedDefaultAdapter(modelDir));
       if (adapter !== 'none' && !fs.existsSync(adapter)) throw new UsageError(`no adapter at ${path.resolve(adapter)}`);
       const { loadEngine } = await import('../../model/engine');
-      const engine = await loadEngine(modelDir, { provider, quantize: quantizeArg(str(args, 'quantize')) });
+      const engine = await loadEngine(modelDir, { provider, quantize });
       let gen;
       try {
         gen = await generatePredictions(engine, rows, {
