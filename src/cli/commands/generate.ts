@@ -114,7 +114,7 @@ interface Where {
 
 async function generateInProcess({ modelDir, provider, quantize }: Where, adapter: string | undefined, prompt: string, maxNewTokens: number, signal: AbortSignal): Promise<Generation> {
   const { loadEngine } = await import('../../model/engine');
-  const engine = await loadEngine(modelDir, { provider, quantize });
+  const engine = await loadEngine(modelDir, { provider, quantize, defer: true }); // builds only the graph variant generate uses
   try {
     let name: string | null | undefined;
     if (adapter === 'none') name = null;
