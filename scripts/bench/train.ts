@@ -18,7 +18,8 @@
 //    measured LoRA tokens/s. On a shared machine wall-clock rates swing with other load; tokens per
 //    CPU-second (1 thread) compare the work itself.
 // Env: BENCH_QUICK=1 for 4 examples and 1 thread only; BENCH_NO_TORCH=1 to skip the anchor;
-// BENCH_NO_PACK=1 to skip the packing comparison; BENCH_ONLY_PACK=1 for the packing comparison only.
+// BENCH_NO_PACK=1 to skip the packing comparison; BENCH_ONLY_PACK=1 for the packing comparison only;
+// BENCH_PROMPT / BENCH_TARGET for other example lengths (default 400 / 200 tokens).
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -47,8 +48,8 @@ interface Run {
 const quick = process.env.BENCH_QUICK === '1';
 const EXAMPLES = quick ? 4 : 10;
 const ACCUM = quick ? 2 : 5;
-const PROMPT = 400;
-const TARGET = 200;
+const PROMPT = Number(process.env.BENCH_PROMPT ?? 400);
+const TARGET = Number(process.env.BENCH_TARGET ?? 200);
 const THREADS = quick ? [1] : [1, 2];
 const METHODS: Method[] = ['lora', 'ia3', 'prompt', 'full'];
 const log = (s: string) => process.stderr.write(`[train] ${s}\n`);
