@@ -159,18 +159,18 @@ export class ModelEngine implements Engine {
     return v;
   }
 
-  /** Whichever session exists (for status): the selection's variant first. */
-  private anySession(): ModelSession {
-    const v = (this.selected === null ? this.variants.bare ?? this.variants.adapted : this.variants.adapted ?? this.variants.bare)!;
-    return v.session;
+  /** Whichever session exists (for status): the selection's variant first; none before the first build. */
+  private anySession(): ModelSession | undefined {
+    const v = this.selected === null ? this.variants.bare ?? this.variants.adapted : this.variants.adapted ?? this.variants.bare;
+    return v?.session;
   }
 
   status(): EngineStatus {
     return {
       modelName: path.basename(path.resolve(this.dir)),
       modelDir: path.resolve(this.dir),
-      provider: this.anySession().provider,
-      providerNote: this.anySession().note,
+      provider: this.anySession()?.provider ?? 'cpu',
+      providerNote: this.anySession() ? this.anySession()!.note : 'no session yet: the graph is built on first use',
       adapter: this.selected,
       quantize: this.opts.quantize ?? 'none',
       parameters: parameterCount(this.cfg),

@@ -53,6 +53,19 @@ describe('model engine', function () {
     assert.ok(fs.statSync(path.join(cacheDir, files[1])).size < fs.statSync(path.join(cacheDir, files[0])).size, 'the int8 graph is smaller');
   });
 
+  it('defer: nothing is built at load (status says so); generate builds the variant it needs', async () => {
+    const dir = path.join(tmp, 'deferred');
+    makeScriptedModel(dir, { ...chain('{x=1;}Q'), Q: 'Q' });
+    const engine = await loadEngine(dir, { provider: 'cpu', defer: true, cache: false });
+    assert.match(engine.status().providerNote ?? '', /no session yet/);
+    assert.equal(fs.existsSync(path.join(dir, '.testtune-cache')), false);
+    const r = await engine.generate('public void testIt() {', { maxNewTokens: 50 });
+    assert.deepEqual([r.text, r.stopReason], ['x=1;}', 'balanced']);
+    assert.equal(engine.status().provider, 'cpu');
+    assert.equal(engine.status().providerNote, undefined);
+    await engine.dispose();
+  });
+
   it('stops at EOS, at max tokens, and on cancel within one step', async () => {
     const dir = path.join(tmp, 'eos');
     makeScriptedModel(dir, { ...chain('{ab'), b: '<eos>', '(': 'Q', Q: 'Q' });
