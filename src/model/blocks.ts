@@ -162,6 +162,8 @@ export interface Prelude {
   cos: string;
   sin: string;
   scale: string; // 1/sqrt(headDim)
+  /** Inference only: the first position as [1] (RotaryEmbedding's position_ids); cos/sin are then [maxPositions, D/2]. */
+  ropeStart?: string;
 }
 
 /** Inputs, embeddings (soft prompt prepended), positions past..past+total-1, causal (optionally sliding-window) mask, RoPE. */
@@ -209,6 +211,15 @@ export function prelude(b: Builder): Prelude {
   }
   const mask = g.op('Where', [hidden, b.f32(MASK), b.f32(0)]); // [total, past+total]
   const tables = ropeTables(cfg);
+  if (!train) {
+    // Inference: contrib RotaryEmbedding reads [maxPositions, D/2] tables from the first position (past).
+    const half = (t: Float32Array) => { const o = new Float32Array(cfg.maxPositions * (D / 2)); for (let p = 0; p < cfg.maxPositions; p++) o.set(t.subarray(p * D, p * D + D / 2), p * (D / 2)); return o; };
+    const cos = g.initializer(g.fresh('rope_cos'), { dtype: 'float32', dims: [cfg.maxPositions, D / 2], data: half(tables.cos) });
+    const sin = g.initializer(g.fresh('rope_sin'), { dtype: 'float32', dims: [cfg.maxPositions, D / 2], data: half(tables.sin) });
+    const ropeStart = g.op('Shape', [pastKeys[0]], { start: 1, end: 2 });
+    const scale = b.f32(1 / Math.sqrt(D));
+    return { inputIds, pastKeys, pastValues, presentKeys: [], presentValues: [], x, promptLen, mask, cos, sin, scale, ropeStart };
+  }
   const cosT = g.initializer(g.fresh('rope_cos'), { dtype: 'float32', dims: [cfg.maxPositions, D], data: tables.cos });
   const sinT = g.initializer(g.fresh('rope_sin'), { dtype: 'float32', dims: [cfg.maxPositions, D], data: tables.sin });
   const rpos = packed?.positions ?? qpos;
@@ -229,9 +240,19 @@ export function selfAttention(b: Builder, pre: Prelude, i: number, h: string, bi
   const p = `model.layers.${i}`;
   let q = b.linear(h, `${p}.self_attn.q_proj`, 'q_proj', hid, H * D, bias);
   let k = b.linear(h, `${p}.self_attn.k_proj`, 'k_proj', hid, KV * D, bias);
-  const v = g.op('Reshape', [b.linear(h, `${p}.self_attn.v_proj`, 'v_proj', hid, KV * D, bias), b.i64([0, 0, KV, D])]);
-  q = b.rope(g.op('Reshape', [q, b.i64([0, 0, H, D])]), pre.cos, pre.sin);
-  k = b.rope(g.op('Reshape', [k, b.i64([0, 0, KV, D])]), pre.cos, pre.sin);
+  let v = b.linear(h, `${p}.self_attn.v_proj`, 'v_proj', hid, KV * D, bias);
+  if (b.train) {
+    v = g.op('Reshape', [v, b.i64([0, 0, KV, D])]);
+    q = b.rope(g.op('Reshape', [q, b.i64([0, 0, H, D])]), pre.cos, pre.sin);
+    k = b.rope(g.op('Reshape', [k, b.i64([0, 0, KV, D])]), pre.cos, pre.sin);
+  } else {
+    // one contrib RotaryEmbedding per projection; K and V land straight in the present_* outputs (no Identity)
+    const rot = (x: string, heads: number, out?: string) =>
+      g.op('RotaryEmbedding', [x, pre.ropeStart!, pre.cos, pre.sin], { interleaved: 0, num_heads: heads }, { domain: 'com.microsoft', output: out });
+    q = g.op('Reshape', [rot(q, H), b.i64([0, 0, H, D])]);
+    k = g.op('Reshape', [rot(k, KV), b.i64([0, 0, KV, D])], {}, { output: `present_key.${i}` });
+    v = g.op('Reshape', [v, b.i64([0, 0, KV, D])], {}, { output: `present_value.${i}` });
+  }
   let kAll = k;
   let vAll = v;
   if (!b.train) {

@@ -25,6 +25,10 @@ export interface SessionOptions {
   memArena?: boolean;
   /** ORT's memory pattern (default on): after a run, pre-plans one block per input shape for the next. */
   memPattern?: boolean;
+  /** Diagnostics: ORT writes a per-node profile to `<prefix>_<timestamp>.json` (see `endProfiling`). */
+  profileFilePrefix?: string;
+  /** Diagnostics: ORT saves the optimised graph here at session creation. */
+  optimizedModelFilePath?: string;
 }
 
 /**
@@ -77,6 +81,11 @@ export class ModelSession {
     return out;
   }
 
+  /** Ends profiling (sessions created with `profileFilePrefix`); ORT writes the JSON file then. */
+  endProfiling(): void {
+    this.session.endProfiling();
+  }
+
   async release(): Promise<void> {
     await this.session.release();
   }
@@ -92,6 +101,8 @@ function options(threads: number, provider: 'cuda' | 'cpu', o: SessionOptions): 
     intraOpNumThreads: threads,
     interOpNumThreads: 1,
     executionMode: 'sequential',
+    ...(o.profileFilePrefix ? { enableProfiling: true, profileFilePrefix: o.profileFilePrefix } : {}),
+    ...(o.optimizedModelFilePath ? { optimizedModelFilePath: o.optimizedModelFilePath } : {}),
     extra: threads > 1 ? { session: { 'intra_op.allow_spinning': '0', 'inter_op.allow_spinning': '0' } } : { session: { 'inter_op.allow_spinning': '0' } },
   };
 }
