@@ -1,7 +1,7 @@
-// Ad-hoc decode probe on the default bench model (bare decode graph): step time through KvRunner and
+// Ad-hoc decode probe (underscore: not a bench module) on the default bench model (bare decode graph): step time through KvRunner and
 // through bare session.run, at 1 thread. `--profile` also writes ORT's per-node profile and the
 // optimised graph to $TMPDIR and prints the top op types by time and the node counts.
-// Usage: nice -n 10 npx tsx scripts/bench/decode-quick.ts [--profile] [--steps N] [--threads T]
+// Usage: nice -n 10 npx tsx scripts/bench/_decode-quick.ts [--profile] [--steps N] [--threads T]
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
