@@ -32,13 +32,23 @@ async function main(): Promise<void> {
   const run = session.run.bind(session);
   session.run = async (...a: Parameters<typeof run>) => { const t = performance.now(); const o = await run(...a); runMs += performance.now() - t; return o; };
   const cpu: number[] = [];
+  const stepOver: number[] = []; // KvRunner.step minus session.run (feeds, KV append), ms
+  const PREFILL = arg('--prefill', 0); // as the bench does before decoding: long prefills first
+  for (let i = 0; i < (PREFILL ? 3 : 0); i++) { runner.reset(); await runner.step(Array.from({ length: PREFILL }, (_, j) => (j * 7919) % 256)); }
   for (let rep = 0; rep < (profile ? 1 : 5); rep++) {
     runner.reset();
     let logits = await runner.step(prompt);
     runMs = 0;
     const c = process.cpuUsage();
     const t = performance.now();
-    for (let s = 0; s < STEPS; s++) logits = await runner.step([argmax(logits)]);
+    let inStep = 0;
+    for (let s = 0; s < STEPS; s++) {
+      const id = argmax(logits);
+      const t1 = performance.now();
+      logits = await runner.step([id]);
+      inStep += performance.now() - t1;
+    }
+    stepOver.push((inStep - runMs) / STEPS);
     const ms = performance.now() - t;
     const cc = process.cpuUsage(c);
     cpu.push((cc.user + cc.system) / 1000 / STEPS);
@@ -47,7 +57,7 @@ async function main(): Promise<void> {
   }
   const tokS = median(rates);
   const best = Math.max(...rates);
-  console.log(JSON.stringify({ threads, tokS: +tokS.toFixed(1), bestTokS: +best.toFixed(1), stepMs: +(1000 / tokS).toFixed(3), cpuMsPerStep: +median(cpu).toFixed(3), overheadMs: +median(runShare).toFixed(4), load: os.loadavg()[0] }));
+  console.log(JSON.stringify({ threads, tokS: +tokS.toFixed(1), bestTokS: +best.toFixed(1), stepMs: +(1000 / tokS).toFixed(3), cpuMsPerStep: +median(cpu).toFixed(3), overheadMs: +median(runShare).toFixed(4), kvRunnerMs: +median(stepOver).toFixed(4), load: os.loadavg()[0] }));
   if (profile) {
     session.endProfiling();
     const file = fs.readdirSync(tmp).filter((f) => f.startsWith('prof') && f.endsWith('.json')).map((f) => path.join(tmp, f)).sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs)[0];

@@ -158,12 +158,39 @@ export interface Prelude {
   presentValues: string[];
   x: string; // embeddings [batch, total, hidden] (soft prompt first)
   promptLen?: string;
-  mask: string; // additive [total, past + total]
+  mask: string; // additive [total, past + total] (train mode; inference masks inside GroupQueryAttention)
   cos: string;
   sin: string;
   scale: string; // 1/sqrt(headDim)
   /** Inference only: the first position as [1] (RotaryEmbedding's position_ids); cos/sin are then [maxPositions, D/2]. */
   ropeStart?: string;
+  /** Inference only: GroupQueryAttention's seqlens_k (int32 [batch], total - 1) and total_sequence_length (int32 scalar). */
+  seqlensK?: string;
+  totalLen?: string;
+}
+
+/**
+ * The inference prelude: RoPE tables as [maxPositions, D/2] for contrib RotaryEmbedding (positions start
+ * at the cached length), and the lengths GroupQueryAttention masks by (causal, sliding window) — no mask tensor.
+ */
+function inferencePrelude(b: Builder, p: Pick<Prelude, 'inputIds' | 'pastKeys' | 'pastValues' | 'x' | 'promptLen'>): Prelude {
+  const { g, cfg } = b;
+  const D = cfg.headDim;
+  const tables = ropeTables(cfg);
+  const half = (t: Float32Array) => {
+    const o = new Float32Array(cfg.maxPositions * (D / 2));
+    for (let r = 0; r < cfg.maxPositions; r++) o.set(t.subarray(r * D, r * D + D / 2), r * (D / 2));
+    return o;
+  };
+  const cos = g.initializer(g.fresh('rope_cos'), { dtype: 'float32', dims: [cfg.maxPositions, D / 2], data: half(tables.cos) });
+  const sin = g.initializer(g.fresh('rope_sin'), { dtype: 'float32', dims: [cfg.maxPositions, D / 2], data: half(tables.sin) });
+  const ropeStart = g.op('Shape', [p.pastKeys[0]], { start: 1, end: 2 }); // [1]
+  const end = g.op('Add', [ropeStart, g.op('Shape', [p.x], { start: 1, end: 2 })]); // [1]: past + total
+  const INT32 = 6;
+  const totalLen = g.op('Cast', [g.op('Squeeze', [end, b.i64([0])])], { to: INT32 });
+  const seqlensK = g.op('Cast', [g.op('Expand', [g.op('Sub', [end, b.i64([1])]), g.op('Shape', [p.inputIds], { start: 0, end: 1 })])], { to: INT32 });
+  const scale = b.f32(1 / Math.sqrt(D));
+  return { ...p, presentKeys: [], presentValues: [], mask: '', cos, sin, scale, ropeStart, seqlensK, totalLen };
 }
 
 /** Inputs, embeddings (soft prompt prepended), positions past..past+total-1, causal (optionally sliding-window) mask, RoPE. */
@@ -191,6 +218,7 @@ export function prelude(b: Builder): Prelude {
     promptLen = g.op('Shape', [prompt], { start: 0, end: 1 });
   }
 
+  if (!train) return inferencePrelude(b, { inputIds, pastKeys, pastValues, x, promptLen });
   const total = g.op('Squeeze', [g.op('Shape', [x], { start: 1, end: 2 }), b.i64([0])]);
   const past = train ? b.scalarI64(0) : g.op('Squeeze', [g.op('Shape', [pastKeys[0]], { start: 1, end: 2 }), b.i64([0])]);
   const end = g.op('Add', [past, total]);
@@ -211,15 +239,6 @@ export function prelude(b: Builder): Prelude {
   }
   const mask = g.op('Where', [hidden, b.f32(MASK), b.f32(0)]); // [total, past+total]
   const tables = ropeTables(cfg);
-  if (!train) {
-    // Inference: contrib RotaryEmbedding reads [maxPositions, D/2] tables from the first position (past).
-    const half = (t: Float32Array) => { const o = new Float32Array(cfg.maxPositions * (D / 2)); for (let p = 0; p < cfg.maxPositions; p++) o.set(t.subarray(p * D, p * D + D / 2), p * (D / 2)); return o; };
-    const cos = g.initializer(g.fresh('rope_cos'), { dtype: 'float32', dims: [cfg.maxPositions, D / 2], data: half(tables.cos) });
-    const sin = g.initializer(g.fresh('rope_sin'), { dtype: 'float32', dims: [cfg.maxPositions, D / 2], data: half(tables.sin) });
-    const ropeStart = g.op('Shape', [pastKeys[0]], { start: 1, end: 2 });
-    const scale = b.f32(1 / Math.sqrt(D));
-    return { inputIds, pastKeys, pastValues, presentKeys: [], presentValues: [], x, promptLen, mask, cos, sin, scale, ropeStart };
-  }
   const cosT = g.initializer(g.fresh('rope_cos'), { dtype: 'float32', dims: [cfg.maxPositions, D], data: tables.cos });
   const sinT = g.initializer(g.fresh('rope_sin'), { dtype: 'float32', dims: [cfg.maxPositions, D], data: tables.sin });
   const rpos = packed?.positions ?? qpos;
@@ -247,24 +266,23 @@ export function selfAttention(b: Builder, pre: Prelude, i: number, h: string, bi
     k = b.rope(g.op('Reshape', [k, b.i64([0, 0, KV, D])]), pre.cos, pre.sin);
   } else {
     // one contrib RotaryEmbedding per projection; K and V land straight in the present_* outputs (no Identity)
-    const rot = (x: string, heads: number, out?: string) =>
-      g.op('RotaryEmbedding', [x, pre.ropeStart!, pre.cos, pre.sin], { interleaved: 0, num_heads: heads }, { domain: 'com.microsoft', output: out });
-    q = g.op('Reshape', [rot(q, H), b.i64([0, 0, H, D])]);
-    k = g.op('Reshape', [rot(k, KV), b.i64([0, 0, KV, D])], {}, { output: `present_key.${i}` });
-    v = g.op('Reshape', [v, b.i64([0, 0, KV, D])], {}, { output: `present_value.${i}` });
-  }
-  let kAll = k;
-  let vAll = v;
-  if (!b.train) {
-    pre.presentKeys.push(g.output(k, `present_key.${i}`, 'float32', ['batch', 'seq_total', KV, D]));
-    pre.presentValues.push(g.output(v, `present_value.${i}`, 'float32', ['batch', 'seq_total', KV, D]));
-    kAll = g.op('Concat', [pre.pastKeys[i], k], { axis: 1 });
-    vAll = g.op('Concat', [pre.pastValues[i], v], { axis: 1 });
+    const rot = (x: string, heads: number) => g.op('RotaryEmbedding', [x, pre.ropeStart!, pre.cos, pre.sin], { interleaved: 0, num_heads: heads }, { domain: 'com.microsoft' });
+    q = rot(q, H);
+    k = rot(k, KV);
+    pre.presentKeys.push(g.output(g.op('Reshape', [k, b.i64([0, 0, KV, D])], {}, { output: `present_key.${i}` }), `present_key.${i}`, 'float32', ['batch', 'seq_total', KV, D]));
+    pre.presentValues.push(g.output(g.op('Reshape', [v, b.i64([0, 0, KV, D])], {}, { output: `present_value.${i}` }), `present_value.${i}`, 'float32', ['batch', 'seq_total', KV, D]));
+    // contrib GroupQueryAttention (causal, sliding window) on [b, s, heads·d] against the past in [b, kv, past, d];
+    // its own present K/V (the whole cache) stay inside the graph
+    const bnsh = (t: string) => g.op('Transpose', [t], { perm: [0, 2, 1, 3] });
+    const W = cfg.slidingWindow;
+    const window = W !== undefined && W < cfg.maxPositions ? W : -1;
+    const [attn] = g.opN('GroupQueryAttention', [q, k, v, bnsh(pre.pastKeys[i]), bnsh(pre.pastValues[i]), pre.seqlensK!, pre.totalLen!], 3, { num_heads: H, kv_num_heads: KV, local_window_size: window }, { domain: 'com.microsoft' });
+    return b.linear(attn, `${p}.self_attn.o_proj`, 'o_proj', H * D, hid, bias);
   }
   // Grouped-query attention without copying K/V: queries [b, kv, grp, s, d] against keys [b, kv, 1, d, t].
   const qh = g.op('Reshape', [g.op('Transpose', [g.op('Mul', [q, pre.scale])], { perm: [0, 2, 1, 3] }), b.i64([0, KV, grp, -1, D])]);
-  const kt = g.op('Unsqueeze', [g.op('Transpose', [kAll], { perm: [0, 2, 3, 1] }), b.i64([2])]);
-  const vt = g.op('Unsqueeze', [g.op('Transpose', [vAll], { perm: [0, 2, 1, 3] }), b.i64([2])]);
+  const kt = g.op('Unsqueeze', [g.op('Transpose', [k], { perm: [0, 2, 3, 1] }), b.i64([2])]);
+  const vt = g.op('Unsqueeze', [g.op('Transpose', [v], { perm: [0, 2, 1, 3] }), b.i64([2])]);
   const probs = g.op('Softmax', [g.op('Add', [g.op('MatMul', [qh, kt]), pre.mask])], { axis: -1 });
   const ctx = g.op('Reshape', [g.op('MatMul', [probs, vt]), b.i64([0, H, -1, D])]);
   const attn = g.op('Reshape', [g.op('Transpose', [ctx], { perm: [0, 2, 1, 3] }), b.i64([0, 0, H * D])]);
