@@ -79,6 +79,23 @@ describe('model graph (ONNX Runtime) vs plain-TypeScript forward', function () {
       await s.release();
     }
   });
+
+  it('several new tokens after a cached prefix (a chunked prefill) give the logits of full recomputation (≤ 1e-4)', async () => {
+    const a = tinyAdapterSpec(cfg, 'PROMPT_TUNING').weights; // the soft prompt shifts every position
+    const full = await ortLogits(cfg, w, ALL_SLOTS, IDS, a);
+    const { bytes, graph } = buildInferenceModel(cfg, w, ALL_SLOTS, 'all');
+    const s = await createSession(bytes, { provider: 'cpu', threads: 1 });
+    const r = new KvRunner(s, cfg, graph, 64);
+    r.setAdapter(a);
+    const V = cfg.vocabSize;
+    for (const [from, to] of [[0, 3], [3, 7], [7, IDS.length]]) {
+      await r.step(IDS.slice(from, to));
+      const got = r.lastOutput; // [1, to - from, vocab]: every new position
+      const d = maxDiff(got, full.subarray(from * V, to * V));
+      assert.ok(d <= 1e-4, `tokens ${from}..${to - 1} after ${from} cached: max diff ${d}`);
+    }
+    await s.release();
+  });
 });
 
 describe('adapter identities in ONNX Runtime', function () {
