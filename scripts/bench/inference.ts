@@ -70,6 +70,11 @@ async function measure(dir: string, threads: number, slots: AdapterSlots = DEFAU
     const cc = process.cpuUsage(c);
     preCpu.push((cc.user + cc.system) / 1000);
   }
+  // one untimed decode first: V8 compiles the decode loop, the detokenizer and argmax while it runs
+  // (on background threads: CPU time that would land in the first timed rep's per-step overhead)
+  runner.reset();
+  const warm = new StreamDecoder(tok);
+  await decode(runner, ids.slice(0, DECODE_PROMPT), { push: (id: number | readonly number[]) => (typeof id === 'number' && id < tok.vocabSize ? warm.push(id) : ''), flush: () => warm.flush() }, { maxNewTokens: 32, stopWhenBalanced: false });
   // decode: time inside session.run vs the whole loop
   let runMs = 0;
   let runCpu = 0;
