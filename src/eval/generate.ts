@@ -9,6 +9,7 @@ import type { EvalRow } from './dataset';
 export interface GenerationOptions {
   adapter?: string; // adapter directory, or 'none' / undefined for the base model
   maxNewTokens?: number;
+  repetitionPenalty?: number; // decode.ts; undefined = plain greedy
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -35,7 +36,7 @@ export async function generatePredictions(engine: Engine, rows: readonly EvalRow
       out.push({ ...row, prediction: undefined, fixedPrediction: undefined });
       continue;
     }
-    const g = await engine.generate(row.source, { maxNewTokens: opts.maxNewTokens ?? 512, adapter: adapterName, stopWhenBalanced: true });
+    const g = await engine.generate(row.source, { maxNewTokens: opts.maxNewTokens ?? 512, adapter: adapterName, stopWhenBalanced: true, repetitionPenalty: opts.repetitionPenalty });
     out.push({ ...row, prediction: g.text, fixedPrediction: undefined });
     opts.onProgress?.(i + 1, rows.length);
   }

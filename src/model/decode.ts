@@ -28,6 +28,12 @@ export interface DecodeOptions {
   topP?: number;
   seed?: number;
   stopWhenBalanced?: boolean;
+  /**
+   * CTRL-style penalty (Keskar et al., 2019) on tokens this decode has already produced (not the
+   * prompt's: a test must be free to reuse the focal method's names): a positive logit is divided by
+   * it, a negative one multiplied. 1 or undefined = off (the study's plain greedy decoding).
+   */
+  repetitionPenalty?: number;
   signal?: AbortSignal;
   onText?: (delta: string) => void;
 }
@@ -76,6 +82,15 @@ export function sample(logits: Float32Array, temperature: number, topP: number, 
   return order[cut - 1];
 }
 
+/** Applies the repetition penalty in place to the logits of every distinct id in `seen`. */
+export function penalizeRepeats(logits: Float32Array, seen: Iterable<number>, penalty: number): void {
+  for (const id of seen) {
+    if (id < 0 || id >= logits.length) continue;
+    const v = logits[id];
+    logits[id] = v > 0 ? v / penalty : v * penalty;
+  }
+}
+
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 /** Longest stretch of decode steps without a turn of the event loop. */
 export const YIELD_MS = 8;
@@ -86,6 +101,8 @@ export async function decode(runner: Stepper, promptIds: number[], stream: TextS
   const rand = rng(opts.seed ?? 0);
   const braces = opts.stopWhenBalanced === false ? undefined : new BraceCounter(1);
   const ids: number[] = [];
+  const penalty = opts.repetitionPenalty !== undefined && opts.repetitionPenalty !== 1 ? opts.repetitionPenalty : undefined;
+  const seen = new Set<number>();
   let text = '';
   const emit = (delta: string): boolean => {
     if (!delta) return false;
@@ -108,12 +125,17 @@ export async function decode(runner: Stepper, promptIds: number[], stream: TextS
   let lastYield = -Infinity; // yield after the prefill
   for (;;) {
     if (opts.vocabLimit !== undefined && opts.vocabLimit < logits.length) logits = logits.subarray(0, opts.vocabLimit);
+    if (penalty !== undefined && seen.size) {
+      logits = logits.slice(); // the runner's buffer stays untouched
+      penalizeRepeats(logits, seen, penalty);
+    }
     const id = greedy ? argmax(logits) : sample(logits, opts.temperature!, opts.topP ?? 1, rand);
     if (id === opts.eosId) {
       emit(stream.flush());
       return { ids, text, stopReason: 'eos' };
     }
     ids.push(id);
+    seen.add(id);
     if (emit(stream.push(id))) return { ids, text, stopReason: 'balanced' };
     if (ids.length >= opts.maxNewTokens) {
       emit(stream.flush());

@@ -22,6 +22,8 @@ export interface GenerateOptions {
   temperature?: number; // 0 or undefined = greedy (the study's decoding)
   topP?: number;
   seed?: number;
+  /** Penalty > 1 on tokens already generated (decode.ts); 1 or undefined = off (the study's plain greedy). */
+  repetitionPenalty?: number;
   /** Stop when the braces of the test method balance (the prompt ends after the method's `{`). Default true. */
   stopWhenBalanced?: boolean;
   signal?: AbortSignal; // checked before every decode step

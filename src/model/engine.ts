@@ -227,6 +227,7 @@ export class ModelEngine implements Engine {
         temperature: opts.temperature,
         topP: opts.topP,
         seed: opts.seed,
+        repetitionPenalty: opts.repetitionPenalty,
         stopWhenBalanced: opts.stopWhenBalanced,
         signal: opts.signal,
         onText: opts.onText,

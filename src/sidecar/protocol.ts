@@ -112,6 +112,7 @@ export interface GenerateParams {
   temperature?: number;
   topP?: number;
   seed?: number;
+  repetitionPenalty?: number; // >= 1; 1 or absent = plain greedy
   stopWhenBalanced?: boolean;
 }
 
@@ -279,7 +280,8 @@ export function checkGenerate(p: unknown): Checked<GenerateParams> {
   const bad =
     optNumber(p, 'temperature', (n) => n >= 0, 'a number >= 0') ??
     optNumber(p, 'topP', (n) => n > 0 && n <= 1, 'a number in (0, 1]') ??
-    optNumber(p, 'seed', (n) => Number.isInteger(n), 'an integer');
+    optNumber(p, 'seed', (n) => Number.isInteger(n), 'an integer') ??
+    optNumber(p, 'repetitionPenalty', (n) => n >= 1 && n <= 10, 'a number in [1, 10]');
   if (bad) return fail(bad);
   if (p.stopWhenBalanced !== undefined && typeof p.stopWhenBalanced !== 'boolean') return fail('stopWhenBalanced must be a boolean');
   return { ok: true, value: p as unknown as GenerateParams };

@@ -25,6 +25,7 @@ Writes a JUnit test for one method of <File.java> with the local model and print
   --max-new-tokens <n>   generation limit (default 512)
   --provider <p>         auto | cuda | cpu (default auto: CUDA when present, else CPU)
   --quantize <q>         none | int8: weight precision (default none = f32)
+  --repetition-penalty <x>  > 1 penalises tokens already generated (default 1 = plain greedy)
   --sidecar              run the model in the sidecar process instead of in this one
   --write                place the test in the test file (created when missing)
   --raw                  print the model's raw output instead of the extracted method`;
@@ -99,6 +100,14 @@ interface Generation {
   note?: string;
 }
 
+/** --repetition-penalty: a number in [1, 10]; absent = the plain greedy decoding of the study. */
+export function repetitionPenaltyArg(v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 1 || n > 10) throw new UsageError('--repetition-penalty must be a number from 1 (off) to 10');
+  return n;
+}
+
 /** --quantize (default none), or a usage error. */
 export function quantizeArg(v: string | undefined): Quantize {
   const q = (v ?? 'none') as Quantize;
@@ -110,16 +119,17 @@ interface Where {
   modelDir: string;
   provider: ProviderPreference;
   quantize: Quantize;
+  repetitionPenalty?: number;
 }
 
-async function generateInProcess({ modelDir, provider, quantize }: Where, adapter: string | undefined, prompt: string, maxNewTokens: number, signal: AbortSignal): Promise<Generation> {
+async function generateInProcess({ modelDir, provider, quantize, repetitionPenalty }: Where, adapter: string | undefined, prompt: string, maxNewTokens: number, signal: AbortSignal): Promise<Generation> {
   const { loadEngine } = await import('../../model/engine');
   const engine = await loadEngine(modelDir, { provider, quantize, defer: true }); // builds only the graph variant generate uses
   try {
     let name: string | null | undefined;
     if (adapter === 'none') name = null;
     else if (adapter !== undefined) name = (await engine.loadAdapter(path.resolve(adapter))).name;
-    const result = await engine.generate(prompt, { maxNewTokens, adapter: name, signal });
+    const result = await engine.generate(prompt, { maxNewTokens, adapter: name, signal, repetitionPenalty });
     const s = engine.status();
     return { result, provider: s.provider, note: s.providerNote };
   } finally {
@@ -127,7 +137,7 @@ async function generateInProcess({ modelDir, provider, quantize }: Where, adapte
   }
 }
 
-async function generateInSidecar({ modelDir, provider, quantize }: Where, adapter: string | undefined, prompt: string, maxNewTokens: number, signal: AbortSignal): Promise<Generation> {
+async function generateInSidecar({ modelDir, provider, quantize, repetitionPenalty }: Where, adapter: string | undefined, prompt: string, maxNewTokens: number, signal: AbortSignal): Promise<Generation> {
   const { SidecarClient, localSidecarLaunch } = await import('../../sidecar/client');
   const { CancellationTokenSource } = await import('../../sidecar/cancellation');
   const { ErrorCodes, RpcError } = await import('../../sidecar/protocol');
@@ -142,7 +152,7 @@ async function generateInSidecar({ modelDir, provider, quantize }: Where, adapte
     if (adapter === 'none') name = null;
     else if (adapter !== undefined) name = (await client.request('adapters/load', { dir: path.resolve(adapter) })).name;
     try {
-      const result = await client.generate({ context: prompt, maxNewTokens, adapter: name }, { token: source.token });
+      const result = await client.generate({ context: prompt, maxNewTokens, adapter: name, ...(repetitionPenalty !== undefined ? { repetitionPenalty } : {}) }, { token: source.token });
       return { result, provider: client.status?.provider ?? '?', note: client.status?.providerNote };
     } catch (e) {
       if (e instanceof RpcError && e.code === ErrorCodes.RequestCancelled) return { result: e.data as GenerateResult, provider: client.status?.provider ?? '?' };
@@ -159,7 +169,7 @@ export const command: CliCommand = {
   usage: USAGE,
   async run(argv) {
     const args = parseArgs(argv, {
-      values: ['method', 'arity', 'line', 'model', 'adapter', 'max-new-tokens', 'provider', 'quantize'],
+      values: ['method', 'arity', 'line', 'model', 'adapter', 'max-new-tokens', 'provider', 'quantize', 'repetition-penalty'],
       booleans: ['write', 'sidecar', 'raw'],
     });
     if (args.positional.length !== 1) throw new UsageError(`give exactly one Java file\n\n${USAGE}`);
@@ -174,6 +184,7 @@ export const command: CliCommand = {
     const provider = (str(args, 'provider') ?? 'auto') as ProviderPreference;
     if (!PROVIDERS.includes(provider)) throw new UsageError(`--provider must be one of ${PROVIDERS.join(', ')}`);
     const quantize = quantizeArg(str(args, 'quantize'));
+    const repetitionPenalty = repetitionPenaltyArg(str(args, 'repetition-penalty'));
     let adapter = str(args, 'adapter');
     if (adapter !== undefined && adapter !== 'none' && !fs.existsSync(adapter)) throw new UsageError(`no adapter at ${path.resolve(adapter)}`);
 
@@ -202,7 +213,7 @@ export const command: CliCommand = {
     let gen: Generation;
     try {
       const run = bool(args, 'sidecar') ? generateInSidecar : generateInProcess;
-      gen = await run({ modelDir, provider, quantize }, adapter, ctx.context, maxNewTokens, controller.signal);
+      gen = await run({ modelDir, provider, quantize, repetitionPenalty }, adapter, ctx.context, maxNewTokens, controller.signal);
     } finally {
       process.removeListener('SIGINT', onSigint);
     }
