@@ -230,3 +230,65 @@ describe('int8 inference graph (opt-in quantisation)', function () {
     await s.release();
   });
 });
+
+describe('fused projections of the bare inference graph (q/k/v and gate/up as one matmul each)', function () {
+  this.timeout(120_000);
+  const llama = tinyConfig();
+  const sc2 = tinyConfig({ modelType: 'starcoder2', useBias: true, hiddenAct: 'gelu_pytorch_tanh', intermediateSize: 128 });
+  /** Random weights, biases included (initWeights puts biases at 0, which would hide a misordered concatenation). */
+  const weights = (cfg: ModelConfig, seed: number): Map<string, Float32Array> => {
+    const w = initWeights(cfg, seed, 0.08);
+    let s = seed;
+    for (const [name, t] of w) if (name.endsWith('.bias')) for (let i = 0; i < t.length; i++) t[i] = (((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) - 0.5) * 0.4;
+    return w;
+  };
+  const names = (bytes: Uint8Array) => Buffer.from(bytes).toString('latin1');
+
+  it('holds the concatenated weights instead of the parts (no doubled memory); slotted graphs keep the parts', () => {
+    for (const [cfg, fusedNames, partNames] of [
+      [llama, ['self_attn.qkv_proj.weight', 'mlp.gate_up_proj.weight'], ['self_attn.q_proj.weight', 'self_attn.k_proj.weight', 'self_attn.v_proj.weight', 'mlp.gate_proj.weight', 'mlp.up_proj.weight']],
+      [sc2, ['self_attn.qkv_proj.weight', 'self_attn.qkv_proj.bias'], ['self_attn.q_proj.weight', 'self_attn.v_proj.bias']],
+    ] as const) {
+      const w = weights(cfg, 3);
+      for (const quantize of ['none', 'int8'] as const) {
+        const bare = names(buildInferenceModel(cfg, w, {}, 'last', quantize).bytes);
+        const slotted = names(buildInferenceModel(cfg, w, ALL_SLOTS, 'last', quantize).bytes);
+        for (let l = 0; l < cfg.numLayers; l++) {
+          for (const n of fusedNames) {
+            assert.ok(bare.includes(`model.layers.${l}.${n}`), `${cfg.modelType} ${quantize}: bare graph has ${n} of layer ${l}`);
+            assert.ok(!slotted.includes(`model.layers.${l}.${n}`), `${cfg.modelType} ${quantize}: slotted graph has no ${n}`);
+          }
+          for (const n of partNames) {
+            assert.ok(!bare.includes(`model.layers.${l}.${n}`), `${cfg.modelType} ${quantize}: bare graph still holds ${n} of layer ${l}`);
+            assert.ok(slotted.includes(`model.layers.${l}.${n}`), `${cfg.modelType} ${quantize}: slotted graph holds ${n}`);
+          }
+        }
+        assert.ok(bare.length < slotted.length, `${cfg.modelType} ${quantize}: bare ${bare.length} bytes < slotted ${slotted.length}`);
+      }
+    }
+  });
+
+  for (const [label, cfg, quantize] of [
+    ['llama int8', llama, 'int8'],
+    ['starcoder2 f32 (biases)', sc2, 'none'],
+    ['starcoder2 int8 (biases)', sc2, 'int8'],
+  ] as const)
+    it(`${label}: bare ≡ slotted with no adapter, step by step with the KV cache (≤ 1e-4)`, async () => {
+      const w = weights(cfg, 21);
+      const runners: KvRunner[] = [];
+      for (const slots of [{}, ALL_SLOTS]) {
+        const { bytes, graph } = buildInferenceModel(cfg, w, slots, 'last', quantize);
+        const r = new KvRunner(await createSession(bytes, { provider: 'cpu', threads: 1 }), cfg, graph, 64);
+        r.setAdapter(undefined);
+        runners.push(r);
+      }
+      let input = IDS.slice(0, 6);
+      for (let t = 0; t < 8; t++) {
+        const a = (await runners[0].step(input)).slice();
+        const b = await runners[1].step(input);
+        assert.ok(maxDiff(a, b) <= 1e-4, `step ${t}: max diff ${maxDiff(a, b)}`);
+        input = [IDS[t % IDS.length]];
+      }
+      for (const r of runners) await r.session.release();
+    });
+});
