@@ -73,23 +73,6 @@ export class Builder {
     return y;
   }
 
-  /**
-   * Bare inference only (no adapter slots, not train mode, and a `matmulCat` hook): the projections
-   * `parts` of the same input x as ONE matmul on their row-concatenated weights (and biases), then a
-   * Split into the parts' outputs in order. Undefined where that does not apply (nothing is emitted):
-   * the caller then emits one `linear` per projection.
-   */
-  fusedLinear(x: string, parts: { module: string; outDim: number }[], fusedModule: string, bias = false): string[] | undefined {
-    const { g, opts } = this;
-    const o = opts as FusedBuildOptions;
-    const a = opts.adapter;
-    const slotted = !!(a?.lora?.targets.length || a?.ia3?.targets.length || a?.prompt);
-    if (this.train || slotted || !o.matmulCat || !o.weightCat) return undefined;
-    let y = o.matmulCat(g, x, parts.map((p) => `${p.module}.weight`), `${fusedModule}.weight`);
-    if (bias) y = g.op('Add', [y, o.weightCat(parts.map((p) => `${p.module}.bias`), `${fusedModule}.bias`)]);
-    return g.opN('Split', [y, this.i64(parts.map((p) => p.outDim))], parts.length, { axis: -1 });
-  }
-
   /** x·Wᵀ for a base weight. */
   matmulW(x: string, name: string): string {
     return this.opts.matmul ? this.opts.matmul(this.g, x, name) : this.g.op('MatMul', [x, this.weightT(name)]);
@@ -146,17 +129,6 @@ export class Builder {
  * example. (Read as an extension of BuildOptions; src/train/graph.ts sets it.)
  */
 export type TrainBuildOptions = BuildOptions & { packed?: boolean };
-
-/**
- * Inference only (read as an extension of BuildOptions; src/model/inference.ts sets it): `matmulCat`
- * emits x·[W₁; W₂; …]ᵀ for base weights concatenated along their output rows into one new initializer
- * named `fused` (the parts' own initializers are then not made); `weightCat` the same for 1-D biases.
- * Used by Builder.fusedLinear in the bare graph only.
- */
-export type FusedBuildOptions = BuildOptions & {
-  matmulCat?: (g: Graph, x: string, names: string[], fused: string) => string;
-  weightCat?: (names: string[], fused: string) => string;
-};
 
 /** Packed-sequence inputs: RoPE positions of all rows and the [total, total] "other segment" flags. */
 function packedInputs(b: Builder, promptLen: string | undefined): { positions: string; otherSegment: string } {
@@ -285,11 +257,9 @@ export function selfAttention(b: Builder, pre: Prelude, i: number, h: string, bi
   const { numHeads: H, numKvHeads: KV, headDim: D, hiddenSize: hid } = cfg;
   const grp = H / KV;
   const p = `model.layers.${i}`;
-  const a = `${p}.self_attn`;
-  const qkv = b.fusedLinear(h, [{ module: `${a}.q_proj`, outDim: H * D }, { module: `${a}.k_proj`, outDim: KV * D }, { module: `${a}.v_proj`, outDim: KV * D }], `${a}.qkv_proj`, bias);
-  let q = qkv ? qkv[0] : b.linear(h, `${a}.q_proj`, 'q_proj', hid, H * D, bias);
-  let k = qkv ? qkv[1] : b.linear(h, `${a}.k_proj`, 'k_proj', hid, KV * D, bias);
-  let v = qkv ? qkv[2] : b.linear(h, `${a}.v_proj`, 'v_proj', hid, KV * D, bias);
+  let q = b.linear(h, `${p}.self_attn.q_proj`, 'q_proj', hid, H * D, bias);
+  let k = b.linear(h, `${p}.self_attn.k_proj`, 'k_proj', hid, KV * D, bias);
+  let v = b.linear(h, `${p}.self_attn.v_proj`, 'v_proj', hid, KV * D, bias);
   if (b.train) {
     v = g.op('Reshape', [v, b.i64([0, 0, KV, D])]);
     q = b.rope(g.op('Reshape', [q, b.i64([0, 0, H, D])]), pre.cos, pre.sin);

@@ -11,7 +11,7 @@ import * as path from 'path';
 import type { ModelConfig } from './config';
 import type { AdapterSlots } from './family';
 
-export const GRAPH_VERSION = 6; // 4: FusedMatMul(transB) on untransposed weights; 5: RotaryEmbedding + GroupQueryAttention; 6: bare graph fuses q/k/v and gate/up matmuls
+export const GRAPH_VERSION = 5; // 4: FusedMatMul(transB) on untransposed weights; 5: RotaryEmbedding + GroupQueryAttention
 
 /** `<variant>-<hash>`; the variant (letters, digits, `_`) names the file family that one store replaces. */
 export function graphCacheKey(modelDir: string, cfg: ModelConfig, slots: AdapterSlots, variant = 'f32'): string {

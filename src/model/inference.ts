@@ -7,7 +7,6 @@ import { f32, i64, type BoundFeeds, type HostTensor, type ModelSession } from '.
 import type { ModelConfig } from './config';
 import type { Quantize } from './engine-api';
 import { modelBytes } from './onnx-bytes';
-import type { FusedBuildOptions } from './blocks';
 import { buildDecoderGraph, family, type AdapterSlots, type AdapterWeights, type DecoderGraph } from './family';
 
 export const INFERENCE_OPSET = 18;
@@ -60,45 +59,7 @@ export function buildInferenceModel(
           // x @ W^T straight from W [out, in]: no transposed copy to make, serialise and load, and the
           // tied LM head shares the embedding's initializer. ORT pre-packs B at session creation.
           gr.op('FusedMatMul', [x, weight(name)], { transB: 1 }, { domain: 'com.microsoft' });
-  // Bare graph (no adapter slots): projections of one input (q, k, v; gate, up) share one matmul on
-  // their row-concatenated weights, a new initializer that replaces the parts' own.
-  const cat = (names: string[], rank: 1 | 2): { data: Float32Array; rows: number; cols: number } => {
-    const parts = names.map((n) => {
-      const data = weights.get(n);
-      const shape = shapes.get(n);
-      if (!data || !shape || shape.length !== rank) throw new Error(`model weights: missing ${rank === 2 ? 'matrix' : 'vector'} '${n}'`);
-      return { data, rows: shape[0], cols: rank === 2 ? shape[1] : 1 };
-    });
-    const cols = parts[0].cols;
-    if (parts.some((p) => p.cols !== cols)) throw new Error(`model weights: cannot concatenate ${names.join(', ')} (input sizes differ)`);
-    const rows = parts.reduce((n, p) => n + p.rows, 0);
-    const data = new Float32Array(rows * cols);
-    let at = 0;
-    for (const p of parts) {
-      data.set(p.data, at);
-      at += p.data.length;
-    }
-    return { data, rows, cols };
-  };
-  const matmulCat = (gr: Graph, x: string, names: string[], fused: string): string => {
-    const w = cat(names, 2);
-    if (quantize === 'int8') {
-      // per-output-row scales: quantising the concatenation = concatenating the parts' quantisations
-      const q = quantizeInt8(w.data, w.rows, w.cols);
-      const bq = gr.initializer(`${fused}.q8`, { dtype: 'int8', dims: [w.cols, w.rows], data: q.values });
-      const sc = gr.initializer(`${fused}.q8_scale`, { dtype: 'float32', dims: [w.rows], data: q.scales });
-      const zp = gr.initializer(`${fused}.q8_zero`, { dtype: 'int8', dims: [w.rows], data: new Int8Array(w.rows) });
-      return gr.op('DynamicQuantizeMatMul', [x, bq, sc, zp], {}, { domain: 'com.microsoft' });
-    }
-    const init = gr.initializer(fused, { dtype: 'float32', dims: [w.rows, w.cols], data: w.data });
-    return gr.op('FusedMatMul', [x, init], { transB: 1 }, { domain: 'com.microsoft' });
-  };
-  const weightCat = (names: string[], fused: string): string => {
-    const b = cat(names, 1);
-    return g.initializer(fused, { dtype: 'float32', dims: [b.rows], data: b.data });
-  };
-  const opts: FusedBuildOptions = { mode: 'decode', weight, weightT, matmul, matmulCat, weightCat, adapter: slots, logits };
-  const graph = buildDecoderGraph(g, cfg, opts);
+  const graph = buildDecoderGraph(g, cfg, { mode: 'decode', weight, weightT, matmul, adapter: slots, logits });
   return { bytes: modelBytes(g, { opset: INFERENCE_OPSET }), graph };
 }
 

@@ -51,11 +51,8 @@ export function buildLlamaGraph(g: Graph, cfg: ModelConfig, opts: BuildOptions):
     x = g.op('Add', [x, selfAttention(b, pre, i, h)]);
 
     const h2 = b.rmsNorm(x, `${p}.post_attention_layernorm.weight`);
-    // bare inference: gate and up as one matmul on [2·ff, hidden], then Split
-    const ff = cfg.intermediateSize;
-    const gu = b.fusedLinear(h2, [{ module: `${p}.mlp.gate_proj`, outDim: ff }, { module: `${p}.mlp.up_proj`, outDim: ff }], `${p}.mlp.gate_up_proj`);
-    const gate = gu ? gu[0] : b.linear(h2, `${p}.mlp.gate_proj`, 'gate_proj', cfg.hiddenSize, ff);
-    const up = gu ? gu[1] : b.linear(h2, `${p}.mlp.up_proj`, 'up_proj', cfg.hiddenSize, ff);
+    const gate = b.linear(h2, `${p}.mlp.gate_proj`, 'gate_proj', cfg.hiddenSize, cfg.intermediateSize);
+    const up = b.linear(h2, `${p}.mlp.up_proj`, 'up_proj', cfg.hiddenSize, cfg.intermediateSize);
     const act = g.op('Mul', [g.op('Mul', [gate, g.op('Sigmoid', [gate])]), up]);
     x = g.op('Add', [x, b.linear(act, `${p}.mlp.down_proj`, 'down_proj', cfg.intermediateSize, cfg.hiddenSize)]);
   }
