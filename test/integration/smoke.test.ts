@@ -2,10 +2,10 @@
 // Java file opens, its commands are in the palette (Java editor only for Generate test), the status bar
 // item shows, and "Show log" opens the output channel. Records the activation time.
 import { strict as assert } from 'node:assert';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { OUTPUT, VSCode, log, vsixPath, waitFor } from './harness';
+import { OUTPUT, ROOT, VSCode, log, vsixPath, waitFor } from './harness';
 
 /** Runs a UI step up to three times (a palette Enter can land before the list settles on a busy machine). */
 async function retry(what: string, step: () => Promise<void>, onFail: () => Promise<unknown>): Promise<void> {
@@ -61,7 +61,12 @@ describe('smoke: the packaged extension in code-server', function () {
     const item = vs.statusItem();
     await item.waitFor({ state: 'visible', timeout: 20_000 });
     const text = await item.innerText();
-    assert.match(text, /base/);
+    // no adapter picked yet: the shipped model's default adapter (models/default/adapters/default.json), else the base
+    const marker = path.join(ROOT, 'models', 'default', 'adapters', 'default.json');
+    const expected = existsSync(marker) ? (JSON.parse(readFileSync(marker, 'utf8')) as { adapter: string }).adapter : 'base';
+    assert.match(text, /default/, 'the model name');
+    assert.ok(text.includes(expected), `the status bar should show the adapter '${expected}': '${text}'`);
+    assert.match(text, /auto|cpu|cuda/i, 'the provider');
     await vs.screenshot('status-bar');
   });
 
