@@ -111,7 +111,8 @@ async function generateAndPlace(
   const fin = await finishTest(p, result.text, (path) => readOpenOrDisk(path));
   for (const w of fin.warnings) svc.log.warn(w);
   if (!fin.value) {
-    svc.log.warn(`model output was not usable:\n${result.text}`);
+    const shown = result.text.length > 1200 ? `${result.text.slice(0, 1200)}\n… (${result.text.length - 1200} more characters)` : result.text;
+    svc.log.warn(`model output was not usable:\n${shown}`);
     throw new Error(`the model's output is not a usable test method (${fin.errors.join('; ')}); see "TestTune: Show log"`);
   }
   const placed = fin.value;

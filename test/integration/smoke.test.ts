@@ -123,6 +123,9 @@ describe('smoke: the packaged extension in code-server', function () {
     // the output channel shows in the panel (Output view, channel TestTune); editors render spaces as U+00A0
     await retry('the TestTune output', async () => {
       await vs.runCommand('TestTune: Show log');
+      // earlier steps may have logged enough to scroll the line away: filter the channel for it
+      const filter = vs.page.locator('.part.panel input[placeholder^="Filter"]').first();
+      if (await filter.count()) await filter.fill('activated in');
       await waitFor('the TestTune output', async () => ((await vs.page.locator('.part.panel').allInnerTexts()).join('\n').replace(/\u00a0/g, ' ').includes('activated in') ? true : undefined), 20_000);
     }, () => vs.screenshot('log-missing'));
     await vs.screenshot('log');
