@@ -8,7 +8,7 @@ import { adapterFeeds, buildInferenceModel, KvRunner } from '../../src/model/inf
 import { initWeights } from '../../src/model/init';
 import { Graph } from '../../src/onnx/graph';
 import { createSession, f32, i64, type HostTensor } from '../../src/runtime/ort';
-import { tinyAdapterSpec, tinyConfig } from './helpers/tiny-model';
+import { tinyAdapterSpec, tinyConfig, mergeLora } from './helpers/tiny-model';
 
 const ALL_SLOTS: AdapterSlots = {
   lora: { targets: ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'] },
@@ -145,21 +145,7 @@ describe('adapter identities in ONNX Runtime', function () {
 
   it('LoRA(A, B) ≡ merged weights W + (alpha/r)·B·A', async () => {
     const spec = tinyAdapterSpec(cfg, 'LORA', { targets: ['q_proj', 'v_proj', 'down_proj'], r: 3, alpha: 6 });
-    const lora = spec.weights.lora!;
-    const merged = new Map(w);
-    for (const [mod, A] of lora.A) {
-      const B = lora.B.get(mod)!;
-      const W = Float32Array.from(w.get(`${mod}.weight`)!);
-      const inDim = A.length / lora.rank;
-      const outDim = B.length / lora.rank;
-      for (let o = 0; o < outDim; o++)
-        for (let i = 0; i < inDim; i++) {
-          let s = 0;
-          for (let k = 0; k < lora.rank; k++) s += B[o * lora.rank + k] * A[k * inDim + i];
-          W[o * inDim + i] += lora.scaling * s;
-        }
-      merged.set(`${mod}.weight`, W);
-    }
+    const merged = mergeLora(w, spec.weights.lora!);
     const viaAdapter = await ortLogits(cfg, w, ALL_SLOTS, IDS, spec.weights);
     const viaMerge = await ortLogits(cfg, merged, {}, IDS);
     assert.ok(maxDiff(viaAdapter, viaMerge) <= 1e-4, `diff ${maxDiff(viaAdapter, viaMerge)}`);

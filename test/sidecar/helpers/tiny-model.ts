@@ -136,3 +136,22 @@ export function chain(s: string): Record<string, string> {
   for (let i = 0; i + 1 < s.length; i++) out[s[i]] = s[i + 1];
   return out;
 }
+
+/** Base weights with every LoRA pair folded in: W + scaling·B·A (the reference for the LoRA ≡ merged checks). */
+export function mergeLora(weights: Map<string, Float32Array>, lora: NonNullable<AdapterWeights['lora']>): Map<string, Float32Array> {
+  const merged = new Map(weights);
+  for (const [mod, A] of lora.A) {
+    const B = lora.B.get(mod)!;
+    const W = Float32Array.from(weights.get(`${mod}.weight`)!);
+    const inDim = A.length / lora.rank;
+    const outDim = B.length / lora.rank;
+    for (let o = 0; o < outDim; o++)
+      for (let i = 0; i < inDim; i++) {
+        let s = 0;
+        for (let k = 0; k < lora.rank; k++) s += B[o * lora.rank + k] * A[k * inDim + i];
+        W[o * inDim + i] += lora.scaling * s;
+      }
+    merged.set(`${mod}.weight`, W);
+  }
+  return merged;
+}
