@@ -3,7 +3,7 @@
 # Every stage is resumable or idempotent; all intermediate data stays in $DM (default /work/data/dm).
 #
 #   scripts/default-model/pipeline.sh <stage> [args]
-#   stages: cli | data | pairs | init | pretrain [max-steps] | pairs-lm | pretrain2 [max-steps] | pretrain3 [max-steps] | pairs1000 | adapter3 <method> | adapter <method> [max-steps] |
+#   stages: cli | data | pairs | init | pretrain [max-steps] | pairs-lm | pretrain2 [max-steps] | pretrain3 [max-steps] | pretrain4 [max-steps] | pairs1000 | adapter3 <method> | adapter <method> [max-steps] |
 #           eval <name> <model-dir> [adapter-dir|none] | score <name> | ship [name=adapter-dir …]
 set -euo pipefail
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
@@ -61,6 +61,11 @@ adapter) # the study's recipe (defaults of src/train/recipe.ts) on the mined tra
   nice -n 5 $CLI train --data "$DM/pairs-train.jsonl" --method "$m" --model "${BASE:-$DM/pretrain}" --out "$out" \
     --max-steps "${2:-30}" --max-tokens 1024 --save-every 5 --threads "$THREADS" --json "${resume[@]}" \
     > "$out.out" 2>> "$out.log" ;;
+pretrain4) # stage 4: the train pairs neither stage 3 nor the adapters saw (pretrain4.jsonl, see README) + 2,500 chunks, from pretrain3
+  resume=(); [ -d "$DM/pretrain4/checkpoint" ] && resume=(--resume)
+  nice -n 5 $CLI train --data "$DM/pretrain4.jsonl" --method full --model "$DM/pretrain3" --out "$DM/pretrain4" \
+    --max-steps "${1:-2252}" --accum 8 --lr 8e-4 --seed 13 --max-tokens 1024 --save-every 10 --threads "$THREADS" --json "${resume[@]}" \
+    > "$DM/pretrain4.out" 2>> "$DM/pretrain4.log" ;;
 pairs1000) # 1,000 train pairs of ~600 tokens (330..1,024) that the stage-3 LM mix did not contain
   node --import tsx "$REPO/scripts/default-model/select-pairs.ts" --pairs "$DM/pairs-train-full.jsonl" --tokenizer "$TOKENIZER" \
     --out "$DM/pairs-1000.jsonl" --n 1000 --min 330 --max 1024 --seed 5 --exclude "$DM/pretrain3.jsonl" ;;

@@ -4,7 +4,11 @@
 // shuffled file (--mix <pretrain.jsonl>).
 //
 // usage: node --import tsx scripts/default-model/prepare-pairs-lm.ts --tokenizer <tokenizer.json>
-//          --pairs <pairs.jsonl> --out <file.jsonl> [--max-pairs 4000] [--max-tokens 1024] [--mix <chunks.jsonl>] [--seed 2]
+//          --pairs <pairs.jsonl> --out <file.jsonl> [--max-pairs 4000] [--max-tokens 1024] [--mix <chunks.jsonl>]
+//          [--mix-lines N] [--exclude <file.jsonl> ...] [--seed 2]
+// --exclude (repeatable): skip pairs already used elsewhere: a pair is skipped when `source + target` is the
+// `target` of a line of a plain-LM file (this script's output) or when its source and target equal a line of a
+// pairs file. --mix-lines: take only the first N lines of the (shuffled) --mix file.
 import * as fs from 'node:fs';
 import { Tokenizer } from '../../src/model/tokenizer';
 import { rng } from '../../src/model/init';
@@ -22,6 +26,20 @@ if (!tokPath || !pairsPath || !out) {
   process.exit(2);
 }
 const tok = Tokenizer.fromFile(tokPath);
+const excluded = new Set<string>();
+argv.forEach((a, i) => {
+  if (a !== '--exclude') return;
+  for (const l of fs.readFileSync(argv[i + 1], 'utf8').split('\n')) {
+    if (!l.trim()) continue;
+    try {
+      const e = JSON.parse(l) as { source?: string; target: string };
+      excluded.add((e.source ?? '') + e.target);
+    } catch {
+      /* a torn line: nothing to exclude */
+    }
+  }
+});
+let skippedSeen = 0;
 const maxTokens = Number(arg('max-tokens', '1024'));
 const maxPairs = Number(arg('max-pairs', '4000'));
 const rand = rng(Number(arg('seed', '2')));
@@ -47,6 +65,10 @@ let tokens = 0;
 for (const p of pairs) {
   if (lines.length >= maxPairs) break;
   const text = p.source + p.target;
+  if (excluded.has(text)) {
+    skippedSeen++;
+    continue;
+  }
   const n = tok.encode(text).length;
   if (n > maxTokens) {
     tooLong++;
@@ -57,6 +79,9 @@ for (const p of pairs) {
 }
 const pairLines = lines.length;
 const mix = arg('mix');
-if (mix) lines.push(...fs.readFileSync(mix, 'utf8').split('\n').filter((l) => l.trim()));
+if (mix) {
+  const chunks = shuffle(fs.readFileSync(mix, 'utf8').split('\n').filter((l) => l.trim()));
+  lines.push(...chunks.slice(0, Number(arg('mix-lines', String(chunks.length)))));
+}
 fs.writeFileSync(out, shuffle(lines).join('\n') + '\n');
-console.log(JSON.stringify({ out, pairsRead: pairs.length, pairLines, pairTokens: tokens, tooLong, mixedChunks: lines.length - pairLines, lines: lines.length }));
+console.log(JSON.stringify({ out, pairsRead: pairs.length, pairLines, pairTokens: tokens, tooLong, skippedSeen, mixedChunks: lines.length - pairLines, lines: lines.length }));

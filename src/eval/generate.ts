@@ -10,6 +10,7 @@ export interface GenerationOptions {
   adapter?: string; // adapter directory, or 'none' / undefined for the base model
   maxNewTokens?: number;
   repetitionPenalty?: number; // decode.ts; undefined = plain greedy
+  loopGuard?: number; // decode.ts; 0 or undefined = off
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -36,7 +37,7 @@ export async function generatePredictions(engine: Engine, rows: readonly EvalRow
       out.push({ ...row, prediction: undefined, fixedPrediction: undefined });
       continue;
     }
-    const g = await engine.generate(row.source, { maxNewTokens: opts.maxNewTokens ?? 512, adapter: adapterName, stopWhenBalanced: true, repetitionPenalty: opts.repetitionPenalty });
+    const g = await engine.generate(row.source, { maxNewTokens: opts.maxNewTokens ?? 512, adapter: adapterName, stopWhenBalanced: true, repetitionPenalty: opts.repetitionPenalty, loopGuard: opts.loopGuard });
     out.push({ ...row, prediction: g.text, fixedPrediction: undefined });
     opts.onProgress?.(i + 1, rows.length);
   }

@@ -34,6 +34,14 @@ export interface DecodeOptions {
    * it, a negative one multiplied. 1 or undefined = off (the study's plain greedy decoding).
    */
   repetitionPenalty?: number;
+  /**
+   * Loop guard: never produce a token that would make the generated ids end with this many back-to-back
+   * copies of one unit of 1..LOOP_MAX_PERIOD tokens (`expected, expected, expected`, the same statement three
+   * times); the next-best token is taken instead (at most LOOP_MAX_TRIES times per step). Unlike the
+   * repetition penalty it changes nothing until a loop forms, so outputs without one equal plain greedy.
+   * 0 or undefined = off.
+   */
+  loopGuard?: number;
   signal?: AbortSignal;
   onText?: (delta: string) => void;
 }
@@ -91,6 +99,31 @@ export function penalizeRepeats(logits: Float32Array, seen: Iterable<number>, pe
   }
 }
 
+/** Longest repeating unit, in tokens, the loop guard looks for (a statement of a few identifiers). */
+export const LOOP_MAX_PERIOD = 48;
+/** Candidates the loop guard tries per step before it lets the loop token through. */
+export const LOOP_MAX_TRIES = 8;
+
+/**
+ * True when `ids` followed by `next` ends with `copies` back-to-back copies of one unit of 1..maxPeriod
+ * tokens (the last copies × period tokens are periodic with that period).
+ */
+export function completesLoop(ids: readonly number[], next: number, copies: number, maxPeriod = LOOP_MAX_PERIOD): boolean {
+  const n = ids.length + 1;
+  const at = (i: number) => (i === ids.length ? next : ids[i]);
+  for (let p = 1; p <= maxPeriod && p * copies <= n; p++) {
+    if (ids[n - 1 - p] !== next) continue; // cheap reject: the unit would not repeat at its last token
+    let periodic = true;
+    for (let j = 1; j < (copies - 1) * p; j++)
+      if (at(n - 1 - j) !== at(n - 1 - j - p)) {
+        periodic = false;
+        break;
+      }
+    if (periodic) return true;
+  }
+  return false;
+}
+
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 /** Longest stretch of decode steps without a turn of the event loop. */
 export const YIELD_MS = 8;
@@ -103,6 +136,7 @@ export async function decode(runner: Stepper, promptIds: number[], stream: TextS
   const ids: number[] = [];
   const penalty = opts.repetitionPenalty !== undefined && opts.repetitionPenalty !== 1 ? opts.repetitionPenalty : undefined;
   const seen = new Set<number>();
+  const guard = opts.loopGuard && opts.loopGuard >= 2 ? Math.floor(opts.loopGuard) : 0;
   let text = '';
   const emit = (delta: string): boolean => {
     if (!delta) return false;
@@ -122,14 +156,23 @@ export async function decode(runner: Stepper, promptIds: number[], stream: TextS
   if (opts.signal?.aborted) return { ids, text, stopReason: 'cancelled' };
   if (opts.maxNewTokens <= 0) return { ids, text, stopReason: 'max_tokens' };
   let logits = await runner.step(promptIds);
+  let owned = false; // logits is a copy this loop may write to (the runner's buffer stays untouched)
   let lastYield = -Infinity; // yield after the prefill
   for (;;) {
     if (opts.vocabLimit !== undefined && opts.vocabLimit < logits.length) logits = logits.subarray(0, opts.vocabLimit);
     if (penalty !== undefined && seen.size) {
       logits = logits.slice(); // the runner's buffer stays untouched
+      owned = true;
       penalizeRepeats(logits, seen, penalty);
     }
-    const id = greedy ? argmax(logits) : sample(logits, opts.temperature!, opts.topP ?? 1, rand);
+    let id = greedy ? argmax(logits) : sample(logits, opts.temperature!, opts.topP ?? 1, rand);
+    if (guard && completesLoop(ids, id, guard)) {
+      if (!owned) logits = logits.slice();
+      for (let tries = 0; tries < LOOP_MAX_TRIES && completesLoop(ids, id, guard); tries++) {
+        logits[id] = -Infinity;
+        id = greedy ? argmax(logits) : sample(logits, opts.temperature!, opts.topP ?? 1, rand);
+      }
+    }
     if (id === opts.eosId) {
       emit(stream.flush());
       return { ids, text, stopReason: 'eos' };
@@ -151,5 +194,6 @@ export async function decode(runner: Stepper, promptIds: number[], stream: TextS
     }
     if (opts.signal?.aborted) return { ids, text, stopReason: 'cancelled' };
     logits = await runner.step([id]);
+    owned = false;
   }
 }

@@ -24,6 +24,8 @@ export interface GenerateOptions {
   seed?: number;
   /** Penalty > 1 on tokens already generated (decode.ts); 1 or undefined = off (the study's plain greedy). */
   repetitionPenalty?: number;
+  /** Loop guard (decode.ts): refuse a token that completes this many back-to-back copies of one unit; 0 or undefined = off. */
+  loopGuard?: number;
   /** Stop when the braces of the test method balance (the prompt ends after the method's `{`). Default true. */
   stopWhenBalanced?: boolean;
   signal?: AbortSignal; // checked before every decode step

@@ -228,6 +228,7 @@ export class ModelEngine implements Engine {
         topP: opts.topP,
         seed: opts.seed,
         repetitionPenalty: opts.repetitionPenalty,
+        loopGuard: opts.loopGuard,
         stopWhenBalanced: opts.stopWhenBalanced,
         signal: opts.signal,
         onText: opts.onText,

@@ -113,6 +113,7 @@ export interface GenerateParams {
   topP?: number;
   seed?: number;
   repetitionPenalty?: number; // >= 1; 1 or absent = plain greedy
+  loopGuard?: number; // 0 or absent = off; n >= 2: never n back-to-back copies of one unit (decode.ts)
   stopWhenBalanced?: boolean;
 }
 
@@ -281,7 +282,8 @@ export function checkGenerate(p: unknown): Checked<GenerateParams> {
     optNumber(p, 'temperature', (n) => n >= 0, 'a number >= 0') ??
     optNumber(p, 'topP', (n) => n > 0 && n <= 1, 'a number in (0, 1]') ??
     optNumber(p, 'seed', (n) => Number.isInteger(n), 'an integer') ??
-    optNumber(p, 'repetitionPenalty', (n) => n >= 1 && n <= 10, 'a number in [1, 10]');
+    optNumber(p, 'repetitionPenalty', (n) => n >= 1 && n <= 10, 'a number in [1, 10]') ??
+    optNumber(p, 'loopGuard', (n) => n === 0 || (Number.isInteger(n) && n >= 2 && n <= 100), '0 (off) or an integer in [2, 100]');
   if (bad) return fail(bad);
   if (p.stopWhenBalanced !== undefined && typeof p.stopWhenBalanced !== 'boolean') return fail('stopWhenBalanced must be a boolean');
   return { ok: true, value: p as unknown as GenerateParams };

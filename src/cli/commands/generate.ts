@@ -26,6 +26,7 @@ Writes a JUnit test for one method of <File.java> with the local model and print
   --provider <p>         auto | cuda | cpu (default auto: CUDA when present, else CPU)
   --quantize <q>         none | int8: weight precision (default none = f32)
   --repetition-penalty <x>  > 1 penalises tokens already generated (default 1 = plain greedy)
+  --loop-guard <n>       never emit n back-to-back copies of one unit (0 = off, plain greedy)
   --sidecar              run the model in the sidecar process instead of in this one
   --write                place the test in the test file (created when missing)
   --raw                  print the model's raw output instead of the extracted method`;
@@ -100,6 +101,14 @@ interface Generation {
   note?: string;
 }
 
+/** --loop-guard: 0 (off) or an integer in [2, 100]; absent = undefined (the caller's default). */
+export function loopGuardArg(v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!(n === 0 || (Number.isInteger(n) && n >= 2 && n <= 100))) throw new UsageError('--loop-guard must be 0 (off) or an integer from 2 to 100');
+  return n;
+}
+
 /** --repetition-penalty: a number in [1, 10]; absent = the plain greedy decoding of the study. */
 export function repetitionPenaltyArg(v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
@@ -120,16 +129,17 @@ interface Where {
   provider: ProviderPreference;
   quantize: Quantize;
   repetitionPenalty?: number;
+  loopGuard?: number;
 }
 
-async function generateInProcess({ modelDir, provider, quantize, repetitionPenalty }: Where, adapter: string | undefined, prompt: string, maxNewTokens: number, signal: AbortSignal): Promise<Generation> {
+async function generateInProcess({ modelDir, provider, quantize, repetitionPenalty, loopGuard }: Where, adapter: string | undefined, prompt: string, maxNewTokens: number, signal: AbortSignal): Promise<Generation> {
   const { loadEngine } = await import('../../model/engine');
   const engine = await loadEngine(modelDir, { provider, quantize, defer: true }); // builds only the graph variant generate uses
   try {
     let name: string | null | undefined;
     if (adapter === 'none') name = null;
     else if (adapter !== undefined) name = (await engine.loadAdapter(path.resolve(adapter))).name;
-    const result = await engine.generate(prompt, { maxNewTokens, adapter: name, signal, repetitionPenalty });
+    const result = await engine.generate(prompt, { maxNewTokens, adapter: name, signal, repetitionPenalty, loopGuard });
     const s = engine.status();
     return { result, provider: s.provider, note: s.providerNote };
   } finally {
@@ -137,7 +147,7 @@ async function generateInProcess({ modelDir, provider, quantize, repetitionPenal
   }
 }
 
-async function generateInSidecar({ modelDir, provider, quantize, repetitionPenalty }: Where, adapter: string | undefined, prompt: string, maxNewTokens: number, signal: AbortSignal): Promise<Generation> {
+async function generateInSidecar({ modelDir, provider, quantize, repetitionPenalty, loopGuard }: Where, adapter: string | undefined, prompt: string, maxNewTokens: number, signal: AbortSignal): Promise<Generation> {
   const { SidecarClient, localSidecarLaunch } = await import('../../sidecar/client');
   const { CancellationTokenSource } = await import('../../sidecar/cancellation');
   const { ErrorCodes, RpcError } = await import('../../sidecar/protocol');
@@ -152,7 +162,7 @@ async function generateInSidecar({ modelDir, provider, quantize, repetitionPenal
     if (adapter === 'none') name = null;
     else if (adapter !== undefined) name = (await client.request('adapters/load', { dir: path.resolve(adapter) })).name;
     try {
-      const result = await client.generate({ context: prompt, maxNewTokens, adapter: name, ...(repetitionPenalty !== undefined ? { repetitionPenalty } : {}) }, { token: source.token });
+      const result = await client.generate({ context: prompt, maxNewTokens, adapter: name, ...(repetitionPenalty !== undefined ? { repetitionPenalty } : {}), ...(loopGuard !== undefined ? { loopGuard } : {}) }, { token: source.token });
       return { result, provider: client.status?.provider ?? '?', note: client.status?.providerNote };
     } catch (e) {
       if (e instanceof RpcError && e.code === ErrorCodes.RequestCancelled) return { result: e.data as GenerateResult, provider: client.status?.provider ?? '?' };
@@ -169,7 +179,7 @@ export const command: CliCommand = {
   usage: USAGE,
   async run(argv) {
     const args = parseArgs(argv, {
-      values: ['method', 'arity', 'line', 'model', 'adapter', 'max-new-tokens', 'provider', 'quantize', 'repetition-penalty'],
+      values: ['method', 'arity', 'line', 'model', 'adapter', 'max-new-tokens', 'provider', 'quantize', 'repetition-penalty', 'loop-guard'],
       booleans: ['write', 'sidecar', 'raw'],
     });
     if (args.positional.length !== 1) throw new UsageError(`give exactly one Java file\n\n${USAGE}`);
@@ -185,6 +195,7 @@ export const command: CliCommand = {
     if (!PROVIDERS.includes(provider)) throw new UsageError(`--provider must be one of ${PROVIDERS.join(', ')}`);
     const quantize = quantizeArg(str(args, 'quantize'));
     const repetitionPenalty = repetitionPenaltyArg(str(args, 'repetition-penalty'));
+    const loopGuard = loopGuardArg(str(args, 'loop-guard'));
     let adapter = str(args, 'adapter');
     if (adapter !== undefined && adapter !== 'none' && !fs.existsSync(adapter)) throw new UsageError(`no adapter at ${path.resolve(adapter)}`);
 
@@ -213,7 +224,7 @@ export const command: CliCommand = {
     let gen: Generation;
     try {
       const run = bool(args, 'sidecar') ? generateInSidecar : generateInProcess;
-      gen = await run({ modelDir, provider, quantize, repetitionPenalty }, adapter, ctx.context, maxNewTokens, controller.signal);
+      gen = await run({ modelDir, provider, quantize, repetitionPenalty, loopGuard }, adapter, ctx.context, maxNewTokens, controller.signal);
     } finally {
       process.removeListener('SIGINT', onSigint);
     }
