@@ -1,14 +1,14 @@
 // The generated ONNX graphs in ONNX Runtime against the plain-TypeScript reference forward, the KV
 // cache against full recomputation, and adapter identities (LoRA, (IA)³, prompt tuning).
 import assert from 'node:assert/strict';
-import type { ModelConfig } from '../../src/model/config';
-import { buildDecoderGraph, family, type AdapterSlots, type AdapterWeights } from '../../src/model/family';
+import { buildDecoderGraph, family, type AdapterSlots } from '../../src/model/family';
 import { llamaForward } from '../../src/model/forward';
 import { adapterFeeds, buildInferenceModel, KvRunner } from '../../src/model/inference';
 import { initWeights } from '../../src/model/init';
 import { Graph } from '../../src/onnx/graph';
 import { createSession, f32, i64, type HostTensor } from '../../src/runtime/ort';
 import { tinyAdapterSpec, tinyConfig, mergeLora } from './helpers/tiny-model';
+import { maxDiff, ortLogits } from './helpers/ort-logits';
 
 const ALL_SLOTS: AdapterSlots = {
   lora: { targets: ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'] },
@@ -16,27 +16,6 @@ const ALL_SLOTS: AdapterSlots = {
   prompt: true,
 };
 const IDS = [3, 17, 99, 42, 250, 7, 7, 120, 64, 5];
-
-function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  assert.equal(a.length, b.length);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
-  return m;
-}
-
-/** All-position logits [seq, vocab] from a fresh session, in one prefill. */
-async function ortLogits(cfg: ModelConfig, w: Map<string, Float32Array>, slots: AdapterSlots, ids: number[], a?: AdapterWeights): Promise<Float32Array> {
-  const { bytes, graph } = buildInferenceModel(cfg, w, slots, 'all');
-  const s = await createSession(bytes, { provider: 'cpu', threads: 1 });
-  try {
-    const r = new KvRunner(s, cfg, graph, 64);
-    r.setAdapter(a);
-    await r.step(ids);
-    return r.lastOutput;
-  } finally {
-    await s.release();
-  }
-}
 
 describe('model graph (ONNX Runtime) vs plain-TypeScript forward', function () {
   this.timeout(60_000);

@@ -13,13 +13,15 @@ import { buildInferenceModel, KvRunner } from '../../src/model/inference';
 import { byteLevelTokenizerJson, initWeights, normalArray, rng, writeModelDir } from '../../src/model/init';
 import { starcoder2Forward } from '../../src/model/starcoder2';
 import { Tokenizer } from '../../src/model/tokenizer';
-import { createSession, f32, i64, type HostTensor } from '../../src/runtime/ort';
+import { createSession, f32, type HostTensor } from '../../src/runtime/ort';
 import { buildTrainModel, sequenceFeeds } from '../../src/train/graph';
 import { toSequence } from '../../src/train/pack';
 import { train } from '../../src/train/loop';
 import { resolveRecipe, type Method } from '../../src/train/recipe';
 import type { Pair } from '../../src/train/data';
 import { adapterPath, chain, makeTinyAdapter, tinyAdapterSpec, tinyConfig, mergeLora } from './helpers/tiny-model';
+import { maxDiff, ortLogits } from './helpers/ort-logits';
+import { modelGradCheck, type Trainable } from './helpers/model-gradcheck';
 
 const ALL_SLOTS: AdapterSlots = {
   lora: { targets: ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'c_fc', 'c_proj'] },
@@ -42,26 +44,6 @@ function sc2Weights(cfg: ModelConfig, seed: number, std = 0.08): Map<string, Flo
       for (let i = 0; i < t.length; i++) t[i] += noise[i];
     }
   return w;
-}
-
-function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  assert.equal(a.length, b.length);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
-  return m;
-}
-
-async function ortLogits(cfg: ModelConfig, w: Map<string, Float32Array>, slots: AdapterSlots, ids: number[], a?: AdapterWeights): Promise<Float32Array> {
-  const { bytes, graph } = buildInferenceModel(cfg, w, slots, 'all');
-  const s = await createSession(bytes, { provider: 'cpu', threads: 1 });
-  try {
-    const r = new KvRunner(s, cfg, graph, 64);
-    r.setAdapter(a);
-    await r.step(ids);
-    return Float32Array.from(r.lastOutput);
-  } finally {
-    await s.release();
-  }
 }
 
 describe('starcoder2: config and weight layout', () => {
@@ -181,67 +163,11 @@ describe('starcoder2: adapter identities in ONNX Runtime', function () {
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tt-sc2-'));
 after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-/** Directional and single-element gradient check of the whole training graph (as train-gradients.test.ts). */
-async function gradCheck(method: Method, dropout = 0): Promise<{ rel: number; elementsRel: number }> {
+/** The whole-model gradient check (helpers/model-gradcheck.ts); for full, single elements of biases, norms and c_fc. */
+function gradCheck(method: Method, dropout = 0) {
   const cfg = sc2Config();
-  const weights = sc2Weights(cfg, 4);
-  const r = resolveRecipe(cfg, { method, loraR: 4, numVirtualTokens: 3, loraDropout: dropout }).value!;
-  const m = buildTrainModel(cfg, weights, r);
-  const s = await createSession(m.bytes, { provider: 'cpu', threads: 1 });
-  const rand = rng(11);
-  const values = new Map<string, Float32Array>();
-  for (const t of m.trainable) {
-    const n = t.dims.reduce((a, b) => a * b, 1);
-    const v = t.kind === 'weight' ? Float32Array.from(weights.get(t.name)!) : normalArray(n, t.kind === 'prompt' ? 1 : 0.3, rand);
-    if (t.kind === 'ia3') for (let i = 0; i < n; i++) v[i] += 1;
-    values.set(t.name, v);
-  }
-  const n = 14;
-  const ids = Array.from({ length: n }, () => Math.floor(rand() * 250));
-  const feeds: Record<string, HostTensor> = sequenceFeeds(toSequence([{ ids, promptLen: 7 }])); // loss on rows 6..12
-  if (m.loraScaling) feeds[m.loraScaling] = f32(Float32Array.of(2), [1]);
-  for (const mk of m.masks) feeds[mk.name] = f32(Float32Array.from({ length: n * mk.inDim }, () => (rand() < 1 - dropout ? 1 / (1 - dropout) : 0)), [1, n, mk.inDim]);
-  for (const t of m.trainable) feeds[t.name] = f32(values.get(t.name)!, t.dims);
-  const out = await s.run(feeds);
-  const lossAt = async () => ((await s.run(feeds, ['loss'])).loss.data as Float32Array)[0];
-  const dirs = new Map([...values].map(([k, v]) => [k, normalArray(v.length, 1, rand)]));
-  let norm = 0;
-  for (const d of dirs.values()) for (const x of d) norm += x * x;
-  norm = Math.sqrt(norm);
-  let analytic = 0;
-  for (const [k, d] of dirs) {
-    const g = out[`grad.${k}`].data as Float32Array;
-    for (let i = 0; i < d.length; i++) analytic += g[i] * (d[i] /= norm);
-  }
-  const eps = 1e-2;
-  const shift = (sign: number) => dirs.forEach((d, k) => values.get(k)!.forEach((_, i, v) => (v[i] += sign * eps * d[i])));
-  shift(1);
-  const lp = await lossAt();
-  shift(-2);
-  const lm = await lossAt();
-  shift(1);
-  const numeric = (lp - lm) / (2 * eps);
-  const rel = Math.abs(numeric - analytic) / Math.max(1e-3, Math.abs(numeric));
-  // single elements of the trainable tensors, biases and LayerNorm parameters included for full
-  let elementsRel = 0;
-  const picked = method === 'full' ? m.trainable.filter((t) => /bias|layernorm|norm\.weight|c_fc\.weight/.test(t.name)).slice(0, 6) : m.trainable.slice(0, 6);
-  for (const t of picked) {
-    const v = values.get(t.name)!;
-    const g = out[`grad.${t.name}`].data as Float32Array;
-    for (let c = 0; c < 3; c++) {
-      const i = Math.floor(rand() * v.length);
-      const orig = v[i];
-      v[i] = orig + eps;
-      const a = await lossAt();
-      v[i] = orig - eps;
-      const b = await lossAt();
-      v[i] = orig;
-      const num = (a - b) / (2 * eps);
-      elementsRel = Math.max(elementsRel, Math.abs(num - g[i]) / Math.max(0.05, Math.abs(num)));
-    }
-  }
-  await s.release();
-  return { rel, elementsRel };
+  const pick = method === 'full' ? (ts: Trainable[]) => ts.filter((t) => /bias|layernorm|norm\.weight|c_fc\.weight/.test(t.name)) : undefined;
+  return modelGradCheck(cfg, sc2Weights(cfg, 4), method, dropout, pick);
 }
 
 describe('starcoder2: training', function () {
