@@ -70,7 +70,7 @@ pairs1000) # 1,000 train pairs of ~600 tokens (330..1,024) that the stage-3 LM m
   node --import tsx "$REPO/scripts/default-model/select-pairs.ts" --pairs "$DM/pairs-train-full.jsonl" --tokenizer "$TOKENIZER" \
     --out "$DM/pairs-1000.jsonl" --n 1000 --min 330 --max 1024 --seed 5 --exclude "$DM/pretrain3.jsonl" ;;
 adapter3) # the study's recipe for its full 3 epochs on pairs-1000.jsonl (1,000 pairs x 3 epochs / 8 accumulation = 375 steps)
-  m=${1:?method}; out=$DM/ft3-$m
+  m=${1:?method}; out=$DM/${FT:-ft3}-$m   # FT=ft4 BASE=$DM/pretrain4 for the stage-4 base
   resume=(); [ -d "$out/checkpoint" ] && resume=(--resume)
   nice -n 5 $CLI train --data "$DM/pairs-1000.jsonl" --method "$m" --model "${BASE:-$DM/pretrain3}" --out "$out" \
     --epochs 3 --max-tokens 1024 --save-every 25 --threads "$THREADS" --json "${resume[@]}" \
