@@ -16,6 +16,7 @@ export interface TestTuneSettings {
   codeLensEnabled: boolean;
   saveAfterInsert: boolean;
   quantization: QuantizationSetting;
+  loopGuard: number;
 }
 
 interface Base<K extends keyof TestTuneSettings> {
@@ -81,6 +82,10 @@ export const SETTINGS: readonly SettingSpec[] = [
       'int8 weights (per output row) with dynamically quantised activations: several times faster decoding on CPU; the output can differ from f32 (measured: npm run bench -- --only quantize-quality).',
     ],
     description: 'Precision of the model weights when generating tests. Changing it restarts the model process.',
+  },
+  {
+    field: 'loopGuard', key: 'testtune.generation.loopGuard', type: 'integer', default: 3, minimum: 0, maximum: 100, scope: 'resource', order: 10,
+    description: 'Loop guard of the greedy decoding: never generate this many back-to-back copies of the same stretch of tokens (the next-best token is taken instead). Small models loop (`0, 0, 0, …`); the guard makes a complete test method more likely. 0 or 1: off, the study\'s plain greedy decoding.',
   },
 ];
 

@@ -61,7 +61,7 @@ export async function evaluateAdapter(svc: Services, input: EvalInput): Promise<
   if (pairs.length === 0) throw new Error(`no held-out pairs in ${input.heldOutFile}`);
   const bridge = await svc.model();
   await bridge.ensureLoaded(input.adapterDir, input.adapterName);
-  const maxNewTokens = svc.settings().maxNewTokens;
+  const decoding = svc.settings(); // maxNewTokens and loopGuard, the same for both sides
   const sides: Record<'base' | 'adapter', SideScores> = {} as Record<'base' | 'adapter', SideScores>;
   await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `TestTune: evaluating ${input.adapterName} against the base model`, cancellable: true },
@@ -76,7 +76,7 @@ export async function evaluateAdapter(svc: Services, input: EvalInput): Promise<
         const tasks: ExecTask[] = [];
         for (const [i, p] of pairs.entries()) {
           if (token.isCancellationRequested) throw new Error('evaluation cancelled');
-          const r = await bridge.generate(p.source, maxNewTokens, token, undefined, side === 'base' ? null : input.adapterName);
+          const r = await bridge.generate(p.source, decoding, token, undefined, side === 'base' ? null : input.adapterName);
           preds.push(r.text);
           const v = syntaxValidity(parser, r.text);
           if (v.strict) strict++;

@@ -101,7 +101,7 @@ async function generateAndPlace(
   if (token.isCancellationRequested) return undefined;
   let chars = 0;
   progress.report({ message: 'generating…' });
-  const result = await bridge.generate(p.prompt, svc.settings().maxNewTokens, token, (delta) => {
+  const result = await bridge.generate(p.prompt, svc.settings(), token, (delta) => {
     chars += delta.length;
     progress.report({ message: `generating… ${chars} characters` });
   });

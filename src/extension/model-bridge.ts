@@ -100,10 +100,10 @@ export class ModelBridge {
     };
   }
 
-  /** Greedy generation; `adapter` undefined = the current selection, null = the base model for this call. */
+  /** Greedy generation (with the loop guard of the settings); `adapter` undefined = the current selection, null = the base model for this call. */
   async generate(
     prompt: string,
-    maxNewTokens: number,
+    { maxNewTokens, loopGuard }: { maxNewTokens: number; loopGuard: number },
     token: vscode.CancellationToken | undefined,
     onPartial?: (delta: string) => void,
     adapter?: string | null,
@@ -111,7 +111,7 @@ export class ModelBridge {
     this.busy++;
     this.opts.onPhase('busy');
     try {
-      const params = adapter === undefined ? { context: prompt, maxNewTokens, stopWhenBalanced: true } : { context: prompt, maxNewTokens, stopWhenBalanced: true, adapter };
+      const params = { context: prompt, maxNewTokens, loopGuard, stopWhenBalanced: true, ...(adapter === undefined ? {} : { adapter }) };
       return await this.client.generate(params, { token, onPartial });
     } finally {
       this.busy--;

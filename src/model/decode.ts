@@ -39,7 +39,7 @@ export interface DecodeOptions {
    * copies of one unit of 1..LOOP_MAX_PERIOD tokens (`expected, expected, expected`, the same statement three
    * times); the next-best token is taken instead (at most LOOP_MAX_TRIES times per step). Unlike the
    * repetition penalty it changes nothing until a loop forms, so outputs without one equal plain greedy.
-   * 0 or undefined = off.
+   * 0, 1 or undefined = off.
    */
   loopGuard?: number;
   signal?: AbortSignal;
@@ -136,7 +136,7 @@ export async function decode(runner: Stepper, promptIds: number[], stream: TextS
   const ids: number[] = [];
   const penalty = opts.repetitionPenalty !== undefined && opts.repetitionPenalty !== 1 ? opts.repetitionPenalty : undefined;
   const seen = new Set<number>();
-  const guard = opts.loopGuard && opts.loopGuard >= 2 ? Math.floor(opts.loopGuard) : 0;
+  const guard = opts.loopGuard && opts.loopGuard >= 2 ? Math.floor(opts.loopGuard) : 0; // 0 and 1 = off
   let text = '';
   const emit = (delta: string): boolean => {
     if (!delta) return false;

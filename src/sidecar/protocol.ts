@@ -113,7 +113,7 @@ export interface GenerateParams {
   topP?: number;
   seed?: number;
   repetitionPenalty?: number; // >= 1; 1 or absent = plain greedy
-  loopGuard?: number; // 0 or absent = off; n >= 2: never n back-to-back copies of one unit (decode.ts)
+  loopGuard?: number; // integer 0..100; 0, 1 or absent = off; n >= 2: never n back-to-back copies of one unit (decode.ts)
   stopWhenBalanced?: boolean;
 }
 
@@ -283,7 +283,7 @@ export function checkGenerate(p: unknown): Checked<GenerateParams> {
     optNumber(p, 'topP', (n) => n > 0 && n <= 1, 'a number in (0, 1]') ??
     optNumber(p, 'seed', (n) => Number.isInteger(n), 'an integer') ??
     optNumber(p, 'repetitionPenalty', (n) => n >= 1 && n <= 10, 'a number in [1, 10]') ??
-    optNumber(p, 'loopGuard', (n) => n === 0 || (Number.isInteger(n) && n >= 2 && n <= 100), '0 (off) or an integer in [2, 100]');
+    optNumber(p, 'loopGuard', (n) => Number.isInteger(n) && n >= 0 && n <= 100, 'an integer in [0, 100] (0 or 1 = off)');
   if (bad) return fail(bad);
   if (p.stopWhenBalanced !== undefined && typeof p.stopWhenBalanced !== 'boolean') return fail('stopWhenBalanced must be a boolean');
   return { ok: true, value: p as unknown as GenerateParams };

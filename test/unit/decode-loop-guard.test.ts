@@ -2,7 +2,9 @@
 import { strict as assert } from 'node:assert';
 import { completesLoop, decode, LOOP_MAX_PERIOD, type Stepper, type TextStream } from '../../src/model/decode';
 import { checkGenerate } from '../../src/sidecar/protocol';
-import { loopGuardArg } from '../../src/cli/commands/generate';
+import { command as generateCommand, loopGuardArg } from '../../src/cli/commands/generate';
+import { command as evalCommand } from '../../src/cli/commands/eval';
+import { DEFAULT_SETTINGS } from '../../src/config/settings';
 
 const chars = ['?', 'a', 'b', ',', ')', ';'];
 const stream: TextStream = { push: (id) => (typeof id === 'number' ? chars[id] : id.map((i) => chars[i]).join('')), flush: () => '' };
@@ -82,14 +84,21 @@ describe('loop guard', () => {
     assert.equal(b.text, a.text);
   });
 
-  it('is validated in the sidecar protocol and on the command line', () => {
-    assert.equal(checkGenerate({ context: 'x', maxNewTokens: 4, loopGuard: 3 }).ok, true);
-    assert.equal(checkGenerate({ context: 'x', maxNewTokens: 4, loopGuard: 0 }).ok, true);
-    for (const bad of [1, 2.5, -3, 101, '3'])
+  it('is validated in the sidecar protocol and on the command line (0 and 1 = off)', async () => {
+    for (const ok of [0, 1, 3, 100]) assert.equal(checkGenerate({ context: 'x', maxNewTokens: 4, loopGuard: ok }).ok, true);
+    for (const bad of [2.5, -3, 101, '3'])
       assert.match((checkGenerate({ context: 'x', maxNewTokens: 4, loopGuard: bad }) as { error: string }).error, /loopGuard/);
     assert.equal(loopGuardArg(undefined), undefined);
     assert.equal(loopGuardArg('0'), 0);
     assert.equal(loopGuardArg('4'), 4);
-    for (const bad of ['1', 'x', '2.5', '200']) assert.throws(() => loopGuardArg(bad), /--loop-guard/);
+    for (const bad of ['-1', 'x', '2.5', '200']) assert.throws(() => loopGuardArg(bad), /--loop-guard/);
+    const r = await decode(cycler(), [0], stream, { maxNewTokens: 9, stopWhenBalanced: false, loopGuard: 1 });
+    assert.equal(r.text, 'a,a,a,a,a', '1 is off');
+  });
+
+  it('is on (3) by default for the product (setting and `generate`), while `eval` stays the study\'s greedy', () => {
+    assert.equal(DEFAULT_SETTINGS.loopGuard, 3);
+    assert.match(generateCommand.usage, /--loop-guard <n>\s+never emit n back-to-back copies of one unit \(default 3/);
+    assert.match(evalCommand.usage, /--loop-guard <n>\s+never emit n back-to-back copies of one unit \(default 0 = off/);
   });
 });

@@ -26,7 +26,7 @@ describe('settings and manifest', () => {
   });
 
   it('covers the settings the issue asks for', () => {
-    for (const k of ['modelPath', 'adapter', 'executionProvider', 'maxNewTokens', 'testFramework', 'testSourceRoot', 'codeLensEnabled', 'saveAfterInsert', 'quantization'] as const) {
+    for (const k of ['modelPath', 'adapter', 'executionProvider', 'maxNewTokens', 'testFramework', 'testSourceRoot', 'codeLensEnabled', 'saveAfterInsert', 'quantization', 'loopGuard'] as const) {
       assert.ok(settingKey(k).startsWith('testtune.'), k);
     }
     const ep = SETTINGS.find((s) => s.field === 'executionProvider');

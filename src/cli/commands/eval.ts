@@ -38,7 +38,7 @@ project) and optionally test_method (a complete method).
   --provider <p>         auto | cuda | cpu (default auto)
   --quantize <q>         none | int8: weight precision for generation (default none = f32)
   --repetition-penalty <x>  > 1 penalises tokens already generated (default 1 = the study's greedy)
-  --loop-guard <n>       never emit n back-to-back copies of one unit (0 = off, the study's greedy)
+  --loop-guard <n>       never emit n back-to-back copies of one unit (default 0 = off, the study's greedy)
   --max-new-tokens <n>   generation limit (default 512)
   --limit <n>            only the first n rows
   --out <file.jsonl>     write the generated predictions

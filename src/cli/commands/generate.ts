@@ -4,6 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { UsageError, bool, int, parseArgs, str, type CliCommand } from '../command';
+import { DEFAULT_SETTINGS } from '../../config/settings';
 import { buildContext, type MethodSelector } from '../../java/context';
 import { extractTestMethod } from '../../java/extract';
 import { findTestLocation } from '../../java/location';
@@ -26,7 +27,8 @@ Writes a JUnit test for one method of <File.java> with the local model and print
   --provider <p>         auto | cuda | cpu (default auto: CUDA when present, else CPU)
   --quantize <q>         none | int8: weight precision (default none = f32)
   --repetition-penalty <x>  > 1 penalises tokens already generated (default 1 = plain greedy)
-  --loop-guard <n>       never emit n back-to-back copies of one unit (0 = off, plain greedy)
+  --loop-guard <n>       never emit n back-to-back copies of one unit (default 3, as the extension's
+                         testtune.generation.loopGuard; 0 = off, the study's plain greedy)
   --sidecar              run the model in the sidecar process instead of in this one
   --write                place the test in the test file (created when missing)
   --raw                  print the model's raw output instead of the extracted method`;
@@ -101,11 +103,11 @@ interface Generation {
   note?: string;
 }
 
-/** --loop-guard: 0 (off) or an integer in [2, 100]; absent = undefined (the caller's default). */
+/** --loop-guard: an integer in [0, 100] (0 or 1 = off); absent = undefined (the command's default). */
 export function loopGuardArg(v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
-  if (!(n === 0 || (Number.isInteger(n) && n >= 2 && n <= 100))) throw new UsageError('--loop-guard must be 0 (off) or an integer from 2 to 100');
+  if (!Number.isInteger(n) || n < 0 || n > 100) throw new UsageError('--loop-guard must be an integer from 0 (off) to 100');
   return n;
 }
 
@@ -195,7 +197,7 @@ export const command: CliCommand = {
     if (!PROVIDERS.includes(provider)) throw new UsageError(`--provider must be one of ${PROVIDERS.join(', ')}`);
     const quantize = quantizeArg(str(args, 'quantize'));
     const repetitionPenalty = repetitionPenaltyArg(str(args, 'repetition-penalty'));
-    const loopGuard = loopGuardArg(str(args, 'loop-guard'));
+    const loopGuard = loopGuardArg(str(args, 'loop-guard')) ?? DEFAULT_SETTINGS.loopGuard; // eval defaults to the study's plain greedy
     let adapter = str(args, 'adapter');
     if (adapter !== undefined && adapter !== 'none' && !fs.existsSync(adapter)) throw new UsageError(`no adapter at ${path.resolve(adapter)}`);
 
