@@ -5,10 +5,13 @@
 //
 // usage: node --import tsx scripts/default-model/prepare-pairs-lm.ts --tokenizer <tokenizer.json>
 //          --pairs <pairs.jsonl> --out <file.jsonl> [--max-pairs 4000] [--max-tokens 1024] [--mix <chunks.jsonl>]
-//          [--mix-lines N] [--exclude <file.jsonl> ...] [--seed 2]
+//          [--mix-lines N] [--exclude <file.jsonl> ...] [--cut-source] [--only-long] [--seed 2]
 // --exclude (repeatable): skip pairs already used elsewhere: a pair is skipped when `source + target` is the
 // `target` of a line of a plain-LM file (this script's output) or when its source and target equal a line of a
 // pairs file. --mix-lines: take only the first N lines of the (shuffled) --mix file.
+// --cut-source: a pair longer than --max-tokens keeps its whole target and the end of its source, cut at
+// the first line start that fits (as the engine keeps the end of a long prompt); targets over 3/4 of
+// --max-tokens are still dropped. --only-long: only such cut pairs (the ones a plain run drops).
 import * as fs from 'node:fs';
 import { Tokenizer } from '../../src/model/tokenizer';
 import { rng } from '../../src/model/init';
@@ -59,8 +62,31 @@ const pairs = shuffle(
     }
   }),
 );
+const cutSource = argv.includes('--cut-source') || argv.includes('--only-long');
+const onlyLong = argv.includes('--only-long');
+const fit = maxTokens - 8; // the trainer re-tokenises the text: keep a margin at the cut
+/** The end of `source` from the first line start at which source + target fits, or undefined. */
+function cutToFit(source: string, target: string): { text: string; n: number } | undefined {
+  if (tok.encode(target).length > (maxTokens * 3) / 4) return undefined;
+  const starts = [0];
+  for (let i = source.indexOf('\n'); i >= 0; i = source.indexOf('\n', i + 1)) starts.push(i + 1);
+  let lo = 0;
+  let hi = starts.length - 1; // binary search for the first line start that fits
+  let best: { text: string; n: number } | undefined;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const text = source.slice(starts[mid]) + target;
+    const n = tok.encode(text).length;
+    if (n <= fit) {
+      best = { text, n };
+      hi = mid - 1;
+    } else lo = mid + 1;
+  }
+  return best;
+}
 const lines: string[] = [];
 let tooLong = 0;
+let cut = 0;
 let tokens = 0;
 for (const p of pairs) {
   if (lines.length >= maxPairs) break;
@@ -71,9 +97,17 @@ for (const p of pairs) {
   }
   const n = tok.encode(text).length;
   if (n > maxTokens) {
-    tooLong++;
+    const c = cutSource ? cutToFit(p.source, p.target) : undefined;
+    if (!c) {
+      tooLong++;
+      continue;
+    }
+    cut++;
+    tokens += c.n;
+    lines.push(JSON.stringify({ source: '', target: c.text, id: `pair-cut:${p.id ?? lines.length}` }));
     continue;
   }
+  if (onlyLong) continue;
   tokens += n;
   lines.push(JSON.stringify({ source: '', target: text, id: `pair:${p.id ?? lines.length}` }));
 }
@@ -84,4 +118,4 @@ if (mix) {
   lines.push(...chunks.slice(0, Number(arg('mix-lines', String(chunks.length)))));
 }
 fs.writeFileSync(out, shuffle(lines).join('\n') + '\n');
-console.log(JSON.stringify({ out, pairsRead: pairs.length, pairLines, pairTokens: tokens, tooLong, skippedSeen, mixedChunks: lines.length - pairLines, lines: lines.length }));
+console.log(JSON.stringify({ out, pairsRead: pairs.length, pairLines, pairTokens: tokens, tooLong, cut, skippedSeen, mixedChunks: lines.length - pairLines, lines: lines.length }));
