@@ -197,7 +197,7 @@ export const command: CliCommand = {
     if (!PROVIDERS.includes(provider)) throw new UsageError(`--provider must be one of ${PROVIDERS.join(', ')}`);
     const quantize = quantizeArg(str(args, 'quantize'));
     const repetitionPenalty = repetitionPenaltyArg(str(args, 'repetition-penalty'));
-    const loopGuard = loopGuardArg(str(args, 'loop-guard')) ?? DEFAULT_SETTINGS.loopGuard; // eval defaults to the study's plain greedy
+    const loopGuard = loopGuardArg(str(args, 'loop-guard')) ?? DEFAULT_SETTINGS.loopGuard; // the product's default (eval's is 0)
     let adapter = str(args, 'adapter');
     if (adapter !== undefined && adapter !== 'none' && !fs.existsSync(adapter)) throw new UsageError(`no adapter at ${path.resolve(adapter)}`);
 
