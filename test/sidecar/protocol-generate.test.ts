@@ -68,6 +68,17 @@ describe('sidecar protocol with the engine (real process, tiny models)', functio
     assert.ok(statuses.some((x) => x.state === 'generating'));
   });
 
+  it('passes loopGuard through to the decoder: the scripted Q → Q loop stops after two copies', async () => {
+    const c = client(scripted);
+    await c.start();
+    const plain = await c.generate({ context: 'g(Q', maxNewTokens: 12, stopWhenBalanced: false, loopGuard: 0 });
+    assert.equal(plain.text, 'Q'.repeat(12));
+    const guarded = await c.generate({ context: 'g(Q', maxNewTokens: 12, stopWhenBalanced: false, loopGuard: 3 });
+    assert.ok(guarded.text.startsWith('QQ'), guarded.text);
+    assert.doesNotMatch(guarded.text, /QQQ/);
+    await assert.rejects(c.generate({ context: 'g(Q', maxNewTokens: 12, loopGuard: 2.5 }), /loopGuard/);
+  });
+
   it('cancels mid-generation, stays responsive while generating, and generates again afterwards', async () => {
     const c = client(scripted);
     await c.start();
