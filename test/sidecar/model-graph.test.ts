@@ -8,7 +8,7 @@ import { initWeights } from '../../src/model/init';
 import { Graph } from '../../src/onnx/graph';
 import { createSession, f32, i64, type HostTensor } from '../../src/runtime/ort';
 import { tinyAdapterSpec, tinyConfig, mergeLora } from './helpers/tiny-model';
-import { maxDiff, ortLogits } from './helpers/ort-logits';
+import { maxDiff, openRunner, ortLogits } from './helpers/ort-logits';
 
 const ALL_SLOTS: AdapterSlots = {
   lora: { targets: ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'] },
@@ -42,10 +42,7 @@ describe('model graph (ONNX Runtime) vs plain-TypeScript forward', function () {
   it('KV-cached decoding gives the logits of full recomputation (≤ 1e-4)', async () => {
     for (const a of [undefined, tinyAdapterSpec(cfg, 'PROMPT_TUNING').weights, tinyAdapterSpec(cfg, 'LORA').weights]) {
       const full = await ortLogits(cfg, w, ALL_SLOTS, IDS, a);
-      const { bytes, graph } = buildInferenceModel(cfg, w, ALL_SLOTS, 'last');
-      const s = await createSession(bytes, { provider: 'cpu', threads: 1 });
-      const r = new KvRunner(s, cfg, graph, 64);
-      r.setAdapter(a);
+      const { runner: r, release } = await openRunner(cfg, w, ALL_SLOTS, 'last', a);
       const V = cfg.vocabSize;
       let logits = await r.step(IDS.slice(0, 4));
       assert.ok(maxDiff(logits, full.subarray(3 * V, 4 * V)) <= 1e-4);
@@ -55,17 +52,14 @@ describe('model graph (ONNX Runtime) vs plain-TypeScript forward', function () {
         assert.ok(d <= 1e-4, `position ${t}: max diff ${d}`);
       }
       assert.equal(r.length, IDS.length + (a?.prompt?.p ?? 0));
-      await s.release();
+      await release();
     }
   });
 
   it('several new tokens after a cached prefix (a chunked prefill) give the logits of full recomputation (≤ 1e-4)', async () => {
     const a = tinyAdapterSpec(cfg, 'PROMPT_TUNING').weights; // the soft prompt shifts every position
     const full = await ortLogits(cfg, w, ALL_SLOTS, IDS, a);
-    const { bytes, graph } = buildInferenceModel(cfg, w, ALL_SLOTS, 'all');
-    const s = await createSession(bytes, { provider: 'cpu', threads: 1 });
-    const r = new KvRunner(s, cfg, graph, 64);
-    r.setAdapter(a);
+    const { runner: r, release } = await openRunner(cfg, w, ALL_SLOTS, 'all', a);
     const V = cfg.vocabSize;
     for (const [from, to] of [[0, 3], [3, 7], [7, IDS.length]]) {
       await r.step(IDS.slice(from, to));
@@ -73,7 +67,7 @@ describe('model graph (ONNX Runtime) vs plain-TypeScript forward', function () {
       const d = maxDiff(got, full.subarray(from * V, to * V));
       assert.ok(d <= 1e-4, `tokens ${from}..${to - 1} after ${from} cached: max diff ${d}`);
     }
-    await s.release();
+    await release();
   });
 });
 

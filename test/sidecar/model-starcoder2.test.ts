@@ -9,7 +9,6 @@ import { main } from '../../src/cli/main';
 import { parameterCount, parseModelConfig, type ModelConfig } from '../../src/model/config';
 import { loadEngine, loadModelFiles } from '../../src/model/engine';
 import { family, type AdapterSlots, type AdapterWeights } from '../../src/model/family';
-import { buildInferenceModel, KvRunner } from '../../src/model/inference';
 import { byteLevelTokenizerJson, initWeights, normalArray, rng, writeModelDir } from '../../src/model/init';
 import { starcoder2Forward } from '../../src/model/starcoder2';
 import { Tokenizer } from '../../src/model/tokenizer';
@@ -20,7 +19,7 @@ import { train } from '../../src/train/loop';
 import { resolveRecipe, type Method } from '../../src/train/recipe';
 import type { Pair } from '../../src/train/data';
 import { adapterPath, chain, makeTinyAdapter, tinyAdapterSpec, tinyConfig, mergeLora } from './helpers/tiny-model';
-import { maxDiff, ortLogits } from './helpers/ort-logits';
+import { maxDiff, openRunner, ortLogits } from './helpers/ort-logits';
 import { modelGradCheck, type Trainable } from './helpers/model-gradcheck';
 
 const ALL_SLOTS: AdapterSlots = {
@@ -116,10 +115,7 @@ describe('starcoder2: ONNX Runtime graph vs plain-TypeScript forward', function 
       [sc2Config({ slidingWindow: 3 }), tinyAdapterSpec(cfg, 'IA3').weights],
     ] as [ModelConfig, AdapterWeights | undefined][]) {
       const full = await ortLogits(c, w, ALL_SLOTS, IDS, a);
-      const { bytes, graph } = buildInferenceModel(c, w, ALL_SLOTS, 'last');
-      const s = await createSession(bytes, { provider: 'cpu', threads: 1 });
-      const r = new KvRunner(s, c, graph, 64);
-      r.setAdapter(a);
+      const { runner: r, release } = await openRunner(c, w, ALL_SLOTS, 'last', a);
       const V = c.vocabSize;
       let logits = await r.step(IDS.slice(0, 4));
       assert.ok(maxDiff(logits, full.subarray(3 * V, 4 * V)) <= 1e-4);
@@ -128,7 +124,7 @@ describe('starcoder2: ONNX Runtime graph vs plain-TypeScript forward', function 
         const d = maxDiff(logits, full.subarray(t * V, (t + 1) * V));
         assert.ok(d <= 1e-4, `position ${t}: max diff ${d}`);
       }
-      await s.release();
+      await release();
     }
   });
 });

@@ -13,16 +13,22 @@ export function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return m;
 }
 
+/** A KV runner (64 positions) over a fresh 1-thread CPU session of the inference graph, with adapter `a` set. */
+export async function openRunner(cfg: ModelConfig, w: Map<string, Float32Array>, slots: AdapterSlots, logits: 'all' | 'last', a?: AdapterWeights): Promise<{ runner: KvRunner; release: () => Promise<void> }> {
+  const { bytes, graph } = buildInferenceModel(cfg, w, slots, logits);
+  const s = await createSession(bytes, { provider: 'cpu', threads: 1 });
+  const runner = new KvRunner(s, cfg, graph, 64);
+  runner.setAdapter(a);
+  return { runner, release: () => s.release() };
+}
+
 /** All-position logits [seq, vocab] from a fresh session, in one prefill (a copy: the runner's buffer is released). */
 export async function ortLogits(cfg: ModelConfig, w: Map<string, Float32Array>, slots: AdapterSlots, ids: number[], a?: AdapterWeights): Promise<Float32Array> {
-  const { bytes, graph } = buildInferenceModel(cfg, w, slots, 'all');
-  const s = await createSession(bytes, { provider: 'cpu', threads: 1 });
+  const { runner, release } = await openRunner(cfg, w, slots, 'all', a);
   try {
-    const r = new KvRunner(s, cfg, graph, 64);
-    r.setAdapter(a);
-    await r.step(ids);
-    return Float32Array.from(r.lastOutput);
+    await runner.step(ids);
+    return Float32Array.from(runner.lastOutput);
   } finally {
-    await s.release();
+    await release();
   }
 }
