@@ -3,7 +3,7 @@
 # Every stage is resumable or idempotent; all intermediate data stays in $DM (default /work/data/dm).
 #
 #   scripts/default-model/pipeline.sh <stage> [args]
-#   stages: cli | data | pairs | init | pretrain [max-steps] | pairs-lm | pretrain2 [max-steps] | pretrain3 [max-steps] | pretrain4 [max-steps] | pretrain5 [max-steps] | pairs1000 | adapter3 <method> | adapter <method> [max-steps] |
+#   stages: cli | data | pairs | init | pretrain [max-steps] | pairs-lm | pretrain2 [max-steps] | pretrain3 [max-steps] | pretrain4 [max-steps] | pretrain5 [max-steps] | pretrain6 [max-steps] | pairs1000 | adapter3 <method> | adapter <method> [max-steps] |
 #           eval <name> <model-dir> [adapter-dir|none] | score <name> | ship [name=adapter-dir …]
 set -euo pipefail
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
@@ -71,6 +71,11 @@ pretrain5) # stage 5: the train pairs over 1,024 tokens, source cut from the lef
   nice -n 5 $CLI train --data "$DM/pretrain5.jsonl" --method full --model "$DM/pretrain4" --out "$DM/pretrain5" \
     --max-steps "${1:-700}" --accum 8 --lr 8e-4 --seed 17 --max-tokens 1024 --save-every 10 --threads "$THREADS" --json "${resume[@]}" \
     > "$DM/pretrain5.out" 2>> "$DM/pretrain5.log" ;;
+pretrain6) # stage 6: a second epoch over the stage-3 and stage-4 LM rows (pretrain6.jsonl = both, shuffled; see README), from pretrain4
+  resume=(); [ -d "$DM/pretrain6/checkpoint" ] && resume=(--resume)
+  nice -n 5 $CLI train --data "$DM/pretrain6.jsonl" --method full --model "$DM/pretrain4" --out "$DM/pretrain6" \
+    --max-steps "${1:-2400}" --accum 8 --lr 6e-4 --seed 19 --max-tokens 1024 --save-every 10 --threads "$THREADS" --json "${resume[@]}" \
+    > "$DM/pretrain6.out" 2>> "$DM/pretrain6.log" ;;
 pairs1000) # 1,000 train pairs of ~600 tokens (330..1,024) that the stage-3 LM mix did not contain
   node --import tsx "$REPO/scripts/default-model/select-pairs.ts" --pairs "$DM/pairs-train-full.jsonl" --tokenizer "$TOKENIZER" \
     --out "$DM/pairs-1000.jsonl" --n 1000 --min 330 --max 1024 --seed 5 --exclude "$DM/pretrain3.jsonl" ;;

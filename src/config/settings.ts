@@ -17,6 +17,7 @@ export interface TestTuneSettings {
   saveAfterInsert: boolean;
   quantization: QuantizationSetting;
   loopGuard: number;
+  syntaxGuard: boolean;
 }
 
 interface Base<K extends keyof TestTuneSettings> {
@@ -86,6 +87,10 @@ export const SETTINGS: readonly SettingSpec[] = [
   {
     field: 'loopGuard', key: 'testtune.generation.loopGuard', type: 'integer', default: 3, minimum: 0, maximum: 100, scope: 'resource', order: 10,
     description: 'Loop guard of the greedy decoding: never generate this many back-to-back copies of the same stretch of tokens (the next-best token is taken instead). Small models loop (`0, 0, 0, …`); the guard makes a complete test method more likely. 0 or 1: off, the study\'s plain greedy decoding.',
+  },
+  {
+    field: 'syntaxGuard', key: 'testtune.generation.syntaxGuard', type: 'boolean', default: true, scope: 'resource', order: 11,
+    description: 'Syntax guard of the decoding: never generate a token that breaks the test method\'s brackets (a `)` or `}` that closes nothing open, `;` inside parentheses, a line break inside a string, runaway nesting or argument lists); the next-best token is taken instead, and when the token limit is near only closing tokens are allowed, so the method ends with its `}`. Off: the study\'s plain greedy decoding.',
   },
 ];
 

@@ -11,6 +11,7 @@ export interface GenerationOptions {
   maxNewTokens?: number;
   repetitionPenalty?: number; // decode.ts; undefined = plain greedy
   loopGuard?: number; // decode.ts; 0 or undefined = off
+  syntaxGuard?: boolean; // decode.ts; false or undefined = off
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -37,7 +38,7 @@ export async function generatePredictions(engine: Engine, rows: readonly EvalRow
       out.push({ ...row, prediction: undefined, fixedPrediction: undefined });
       continue;
     }
-    const g = await engine.generate(row.source, { maxNewTokens: opts.maxNewTokens ?? 512, adapter: adapterName, stopWhenBalanced: true, repetitionPenalty: opts.repetitionPenalty, loopGuard: opts.loopGuard });
+    const g = await engine.generate(row.source, { maxNewTokens: opts.maxNewTokens ?? 512, adapter: adapterName, stopWhenBalanced: true, repetitionPenalty: opts.repetitionPenalty, loopGuard: opts.loopGuard, syntaxGuard: opts.syntaxGuard });
     out.push({ ...row, prediction: g.text, fixedPrediction: undefined });
     opts.onProgress?.(i + 1, rows.length);
   }

@@ -61,7 +61,7 @@ export async function evaluateAdapter(svc: Services, input: EvalInput): Promise<
   if (pairs.length === 0) throw new Error(`no held-out pairs in ${input.heldOutFile}`);
   const bridge = await svc.model();
   await bridge.ensureLoaded(input.adapterDir, input.adapterName);
-  const decoding = svc.settings(); // maxNewTokens and loopGuard, the same for both sides
+  const decoding = svc.settings(); // maxNewTokens, loopGuard and syntaxGuard, the same for both sides
   const sides: Record<'base' | 'adapter', SideScores> = {} as Record<'base' | 'adapter', SideScores>;
   await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `TestTune: evaluating ${input.adapterName} against the base model`, cancellable: true },

@@ -100,10 +100,10 @@ export class ModelBridge {
     };
   }
 
-  /** Greedy generation (with the loop guard of the settings); `adapter` undefined = the current selection, null = the base model for this call. */
+  /** Greedy generation (with the loop and syntax guards of the settings); `adapter` undefined = the current selection, null = the base model for this call. */
   async generate(
     prompt: string,
-    { maxNewTokens, loopGuard }: { maxNewTokens: number; loopGuard: number },
+    { maxNewTokens, loopGuard, syntaxGuard }: { maxNewTokens: number; loopGuard: number; syntaxGuard: boolean },
     token: vscode.CancellationToken | undefined,
     onPartial?: (delta: string) => void,
     adapter?: string | null,
@@ -111,7 +111,7 @@ export class ModelBridge {
     this.busy++;
     this.opts.onPhase('busy');
     try {
-      const params = { context: prompt, maxNewTokens, loopGuard, stopWhenBalanced: true, ...(adapter === undefined ? {} : { adapter }) };
+      const params = { context: prompt, maxNewTokens, loopGuard, syntaxGuard, stopWhenBalanced: true, ...(adapter === undefined ? {} : { adapter }) };
       return await this.client.generate(params, { token, onPartial });
     } finally {
       this.busy--;

@@ -5,6 +5,7 @@
 // raised synchronously (onText, the sidecar's shared-memory slot) within one step. Stops when the test method's braces balance (the
 // prompt ends after the method's `{`: initial depth 1), at EOS, at max tokens or when the context is full.
 import { BraceCounter } from '../java/braces';
+import { BracketGuard } from '../java/bracket-guard';
 import type { StopReason } from './engine-api';
 import { rng } from './init';
 
@@ -42,6 +43,15 @@ export interface DecodeOptions {
    * 0, 1 or undefined = off.
    */
   loopGuard?: number;
+  /**
+   * Syntax guard: never produce a token that breaks the body's bracket discipline (java/bracket-guard.ts:
+   * a closer that does not match, `;` inside parentheses, a line break in a string, runaway nesting) or
+   * EOS while the method is open; the next-best token is taken instead (at most SYNTAX_MAX_TRIES per step).
+   * Needs `tokenText`. Outputs that never break the rules equal plain greedy. false or undefined = off.
+   */
+  syntaxGuard?: boolean;
+  /** A token's text for the syntax guard (bytes ≥ 0x80 may stand for any non-ASCII character). */
+  tokenText?: (id: number) => string;
   signal?: AbortSignal;
   onText?: (delta: string) => void;
 }
@@ -99,6 +109,18 @@ export function penalizeRepeats(logits: Float32Array, seen: Iterable<number>, pe
   }
 }
 
+/** Candidates tried per step when the syntax guard is on (with or without the loop guard). */
+export const SYNTAX_MAX_TRIES = 32;
+/** With the syntax guard, the decoder keeps to closing tokens once the tokens left are ≤ what is open + this. */
+export const WRAP_UP_SLACK = 4;
+
+/** Ids whose text could close something (only whitespace, `)`, `]`, `}`, `;` and quotes, at least one not blank). */
+export function closerIds(vocab: number, tokenText: (id: number) => string): number[] {
+  const out: number[] = [];
+  for (let id = 0; id < vocab; id++) if (/^[\s)\]};"']*[)\]};"'][\s)\]};"']*$/.test(tokenText(id))) out.push(id);
+  return out;
+}
+
 /** Longest repeating unit, in tokens, the loop guard looks for (a statement of a few identifiers). */
 export const LOOP_MAX_PERIOD = 48;
 /** Candidates the loop guard tries per step before it lets the loop token through. */
@@ -137,6 +159,20 @@ export async function decode(runner: Stepper, promptIds: number[], stream: TextS
   const penalty = opts.repetitionPenalty !== undefined && opts.repetitionPenalty !== 1 ? opts.repetitionPenalty : undefined;
   const seen = new Set<number>();
   const guard = opts.loopGuard && opts.loopGuard >= 2 ? Math.floor(opts.loopGuard) : 0; // 0 and 1 = off
+  const tokenText = opts.tokenText;
+  const syntax = opts.syntaxGuard && tokenText ? new BracketGuard(1) : undefined;
+  const refused = (id: number): boolean =>
+    (guard > 0 && completesLoop(ids, id, guard)) || (syntax !== undefined && (id === opts.eosId ? syntax.open !== '' : !syntax.accepts(tokenText!(id))));
+  const maxTries = syntax ? SYNTAX_MAX_TRIES : LOOP_MAX_TRIES;
+  let closers: number[] | undefined; // built on the first wrap-up step
+  /** The best closing token the guards accept, or undefined. */
+  const wrapUp = (l: Float32Array): number | undefined => {
+    closers ??= closerIds(l.length, tokenText!);
+    let best: number | undefined;
+    for (const c of closers)
+      if ((best === undefined || l[c] > l[best]) && syntax!.wrapsUp(tokenText!(c)) && !(guard > 0 && completesLoop(ids, c, guard))) best = c;
+    return best;
+  };
   let text = '';
   const emit = (delta: string): boolean => {
     if (!delta) return false;
@@ -165,13 +201,17 @@ export async function decode(runner: Stepper, promptIds: number[], stream: TextS
       owned = true;
       penalizeRepeats(logits, seen, penalty);
     }
-    let id = greedy ? argmax(logits) : sample(logits, opts.temperature!, opts.topP ?? 1, rand);
-    if (guard && completesLoop(ids, id, guard)) {
+    const left = Math.min(opts.maxNewTokens - ids.length, runner.room + 1);
+    let id = (syntax && left <= syntax.distance + WRAP_UP_SLACK ? wrapUp(logits) : undefined) ?? (greedy ? argmax(logits) : sample(logits, opts.temperature!, opts.topP ?? 1, rand));
+    if ((guard || syntax) && refused(id)) {
       if (!owned) logits = logits.slice();
-      for (let tries = 0; tries < LOOP_MAX_TRIES && completesLoop(ids, id, guard); tries++) {
+      const first = id;
+      let tries = 0;
+      for (; tries < maxTries && refused(id); tries++) {
         logits[id] = -Infinity;
         id = greedy ? argmax(logits) : sample(logits, opts.temperature!, opts.topP ?? 1, rand);
       }
+      if (tries === maxTries && refused(id)) id = syntax ? first : id; // nothing acceptable nearby: the model's own choice
     }
     if (id === opts.eosId) {
       emit(stream.flush());
@@ -179,6 +219,7 @@ export async function decode(runner: Stepper, promptIds: number[], stream: TextS
     }
     ids.push(id);
     seen.add(id);
+    syntax?.feed(tokenText!(id)); // a refused token that went through anyway leaves the state as it was
     if (emit(stream.push(id))) return { ids, text, stopReason: 'balanced' };
     if (ids.length >= opts.maxNewTokens) {
       emit(stream.flush());

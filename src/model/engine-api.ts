@@ -26,6 +26,8 @@ export interface GenerateOptions {
   repetitionPenalty?: number;
   /** Loop guard (decode.ts): refuse a token that completes this many back-to-back copies of one unit; 0 or undefined = off. */
   loopGuard?: number;
+  /** Syntax guard (decode.ts): refuse tokens that break the body's bracket discipline; false or undefined = off. */
+  syntaxGuard?: boolean;
   /** Stop when the braces of the test method balance (the prompt ends after the method's `{`). Default true. */
   stopWhenBalanced?: boolean;
   signal?: AbortSignal; // checked before every decode step

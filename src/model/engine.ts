@@ -229,6 +229,8 @@ export class ModelEngine implements Engine {
         seed: opts.seed,
         repetitionPenalty: opts.repetitionPenalty,
         loopGuard: opts.loopGuard,
+        syntaxGuard: opts.syntaxGuard,
+        tokenText: this.tokenText,
         stopWhenBalanced: opts.stopWhenBalanced,
         signal: opts.signal,
         onText: opts.onText,
@@ -236,6 +238,11 @@ export class ModelEngine implements Engine {
       return { text: r.text, stopReason: r.stopReason, promptTokens: ids.length, newTokens: r.ids.length, ms: performance.now() - t0 };
     });
   }
+
+  private readonly tokenTexts: string[] = [];
+  /** A token's bytes as text for the syntax guard: ASCII as is, every other byte as 'x' (never structural). */
+  private readonly tokenText = (id: number): string =>
+    (this.tokenTexts[id] ??= String.fromCharCode(...Array.from(this.tokenizer.tokenBytes(id), (b) => (b < 0x80 ? b : 0x78))));
 
   private eosId(): number {
     return this.cfg.eosTokenId ?? this.tokenizer.eosId;

@@ -114,6 +114,7 @@ export interface GenerateParams {
   seed?: number;
   repetitionPenalty?: number; // >= 1; 1 or absent = plain greedy
   loopGuard?: number; // integer 0..100; 0, 1 or absent = off; n >= 2: never n back-to-back copies of one unit (decode.ts)
+  syntaxGuard?: boolean; // true: refuse tokens that break the method's brackets, wrap up near the limit (decode.ts); absent = off
   stopWhenBalanced?: boolean;
 }
 
@@ -286,6 +287,7 @@ export function checkGenerate(p: unknown): Checked<GenerateParams> {
     optNumber(p, 'loopGuard', (n) => Number.isInteger(n) && n >= 0 && n <= 100, 'an integer in [0, 100] (0 or 1 = off)');
   if (bad) return fail(bad);
   if (p.stopWhenBalanced !== undefined && typeof p.stopWhenBalanced !== 'boolean') return fail('stopWhenBalanced must be a boolean');
+  if (p.syntaxGuard !== undefined && typeof p.syntaxGuard !== 'boolean') return fail('syntaxGuard must be a boolean');
   return { ok: true, value: p as unknown as GenerateParams };
 }
 

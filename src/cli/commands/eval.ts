@@ -14,7 +14,7 @@ import { evaluateExecution, type ExecSummary, type ExecTask } from '../../eval/e
 import { generatePredictions } from '../../eval/generate';
 import { predictionForm } from '../../eval/syntax';
 import { svgChart, tableIV, type MethodResult } from '../../eval/report';
-import { loopGuardArg, quantizeArg, repetitionPenaltyArg, resolveModelDir, shippedDefaultAdapter } from './generate';
+import { loopGuardArg, quantizeArg, syntaxGuardArg, repetitionPenaltyArg, resolveModelDir, shippedDefaultAdapter } from './generate';
 
 const USAGE = `usage: testtune eval --data <file.jsonl> [options]
        testtune eval --table <result.json>... [--svg <chart.svg>]
@@ -39,6 +39,7 @@ project) and optionally test_method (a complete method).
   --quantize <q>         none | int8: weight precision for generation (default none = f32)
   --repetition-penalty <x>  > 1 penalises tokens already generated (default 1 = the study's greedy)
   --loop-guard <n>       never emit n back-to-back copies of one unit (default 0 = off, the study's greedy)
+  --syntax-guard on|off  never emit a token that breaks the body's brackets (default off, the study's greedy)
   --max-new-tokens <n>   generation limit (default 512)
   --limit <n>            only the first n rows
   --out <file.jsonl>     write the generated predictions
@@ -99,7 +100,7 @@ export const command: CliCommand = {
   usage: USAGE,
   async run(argv) {
     const args = parseArgs(argv, {
-      values: ['data', 'tokenizer', 'save', 'method', 'project', 'timeout', 'model', 'adapter', 'provider', 'quantize', 'repetition-penalty', 'loop-guard', 'max-new-tokens', 'limit', 'out', 'svg'],
+      values: ['data', 'tokenizer', 'save', 'method', 'project', 'timeout', 'model', 'adapter', 'provider', 'quantize', 'repetition-penalty', 'loop-guard', 'syntax-guard', 'max-new-tokens', 'limit', 'out', 'svg'],
       booleans: ['json', 'table'],
     });
     if (bool(args, 'table')) return table(args.positional, str(args, 'svg'));
@@ -139,6 +140,7 @@ export const command: CliCommand = {
           maxNewTokens: int(args, 'max-new-tokens') ?? 512,
           repetitionPenalty: repetitionPenaltyArg(str(args, 'repetition-penalty')),
           loopGuard: loopGuardArg(str(args, 'loop-guard')),
+          syntaxGuard: syntaxGuardArg(str(args, 'syntax-guard')),
           onProgress: (d, n) => process.stderr.write(`\rgenerated ${d}/${n}`),
         });
       } finally {

@@ -29,6 +29,8 @@ Writes a JUnit test for one method of <File.java> with the local model and print
   --repetition-penalty <x>  > 1 penalises tokens already generated (default 1 = plain greedy)
   --loop-guard <n>       never emit n back-to-back copies of one unit (default 3, as the extension's
                          testtune.generation.loopGuard; 0 = off, the study's plain greedy)
+  --syntax-guard on|off  never emit a token that breaks the method's brackets, close it before the
+                         limit (default on, as testtune.generation.syntaxGuard; off = plain greedy)
   --sidecar              run the model in the sidecar process instead of in this one
   --write                place the test in the test file (created when missing)
   --raw                  print the model's raw output instead of the extracted method`;
@@ -111,6 +113,13 @@ export function loopGuardArg(v: string | undefined): number | undefined {
   return n;
 }
 
+/** --syntax-guard: on or off; absent = undefined (the command's default). */
+export function syntaxGuardArg(v: string | undefined): boolean | undefined {
+  if (v === undefined) return undefined;
+  if (v !== 'on' && v !== 'off') throw new UsageError(`--syntax-guard must be on or off, got '${v}'`);
+  return v === 'on';
+}
+
 /** --repetition-penalty: a number in [1, 10]; absent = the plain greedy decoding of the study. */
 export function repetitionPenaltyArg(v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
@@ -132,16 +141,17 @@ interface Where {
   quantize: Quantize;
   repetitionPenalty?: number;
   loopGuard?: number;
+  syntaxGuard?: boolean;
 }
 
-async function generateInProcess({ modelDir, provider, quantize, repetitionPenalty, loopGuard }: Where, adapter: string | undefined, prompt: string, maxNewTokens: number, signal: AbortSignal): Promise<Generation> {
+async function generateInProcess({ modelDir, provider, quantize, repetitionPenalty, loopGuard, syntaxGuard }: Where, adapter: string | undefined, prompt: string, maxNewTokens: number, signal: AbortSignal): Promise<Generation> {
   const { loadEngine } = await import('../../model/engine');
   const engine = await loadEngine(modelDir, { provider, quantize, defer: true }); // builds only the graph variant generate uses
   try {
     let name: string | null | undefined;
     if (adapter === 'none') name = null;
     else if (adapter !== undefined) name = (await engine.loadAdapter(path.resolve(adapter))).name;
-    const result = await engine.generate(prompt, { maxNewTokens, adapter: name, signal, repetitionPenalty, loopGuard });
+    const result = await engine.generate(prompt, { maxNewTokens, adapter: name, signal, repetitionPenalty, loopGuard, syntaxGuard });
     const s = engine.status();
     return { result, provider: s.provider, note: s.providerNote };
   } finally {
@@ -149,7 +159,7 @@ async function generateInProcess({ modelDir, provider, quantize, repetitionPenal
   }
 }
 
-async function generateInSidecar({ modelDir, provider, quantize, repetitionPenalty, loopGuard }: Where, adapter: string | undefined, prompt: string, maxNewTokens: number, signal: AbortSignal): Promise<Generation> {
+async function generateInSidecar({ modelDir, provider, quantize, repetitionPenalty, loopGuard, syntaxGuard }: Where, adapter: string | undefined, prompt: string, maxNewTokens: number, signal: AbortSignal): Promise<Generation> {
   const { SidecarClient, localSidecarLaunch } = await import('../../sidecar/client');
   const { CancellationTokenSource } = await import('../../sidecar/cancellation');
   const { ErrorCodes, RpcError } = await import('../../sidecar/protocol');
@@ -164,7 +174,7 @@ async function generateInSidecar({ modelDir, provider, quantize, repetitionPenal
     if (adapter === 'none') name = null;
     else if (adapter !== undefined) name = (await client.request('adapters/load', { dir: path.resolve(adapter) })).name;
     try {
-      const result = await client.generate({ context: prompt, maxNewTokens, adapter: name, ...(repetitionPenalty !== undefined ? { repetitionPenalty } : {}), ...(loopGuard !== undefined ? { loopGuard } : {}) }, { token: source.token });
+      const result = await client.generate({ context: prompt, maxNewTokens, adapter: name, ...(repetitionPenalty !== undefined ? { repetitionPenalty } : {}), ...(loopGuard !== undefined ? { loopGuard } : {}), ...(syntaxGuard !== undefined ? { syntaxGuard } : {}) }, { token: source.token });
       return { result, provider: client.status?.provider ?? '?', note: client.status?.providerNote };
     } catch (e) {
       if (e instanceof RpcError && e.code === ErrorCodes.RequestCancelled) return { result: e.data as GenerateResult, provider: client.status?.provider ?? '?' };
@@ -181,7 +191,7 @@ export const command: CliCommand = {
   usage: USAGE,
   async run(argv) {
     const args = parseArgs(argv, {
-      values: ['method', 'arity', 'line', 'model', 'adapter', 'max-new-tokens', 'provider', 'quantize', 'repetition-penalty', 'loop-guard'],
+      values: ['method', 'arity', 'line', 'model', 'adapter', 'max-new-tokens', 'provider', 'quantize', 'repetition-penalty', 'loop-guard', 'syntax-guard'],
       booleans: ['write', 'sidecar', 'raw'],
     });
     if (args.positional.length !== 1) throw new UsageError(`give exactly one Java file\n\n${USAGE}`);
@@ -198,6 +208,7 @@ export const command: CliCommand = {
     const quantize = quantizeArg(str(args, 'quantize'));
     const repetitionPenalty = repetitionPenaltyArg(str(args, 'repetition-penalty'));
     const loopGuard = loopGuardArg(str(args, 'loop-guard')) ?? DEFAULT_SETTINGS.loopGuard; // the product's default (eval's is 0)
+    const syntaxGuard = syntaxGuardArg(str(args, 'syntax-guard')) ?? DEFAULT_SETTINGS.syntaxGuard; // the product's default (eval's is off)
     let adapter = str(args, 'adapter');
     if (adapter !== undefined && adapter !== 'none' && !fs.existsSync(adapter)) throw new UsageError(`no adapter at ${path.resolve(adapter)}`);
 
@@ -226,7 +237,7 @@ export const command: CliCommand = {
     let gen: Generation;
     try {
       const run = bool(args, 'sidecar') ? generateInSidecar : generateInProcess;
-      gen = await run({ modelDir, provider, quantize, repetitionPenalty, loopGuard }, adapter, ctx.context, maxNewTokens, controller.signal);
+      gen = await run({ modelDir, provider, quantize, repetitionPenalty, loopGuard, syntaxGuard }, adapter, ctx.context, maxNewTokens, controller.signal);
     } finally {
       process.removeListener('SIGINT', onSigint);
     }

@@ -1,0 +1,221 @@
+// Incremental structural check of a generated Java method body, for constrained decoding (the
+// decoder's syntax guard): does a piece of text, appended to what was generated so far, keep the
+// brackets and statements possible? Tracks string, char and text-block literals and comments like
+// BraceCounter, plus a stack of open brackets. A piece is refused when it would
+//   - close a bracket that is not the innermost open one (`)` with a `{` or nothing open),
+//   - end a statement (`;`) inside `(` or `[` (except in a `for (…;…;…)` or `try (…; …)` header),
+//   - break a line inside a string or char literal (Java forbids it outside text blocks),
+//   - open a `(` or `[` more than MAX_NESTING deep inside one block (`new A(new A(new A(…` runaways),
+//   - put more than MAX_ITEMS commas in one bracket (`f(0, 0, 0, 0, …` and `{"a", "b", "a", …` runaways).
+// `wrapsUp` tells the pieces that only close (`)`, `;`, `}`, the end of a literal): the decoder keeps to
+// them when its token budget is about to run out, so a test still ends with its method's `}`.
+// Everything else is accepted: this is not a parser, only the bracket discipline every parse needs.
+// Pure and synchronous: runs per candidate token. Never throws.
+
+type Lex = 'code' | 'line_comment' | 'block_comment' | 'string' | 'text_block' | 'char';
+
+/** `(`/`[` nesting inside one block beyond which a new `(` or `[` is refused. */
+export const MAX_NESTING = 8;
+
+/** Commas in one `(`, `[` or `{` beyond which another is refused. */
+export const MAX_ITEMS = 24;
+
+/** An open bracket: its character, and for `(` whether `;` may appear in it (a for/try header). */
+type Open = '{' | '[' | '(' | '(;';
+
+interface State {
+  lex: Lex;
+  stack: Open[];
+  commas: number[]; // commas seen directly inside each open bracket
+  prev: string; // previous code character ('' after a literal or comment)
+  sig: string; // last code character that is not blank ('"' after a literal)
+  quotes: number; // consecutive `"` just seen in code (2 = `""`, a third opens a text block)
+  escaped: boolean;
+  word: string; // identifier being read, or the last one read (reset by other code characters)
+  nesting: number; // ( and [ open above the innermost {
+}
+
+export class BracketGuard {
+  private s: State;
+
+  /** `openBraces`: the `{` already open when generation starts (1: the prompt ends after the test method's `{`). */
+  constructor(openBraces = 1) {
+    this.s = { lex: 'code', stack: Array<Open>(openBraces).fill('{'), commas: Array<number>(openBraces).fill(0), prev: '', sig: '{', quotes: 0, escaped: false, word: '', nesting: 0 };
+  }
+
+  /** Brackets open now, innermost last. */
+  get open(): string {
+    return this.s.stack.map((b) => b[0]).join('');
+  }
+
+  /** What is left to close: open brackets, plus one for an open literal or block comment. */
+  get distance(): number {
+    return distance(this.s);
+  }
+
+  /**
+   * True when `text` may follow and only closes: no letters, digits or openers, at least one closer or
+   * `;`, a quote only to end a literal; and it closes something or ends an unfinished statement.
+   */
+  wrapsUp(text: string): boolean {
+    if (!/^[\s)\]};"']*[)\]};"'][\s)\]};"']*$/.test(text)) return false;
+    if (/["']/.test(text) && this.s.lex !== 'string' && this.s.lex !== 'char') return false;
+    const next = step(clone(this.s), text);
+    if (next === undefined) return false;
+    const endsStatement = next.sig === ';' && !';{}'.includes(this.s.sig);
+    return distance(next) < distance(this.s) || (distance(next) === distance(this.s) && endsStatement);
+  }
+
+  /** True when `text` may follow what was fed so far (the state is left unchanged). */
+  accepts(text: string): boolean {
+    return step(clone(this.s), text) !== undefined;
+  }
+
+  /** Appends text that was produced; returns false (and keeps the state) when it breaks the rules. */
+  feed(text: string): boolean {
+    const next = step(clone(this.s), text);
+    if (next === undefined) return false;
+    this.s = next;
+    return true;
+  }
+}
+
+function clone(s: State): State {
+  return { ...s, stack: s.stack.slice(), commas: s.commas.slice() };
+}
+
+function distance(s: State): number {
+  return s.stack.length + (s.lex === 'code' ? 0 : 1);
+}
+
+const isWordChar = (c: string) => /[\w$]/.test(c);
+
+/** Runs `text` through state `s` (mutated); undefined when a rule is broken. */
+function step(s: State, text: string): State | undefined {
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (s.stack.length === 0) return s; // the method is closed: the decoder stops here anyway
+    switch (s.lex) {
+      case 'line_comment':
+        if (c === '\n') s.lex = 'code';
+        continue;
+      case 'block_comment':
+        if (c === '/' && s.prev === '*') {
+          s.lex = 'code';
+          s.prev = '';
+        } else s.prev = c;
+        continue;
+      case 'string':
+      case 'char':
+        if (c === '\n' || c === '\r') return undefined;
+        if (s.escaped) s.escaped = false;
+        else if (c === '\\') s.escaped = true;
+        else if (c === (s.lex === 'string' ? '"' : "'")) {
+          s.lex = 'code';
+          s.prev = '';
+          s.sig = '"';
+        }
+        continue;
+      case 'text_block':
+        if (s.escaped) s.escaped = false;
+        else if (c === '\\') s.escaped = true;
+        else if (c === '"') {
+          if (++s.quotes === 3) {
+            s.lex = 'code';
+            s.quotes = 0;
+            s.prev = '';
+            s.sig = '"';
+          }
+          continue;
+        }
+        s.quotes = 0;
+        continue;
+    }
+    // code
+    if (c === '"') {
+      s.quotes++;
+      s.sig = '"';
+      if (s.quotes === 3) {
+        s.lex = 'text_block';
+        s.quotes = 0;
+      }
+      s.word = '';
+      continue;
+    }
+    if (s.quotes === 1) {
+      // a lone `"` opened a string: this character is its first
+      s.quotes = 0;
+      s.lex = 'string';
+      s.escaped = false;
+      i--;
+      continue;
+    }
+    s.quotes = 0; // `""` was an empty string
+    if (c === '/' && s.prev === '/') {
+      s.lex = 'line_comment';
+      continue;
+    }
+    if (c === '*' && s.prev === '/') {
+      s.lex = 'block_comment';
+      s.prev = '';
+      continue;
+    }
+    if (c === "'") {
+      s.lex = 'char';
+      s.escaped = false;
+      s.word = '';
+      continue;
+    }
+    if (isWordChar(c)) {
+      s.word = isWordChar(s.prev) ? s.word + c : c;
+      s.prev = c;
+      s.sig = c;
+      continue;
+    }
+    switch (c) {
+      case '{':
+        s.stack.push('{');
+        s.commas.push(0);
+        s.nesting = 0;
+        break;
+      case '(':
+      case '[':
+        if (s.nesting >= MAX_NESTING) return undefined;
+        s.stack.push(c === '(' && (s.word === 'for' || s.word === 'try') ? '(;' : (c as Open));
+        s.commas.push(0);
+        s.nesting++;
+        break;
+      case ')':
+      case ']':
+      case '}': {
+        const top = s.stack[s.stack.length - 1];
+        if (top[0] !== { ')': '(', ']': '[', '}': '{' }[c]) return undefined;
+        s.stack.pop();
+        s.commas.pop();
+        s.nesting = c === '}' ? nestingAbove(s.stack) : Math.max(0, s.nesting - 1);
+        break;
+      }
+      case ',':
+        if (++s.commas[s.commas.length - 1] > MAX_ITEMS) return undefined;
+        break;
+      case ';': {
+        const top = s.stack[s.stack.length - 1];
+        if (top === '[' || top === '(') return undefined;
+        break;
+      }
+    }
+    if (!/\s/.test(c)) {
+      s.word = '';
+      s.sig = c;
+    }
+    s.prev = c;
+  }
+  return s;
+}
+
+/** ( and [ open above the innermost { of a stack. */
+function nestingAbove(stack: readonly Open[]): number {
+  let n = 0;
+  for (let i = stack.length - 1; i >= 0 && stack[i] !== '{'; i--) n++;
+  return n;
+}

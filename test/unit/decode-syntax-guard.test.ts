@@ -1,0 +1,80 @@
+// The decode loop's syntax guard and its wrap-up at the end of the token budget (pure logic: scripted
+// steppers over a toy vocabulary, no ONNX Runtime).
+import { strict as assert } from 'node:assert';
+import { closerIds, decode, WRAP_UP_SLACK, type Stepper, type TextStream } from '../../src/model/decode';
+
+//              0    1    2    3    4    5    6     7      8    9     10
+const vocab = ['?', 'f(', 'a', ',', ')', ';', '\n', '}', 'EOS', '"x', '"'];
+const EOS = 8;
+const tokenText = (id: number) => vocab[id];
+const stream: TextStream = { push: (id) => (typeof id === 'number' ? vocab[id] : id.map((i) => vocab[i]).join('')), flush: () => '' };
+
+/** A stepper whose logits come from `prefer(lastId)`: a ranking, best first; unlisted ids get -10. */
+function scripted(prefer: (last: number, n: number) => number[]): Stepper {
+  let n = 0;
+  return {
+    room: 1000,
+    reset() {
+      n = 0;
+    },
+    async step(ids) {
+      const order = prefer(ids[ids.length - 1], n++);
+      const l = new Float32Array(vocab.length).fill(-10);
+      order.forEach((id, rank) => (l[id] = 10 - rank));
+      return l;
+    },
+  };
+}
+
+describe('syntax guard', () => {
+  it('takes the next-best token when the favourite breaks the brackets', async () => {
+    // the model wants `f(a))` — one `)` too many — then `;`, newline, `}`
+    const model = scripted((last, n) => (n === 0 ? [1] : last === 1 ? [2] : last === 2 ? [4] : last === 4 ? [4, 5] : last === 5 ? [6] : [7]));
+    const plain = await decode(model, [0], stream, { maxNewTokens: 10 });
+    assert.equal(plain.text, 'f(a))))))))');
+    const guarded = await decode(model, [0], stream, { maxNewTokens: 10, syntaxGuard: true, tokenText });
+    assert.equal(guarded.text, 'f(a);\n}');
+    assert.equal(guarded.stopReason, 'balanced');
+  });
+
+  it('does not let EOS end a method that is still open', async () => {
+    const model = scripted((last, n) => (n === 0 ? [1] : last === 1 ? [EOS, 2] : last === 2 ? [EOS, 4] : last === 4 ? [EOS, 5] : [EOS, 7]));
+    assert.equal((await decode(model, [0], stream, { maxNewTokens: 10, eosId: EOS })).stopReason, 'eos');
+    const r = await decode(model, [0], stream, { maxNewTokens: 10, eosId: EOS, syntaxGuard: true, tokenText });
+    assert.equal(r.text, 'f(a);}');
+    assert.equal(r.stopReason, 'balanced');
+  });
+
+  it('wraps up with closing tokens when the budget is about to run out', async () => {
+    // a runaway argument list: `f(a,a,a,…`; the model ranks `)`, `;`, `}` below `a` and `,`
+    const model = scripted((last, n) => (n === 0 ? [1] : last === 3 || last === 1 ? [2, 4, 5, 7] : [3, 4, 5, 7, 6]));
+    const plain = await decode(model, [0], stream, { maxNewTokens: 20 });
+    assert.equal(plain.stopReason, 'max_tokens');
+    const r = await decode(model, [0], stream, { maxNewTokens: 20, syntaxGuard: true, tokenText });
+    assert.equal(r.stopReason, 'balanced');
+    assert.match(r.text, /^f\(a(,a)*\);\}$/);
+    assert.equal(r.text.slice(0, 12), plain.text.slice(0, 12), 'unchanged until the wrap-up starts');
+    // the wrap-up starts when the tokens left are <= open brackets (2 here) + slack
+    assert.equal(r.text.split(',').length - 1, 20 - 1 - (2 + WRAP_UP_SLACK) >> 1);
+  });
+
+  it('closes an open string literal first in the wrap-up', async () => {
+    // `f("x` and then the model would go on with `a` forever inside the string
+    const model = scripted((last, n) => (n === 0 ? [1] : n === 1 ? [9] : [2, 9, 4, 5, 7, 10]));
+    const r = await decode(model, [0], stream, { maxNewTokens: 14, syntaxGuard: true, tokenText });
+    assert.equal(r.stopReason, 'balanced');
+    assert.match(r.text, /^f\("xa+"\);\}$/);
+  });
+
+  it('off (the default) is plain greedy, and on without tokenText is off', async () => {
+    const model = scripted((last, n) => (n === 0 ? [1] : last === 1 ? [2] : [4]));
+    const a = await decode(model, [0], stream, { maxNewTokens: 6 });
+    const b = await decode(model, [0], stream, { maxNewTokens: 6, syntaxGuard: true });
+    assert.equal(a.text, 'f(a))))');
+    assert.equal(b.text, a.text);
+  });
+
+  it('closerIds lists the tokens made only of closers, semicolons, quotes and blanks', () => {
+    assert.deepEqual(closerIds(vocab.length, tokenText), [4, 5, 7, 10]);
+  });
+});
