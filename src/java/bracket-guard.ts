@@ -6,7 +6,10 @@
 //   - end a statement (`;`) inside `(` or `[` (except in a `for (…;…;…)` or `try (…; …)` header),
 //   - break a line inside a string or char literal (Java forbids it outside text blocks),
 //   - open a `(` or `[` more than MAX_NESTING deep inside one block (`new A(new A(new A(…` runaways),
-//   - put more than MAX_ITEMS commas in one bracket (`f(0, 0, 0, 0, …` and `{"a", "b", "a", …` runaways).
+//   - put more than MAX_ITEMS commas in one bracket (`f(0, 0, 0, 0, …` and `{"a", "b", "a", …` runaways),
+//   - follow a binary operator with a closer, `,` or `;` (`a + )`), a member `.` with anything but a name
+//     (`count.0`), or a comma between statements (not in parentheses or an array initializer) with
+//     anything but a name (`String s = "a", "b"`: only `int a = 1, b = 2` declares more than one).
 // `wrapsUp` tells the pieces that only close (`)`, `;`, `}`, the end of a literal): the decoder keeps to
 // them when its token budget is about to run out, so a test still ends with its method's `}`.
 // Everything else is accepted: this is not a parser, only the bracket discipline every parse needs.
@@ -18,10 +21,10 @@ type Lex = 'code' | 'line_comment' | 'block_comment' | 'string' | 'text_block' |
 export const MAX_NESTING = 8;
 
 /** Commas in one `(`, `[` or `{` beyond which another is refused. */
-export const MAX_ITEMS = 24;
+export const MAX_ITEMS = 64;
 
-/** An open bracket: its character, and for `(` whether `;` may appear in it (a for/try header). */
-type Open = '{' | '[' | '(' | '(;';
+/** An open bracket: its character; `{=` an array initializer; `(;` a for/try header (`;` allowed). */
+type Open = '{' | '{=' | '[' | '(' | '(;';
 
 interface State {
   lex: Lex;
@@ -33,6 +36,8 @@ interface State {
   escaped: boolean;
   word: string; // identifier being read, or the last one read (reset by other code characters)
   nesting: number; // ( and [ open above the innermost {
+  expect: '' | 'name' | 'operand'; // what the next code character must start: a name (after `x.`), an operand (after `+`)
+  beforeSlash: [string, State['expect']]; // sig and expect before a `/`, restored when it starts a comment
 }
 
 export class BracketGuard {
@@ -40,7 +45,7 @@ export class BracketGuard {
 
   /** `openBraces`: the `{` already open when generation starts (1: the prompt ends after the test method's `{`). */
   constructor(openBraces = 1) {
-    this.s = { lex: 'code', stack: Array<Open>(openBraces).fill('{'), commas: Array<number>(openBraces).fill(0), prev: '', sig: '{', quotes: 0, escaped: false, word: '', nesting: 0 };
+    this.s = { lex: 'code', stack: Array<Open>(openBraces).fill('{'), commas: Array<number>(openBraces).fill(0), prev: '', sig: '{', quotes: 0, escaped: false, word: '', nesting: 0, expect: '', beforeSlash: ['{', ''] };
   }
 
   /** Brackets open now, innermost last. */
@@ -132,6 +137,12 @@ function step(s: State, text: string): State | undefined {
         continue;
     }
     // code
+    if (c === '/' && s.prev !== '/') s.beforeSlash = [s.sig, s.expect];
+    if (s.quotes !== 1 && !/\s/.test(c)) {
+      if (s.expect === 'name' && !/[A-Za-z_$<?]/.test(c)) return undefined;
+      if (s.expect === 'operand' && ')]};,'.includes(c)) return undefined;
+      s.expect = '';
+    }
     if (c === '"') {
       s.quotes++;
       s.sig = '"';
@@ -151,13 +162,10 @@ function step(s: State, text: string): State | undefined {
       continue;
     }
     s.quotes = 0; // `""` was an empty string
-    if (c === '/' && s.prev === '/') {
-      s.lex = 'line_comment';
-      continue;
-    }
-    if (c === '*' && s.prev === '/') {
-      s.lex = 'block_comment';
+    if ((c === '/' || c === '*') && s.prev === '/') {
+      s.lex = c === '/' ? 'line_comment' : 'block_comment';
       s.prev = '';
+      [s.sig, s.expect] = s.beforeSlash; // the `/` was not an operator
       continue;
     }
     if (c === "'") {
@@ -174,7 +182,7 @@ function step(s: State, text: string): State | undefined {
     }
     switch (c) {
       case '{':
-        s.stack.push('{');
+        s.stack.push('=],('.includes(s.sig) || (s.sig === '{' && s.stack[s.stack.length - 1] === '{=') ? '{=' : '{');
         s.commas.push(0);
         s.nesting = 0;
         break;
@@ -197,12 +205,19 @@ function step(s: State, text: string): State | undefined {
       }
       case ',':
         if (++s.commas[s.commas.length - 1] > MAX_ITEMS) return undefined;
+        if (s.stack[s.stack.length - 1] === '{') s.expect = 'name';
         break;
       case ';': {
         const top = s.stack[s.stack.length - 1];
-        if (top === '[' || top === '(') return undefined;
+        if (top === '[' || top === '(' || top === '{=') return undefined;
         break;
       }
+      case '.':
+        if (/^[A-Za-z_$]/.test(s.word) || s.sig === ')' || s.sig === ']') s.expect = 'name';
+        break;
+      default:
+        // a binary or unary operator needs an operand (`++` and `--` may be postfix: no expectation)
+        if ('+-*/%&|^!~=<'.includes(c) && !((c === '+' || c === '-') && s.prev === c)) s.expect = 'operand';
     }
     if (!/\s/.test(c)) {
       s.word = '';
@@ -216,6 +231,6 @@ function step(s: State, text: string): State | undefined {
 /** ( and [ open above the innermost { of a stack. */
 function nestingAbove(stack: readonly Open[]): number {
   let n = 0;
-  for (let i = stack.length - 1; i >= 0 && stack[i] !== '{'; i--) n++;
+  for (let i = stack.length - 1; i >= 0 && stack[i][0] !== '{'; i--) n++;
   return n;
 }

@@ -60,6 +60,18 @@ describe('bracket guard', () => {
     assert.equal(firstRefused(['f(g(h(1)));\n', deep]), -1, 'closed brackets no longer count');
   });
 
+  it('refuses an operator without an operand, a member dot without a name, a comma between statements without a name', () => {
+    assert.equal(firstRefused(['assertEquals(a + ', ')']), 1);
+    assert.equal(firstRefused(['x = ', ';']), 1);
+    assert.equal(firstRefused(['f(i++', ');', 'g(j--);']), -1, 'postfix ++ and -- need no operand');
+    assert.equal(firstRefused(['Runnable r = () -> run();\nList<?> l = new ArrayList<>();\nboolean b = !x && y != 2;']), -1);
+    assert.equal(firstRefused(['set(count.', '0);']), 1);
+    assert.equal(firstRefused(['double d = 1.0 + x.y() + foo().bar[0].length + this.<T>get();']), -1);
+    assert.equal(firstRefused(['String s = "a", ', '"b";']), 1);
+    assert.equal(firstRefused(['int a = 1, b = 2;\nint[] c = {1, 2, 3};\nint[][] d = new int[][]{{1, 2}, {3}};\nf(a, "b");']), -1);
+    assert.equal(firstRefused(['int[] c = {1, 2', ';']), 1, 'no statement end inside an array initializer');
+  });
+
   it('accepts does not change the state; feed keeps it when refused', () => {
     const g = new BracketGuard();
     assert.equal(g.accepts('foo('), true);
