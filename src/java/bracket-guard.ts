@@ -7,7 +7,8 @@
 //   - break a line inside a string or char literal (Java forbids it outside text blocks),
 //   - open a `(` or `[` more than MAX_NESTING deep inside one block (`new A(new A(new A(…` runaways),
 //   - put more than MAX_ITEMS commas in one bracket (`f(0, 0, 0, 0, …` and `{"a", "b", "a", …` runaways),
-//   - follow a binary operator with a closer, `,` or `;` (`a + )`), a member `.` with anything but a name
+//   - close a block after an unfinished statement (`foo() }`: a statement ends with `;` or `}`),
+//   - follow a binary operator or an argument's `,` with a closer, `,` or `;` (`a + )`, `f(a, )`), a member `.` with anything but a name
 //     (`count.0`), or a comma between statements (not in parentheses or an array initializer) with
 //     anything but a name (`String s = "a", "b"`: only `int a = 1, b = 2` declares more than one).
 // `wrapsUp` tells the pieces that only close (`)`, `;`, `}`, the end of a literal): the decoder keeps to
@@ -198,6 +199,7 @@ function step(s: State, text: string): State | undefined {
       case '}': {
         const top = s.stack[s.stack.length - 1];
         if (top[0] !== { ')': '(', ']': '[', '}': '{' }[c]) return undefined;
+        if (top === '{' && !';{}:'.includes(s.sig)) return undefined;
         s.stack.pop();
         s.commas.pop();
         s.nesting = c === '}' ? nestingAbove(s.stack) : Math.max(0, s.nesting - 1);
@@ -206,6 +208,7 @@ function step(s: State, text: string): State | undefined {
       case ',':
         if (++s.commas[s.commas.length - 1] > MAX_ITEMS) return undefined;
         if (s.stack[s.stack.length - 1] === '{') s.expect = 'name';
+        else if (s.stack[s.stack.length - 1] !== '{=') s.expect = 'operand'; // `{1, 2,}` may end with a comma, `f(1,)` not
         break;
       case ';': {
         const top = s.stack[s.stack.length - 1];

@@ -11,6 +11,7 @@ import { CancellationTokenSource } from '../../src/sidecar/cancellation';
 import { SidecarClient, SidecarCrashedError, sourceSidecarLaunch, bundledSidecarLaunch, type StateChange } from '../../src/sidecar/client';
 import { ErrorCodes, RpcError, type SidecarStatus } from '../../src/sidecar/protocol';
 import { chain, makeScriptedModel, makeTinyAdapter, makeTinyModel } from './helpers/tiny-model';
+import { BracketGuard } from '../../src/java/bracket-guard';
 import { waitForState } from './helpers/wait-for';
 
 const waitFor = (client: SidecarClient, state: StateChange['state'], ms = 30_000) => waitForState(client, state, ms);
@@ -33,7 +34,7 @@ describe('sidecar protocol with the engine (real process, tiny models)', functio
   before(() => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tt-sidecar-'));
     scripted = path.join(tmp, 'scripted');
-    makeScriptedModel(scripted, { ...chain('{x=1;}Q'), Q: 'Q' }, { config: { maxPositions: 2048 } });
+    makeScriptedModel(scripted, { ...chain('{x=1;}Q'), Q: 'Q', a: ')', ')': ')' }, { config: { maxPositions: 2048 } });
     tiny = path.join(tmp, 'tiny');
     const { cfg } = makeTinyModel(tiny, { std: 0.3, config: { maxPositions: 2048 } });
     lora = path.join(tmp, 'my-lora');
@@ -77,6 +78,17 @@ describe('sidecar protocol with the engine (real process, tiny models)', functio
     assert.ok(guarded.text.startsWith('QQ'), guarded.text);
     assert.doesNotMatch(guarded.text, /QQQ/);
     await assert.rejects(c.generate({ context: 'g(Q', maxNewTokens: 12, loopGuard: 2.5 }), /loopGuard/);
+  });
+
+  it('passes syntaxGuard through to the decoder: no unmatched `)`, and the method is closed before the limit', async () => {
+    const c = client(scripted);
+    await c.start();
+    const plain = await c.generate({ context: 'void t() {\n  a', maxNewTokens: 16 });
+    assert.deepEqual([plain.text, plain.stopReason], [')'.repeat(16), 'max_tokens']);
+    const guarded = await c.generate({ context: 'void t() {\n  a', maxNewTokens: 16, syntaxGuard: true });
+    assert.equal(guarded.stopReason, 'balanced', guarded.text);
+    assert.ok(new BracketGuard(1).feed(guarded.text), `every token keeps the brackets: ${JSON.stringify(guarded.text)}`);
+    await assert.rejects(c.generate({ context: 'a', maxNewTokens: 4, syntaxGuard: 'on' as unknown as boolean }), /syntaxGuard/);
   });
 
   it('cancels mid-generation, stays responsive while generating, and generates again afterwards', async () => {

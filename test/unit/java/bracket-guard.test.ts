@@ -70,6 +70,10 @@ describe('bracket guard', () => {
     assert.equal(firstRefused(['String s = "a", ', '"b";']), 1);
     assert.equal(firstRefused(['int a = 1, b = 2;\nint[] c = {1, 2, 3};\nint[][] d = new int[][]{{1, 2}, {3}};\nf(a, "b");']), -1);
     assert.equal(firstRefused(['int[] c = {1, 2', ';']), 1, 'no statement end inside an array initializer');
+    assert.equal(firstRefused(['f(1, 2,', ')']), 1, 'no trailing comma in arguments');
+    assert.equal(firstRefused(['int[] c = {1, 2,};']), -1, 'a trailing comma in an array initializer');
+    assert.equal(firstRefused(['String s = "a"', ' }']), 1, 'a block does not close after an unfinished statement');
+    assert.equal(firstRefused(['if (x) { f(); }\nswitch (y) { case 1: }\nRunnable r = () -> { };\n}']), -1);
   });
 
   it('accepts does not change the state; feed keeps it when refused', () => {
