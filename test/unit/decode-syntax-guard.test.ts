@@ -2,6 +2,10 @@
 // steppers over a toy vocabulary, no ONNX Runtime).
 import { strict as assert } from 'node:assert';
 import { closerIds, decode, WRAP_UP_SLACK, type Stepper, type TextStream } from '../../src/model/decode';
+import { checkGenerate } from '../../src/sidecar/protocol';
+import { command as generateCommand, syntaxGuardArg } from '../../src/cli/commands/generate';
+import { command as evalCommand } from '../../src/cli/commands/eval';
+import { DEFAULT_SETTINGS } from '../../src/config/settings';
 
 //              0    1    2    3    4    5    6     7      8    9     10
 const vocab = ['?', 'f(', 'a', ',', ')', ';', '\n', '}', 'EOS', '"x', '"'];
@@ -76,5 +80,21 @@ describe('syntax guard', () => {
 
   it('closerIds lists the tokens made only of closers, semicolons, quotes and blanks', () => {
     assert.deepEqual(closerIds(vocab.length, tokenText), [4, 5, 7, 10]);
+  });
+
+  it('is validated in the sidecar protocol and on the command line', () => {
+    for (const ok of [true, false, undefined]) assert.equal(checkGenerate({ context: 'x', maxNewTokens: 4, syntaxGuard: ok }).ok, true);
+    for (const bad of ['on', 1, null])
+      assert.match((checkGenerate({ context: 'x', maxNewTokens: 4, syntaxGuard: bad }) as { error: string }).error, /syntaxGuard/);
+    assert.equal(syntaxGuardArg(undefined), undefined);
+    assert.equal(syntaxGuardArg('on'), true);
+    assert.equal(syntaxGuardArg('off'), false);
+    for (const bad of ['yes', 'true', '1', '']) assert.throws(() => syntaxGuardArg(bad), /--syntax-guard/);
+  });
+
+  it("is on by default for the product (setting and `generate`), while `eval` stays the study's greedy", () => {
+    assert.equal(DEFAULT_SETTINGS.syntaxGuard, true);
+    assert.match(generateCommand.usage, /--syntax-guard on\|off\s+never emit a token that breaks the method's brackets[^]*\(default on/);
+    assert.match(evalCommand.usage, /--syntax-guard on\|off\s+never emit a token that breaks the body's brackets \(default off/);
   });
 });
