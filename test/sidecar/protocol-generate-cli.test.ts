@@ -88,17 +88,22 @@ describe('testtune generate (CLI, tiny scripted model)', function () {
     assert.equal(r.out, ' x();}\n');
   });
 
-  it('uses loop guard 3 by default (the product\'s decoding); --loop-guard 0 is plain greedy', async () => {
+  it('uses loop guard 3 and the syntax guard by default (the product\'s decoding); --loop-guard 0 --syntax-guard off is plain greedy', async () => {
     const loop = path.join(tmp, 'loop');
     makeScriptedModel(loop, { '\n': 'Q', Q: 'Q' }, { config: { maxPositions: 2048 } }); // writes Q forever
     const common = [calc, '--method', 'add', '--model', loop, '--provider', 'cpu', '--raw', '--max-new-tokens', '10'];
-    const plain = await run([...common, '--loop-guard', '0']);
+    const plain = await run([...common, '--loop-guard', '0', '--syntax-guard', 'off']);
     assert.equal(plain.code, 0, plain.err);
     assert.equal(plain.out, 'QQQQQQQQQQ\n');
     const dflt = await run(common);
     assert.equal(dflt.code, 0, dflt.err);
     assert.ok(dflt.out.startsWith('QQ'), dflt.out);
     assert.doesNotMatch(dflt.out, /QQQ/);
+    assert.match(dflt.out, /\}\n$/, 'the syntax guard closed the method before the 10-token limit');
+    const loopOnly = await run([...common, '--syntax-guard', 'off']);
+    assert.doesNotMatch(loopOnly.out, /QQQ|\}/);
+    const badGuard = await run([...common, '--syntax-guard', 'yes']);
+    assert.match(badGuard.err, /THROWN: --syntax-guard must be on or off, got 'yes'/);
     const bad = await run([...common, '--loop-guard', '200']);
     assert.equal(bad.code, -1); // a UsageError (the CLI's main turns it into exit 2)
     assert.match(bad.err, /THROWN: --loop-guard must be an integer from 0 \(off\) to 100/);
