@@ -10,7 +10,9 @@
 //   - close a block after an unfinished statement (`foo() }`: a statement ends with `;` or `}`),
 //   - follow a binary operator or an argument's `,` with a closer, `,` or `;` (`a + )`, `f(a, )`), a member `.` with anything but a name
 //     (`count.0`), or a comma between statements (not in parentheses or an array initializer) with
-//     anything but a name (`String s = "a", "b"`: only `int a = 1, b = 2` declares more than one).
+//     anything but a name (`String s = "a", "b"`: only `int a = 1, b = 2` declares more than one),
+//   - follow `new` with anything but a type and then `(` or `[` (`new Foo)`, `new Foo;`),
+//   - make a string literal longer than MAX_STRING characters (`"http://a/p/p/b/p/p/…` runaways).
 // `wrapsUp` tells the pieces that only close (`)`, `;`, `}`, the end of a literal): the decoder keeps to
 // them when its token budget is about to run out, so a test still ends with its method's `}`.
 // Everything else is accepted: this is not a parser, only the bracket discipline every parse needs.
@@ -20,6 +22,9 @@ type Lex = 'code' | 'line_comment' | 'block_comment' | 'string' | 'text_block' |
 
 /** `(`/`[` nesting inside one block beyond which a new `(` or `[` is refused. */
 export const MAX_NESTING = 8;
+
+/** Characters in one string literal beyond which another is refused. */
+export const MAX_STRING = 300;
 
 /** Commas in one `(`, `[` or `{` beyond which another is refused. */
 export const MAX_ITEMS = 64;
@@ -39,6 +44,9 @@ interface State {
   nesting: number; // ( and [ open above the innermost {
   expect: '' | 'name' | 'operand'; // what the next code character must start: a name (after `x.`), an operand (after `+`)
   beforeSlash: [string, State['expect']]; // sig and expect before a `/`, restored when it starts a comment
+  newType: number; // -1, or the `<` depth while reading the type after `new`
+  wordSig: string; // sig before the current word (`:` for `Foo::new`, a method reference)
+  strLen: number; // characters in the string literal being read
 }
 
 export class BracketGuard {
@@ -46,7 +54,7 @@ export class BracketGuard {
 
   /** `openBraces`: the `{` already open when generation starts (1: the prompt ends after the test method's `{`). */
   constructor(openBraces = 1) {
-    this.s = { lex: 'code', stack: Array<Open>(openBraces).fill('{'), commas: Array<number>(openBraces).fill(0), prev: '', sig: '{', quotes: 0, escaped: false, word: '', nesting: 0, expect: '', beforeSlash: ['{', ''] };
+    this.s = { lex: 'code', stack: Array<Open>(openBraces).fill('{'), commas: Array<number>(openBraces).fill(0), prev: '', sig: '{', quotes: 0, escaped: false, word: '', nesting: 0, expect: '', beforeSlash: ['{', ''], newType: -1, strLen: 0, wordSig: '' };
   }
 
   /** Brackets open now, innermost last. */
@@ -114,6 +122,7 @@ function step(s: State, text: string): State | undefined {
       case 'string':
       case 'char':
         if (c === '\n' || c === '\r') return undefined;
+        if (s.lex === 'string' && (c !== '"' || s.escaped) && ++s.strLen > MAX_STRING) return undefined;
         if (s.escaped) s.escaped = false;
         else if (c === '\\') s.escaped = true;
         else if (c === (s.lex === 'string' ? '"' : "'")) {
@@ -143,6 +152,12 @@ function step(s: State, text: string): State | undefined {
       if (s.expect === 'name' && !/[A-Za-z_$<?]/.test(c)) return undefined;
       if (s.expect === 'operand' && ')]};,'.includes(c)) return undefined;
       s.expect = '';
+      const isNew = s.word === 'new' && s.wordSig !== ':'; // the keyword, not `Foo::new`
+      if (s.newType < 0 && isNew && !isWordChar(s.prev)) {
+        if (!isWordChar(c)) return undefined; // `new` needs a type (after a blank)
+        s.newType = 0;
+      } else if (s.newType < 0 && isNew && !isWordChar(c)) return undefined; // `new(`, `new.`
+      if (s.newType >= 0 && !newTypeChar(s, c)) return undefined;
     }
     if (c === '"') {
       s.quotes++;
@@ -158,6 +173,7 @@ function step(s: State, text: string): State | undefined {
       // a lone `"` opened a string: this character is its first
       s.quotes = 0;
       s.lex = 'string';
+      s.strLen = 0;
       s.escaped = false;
       i--;
       continue;
@@ -176,6 +192,7 @@ function step(s: State, text: string): State | undefined {
       continue;
     }
     if (isWordChar(c)) {
+      if (!isWordChar(s.prev)) s.wordSig = s.sig;
       s.word = isWordChar(s.prev) ? s.word + c : c;
       s.prev = c;
       s.sig = c;
@@ -229,6 +246,24 @@ function step(s: State, text: string): State | undefined {
     s.prev = c;
   }
   return s;
+}
+
+/** Whether `c` may come in the type after `new` (updates the `<` depth; `(` or `[` ends the type). */
+function newTypeChar(s: State, c: string): boolean {
+  if (isWordChar(c) || c === '.' || c === '@') return true;
+  if (c === '<') return ++s.newType > 0;
+  if (c === '>') return s.newType-- > 0;
+  if (c === ',' || c === '?' || c === '&') return s.newType > 0;
+  if (c === '[' || c === ']') {
+    if (s.newType === 0 && c === '[') s.newType = -1; // `new int[3]`, `new String[] {…}`
+    return c === '[' || s.newType > 0; // `new ArrayList<Object[]>()`
+  }
+  if (c === '(') {
+    if (s.newType > 0) return false; // `new A<B(`
+    s.newType = -1;
+    return true;
+  }
+  return false;
 }
 
 /** ( and [ open above the innermost { of a stack. */

@@ -1,6 +1,6 @@
 // The bracket guard behind the decoder's syntax guard (pure logic).
 import { strict as assert } from 'node:assert';
-import { BracketGuard, MAX_NESTING } from '../../../src/java/bracket-guard';
+import { BracketGuard, MAX_NESTING, MAX_STRING } from '../../../src/java/bracket-guard';
 
 /** Feeds `pieces` in order; returns the index of the first refused piece, or -1. */
 function firstRefused(pieces: string[], open = 1): number {
@@ -74,6 +74,29 @@ describe('bracket guard', () => {
     assert.equal(firstRefused(['int[] c = {1, 2,};']), -1, 'a trailing comma in an array initializer');
     assert.equal(firstRefused(['String s = "a"', ' }']), 1, 'a block does not close after an unfinished statement');
     assert.equal(firstRefused(['if (x) { f(); }\nswitch (y) { case 1: }\nRunnable r = () -> { };\n}']), -1);
+  });
+
+  it('refuses `new` without a type and a type without `(` or `[`', () => {
+    assert.equal(firstRefused(['Foo f = new Foo', ';']), 1);
+    assert.equal(firstRefused(['f(new Foo', ')']), 1);
+    assert.equal(firstRefused(['Foo f = new ', ')']), 1);
+    const fine = [
+      'List<Object[]> a = new ArrayList<Object[]>();',
+      'Map<String, List<Integer>> m = new HashMap<>();',
+      'int[][] g = new int[2][3];',
+      'String[] s = new String[] {"a"};',
+      'Runnable r = new Runnable() { public void run() {} };',
+      'Object o = new java.util.ArrayList<? extends Number>(3);',
+      'Supplier<Foo> s = Foo::new;',
+      'f(Error::new, renew, newValue);',
+    ];
+    assert.equal(firstRefused([fine.join('\n')]), -1);
+  });
+
+  it(`refuses a string literal longer than ${MAX_STRING} characters`, () => {
+    assert.equal(firstRefused(['String s = "' + 'a'.repeat(MAX_STRING), '";']), -1);
+    assert.equal(firstRefused(['String s = "' + 'a'.repeat(MAX_STRING), 'b']), 1);
+    assert.equal(firstRefused(['String s = "' + 'a'.repeat(MAX_STRING) + '";', ' t = "b";']), -1, 'each literal counts alone');
   });
 
   it('accepts does not change the state; feed keeps it when refused', () => {
