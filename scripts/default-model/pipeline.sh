@@ -15,14 +15,15 @@ THREADS=${THREADS:-2}
 EVAL_LIMIT=${EVAL_LIMIT:-100}        # first N benchmark rows (1002 = all)
 EVAL_MAX_NEW=${EVAL_MAX_NEW:-256}    # generation limit per test
 export NODE_PATH=$REPO/node_modules
-CLI="node $DM/bin/cli.js"
+CLI="node ${CLI_DIR:-$DM/bin}/cli.js"   # CLI_DIR: another snapshot made by `CLI_DIR=… P cli`
+EVAL_DECODING=${EVAL_DECODING:-}      # e.g. "--loop-guard 3 --syntax-guard on" (the product's decoding); empty = the study's greedy
 mkdir -p "$DM"
 stage=${1:?stage}
 shift || true
 
 case $stage in
 cli) # private snapshot of the CLI, so long runs survive rebuilds of dist/
-  node "$REPO/scripts/build.mjs" --out "${DM:-/work/data/dm}/bin" --entries cli ;;
+  node "$REPO/scripts/build.mjs" --out "${CLI_DIR:-$DM/bin}" --entries cli ;;
 data) # pre-training chunks from TRAIN packages (shards when built, plus unpacked package folders)
   args=()
   [ -d /work/data/corpus/pretrain ] && args+=(--shards /work/data/corpus/pretrain)
@@ -89,7 +90,7 @@ eval) # generate on the first $EVAL_LIMIT benchmark rows, keep the predictions, 
   name=${1:?name}; model=${2:?model}; adapter=${3:-none}
   mkdir -p "$DM/eval"
   nice -n 5 $CLI eval --data "$BENCH" --model "$model" --adapter "$adapter" --provider cpu --limit "$EVAL_LIMIT" \
-    --max-new-tokens "$EVAL_MAX_NEW" --method "$name" --out "$DM/eval/$name.jsonl" --tokenizer chars \
+    --max-new-tokens "$EVAL_MAX_NEW" $EVAL_DECODING --method "$name" --out "$DM/eval/$name.jsonl" --tokenizer chars \
     --save "$DM/eval/$name.chars.json" 2> "$DM/eval/$name.log"
   $CLI eval --data "$DM/eval/$name.jsonl" --method "$name" --tokenizer whitespace --save "$DM/eval/$name.whitespace.json" > /dev/null ;;
 ship) # F16 weights + config into models/default, adapters into models/default/adapters/<name>

@@ -12,7 +12,8 @@
 //     (`count.0`), or a comma between statements (not in parentheses or an array initializer) with
 //     anything but a name (`String s = "a", "b"`: only `int a = 1, b = 2` declares more than one),
 //   - follow `new` with anything but a type and then `(` or `[` (`new Foo)`, `new Foo;`),
-//   - make a string literal longer than MAX_STRING characters (`"http://a/p/p/b/p/p/…` runaways).
+//   - make a string literal longer than MAX_STRING characters (`"http://a/p/p/b/p/p/…` runaways), or a
+//     name longer than MAX_NAME (`INFINITY_INFINITY_INFINITY_…`).
 // `wrapsUp` tells the pieces that only close (`)`, `;`, `}`, the end of a literal): the decoder keeps to
 // them when its token budget is about to run out, so a test still ends with its method's `}`.
 // Everything else is accepted: this is not a parser, only the bracket discipline every parse needs.
@@ -25,6 +26,9 @@ export const MAX_NESTING = 8;
 
 /** Characters in one string literal beyond which another is refused. */
 export const MAX_STRING = 300;
+
+/** Characters in one name (or number) beyond which another is refused. */
+export const MAX_NAME = 80;
 
 /** Commas in one `(`, `[` or `{` beyond which another is refused. */
 export const MAX_ITEMS = 64;
@@ -68,16 +72,18 @@ export class BracketGuard {
   }
 
   /**
-   * True when `text` may follow and only closes: no letters, digits or openers, at least one closer or
-   * `;`, a quote only to end a literal; and it closes something or ends an unfinished statement.
+   * True when `text` may follow and only closes: no letters, digits or openers but `(` (for `new Foo()`), at
+   * least one closer or `;`, a quote only to end a literal; and it closes something, ends an unfinished
+   * statement or completes the `()` of a `new` (the net count of what is open must not grow).
    */
   wrapsUp(text: string): boolean {
-    if (!/^[\s)\]};"']*[)\]};"'][\s)\]};"']*$/.test(text)) return false;
+    if (!/^[\s()\]};"']*[)\]};"'][\s()\]};"']*$/.test(text)) return false;
     if (/["']/.test(text) && this.s.lex !== 'string' && this.s.lex !== 'char') return false;
     const next = step(clone(this.s), text);
     if (next === undefined) return false;
     const endsStatement = next.sig === ';' && !';{}'.includes(this.s.sig);
-    return distance(next) < distance(this.s) || (distance(next) === distance(this.s) && endsStatement);
+    const endsNew = this.s.newType >= 0 && next.newType < 0;
+    return distance(next) < distance(this.s) || (distance(next) === distance(this.s) && (endsStatement || endsNew));
   }
 
   /** True when `text` may follow what was fed so far (the state is left unchanged). */
@@ -194,6 +200,7 @@ function step(s: State, text: string): State | undefined {
     if (isWordChar(c)) {
       if (!isWordChar(s.prev)) s.wordSig = s.sig;
       s.word = isWordChar(s.prev) ? s.word + c : c;
+      if (s.word.length > MAX_NAME) return undefined;
       s.prev = c;
       s.sig = c;
       continue;

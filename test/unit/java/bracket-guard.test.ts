@@ -1,6 +1,6 @@
 // The bracket guard behind the decoder's syntax guard (pure logic).
 import { strict as assert } from 'node:assert';
-import { BracketGuard, MAX_NESTING, MAX_STRING } from '../../../src/java/bracket-guard';
+import { BracketGuard, MAX_NAME, MAX_NESTING, MAX_STRING } from '../../../src/java/bracket-guard';
 
 /** Feeds `pieces` in order; returns the index of the first refused piece, or -1. */
 function firstRefused(pieces: string[], open = 1): number {
@@ -97,6 +97,33 @@ describe('bracket guard', () => {
     assert.equal(firstRefused(['String s = "' + 'a'.repeat(MAX_STRING), '";']), -1);
     assert.equal(firstRefused(['String s = "' + 'a'.repeat(MAX_STRING), 'b']), 1);
     assert.equal(firstRefused(['String s = "' + 'a'.repeat(MAX_STRING) + '";', ' t = "b";']), -1, 'each literal counts alone');
+  });
+
+  it(`refuses a name longer than ${MAX_NAME} characters`, () => {
+    assert.equal(firstRefused(['int ' + 'a'.repeat(MAX_NAME), ' = 1;']), -1);
+    assert.equal(firstRefused(['int ' + 'a'.repeat(MAX_NAME), 'b']), 1);
+  });
+
+  it('wrapsUp: only closing pieces that close something, end a statement or finish a `new`', () => {
+    const g = new BracketGuard();
+    g.feed('assertEquals(a, foo(b');
+    assert.equal(g.distance, 3);
+    assert.equal(g.wrapsUp(')'), true);
+    assert.equal(g.wrapsUp('));'), true);
+    assert.equal(g.wrapsUp(' '), false, 'blank only');
+    assert.equal(g.wrapsUp('x)'), false, 'a letter');
+    assert.equal(g.wrapsUp('}'), false, 'not the innermost bracket');
+    g.feed('));');
+    assert.equal(g.wrapsUp(';'), false, 'the statement already ended');
+    assert.equal(g.wrapsUp('\n}'), true);
+    const n = new BracketGuard();
+    n.feed('Foo f = new Foo');
+    assert.equal(n.wrapsUp(';'), false, '`new Foo;` is refused');
+    assert.equal(n.wrapsUp('();'), true, 'finishes the `new`');
+    const str = new BracketGuard();
+    str.feed('String s = "abc');
+    assert.equal(str.wrapsUp('"'), true, 'ends the literal');
+    assert.equal(str.wrapsUp(';'), false, 'inside the literal a `;` closes nothing');
   });
 
   it('accepts does not change the state; feed keeps it when refused', () => {
