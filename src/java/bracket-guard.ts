@@ -10,10 +10,7 @@
 //   - close a block after an unfinished statement (`foo() }`: a statement ends with `;` or `}`),
 //   - follow a binary operator or an argument's `,` with a closer, `,` or `;` (`a + )`, `f(a, )`), a member `.` with anything but a name
 //     (`count.0`), or a comma between statements (not in parentheses or an array initializer) with
-//     anything but a name (`String s = "a", "b"`: only `int a = 1, b = 2` declares more than one),
-//   - follow `new` with anything but a type and then `(` or `[` (`new Foo)`, `new Foo;`),
-//   - make a string literal longer than MAX_STRING characters (`"http://a/p/p/b/p/p/…` runaways), or a
-//     name longer than MAX_NAME (`INFINITY_INFINITY_INFINITY_…`).
+//     anything but a name (`String s = "a", "b"`: only `int a = 1, b = 2` declares more than one).
 // `wrapsUp` tells the pieces that only close (`)`, `;`, `}`, the end of a literal): the decoder keeps to
 // them when its token budget is about to run out, so a test still ends with its method's `}`.
 // Everything else is accepted: this is not a parser, only the bracket discipline every parse needs.
@@ -23,12 +20,6 @@ type Lex = 'code' | 'line_comment' | 'block_comment' | 'string' | 'text_block' |
 
 /** `(`/`[` nesting inside one block beyond which a new `(` or `[` is refused. */
 export const MAX_NESTING = 8;
-
-/** Characters in one string literal beyond which another is refused. */
-export const MAX_STRING = 300;
-
-/** Characters in one name (or number) beyond which another is refused. */
-export const MAX_NAME = 80;
 
 /** Commas in one `(`, `[` or `{` beyond which another is refused. */
 export const MAX_ITEMS = 64;
@@ -48,9 +39,6 @@ interface State {
   nesting: number; // ( and [ open above the innermost {
   expect: '' | 'name' | 'operand'; // what the next code character must start: a name (after `x.`), an operand (after `+`)
   beforeSlash: [string, State['expect']]; // sig and expect before a `/`, restored when it starts a comment
-  newType: number; // -1, or the `<` depth while reading the type after `new`
-  wordSig: string; // sig before the current word (`:` for `Foo::new`, a method reference)
-  strLen: number; // characters in the string literal being read
 }
 
 export class BracketGuard {
@@ -58,7 +46,7 @@ export class BracketGuard {
 
   /** `openBraces`: the `{` already open when generation starts (1: the prompt ends after the test method's `{`). */
   constructor(openBraces = 1) {
-    this.s = { lex: 'code', stack: Array<Open>(openBraces).fill('{'), commas: Array<number>(openBraces).fill(0), prev: '', sig: '{', quotes: 0, escaped: false, word: '', nesting: 0, expect: '', beforeSlash: ['{', ''], newType: -1, strLen: 0, wordSig: '' };
+    this.s = { lex: 'code', stack: Array<Open>(openBraces).fill('{'), commas: Array<number>(openBraces).fill(0), prev: '', sig: '{', quotes: 0, escaped: false, word: '', nesting: 0, expect: '', beforeSlash: ['{', ''] };
   }
 
   /** Brackets open now, innermost last. */
@@ -72,18 +60,16 @@ export class BracketGuard {
   }
 
   /**
-   * True when `text` may follow and only closes: no letters, digits or openers but `(` (for `new Foo()`), at
-   * least one closer or `;`, a quote only to end a literal; and it closes something, ends an unfinished
-   * statement or completes the `()` of a `new` (the net count of what is open must not grow).
+   * True when `text` may follow and only closes: no letters, digits or openers, at least one closer or
+   * `;`, a quote only to end a literal; and it closes something or ends an unfinished statement.
    */
   wrapsUp(text: string): boolean {
-    if (!/^[\s()\]};"']*[)\]};"'][\s()\]};"']*$/.test(text)) return false;
+    if (!/^[\s)\]};"']*[)\]};"'][\s)\]};"']*$/.test(text)) return false;
     if (/["']/.test(text) && this.s.lex !== 'string' && this.s.lex !== 'char') return false;
     const next = step(clone(this.s), text);
     if (next === undefined) return false;
     const endsStatement = next.sig === ';' && !';{}'.includes(this.s.sig);
-    const endsNew = this.s.newType >= 0 && next.newType < 0;
-    return distance(next) < distance(this.s) || (distance(next) === distance(this.s) && (endsStatement || endsNew));
+    return distance(next) < distance(this.s) || (distance(next) === distance(this.s) && endsStatement);
   }
 
   /** True when `text` may follow what was fed so far (the state is left unchanged). */
@@ -128,7 +114,6 @@ function step(s: State, text: string): State | undefined {
       case 'string':
       case 'char':
         if (c === '\n' || c === '\r') return undefined;
-        if (s.lex === 'string' && (c !== '"' || s.escaped) && ++s.strLen > MAX_STRING) return undefined;
         if (s.escaped) s.escaped = false;
         else if (c === '\\') s.escaped = true;
         else if (c === (s.lex === 'string' ? '"' : "'")) {
@@ -158,12 +143,6 @@ function step(s: State, text: string): State | undefined {
       if (s.expect === 'name' && !/[A-Za-z_$<?]/.test(c)) return undefined;
       if (s.expect === 'operand' && ')]};,'.includes(c)) return undefined;
       s.expect = '';
-      const isNew = s.word === 'new' && s.wordSig !== ':'; // the keyword, not `Foo::new`
-      if (s.newType < 0 && isNew && !isWordChar(s.prev)) {
-        if (!isWordChar(c)) return undefined; // `new` needs a type (after a blank)
-        s.newType = 0;
-      } else if (s.newType < 0 && isNew && !isWordChar(c)) return undefined; // `new(`, `new.`
-      if (s.newType >= 0 && !newTypeChar(s, c)) return undefined;
     }
     if (c === '"') {
       s.quotes++;
@@ -179,7 +158,6 @@ function step(s: State, text: string): State | undefined {
       // a lone `"` opened a string: this character is its first
       s.quotes = 0;
       s.lex = 'string';
-      s.strLen = 0;
       s.escaped = false;
       i--;
       continue;
@@ -198,9 +176,7 @@ function step(s: State, text: string): State | undefined {
       continue;
     }
     if (isWordChar(c)) {
-      if (!isWordChar(s.prev)) s.wordSig = s.sig;
       s.word = isWordChar(s.prev) ? s.word + c : c;
-      if (s.word.length > MAX_NAME) return undefined;
       s.prev = c;
       s.sig = c;
       continue;
@@ -253,24 +229,6 @@ function step(s: State, text: string): State | undefined {
     s.prev = c;
   }
   return s;
-}
-
-/** Whether `c` may come in the type after `new` (updates the `<` depth; `(` or `[` ends the type). */
-function newTypeChar(s: State, c: string): boolean {
-  if (isWordChar(c) || c === '.' || c === '@') return true;
-  if (c === '<') return ++s.newType > 0;
-  if (c === '>') return s.newType-- > 0;
-  if (c === ',' || c === '?' || c === '&') return s.newType > 0;
-  if (c === '[' || c === ']') {
-    if (s.newType === 0 && c === '[') s.newType = -1; // `new int[3]`, `new String[] {…}`
-    return c === '[' || s.newType > 0; // `new ArrayList<Object[]>()`
-  }
-  if (c === '(') {
-    if (s.newType > 0) return false; // `new A<B(`
-    s.newType = -1;
-    return true;
-  }
-  return false;
 }
 
 /** ( and [ open above the innermost { of a stack. */

@@ -114,10 +114,10 @@ export const SYNTAX_MAX_TRIES = 32;
 /** With the syntax guard, the decoder keeps to closing tokens once the tokens left are ≤ what is open + this. */
 export const WRAP_UP_SLACK = 4;
 
-/** Ids whose text could close something (only whitespace, `(`, `)`, `]`, `}`, `;` and quotes, at least one of them a closer, `;` or quote). */
+/** Ids whose text could close something (only whitespace, `)`, `]`, `}`, `;` and quotes, at least one not blank). */
 export function closerIds(vocab: number, tokenText: (id: number) => string): number[] {
   const out: number[] = [];
-  for (let id = 0; id < vocab; id++) if (/^[\s()\]};"']*[)\]};"'][\s()\]};"']*$/.test(tokenText(id))) out.push(id);
+  for (let id = 0; id < vocab; id++) if (/^[\s)\]};"']*[)\]};"'][\s)\]};"']*$/.test(tokenText(id))) out.push(id);
   return out;
 }
 
