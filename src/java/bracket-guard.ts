@@ -21,6 +21,9 @@ type Lex = 'code' | 'line_comment' | 'block_comment' | 'string' | 'text_block' |
 /** `(`/`[` nesting inside one block beyond which a new `(` or `[` is refused. */
 export const MAX_NESTING = 8;
 
+/** Text made only of blanks, closers, `;` and quotes, at least one of them not blank: what `wrapsUp` considers. */
+export const CLOSING_TEXT = /^[\s)\]};"']*[)\]};"'][\s)\]};"']*$/;
+
 /** Commas in one `(`, `[` or `{` beyond which another is refused. */
 export const MAX_ITEMS = 64;
 
@@ -64,7 +67,7 @@ export class BracketGuard {
    * `;`, a quote only to end a literal; and it closes something or ends an unfinished statement.
    */
   wrapsUp(text: string): boolean {
-    if (!/^[\s)\]};"']*[)\]};"'][\s)\]};"']*$/.test(text)) return false;
+    if (!CLOSING_TEXT.test(text)) return false;
     if (/["']/.test(text) && this.s.lex !== 'string' && this.s.lex !== 'char') return false;
     const next = step(clone(this.s), text);
     if (next === undefined) return false;

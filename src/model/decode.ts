@@ -5,7 +5,7 @@
 // raised synchronously (onText, the sidecar's shared-memory slot) within one step. Stops when the test method's braces balance (the
 // prompt ends after the method's `{`: initial depth 1), at EOS, at max tokens or when the context is full.
 import { BraceCounter } from '../java/braces';
-import { BracketGuard } from '../java/bracket-guard';
+import { BracketGuard, CLOSING_TEXT } from '../java/bracket-guard';
 import type { StopReason } from './engine-api';
 import { rng } from './init';
 
@@ -44,10 +44,12 @@ export interface DecodeOptions {
    */
   loopGuard?: number;
   /**
-   * Syntax guard: never produce a token that breaks the body's bracket discipline (java/bracket-guard.ts:
-   * a closer that does not match, `;` inside parentheses, a line break in a string, runaway nesting) or
+   * Syntax guard: never produce a token that breaks the body's brackets and statements (java/bracket-guard.ts:
+   * a closer that does not match, `;` inside parentheses, a line break in a string, runaway nesting, …) or
    * EOS while the method is open; the next-best token is taken instead (at most SYNTAX_MAX_TRIES per step).
-   * Needs `tokenText`. Outputs that never break the rules equal plain greedy. false or undefined = off.
+   * Once the tokens left are ≤ what is open + WRAP_UP_SLACK, only closing tokens (the best one the guards
+   * accept) are produced, so the method ends with its `}`. Needs `tokenText`. Outputs that never break the
+   * rules equal plain greedy. false or undefined = off.
    */
   syntaxGuard?: boolean;
   /** A token's text for the syntax guard (bytes ≥ 0x80 may stand for any non-ASCII character). */
@@ -117,7 +119,7 @@ export const WRAP_UP_SLACK = 4;
 /** Ids whose text could close something (only whitespace, `)`, `]`, `}`, `;` and quotes, at least one not blank). */
 export function closerIds(vocab: number, tokenText: (id: number) => string): number[] {
   const out: number[] = [];
-  for (let id = 0; id < vocab; id++) if (/^[\s)\]};"']*[)\]};"'][\s)\]};"']*$/.test(tokenText(id))) out.push(id);
+  for (let id = 0; id < vocab; id++) if (CLOSING_TEXT.test(tokenText(id))) out.push(id);
   return out;
 }
 
