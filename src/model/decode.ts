@@ -47,9 +47,9 @@ export interface DecodeOptions {
    * Syntax guard: never produce a token that breaks the body's brackets and statements (java/bracket-guard.ts:
    * a closer that does not match, `;` inside parentheses, a line break in a string, runaway nesting, …) or
    * EOS while the method is open; the next-best token is taken instead (at most SYNTAX_MAX_TRIES per step).
-   * Once the tokens left are ≤ what is open + WRAP_UP_SLACK, only closing tokens (the best one the guards
-   * accept) are produced, so the method ends with its `}`. Needs `tokenText`. Outputs that never break the
-   * rules equal plain greedy. false or undefined = off.
+   * Once the tokens left are ≤ what is open + WRAP_UP_SLACK, the best closing token the guards accept is
+   * produced (the ordinary choice when none fits), so the method ends with its `}`. Needs `tokenText`.
+   * Outputs that never break the rules and end before that zone equal plain greedy. false or undefined = off.
    */
   syntaxGuard?: boolean;
   /** A token's text for the syntax guard (bytes ≥ 0x80 may stand for any non-ASCII character). */
@@ -116,6 +116,9 @@ export const SYNTAX_MAX_TRIES = 32;
 /** With the syntax guard, the decoder keeps to closing tokens once the tokens left are ≤ what is open + this. */
 export const WRAP_UP_SLACK = 4;
 
+/** closerIds per tokenText function: the engine passes the same one to every decode, so the vocabulary is scanned once. */
+const closerCache = new WeakMap<(id: number) => string, { vocab: number; ids: number[] }>();
+
 /** Ids whose text could close something (only whitespace, `)`, `]`, `}`, `;` and quotes, at least one not blank). */
 export function closerIds(vocab: number, tokenText: (id: number) => string): number[] {
   const out: number[] = [];
@@ -166,10 +169,14 @@ export async function decode(runner: Stepper, promptIds: number[], stream: TextS
   const refused = (id: number): boolean =>
     (guard > 0 && completesLoop(ids, id, guard)) || (syntax !== undefined && (id === opts.eosId ? syntax.open !== '' : !syntax.accepts(tokenText!(id))));
   const maxTries = syntax ? SYNTAX_MAX_TRIES : LOOP_MAX_TRIES;
-  let closers: number[] | undefined; // built on the first wrap-up step
+  let closers: number[] | undefined; // found on the first wrap-up step (cached per tokenText)
   /** The best closing token the guards accept, or undefined. */
   const wrapUp = (l: Float32Array): number | undefined => {
-    closers ??= closerIds(l.length, tokenText!);
+    if (!closers) {
+      const hit = closerCache.get(tokenText!);
+      closers = hit && hit.vocab === l.length ? hit.ids : closerIds(l.length, tokenText!);
+      closerCache.set(tokenText!, { vocab: l.length, ids: closers });
+    }
     let best: number | undefined;
     for (const c of closers)
       if ((best === undefined || l[c] > l[best]) && syntax!.wrapsUp(tokenText!(c)) && !(guard > 0 && completesLoop(ids, c, guard))) best = c;
