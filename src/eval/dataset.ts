@@ -62,14 +62,3 @@ export function readRows(file: string): ReadResult {
   return parseRows(text, file);
 }
 
-/**
- * The test method's annotations and signature at the end of a Methods2Test prompt: the last
- * paragraph (after the last blank line), which ends with the method's opening brace.
- */
-export function signatureFromPrompt(prompt: string): string | undefined {
-  const trimmed = prompt.replace(/\s+$/, '');
-  if (!trimmed.endsWith('{')) return undefined;
-  const parts = trimmed.split(/\n[ \t]*\n/);
-  const last = parts[parts.length - 1].replace(/^\n+/, '');
-  return /\(/.test(last) ? last : undefined;
-}

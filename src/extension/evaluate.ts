@@ -10,9 +10,10 @@ import * as vscode from 'vscode';
 import { calcCodeBleu } from '../eval/codebleu/codebleu';
 import { evaluateExecution, type ExecTask } from '../eval/execution/harness';
 import { syntaxValidity } from '../eval/syntax';
-import { extractTestMethod } from '../java/extract';
 import { javaParser } from '../java/parser';
-import { promptSignature } from './generate-place';
+import { decodingParams } from '../pipeline/decoding';
+import { completionToMethod } from '../pipeline/prompt';
+import { tokenToSignal } from '../sidecar/cancellation';
 import { emitEvent } from './events';
 import { FineTunePanel, type ComparisonRow } from './fine-tune-panel';
 import type { Services } from './services';
@@ -41,12 +42,6 @@ export interface SideScores {
   n: number;
 }
 
-/** The prompt's test-method signature completed by the prediction, as one method (for the harness). */
-async function asMethod(source: string, prediction: string): Promise<string | undefined> {
-  const signature = promptSignature(source)?.replace(/^[ \t]+/gm, '');
-  const r = await extractTestMethod(prediction, signature ? { signature } : {});
-  return r.complete ? r.method : undefined;
-}
 
 function readPairs(file: string): Pair[] {
   return readFileSync(file, 'utf8')
@@ -61,7 +56,7 @@ export async function evaluateAdapter(svc: Services, input: EvalInput): Promise<
   if (pairs.length === 0) throw new Error(`no held-out pairs in ${input.heldOutFile}`);
   const bridge = await svc.model();
   await bridge.ensureLoaded(input.adapterDir, input.adapterName);
-  const decoding = svc.settings(); // maxNewTokens, loopGuard and syntaxGuard, the same for both sides
+  const decoding = decodingParams('product', svc.settings()); // the product's decoding, the same for both sides
   const sides: Record<'base' | 'adapter', SideScores> = {} as Record<'base' | 'adapter', SideScores>;
   await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `TestTune: evaluating ${input.adapterName} against the base model`, cancellable: true },
@@ -69,6 +64,7 @@ export async function evaluateAdapter(svc: Services, input: EvalInput): Promise<
       const total = pairs.length * 2;
       let done = 0;
       const parser = await javaParser();
+      const cancel = tokenToSignal(token);
       for (const side of ['base', 'adapter'] as const) {
         const preds: string[] = [];
         let strict = 0;
@@ -76,12 +72,13 @@ export async function evaluateAdapter(svc: Services, input: EvalInput): Promise<
         const tasks: ExecTask[] = [];
         for (const [i, p] of pairs.entries()) {
           if (token.isCancellationRequested) throw new Error('evaluation cancelled');
-          const r = await bridge.generate(p.source, decoding, token, undefined, side === 'base' ? null : input.adapterName);
+          const r = await bridge.generate(p.source, { decoding, adapter: side === 'base' ? null : input.adapterName, signal: cancel.signal });
+          if (r.stopReason === 'cancelled') throw new Error('evaluation cancelled');
           preds.push(r.text);
           const v = syntaxValidity(parser, r.text);
           if (v.strict) strict++;
           if (v.lenient) lenient++;
-          const method = p.focal_path ? await asMethod(p.source, r.text) : undefined;
+          const method = p.focal_path ? (await completionToMethod(p.source, r.text)).method : undefined;
           if (method && p.focal_path) tasks.push({ id: `${side}-${i}`, focalFile: p.focal_path, testMethod: method });
           done++;
           progress.report({ increment: 100 / total, message: `${side === 'base' ? 'base model' : 'adapter'}: ${done}/${total}` });

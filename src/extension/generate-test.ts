@@ -1,10 +1,14 @@
-// "Generate test": the method under the cursor (or the code lens's method) → focal context → the model
-// sidecar (cancellable progress notification) → one test method → placed with ONE WorkspaceEdit (one
-// undo), saved or left dirty per `testtune.saveAfterInsert`, and revealed. A second request for the same
-// method cancels the first. The Java work is the plain-TS core's (src/java/); this file is the UI.
+// "Generate test": the method under the cursor (or the code lens's method) → the generation pipeline
+// (src/pipeline/: prepare → candidates → choose → place, the same path as the CLI's) with the model in
+// the sidecar, under a cancellable progress notification → ONE WorkspaceEdit (one undo), saved or left
+// dirty per `testtune.saveAfterInsert`, and revealed. A second request for the same method cancels the
+// first. This file is the UI only.
 import { existsSync, readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
-import { prepareTest, finishTest, type PreparedTest } from './generate-core';
+import { decodingParams } from '../pipeline/decoding';
+import { runPipeline } from '../pipeline/pipeline';
+import { prepareTest, type PreparedTest } from '../pipeline/prepare';
+import { tokenToSignal } from '../sidecar/cancellation';
 import type { GenerateTestArgs } from './code-lens';
 import { emitEvent } from './events';
 import { errorText } from './log';
@@ -46,9 +50,10 @@ export async function generateTestCommand(svc: Services, args: unknown[]): Promi
   const prep = await prepareTest({
     focalPath: uri.fsPath,
     focalText: doc.getText(),
-    line,
-    workspaceRoot: folder,
-    settings,
+    selector: { line },
+    projectRoot: folder,
+    testFramework: settings.testFramework,
+    testSourceRoot: settings.testSourceRoot,
     readFile: (p) => readOpenOrDisk(p),
   });
   for (const w of prep.warnings) svc.log.warn(w);
@@ -60,7 +65,7 @@ export async function generateTestCommand(svc: Services, args: unknown[]): Promi
   }
   const p = prep.value;
 
-  const key = `${uri.toString()}#${p.methodKey}`;
+  const key = `${uri.toString()}#${p.methodLabel}`;
   inFlight.get(key)?.cancel();
   const cts = new vscode.CancellationTokenSource();
   inFlight.set(key, cts);
@@ -99,23 +104,31 @@ async function generateAndPlace(
   progress.report({ message: svc.snapshot().phase === 'ready' ? 'generating…' : 'starting the model…' });
   const bridge = await svc.model();
   if (token.isCancellationRequested) return undefined;
+  const cancel = tokenToSignal(token);
   let chars = 0;
-  progress.report({ message: 'generating…' });
-  const result = await bridge.generate(p.prompt, svc.settings(), token, (delta) => {
-    chars += delta.length;
-    progress.report({ message: `generating… ${chars} characters` });
-  });
-  if (token.isCancellationRequested || result.stopReason === 'cancelled') return undefined;
-  svc.log.info(`generated ${result.newTokens} tokens for ${p.methodLabel} in ${Math.round(result.ms)} ms (stop: ${result.stopReason})`);
-
-  const fin = await finishTest(p, result.text, (path) => readOpenOrDisk(path));
-  for (const w of fin.warnings) svc.log.warn(w);
-  if (!fin.value) {
-    const shown = result.text.length > 1200 ? `${result.text.slice(0, 1200)}\n… (${result.text.length - 1200} more characters)` : result.text;
+  let stage = 'generating…';
+  const run = await runPipeline({
+    prepared: p,
+    generator: bridge,
+    decoding: decodingParams('product', svc.settings(vscode.Uri.file(p.focalPath))),
+    readTestFile: (path) => readOpenOrDisk(path),
+    signal: cancel.signal,
+    onStage: (s) => progress.report({ message: (stage = s.stage === 'placing' ? 'placing the test…' : s.of > 1 ? `candidate ${s.candidate} of ${s.of}: generating…` : 'generating…') }),
+    onText: (delta) => {
+      chars += delta.length;
+      progress.report({ message: `${stage} ${chars} characters` });
+    },
+  }).finally(() => cancel.dispose());
+  if (token.isCancellationRequested || run.cancelled) return undefined;
+  for (const c of run.candidates) svc.log.info(`generated ${c.result.newTokens} tokens for ${p.methodLabel} in ${Math.round(c.result.ms)} ms (stop: ${c.result.stopReason})`);
+  for (const w of run.warnings) svc.log.warn(w);
+  if (!run.placed) {
+    const raw = (run.chosen ?? run.candidates[0])?.result.text ?? '';
+    const shown = raw.length > 1200 ? `${raw.slice(0, 1200)}\n… (${raw.length - 1200} more characters)` : raw;
     svc.log.warn(`model output was not usable:\n${shown}`);
-    throw new Error(`the model's output is not a usable test method (${fin.errors.join('; ')}); see "TestTune: Show log"`);
+    throw new Error(`${run.errors.join('; ') || 'no usable test method'}; see "TestTune: Show log"`);
   }
-  const placed = fin.value;
+  const placed = run.placed;
   const testUri = vscode.Uri.file(placed.path);
   const edit = new vscode.WorkspaceEdit();
   if (placed.created) {

@@ -5,6 +5,8 @@ import path from 'node:path';
 import type * as vscode from 'vscode';
 import type { ExecutionProvider, QuantizationSetting } from '../config/settings';
 import { SidecarClient, bundledSidecarLaunch, type StateChange } from '../sidecar/client';
+import type { GenerateCall, TestGenerator } from '../pipeline/generator';
+import { sidecarGenerator } from '../pipeline/sidecar-generator';
 import type { AdapterInfo, GenerateResult } from '../sidecar/protocol';
 import type { Log } from './log';
 import type { SidecarPhase } from './status-text';
@@ -27,14 +29,17 @@ export interface BridgeStatus {
   adapter: string | null;
 }
 
-export class ModelBridge {
+export class ModelBridge implements TestGenerator {
   private busy = 0;
   private readonly subs: { dispose(): void }[] = [];
+  private readonly generator: TestGenerator;
 
   private constructor(
     readonly client: SidecarClient,
     private readonly opts: BridgeOptions,
-  ) {}
+  ) {
+    this.generator = sidecarGenerator(client);
+  }
 
   static async start(opts: BridgeOptions): Promise<ModelBridge> {
     const sidecarJs = path.join(opts.extensionPath, 'dist', 'sidecar.js');
@@ -100,19 +105,12 @@ export class ModelBridge {
     };
   }
 
-  /** Greedy generation (with the loop and syntax guards of the settings); `adapter` undefined = the current selection, null = the base model for this call. */
-  async generate(
-    prompt: string,
-    { maxNewTokens, loopGuard, syntaxGuard }: { maxNewTokens: number; loopGuard: number; syntaxGuard: boolean },
-    token: vscode.CancellationToken | undefined,
-    onPartial?: (delta: string) => void,
-    adapter?: string | null,
-  ): Promise<GenerateResult> {
+  /** One generation through the sidecar (the pipeline's TestGenerator): the decoding comes from the call, `adapter` undefined = the current selection, null = the base model for this call. */
+  async generate(prompt: string, call: GenerateCall): Promise<GenerateResult> {
     this.busy++;
     this.opts.onPhase('busy');
     try {
-      const params = { context: prompt, maxNewTokens, loopGuard, syntaxGuard, stopWhenBalanced: true, ...(adapter === undefined ? {} : { adapter }) };
-      return await this.client.generate(params, { token, onPartial });
+      return await this.generator.generate(prompt, call);
     } finally {
       this.busy--;
       if (this.client.state === 'ready') this.opts.onPhase(this.busy > 0 ? 'busy' : 'ready');

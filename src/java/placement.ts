@@ -9,7 +9,7 @@ import { members, syntaxErrorMessage, typeName } from './ast';
 import { freeMethodName } from './context';
 import { detectFramework, type Framework } from './framework';
 import { existingImports, missingImports, neededImports } from './imports';
-import { declaredPackage, findTestLocation } from './location';
+import { declaredPackage, findTestLocation, type TestLocation } from './location';
 
 export interface PlaceArgs {
   projectRoot: string;
@@ -17,8 +17,15 @@ export interface PlaceArgs {
   focalSource: string;
   testMethod: string; // one complete method (annotations, signature, body)
   framework?: Framework;
+  mockito?: boolean; // with `framework`: what the caller already detected (else detected here)
   testRootOverride?: string;
+  location?: TestLocation; // where the test goes, when the caller already found it (else found here)
   existingTestText?: string; // the test file's current text (e.g. an unsaved editor buffer)
+}
+
+/** Errors after which a placement must not be applied (the rest are warnings). */
+export function isFatalPlacementError(message: string): boolean {
+  return /would not parse|not exactly one|no test class|not laid out/.test(message);
 }
 
 export interface TextEdit {
@@ -86,10 +93,10 @@ function readOrUndefined(file: string): string | undefined {
 /** Computes where and how the test method goes. */
 export async function placeTest(args: PlaceArgs): Promise<Placement> {
   const errors: string[] = [];
-  const loc = findTestLocation(args.projectRoot, args.focalFile, { testRootOverride: args.testRootOverride });
-  errors.push(...loc.errors.filter((e) => !e.startsWith('cannot read'))); // the focal text is given
+  const loc = args.location ?? findTestLocation(args.projectRoot, args.focalFile, { testRootOverride: args.testRootOverride });
+  if (!args.location) errors.push(...loc.errors.filter((e) => !e.startsWith('cannot read'))); // the focal text is given
   const existing = args.existingTestText ?? (loc.exists ? readOrUndefined(loc.testFile) : undefined);
-  const fw = detectFramework(args.projectRoot, existing);
+  const fw = args.framework !== undefined && args.mockito !== undefined ? { framework: args.framework, mockito: args.mockito } : detectFramework(args.projectRoot, existing);
   const framework = args.framework ?? fw.framework;
   const parser = await javaParser();
   const empty: Placement = { path: loc.testFile, created: existing === undefined, text: existing ?? '', edit: { offset: 0, deleteLength: 0, insertText: '' }, methodName: '', errors };

@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { command, packageRoot, promptSignature, resolveModelDir } from '../../src/cli/commands/generate';
+import { command, packageRoot, resolveModelDir } from '../../src/cli/commands/generate';
+import { promptSignature } from '../../src/pipeline/prompt';
 import { chain, makeScriptedModel, makeTinyAdapter, makeTinyModel } from './helpers/tiny-model';
 
 const CALC = `package demo;

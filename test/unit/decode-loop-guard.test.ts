@@ -4,6 +4,7 @@ import { completesLoop, decode, LOOP_MAX_PERIOD, type Stepper, type TextStream }
 import { checkGenerate } from '../../src/sidecar/protocol';
 import { command as generateCommand, loopGuardArg } from '../../src/cli/commands/generate';
 import { command as evalCommand } from '../../src/cli/commands/eval';
+import { decodingParams } from '../../src/pipeline/decoding';
 import { DEFAULT_SETTINGS } from '../../src/config/settings';
 
 const chars = ['?', 'a', 'b', ',', ')', ';'];
@@ -99,6 +100,8 @@ describe('loop guard', () => {
   it('is on (3) by default for the product (setting and `generate`), while `eval` stays the study\'s greedy', () => {
     assert.equal(DEFAULT_SETTINGS.loopGuard, 3);
     assert.match(generateCommand.usage, /--loop-guard <n>\s+never emit n back-to-back copies of one unit \(default 3/);
-    assert.match(evalCommand.usage, /--loop-guard <n>\s+never emit n back-to-back copies of one unit \(default 0 = off/);
+    assert.equal(decodingParams('study').loopGuard, 0);
+    assert.equal(decodingParams('product').loopGuard, 3);
+    assert.match(evalCommand.usage, /--decoding <d>\s+study \(default\)/);
   });
 });

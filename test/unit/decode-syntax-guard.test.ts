@@ -5,6 +5,7 @@ import { closerIds, decode, WRAP_UP_SLACK, type Stepper, type TextStream } from 
 import { checkGenerate } from '../../src/sidecar/protocol';
 import { command as generateCommand, syntaxGuardArg } from '../../src/cli/commands/generate';
 import { command as evalCommand } from '../../src/cli/commands/eval';
+import { decodingParams } from '../../src/pipeline/decoding';
 import { DEFAULT_SETTINGS } from '../../src/config/settings';
 
 //              0    1    2    3    4    5    6     7      8    9     10
@@ -95,6 +96,8 @@ describe('syntax guard', () => {
   it("is on by default for the product (setting and `generate`), while `eval` stays the study's greedy", () => {
     assert.equal(DEFAULT_SETTINGS.syntaxGuard, true);
     assert.match(generateCommand.usage, /--syntax-guard on\|off\s+never emit a token that breaks the method's brackets[^]*\(default on/);
-    assert.match(evalCommand.usage, /--syntax-guard on\|off\s+never emit a token that breaks the body's brackets \(default off/);
+    assert.equal(decodingParams('study').syntaxGuard, false);
+    assert.equal(decodingParams('product').syntaxGuard, true);
+    assert.match(evalCommand.usage, /--decoding <d>\s+study \(default\)/);
   });
 });

@@ -1,19 +1,15 @@
 // The extension's plain-TS parts (no VS Code): status text, adapter scan and description, the
-// fine-tune plan, the training CLI's progress and report parsing, the prompt signature, and the
-// Generate-test steps on real Java text (method at the cursor, reasons for refusing, placement).
+// fine-tune plan, the training CLI's progress and report parsing. (The Generate-test steps are the
+// pipeline's: test/unit/pipeline/.)
 import { strict as assert } from 'node:assert';
-import { mkdirSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DEFAULT_SETTINGS } from '../../src/config/settings';
 import { describeAdapter, scanAdapters } from '../../src/extension/adapter-scan';
 import { describeChoice, formatCount, formatDuration, planMethods } from '../../src/extension/fine-tune-plan';
-import { finishTest, prepareTest } from '../../src/extension/generate-core';
-import { promptSignature } from '../../src/extension/generate-place';
 import { describeStatus } from '../../src/extension/status-text';
 import { parseStepLine, parseTrainReport, trainArgs } from '../../src/extension/train-protocol';
 import { PRESETS } from '../../src/model/init';
-import { hasSyntaxError, javaParser } from '../../src/java/parser';
 
 function tmp(): string {
   return mkdtempSync(path.join(os.tmpdir(), 'testtune-ext-'));
@@ -118,88 +114,5 @@ describe('extension: the training CLI protocol', () => {
     assert.equal(parseTrainReport('no json here'), undefined);
     assert.equal(parseTrainReport('{"status": "weird"}'), undefined);
     assert.equal(parseTrainReport('{ broken'), undefined);
-  });
-});
-
-describe('extension: Generate test steps on Java text', () => {
-  const focal = 'package p;\n\npublic abstract class Shape {\n    public Shape() {}\n\n    public abstract double area();\n\n    public int twice(int x) {\n        return 2 * x;\n    }\n}\n';
-  let project: string;
-  let focalPath: string;
-  const read = (p: string) => {
-    try {
-      return readFileSync(p, 'utf8');
-    } catch {
-      return undefined;
-    }
-  };
-
-  before(() => {
-    project = tmp();
-    mkdirSync(path.join(project, 'src/main/java/p'), { recursive: true });
-    writeFileSync(path.join(project, 'pom.xml'), '<project><dependencies><dependency><groupId>junit</groupId><artifactId>junit</artifactId><version>4.13.2</version></dependency></dependencies></project>');
-    focalPath = path.join(project, 'src/main/java/p/Shape.java');
-    writeFileSync(focalPath, focal);
-  });
-
-  const prep = (line: number, settings = DEFAULT_SETTINGS) => prepareTest({ focalPath, focalText: focal, line, workspaceRoot: project, settings, readFile: read });
-
-  it('explains why a place cannot be tested: outside a method, a constructor, an abstract method', async () => {
-    assert.match((await prep(1)).errors[0], /line 2\) is not inside a method/);
-    assert.match((await prep(3)).errors[0], /constructor/);
-    assert.match((await prep(5)).errors[0], /abstract/);
-  });
-
-  it('prepares the prompt, the test location and the framework (JUnit 4 from the pom; a setting overrides it)', async () => {
-    const r = await prep(8);
-    assert.deepEqual(r.errors, []);
-    const p = r.value!;
-    assert.equal(p.testFile, path.join(project, 'src/test/java/p/ShapeTest.java'));
-    assert.equal(p.testExists, false);
-    assert.equal(p.framework, 'junit4');
-    assert.equal(p.testMethodName, 'testTwice');
-    assert.equal(p.methodLabel, 'Shape.twice(int)');
-    assert.match(promptSignature(p.prompt)!, /^ *@Test\n *public void testTwice\(\) \{\n$/);
-    assert.equal((await prep(8, { ...DEFAULT_SETTINGS, testFramework: 'junit5' })).value!.framework, 'junit5');
-  });
-
-  it('turns a body completion into one edit that creates a test file that parses', async () => {
-    const p = (await prep(8)).value!;
-    const r = await finishTest(p, '\n        org.junit.Assert.assertEquals(4, new Shape() { public double area() { return 0; } }.twice(2));\n    }\n}\nclass Junk {', read);
-    assert.deepEqual(r.errors, []);
-    const placed = r.value!;
-    assert.equal(placed.created, true);
-    assert.equal(placed.start, 0);
-    assert.equal(placed.end, 0);
-    assert.match(placed.newText, /^package p;\n/);
-    assert.match(placed.newText, /import org\.junit\.Test;/);
-    assert.ok(!placed.newText.includes('Junk'), 'text after the method is cut');
-    assert.ok(placed.methodOffset !== undefined && placed.newText.slice(placed.methodOffset).trimStart().startsWith('public void testTwice()'));
-    const tree = (await javaParser()).parse(placed.newText);
-    assert.equal(hasSyntaxError(tree.rootNode), false);
-    tree.delete();
-  });
-
-  it('inserts into an existing test class with one edit, renaming on a clash and keeping every byte', async () => {
-    const testDir = path.join(project, 'src/test/java/p');
-    mkdirSync(testDir, { recursive: true });
-    const existing = 'package p;\n\nimport org.junit.Test;\n\npublic class ShapeTest {\n    @Test\n    public void testTwice() {\n    }\n}\n';
-    writeFileSync(path.join(testDir, 'ShapeTest.java'), existing);
-    const p = (await prep(8)).value!;
-    assert.equal(p.testExists, true);
-    assert.equal(p.testMethodName, 'testTwice2');
-    const r = await finishTest(p, '\n        int y = 1;\n    }\n', read);
-    assert.deepEqual(r.errors, []);
-    const e = r.value!;
-    assert.equal(e.created, false);
-    const after = existing.slice(0, e.start) + e.newText + existing.slice(e.end);
-    assert.ok(after.includes('public void testTwice2()'));
-    for (const line of existing.split('\n')) assert.ok(after.includes(line), `lost: ${line}`);
-  });
-
-  it('refuses output that never closes the method', async () => {
-    const p = (await prep(8)).value!;
-    const r = await finishTest(p, '\n        int y = 1;\n', read);
-    assert.equal(r.value, undefined);
-    assert.match(r.errors[0], /closing brace/);
   });
 });

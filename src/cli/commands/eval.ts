@@ -3,17 +3,19 @@
 // project; `--table` turns saved results into the study's Table IV and an SVG chart.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { UsageError, bool, int, parseArgs, str, type CliCommand } from '../command';
+import { UsageError, bool, int, parseArgs, str, type CliCommand, type ParsedArgs } from '../command';
 import { javaParser } from '../../java/parser';
 import { extractTestMethod } from '../../java/extract';
 import type { ProviderPreference } from '../../model/engine-api';
 import type { TokenizerName } from '../../eval/codebleu/ngrams';
-import { readRows, signatureFromPrompt, type EvalRow } from '../../eval/dataset';
+import { readRows, type EvalRow } from '../../eval/dataset';
 import { evaluateText, type TextScores } from '../../eval/evaluate';
 import { evaluateExecution, type ExecSummary, type ExecTask } from '../../eval/execution/harness';
 import { generatePredictions } from '../../eval/generate';
 import { predictionForm } from '../../eval/syntax';
 import { svgChart, tableIV, type MethodResult } from '../../eval/report';
+import { decodingParams, parseDecodingMode, type DecodingParams } from '../../pipeline/decoding';
+import { promptSignature } from '../../pipeline/prompt';
 import { loopGuardArg, quantizeArg, syntaxGuardArg, repetitionPenaltyArg, resolveModelDir, shippedDefaultAdapter } from './generate';
 
 const USAGE = `usage: testtune eval --data <file.jsonl> [options]
@@ -37,10 +39,12 @@ project) and optionally test_method (a complete method).
                          default adapter without)
   --provider <p>         auto | cuda | cpu (default auto)
   --quantize <q>         none | int8: weight precision for generation (default none = f32)
-  --repetition-penalty <x>  > 1 penalises tokens already generated (default 1 = the study's greedy)
-  --loop-guard <n>       never emit n back-to-back copies of one unit (default 0 = off, the study's greedy)
-  --syntax-guard on|off  never emit a token that breaks the body's brackets (default off, the study's greedy)
-  --max-new-tokens <n>   generation limit (default 512)
+  --decoding <d>         study (default): the study's plain greedy decoding | product: the
+                         extension's decoding (testtune.generation.loopGuard / .syntaxGuard defaults)
+  --repetition-penalty <x>  overrides: > 1 penalises tokens already generated
+  --loop-guard <n>       overrides the decoding's loop guard (0 = off)
+  --syntax-guard on|off  overrides the decoding's syntax guard
+  --max-new-tokens <n>   generation limit (default 256, as testtune.maxNewTokens)
   --limit <n>            only the first n rows
   --out <file.jsonl>     write the generated predictions
   --table                the positional arguments are saved results: print Table IV (Markdown)
@@ -61,7 +65,7 @@ async function testMethodOf(row: EvalRow): Promise<string | undefined> {
   const pred = row.prediction ?? row.fixedPrediction;
   if (pred === undefined) return undefined;
   if (predictionForm(pred) === 'method') return (await extractTestMethod(pred)).method;
-  const signature = row.source ? signatureFromPrompt(row.source) : undefined;
+  const signature = row.source ? promptSignature(row.source) : undefined;
   if (!signature) return undefined;
   return (await extractTestMethod(pred, { signature })).method;
 }
@@ -94,13 +98,29 @@ function table(files: string[], svg: string | undefined): number {
   return 0;
 }
 
+/** --decoding (default study) with the fine overrides on top; every value validated before the model loads. */
+function evalDecoding(args: ParsedArgs): DecodingParams {
+  const mode = parseDecodingMode(str(args, 'decoding'), 'study');
+  if (typeof mode !== 'string') throw new UsageError(mode.error);
+  const base = decodingParams(mode);
+  const maxNewTokens = int(args, 'max-new-tokens') ?? base.maxNewTokens;
+  if (maxNewTokens < 1) throw new UsageError('--max-new-tokens must be at least 1');
+  const repetitionPenalty = repetitionPenaltyArg(str(args, 'repetition-penalty'));
+  return {
+    maxNewTokens,
+    loopGuard: loopGuardArg(str(args, 'loop-guard')) ?? base.loopGuard,
+    syntaxGuard: syntaxGuardArg(str(args, 'syntax-guard')) ?? base.syntaxGuard,
+    ...(repetitionPenalty !== undefined ? { repetitionPenalty } : {}),
+  };
+}
+
 export const command: CliCommand = {
   name: 'eval',
   summary: 'score predictions: syntax validity, CodeBLEU, compile/pass/coverage; Table IV',
   usage: USAGE,
   async run(argv) {
     const args = parseArgs(argv, {
-      values: ['data', 'tokenizer', 'save', 'method', 'project', 'timeout', 'model', 'adapter', 'provider', 'quantize', 'repetition-penalty', 'loop-guard', 'syntax-guard', 'max-new-tokens', 'limit', 'out', 'svg'],
+      values: ['data', 'tokenizer', 'save', 'method', 'project', 'timeout', 'model', 'adapter', 'provider', 'quantize', 'decoding', 'repetition-penalty', 'loop-guard', 'syntax-guard', 'max-new-tokens', 'limit', 'out', 'svg'],
       booleans: ['json', 'table'],
     });
     if (bool(args, 'table')) return table(args.positional, str(args, 'svg'));
@@ -131,16 +151,14 @@ export const command: CliCommand = {
       const modelDir = resolveModelDir(model);
       const adapter = str(args, 'adapter') ?? (model ? 'none' : shippedDefaultAdapter(modelDir));
       if (adapter !== 'none' && !fs.existsSync(adapter)) throw new UsageError(`no adapter at ${path.resolve(adapter)}`);
+      const decoding = evalDecoding(args);
       const { loadEngine } = await import('../../model/engine');
       const engine = await loadEngine(modelDir, { provider, quantize, defer: true }); // only the graph variant the run uses is built, on first use
       let gen;
       try {
         gen = await generatePredictions(engine, rows, {
           adapter,
-          maxNewTokens: int(args, 'max-new-tokens') ?? 512,
-          repetitionPenalty: repetitionPenaltyArg(str(args, 'repetition-penalty')),
-          loopGuard: loopGuardArg(str(args, 'loop-guard')),
-          syntaxGuard: syntaxGuardArg(str(args, 'syntax-guard')),
+          decoding,
           onProgress: (d, n) => process.stderr.write(`\rgenerated ${d}/${n}`),
         });
       } finally {

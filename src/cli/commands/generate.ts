@@ -1,17 +1,19 @@
-// `testtune generate`: focal context (src/java/context.ts) → the model (in this process, or through the
-// sidecar with --sidecar) → one test method (src/java/extract.ts), printed on stdout; with --write it
-// is placed in the test file (src/java/placement.ts). Progress and figures go to stderr.
+// `testtune generate`: the generation pipeline (src/pipeline/: prepare → candidates → choose → place,
+// the same path as the editor's) with the model in this process, or in the sidecar with --sidecar; the
+// chosen test method is printed on stdout, and with --write placed in the test file. Decoding defaults
+// are the settings' (src/config/settings.ts). Progress and figures go to stderr.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { UsageError, bool, int, parseArgs, str, type CliCommand } from '../command';
 import { DEFAULT_SETTINGS } from '../../config/settings';
-import { buildContext, type MethodSelector } from '../../java/context';
-import { extractTestMethod } from '../../java/extract';
-import { findTestLocation } from '../../java/location';
-import { detectFramework, type Framework } from '../../java/framework';
-import { placeTest } from '../../java/placement';
+import type { MethodSelector } from '../../java/context';
+import { findProjectRoot } from '../../java/location';
 import { defaultAdapterOf } from '../../model/adapters';
-import { QUANTIZE_VALUES, type GenerateResult, type ProviderPreference, type Quantize } from '../../model/engine-api';
+import { QUANTIZE_VALUES, type ProviderPreference, type Quantize } from '../../model/engine-api';
+import { decodingParams, type DecodingParams } from '../../pipeline/decoding';
+import { engineGenerator, type TestGenerator } from '../../pipeline/generator';
+import { runPipeline, type PipelineResult } from '../../pipeline/pipeline';
+import { prepareTest, type PreparedTest } from '../../pipeline/prepare';
 
 const USAGE = `usage: testtune generate <File.java> (--method <name> | --line <n>) [options]
 
@@ -23,7 +25,7 @@ Writes a JUnit test for one method of <File.java> with the local model and print
   --adapter <dir|none>   a fine-tuned adapter directory, or none for the base model
                          (default without --model: the shipped model's default adapter,
                          adapters/default.json; with --model: none)
-  --max-new-tokens <n>   generation limit (default 512)
+  --max-new-tokens <n>   generation limit (default 256, as the extension's testtune.maxNewTokens)
   --provider <p>         auto | cuda | cpu (default auto: CUDA when present, else CPU)
   --quantize <q>         none | int8: weight precision (default none = f32)
   --repetition-penalty <x>  > 1 penalises tokens already generated (default 1 = plain greedy)
@@ -36,19 +38,6 @@ Writes a JUnit test for one method of <File.java> with the local model and print
   --raw                  print the model's raw output instead of the extracted method`;
 
 const PROVIDERS: ProviderPreference[] = ['auto', 'cuda', 'cpu'];
-const PROJECT_MARKERS = ['pom.xml', 'build.gradle', 'build.gradle.kts', 'settings.gradle', 'settings.gradle.kts', '.git'];
-
-/** The nearest folder above `file` that looks like a project root, else the file's folder. */
-export function projectRootOf(file: string): string {
-  let dir = path.dirname(path.resolve(file));
-  for (;;) {
-    if (PROJECT_MARKERS.some((m) => fs.existsSync(path.join(dir, m)))) return dir;
-    const up = path.dirname(dir);
-    if (up === dir) return path.dirname(path.resolve(file));
-    dir = up;
-  }
-}
-
 /** The folder holding TestTune's package.json (dist/.. when bundled, the repo root under tsx). */
 export function packageRoot(from: string = __dirname): string | undefined {
   let dir = from;
@@ -90,21 +79,6 @@ export function shippedDefaultAdapter(modelDir: string): string {
   return d.dir ?? 'none';
 }
 
-/** The annotation + signature lines the prompt ends with (the model continues with the body), if any. */
-export function promptSignature(context: string): string | undefined {
-  if (!/\{\n?$/.test(context)) return undefined;
-  const at = context.lastIndexOf('@Test');
-  if (at < 0) return undefined;
-  const lineStart = context.lastIndexOf('\n', at) + 1;
-  return context.slice(lineStart);
-}
-
-interface Generation {
-  result: GenerateResult;
-  provider: string;
-  note?: string;
-}
-
 /** --loop-guard: an integer in [0, 100] (0 or 1 = off); absent = undefined (the command's default). */
 export function loopGuardArg(v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
@@ -139,51 +113,43 @@ interface Where {
   modelDir: string;
   provider: ProviderPreference;
   quantize: Quantize;
-  repetitionPenalty?: number;
-  loopGuard?: number;
-  syntaxGuard?: boolean;
 }
 
-async function generateInProcess({ modelDir, provider, quantize, repetitionPenalty, loopGuard, syntaxGuard }: Where, adapter: string | undefined, prompt: string, maxNewTokens: number, signal: AbortSignal): Promise<Generation> {
+/** Runs the pipeline with a generator in this process or in the sidecar, released afterwards; `adapter`: a directory, 'none' or undefined (the host's default). */
+type Host = (where: Where, adapter: string | undefined, run: (generator: TestGenerator, adapterName: string | null | undefined) => Promise<PipelineResult>) => Promise<{ result: PipelineResult; provider: string; note?: string }>;
+
+const inProcess: Host = async ({ modelDir, provider, quantize }, adapter, run) => {
   const { loadEngine } = await import('../../model/engine');
   const engine = await loadEngine(modelDir, { provider, quantize, defer: true }); // builds only the graph variant generate uses
   try {
     let name: string | null | undefined;
     if (adapter === 'none') name = null;
     else if (adapter !== undefined) name = (await engine.loadAdapter(path.resolve(adapter))).name;
-    const result = await engine.generate(prompt, { maxNewTokens, adapter: name, signal, repetitionPenalty, loopGuard, syntaxGuard });
+    const result = await run(engineGenerator(engine), name);
     const s = engine.status();
     return { result, provider: s.provider, note: s.providerNote };
   } finally {
     await engine.dispose();
   }
-}
+};
 
-async function generateInSidecar({ modelDir, provider, quantize, repetitionPenalty, loopGuard, syntaxGuard }: Where, adapter: string | undefined, prompt: string, maxNewTokens: number, signal: AbortSignal): Promise<Generation> {
+const inSidecar: Host = async ({ modelDir, provider, quantize }, adapter, run) => {
   const { SidecarClient, localSidecarLaunch } = await import('../../sidecar/client');
-  const { CancellationTokenSource } = await import('../../sidecar/cancellation');
-  const { ErrorCodes, RpcError } = await import('../../sidecar/protocol');
+  const { sidecarGenerator } = await import('../../pipeline/sidecar-generator');
   const client = new SidecarClient({ launch: localSidecarLaunch(), initialize: { modelDir, provider, quantize }, backoff: { maxRestarts: 0 } });
   client.onLog((line) => process.env.TESTTUNE_DEBUG && process.stderr.write(`${line}\n`));
-  const source = new CancellationTokenSource();
-  signal.addEventListener('abort', () => source.cancel());
   try {
     await client.start();
     if (client.state === 'error') throw new Error(client.lastError);
     let name: string | null | undefined;
     if (adapter === 'none') name = null;
     else if (adapter !== undefined) name = (await client.request('adapters/load', { dir: path.resolve(adapter) })).name;
-    try {
-      const result = await client.generate({ context: prompt, maxNewTokens, adapter: name, ...(repetitionPenalty !== undefined ? { repetitionPenalty } : {}), ...(loopGuard !== undefined ? { loopGuard } : {}), ...(syntaxGuard !== undefined ? { syntaxGuard } : {}) }, { token: source.token });
-      return { result, provider: client.status?.provider ?? '?', note: client.status?.providerNote };
-    } catch (e) {
-      if (e instanceof RpcError && e.code === ErrorCodes.RequestCancelled) return { result: e.data as GenerateResult, provider: client.status?.provider ?? '?' };
-      throw e;
-    }
+    const result = await run(sidecarGenerator(client), name);
+    return { result, provider: client.status?.provider ?? '?', note: client.status?.providerNote };
   } finally {
     await client.dispose();
   }
-}
+};
 
 export const command: CliCommand = {
   name: 'generate',
@@ -201,7 +167,7 @@ export const command: CliCommand = {
     if ((methodName === undefined) === (line === undefined)) throw new UsageError('give either --method <name> or --line <n>');
     if (line !== undefined && line < 1) throw new UsageError('--line is 1-based');
     const arity = int(args, 'arity');
-    const maxNewTokens = int(args, 'max-new-tokens') ?? 512;
+    const maxNewTokens = int(args, 'max-new-tokens') ?? DEFAULT_SETTINGS.maxNewTokens;
     if (maxNewTokens < 1) throw new UsageError('--max-new-tokens must be at least 1');
     const provider = (str(args, 'provider') ?? 'auto') as ProviderPreference;
     if (!PROVIDERS.includes(provider)) throw new UsageError(`--provider must be one of ${PROVIDERS.join(', ')}`);
@@ -221,63 +187,71 @@ export const command: CliCommand = {
     const modelDir = resolveModelDir(str(args, 'model'));
     if (adapter === undefined && str(args, 'model') === undefined) adapter = shippedDefaultAdapter(modelDir);
 
-    const root = projectRootOf(file);
-    const loc = findTestLocation(root, file);
-    const testSource = loc.exists ? fs.readFileSync(loc.testFile, 'utf8') : undefined;
-    const fw = detectFramework(root, testSource);
+    const root = findProjectRoot(file);
     const selector: MethodSelector = methodName !== undefined ? { name: methodName, ...(arity !== undefined ? { arity } : {}) } : { line: line! - 1 };
-    const ctx = await buildContext(source, selector, { testSource, testClassName: loc.testClassName, framework: fw.framework });
-    for (const e of ctx.errors) process.stderr.write(`warning: ${e}\n`);
-    if (!ctx.context || !ctx.method) throw new Error(ctx.errors.join('; ') || 'no focal context');
+    const prep = await prepareTest({ focalPath: file, focalText: source, selector, projectRoot: root, readFile: readIfExists });
+    for (const w of prep.warnings) process.stderr.write(`warning: ${w}\n`);
+    if (!prep.value) throw new Error(prep.errors.join('; ') || 'no focal context');
+    const prepared = prep.value;
+    const decoding: DecodingParams = { ...decodingParams('product'), maxNewTokens, loopGuard, syntaxGuard, ...(repetitionPenalty !== undefined ? { repetitionPenalty } : {}) };
 
     const controller = new AbortController();
     const onSigint = () => controller.abort();
     process.once('SIGINT', onSigint);
-    process.stderr.write(`generating a test for ${ctx.method.name} with ${modelDir}${adapter ? ` (adapter ${adapter})` : ''}…\n`);
-    let gen: Generation;
+    process.stderr.write(`generating a test for ${prepared.method.name} with ${modelDir}${adapter ? ` (adapter ${adapter})` : ''}…\n`);
+    let gen: Awaited<ReturnType<Host>>;
     try {
-      const run = bool(args, 'sidecar') ? generateInSidecar : generateInProcess;
-      gen = await run({ modelDir, provider, quantize, repetitionPenalty, loopGuard, syntaxGuard }, adapter, ctx.context, maxNewTokens, controller.signal);
+      const host = bool(args, 'sidecar') ? inSidecar : inProcess;
+      gen = await host({ modelDir, provider, quantize }, adapter, (generator, adapterName) =>
+        runPipeline({ prepared, generator, decoding, adapter: adapterName, place: bool(args, 'write'), readTestFile: readIfExists, signal: controller.signal }),
+      );
     } finally {
       process.removeListener('SIGINT', onSigint);
     }
-    const r = gen.result;
-    const tps = r.newTokens > 0 && r.ms > 0 ? ` (${((r.newTokens * 1000) / r.ms).toFixed(1)} tok/s)` : '';
-    process.stderr.write(
-      `${r.promptTokens} prompt tokens, ${r.newTokens} new in ${Math.round(r.ms)} ms${tps} on ${gen.provider}${quantize === 'int8' ? ' (int8)' : ''}, stop: ${r.stopReason}\n` +
-        (gen.note ? `note: ${gen.note}\n` : ''),
-    );
-    if (r.stopReason === 'cancelled') {
+    const run = gen.result;
+    for (const c of run.candidates) {
+      const r = c.result;
+      const tps = r.newTokens > 0 && r.ms > 0 ? ` (${((r.newTokens * 1000) / r.ms).toFixed(1)} tok/s)` : '';
+      process.stderr.write(`${r.promptTokens} prompt tokens, ${r.newTokens} new in ${Math.round(r.ms)} ms${tps} on ${gen.provider}${quantize === 'int8' ? ' (int8)' : ''}, stop: ${r.stopReason}\n`);
+    }
+    if (gen.note) process.stderr.write(`note: ${gen.note}\n`);
+    if (run.cancelled) {
       process.stderr.write('cancelled\n');
       return 130;
     }
+    const raw = (run.chosen ?? run.candidates[0])?.result.text ?? '';
     if (bool(args, 'raw')) {
-      process.stdout.write(r.text.endsWith('\n') ? r.text : `${r.text}\n`);
+      process.stdout.write(raw.endsWith('\n') ? raw : `${raw}\n`);
       return 0;
     }
-    const signature = promptSignature(ctx.context);
-    const ex = await extractTestMethod(r.text, signature ? { signature } : {});
-    if (!ex.method || !ex.complete) {
-      process.stderr.write(`the model's output is not a complete test method: ${ex.errors.join('; ')}\n--- raw output ---\n${r.text}\n`);
+    if (!run.chosen?.method) {
+      process.stderr.write(`${run.errors.join('; ')}\n--- raw output ---\n${raw}\n`);
       return 1;
     }
-    for (const e of ex.errors) process.stderr.write(`warning: ${e}\n`);
-    process.stdout.write(ex.method.endsWith('\n') ? ex.method : `${ex.method}\n`);
-    if (bool(args, 'write')) return writeTest(root, file, source, ex.method, fw.framework);
+    for (const w of run.warnings) process.stderr.write(`warning: ${w}\n`);
+    const method = run.chosen.method;
+    process.stdout.write(method.endsWith('\n') ? method : `${method}\n`);
+    if (bool(args, 'write')) return writePlaced(prepared, run);
     return 0;
   },
 };
 
-/** Places the method in the test file (created when missing) and writes it; the file is left as it was on any error. */
-async function writeTest(root: string, focalFile: string, focalSource: string, method: string, framework: Framework): Promise<number> {
-  const p = await placeTest({ projectRoot: root, focalFile, focalSource, testMethod: method, framework });
-  if (p.edit.insertText === '' || p.errors.some((e) => /would not parse|not exactly one|no test class/.test(e))) {
-    process.stderr.write(`not written: ${p.errors.join('; ') || 'nothing to place'}\n`);
+function readIfExists(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Writes the pipeline's placement (the test file created when missing); the file is left as it was on any error. */
+function writePlaced(prepared: PreparedTest, run: PipelineResult): number {
+  if (!run.placed) {
+    process.stderr.write(`not written to ${prepared.location.testFile}: ${run.errors.join('; ') || 'nothing to place'}\n`);
     return 1;
   }
-  for (const e of p.errors) process.stderr.write(`warning: ${e}\n`);
-  fs.mkdirSync(path.dirname(p.path), { recursive: true });
-  fs.writeFileSync(p.path, p.text);
-  process.stderr.write(`${p.created ? 'created' : 'updated'} ${p.path} (method ${p.methodName})\n`);
+  fs.mkdirSync(path.dirname(run.placed.path), { recursive: true });
+  fs.writeFileSync(run.placed.path, run.placed.fileText);
+  process.stderr.write(`${run.placed.created ? 'created' : 'updated'} ${run.placed.path} (method ${run.placed.testMethodName})\n`);
   return 0;
 }

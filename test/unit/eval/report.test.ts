@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { humanCount, methodLabel, svgChart, tableIV, type MethodResult } from '../../../src/eval/report';
-import { parseRows, signatureFromPrompt } from '../../../src/eval/dataset';
+import { parseRows } from '../../../src/eval/dataset';
+import { promptSignature } from '../../../src/pipeline/prompt';
 
 const ROWS: MethodResult[] = [
   { method: 'lora', trainableParams: 1_572_864, totalParams: 1_000_000_000, syntax: 0.971, codebleu: 0.2901, compile: 0.5, pass: 0.25, instruction: 0.4, branch: 0.3 },
@@ -49,7 +50,8 @@ describe('evaluation rows', () => {
 
   it('takes the test method header from the end of a Methods2Test prompt', () => {
     const prompt = 'class A {\n    int f() { return 1; }\n}\n\nclass ATest {\n\n    @Test\n    @DisplayName("x")\n    void testF() {\n';
-    assert.equal(signatureFromPrompt(prompt), '    @Test\n    @DisplayName("x")\n    void testF() {');
-    assert.equal(signatureFromPrompt('class A {\n}\n'), undefined);
+    assert.equal(promptSignature(prompt), '    @Test\n    @DisplayName("x")\n    void testF() {\n');
+    assert.equal(promptSignature('class A {\n}\n'), undefined);
+    assert.equal(promptSignature('class ATest {\n'), undefined, 'a class header is no method signature');
   });
 });
