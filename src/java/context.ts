@@ -256,12 +256,3 @@ export async function buildTrainingPair(
 }
 
 export { methodIndent };
-
-/**
- * The new test method's annotations and signature at the end of a +t+tc context (from the line after
- * the last blank line), i.e. the `signature` that extractTestMethod needs for a body-only completion.
- */
-export function testMethodHeader(context: string): string {
-  const i = context.lastIndexOf('\n\n');
-  return i >= 0 ? context.slice(i + 2) : context;
-}

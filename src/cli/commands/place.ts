@@ -6,7 +6,7 @@ import { readJavaFile } from './context';
 import { extractTestMethod } from '../../java/extract';
 import { findProjectRoot } from '../../java/location';
 import { listMethods } from '../../java/methods';
-import { placeTest } from '../../java/placement';
+import { isFatalPlacementError, placeTest } from '../../java/placement';
 
 const USAGE = `usage:
   testtune place <File.java> --method <name> --test-code <file> [--dry-run] [--json]
@@ -53,10 +53,12 @@ export const command: CliCommand = {
       framework: fw,
       testRootOverride: str(args, 'test-root'),
     });
-    if (p.errors.length) {
-      for (const e of p.errors) console.error(`testtune place: ${e}`);
+    const fatal = p.errors.filter(isFatalPlacementError);
+    if (fatal.length || p.edit.insertText === '') {
+      for (const e of fatal.length ? fatal : p.errors.length ? p.errors : ['nothing to place']) console.error(`testtune place: ${e}`);
       return 1;
     }
+    for (const e of p.errors) console.error(`testtune place: warning: ${e}`);
     const dry = bool(args, 'dry-run');
     if (!dry) {
       fs.mkdirSync(path.dirname(p.path), { recursive: true });

@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { extractTestMethod } from '../../../src/java/extract';
-import { buildContext, testMethodHeader } from '../../../src/java/context';
+import { buildContext } from '../../../src/java/context';
+import { promptSignature } from '../../../src/pipeline/prompt';
 
 describe('extractTestMethod', () => {
   it('turns a body-only completion (the study format) into a full method, dropping the class brace', async () => {
@@ -12,7 +13,7 @@ describe('extractTestMethod', () => {
 
   it('completes a prompt from buildContext end to end', async () => {
     const ctx = await buildContext('class Calc {\n    int add(int a, int b) {\n        return a + b;\n    }\n}\n', { name: 'add' });
-    const sig = testMethodHeader(ctx.context!);
+    const sig = promptSignature(ctx.context!)!;
     assert.equal(sig, '    @Test\n    void testAdd() {\n');
     const r = await extractTestMethod('        assertEquals(3, new Calc().add(1, 2));\n    }\n\n}', { signature: sig });
     assert.equal(r.method, '    @Test\n    void testAdd() {\n        assertEquals(3, new Calc().add(1, 2));\n    }');
