@@ -25,11 +25,19 @@ export interface ProcResult {
   stdout: string;
   stderr: string;
   timedOut: boolean;
+  aborted?: boolean;
   ms: number;
 }
 
-/** Runs a process with a timeout; the whole process group is killed when time runs out. */
-export function runProcess(cmd: string, args: string[], opts: { cwd?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<ProcResult> {
+/**
+ * Runs a process with a timeout; the whole process group is killed when time runs out or when
+ * `signal` aborts (then `aborted` is set), so threads or children a test started end with it.
+ */
+export function runProcess(
+  cmd: string,
+  args: string[],
+  opts: { cwd?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv; signal?: AbortSignal } = {},
+): Promise<ProcResult> {
   return new Promise((resolve) => {
     const t0 = Date.now();
     let stdout = '';
@@ -45,23 +53,37 @@ export function runProcess(cmd: string, args: string[], opts: { cwd?: string; ti
     const cap = (s: string, d: Buffer) => (s.length > 1_000_000 ? s : s + d.toString('utf8'));
     child.stdout.on('data', (d: Buffer) => (stdout = cap(stdout, d)));
     child.stderr.on('data', (d: Buffer) => (stderr = cap(stderr, d)));
+    const killGroup = () => {
+      try {
+        if (child.pid) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        child.kill('SIGKILL');
+      }
+    };
     const timer = opts.timeoutMs
       ? setTimeout(() => {
           timedOut = true;
-          try {
-            if (child.pid) process.kill(-child.pid, 'SIGKILL');
-          } catch {
-            child.kill('SIGKILL');
-          }
+          killGroup();
         }, opts.timeoutMs)
       : undefined;
-    child.on('error', (e) => {
+    let aborted = false;
+    const onAbort = () => {
+      aborted = true;
+      killGroup();
+    };
+    if (opts.signal?.aborted) onAbort();
+    else opts.signal?.addEventListener('abort', onAbort, { once: true });
+    const done = () => {
       if (timer) clearTimeout(timer);
-      resolve({ code: null, stdout, stderr: stderr + String(e), timedOut, ms: Date.now() - t0 });
+      opts.signal?.removeEventListener('abort', onAbort);
+    };
+    child.on('error', (e) => {
+      done();
+      resolve({ code: null, stdout, stderr: stderr + String(e), timedOut, aborted, ms: Date.now() - t0 });
     });
     child.on('close', (code) => {
-      if (timer) clearTimeout(timer);
-      resolve({ code, stdout, stderr, timedOut, ms: Date.now() - t0 });
+      done();
+      resolve({ code, stdout, stderr, timedOut, aborted, ms: Date.now() - t0 });
     });
   });
 }

@@ -1,0 +1,171 @@
+// Verifies one candidate test: its test class (with the candidate placed) is compiled alone in a
+// scratch folder outside the workspace, against the main classes, the test classpath and the
+// project's other test sources (javac -sourcepath, only what the class needs); then ONLY the candidate
+// method runs with the JUnit console launcher (Jupiter, and JUnit 4 through the vintage engine) under
+// the JaCoCo agent and the sandbox (src/verify/sandbox.ts), with a time limit after which its whole
+// process group is killed. The focal method's line and branch coverage come from the exec file.
+// Results are cached by content (test class text, main classes, classpath, focal method, limit).
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { declaredPackage } from '../java/location';
+import { FAST_JVM } from '../eval/execution/junit';
+import { JAVA_DIR, loadToolchain, runProcess, type Toolchain } from '../eval/execution/toolchain';
+import { parseJavacErrors } from './javac-output';
+import { parseLauncherOutput } from './launcher-output';
+import { focalCoverage, methodCounters, prepareMethodCoverage } from './method-coverage';
+import type { ProjectModel } from './project';
+import { readCached, treeStamp, writeCached } from './result-cache';
+import type { VerifyResult, VerifyStatus } from './result';
+import { prepareSandbox, sandboxJvmArgs, sandboxRefusal } from './sandbox';
+import { scratchTree } from './scratch-tree';
+
+export type { VerifyResult, VerifyStatus } from './result';
+
+export interface FocalMethod {
+  className: string; // binary or dotted name of the focal class: com.x.Foo, com.x.Outer.Inner
+  methodName: string; // the simple class name for a constructor
+  parameterTypes: string[];
+  startLine: number; // 0-based lines of the declaration, as src/java/methods.ts gives them
+  endLine: number;
+}
+
+export interface VerifyRequest {
+  project: ProjectModel;
+  mainClassesDir: string;
+  testFile: string; // where the test class lives (or will) in the workspace; names the class and package
+  testClassText: string; // the whole test class with the candidate method placed
+  testMethodName: string;
+  focal: FocalMethod;
+  timeoutMs?: number; // the test run's limit (default 20 s); javac gets 120 s
+  signal?: AbortSignal;
+  cacheDir: string;
+}
+
+const NO_COVERAGE = { covered: 0, total: 0 };
+
+function extraJars(): string[] {
+  // JUnit 4 (the vintage engine needs it), Hamcrest 2 (library matchers), Mockito with its runtime.
+  return ['junit4.jar', 'hamcrest.jar', 'hamcrest-core.jar', 'mockito-core.jar', 'byte-buddy.jar', 'byte-buddy-agent.jar', 'objenesis.jar']
+    .map((j) => path.join(JAVA_DIR, j))
+    .filter((p) => fs.existsSync(p));
+}
+
+/** The focal class's internal name (com/x/Outer$Inner) for a dotted name whose nested parts start upper-case. */
+export function internalName(className: string): string {
+  const parts = className.replace(/\$/g, '.').split('.');
+  const firstType = parts.findIndex((p) => /^[A-Z]/.test(p));
+  if (firstType < 0) return parts.join('/');
+  return parts.slice(0, firstType).concat(parts.slice(firstType).join('$')).join('/');
+}
+
+function cacheKey(req: VerifyRequest, mainStamp: string, classpath: string[]): string {
+  const h = crypto.createHash('sha256');
+  h.update('verify-v1\0');
+  h.update(req.testClassText + '\0' + path.basename(req.testFile) + '\0' + req.testMethodName + '\0');
+  h.update(JSON.stringify(req.focal) + '\0' + (req.timeoutMs ?? 0) + '\0' + mainStamp + '\0' + classpath.join(path.delimiter) + '\0');
+  h.update(req.project.testRoots.map((r) => treeStamp(r)).join(','));
+  return h.digest('hex').slice(0, 24);
+}
+
+export async function verifyCandidate(req: VerifyRequest): Promise<VerifyResult> {
+  const t0 = Date.now();
+  const done = (r: Omit<VerifyResult, 'seconds'>): VerifyResult => ({ ...r, seconds: (Date.now() - t0) / 1000 });
+  const fail = (status: VerifyStatus, message: string, log = ''): VerifyResult =>
+    done({ status, compileErrors: [], callsFocal: false, focalLines: NO_COVERAGE, focalBranches: NO_COVERAGE, log: log || message, message });
+  const tc = await loadToolchain();
+  if (tc.errors.length) return fail('error', `Java toolchain incomplete: ${tc.errors.join('; ')}`);
+  if (!fs.existsSync(req.mainClassesDir)) return fail('error', `main classes folder not found: ${req.mainClassesDir}`);
+
+  const testResources = req.project.resourceRoots.filter((r) => r.includes(`${path.sep}test${path.sep}`));
+  const libs = [...req.project.testClasspath, ...extraJars()];
+  const key = cacheKey(req, treeStamp(req.mainClassesDir), libs);
+  const hit = readCached(req.cacheDir, key);
+  if (hit) return { ...hit, cached: true, seconds: (Date.now() - t0) / 1000 };
+
+  const pkg = declaredPackage(req.testClassText);
+  const simple = path.basename(req.testFile, '.java');
+  const testClass = (pkg ? pkg + '.' : '') + simple;
+  const run = path.join(req.cacheDir, 'runs', key);
+  fs.rmSync(run, { recursive: true, force: true });
+  const srcFile = path.join(run, 'src', ...pkg.split('.').filter(Boolean), `${simple}.java`);
+  const classes = path.join(run, 'classes');
+  fs.mkdirSync(path.dirname(srcFile), { recursive: true });
+  fs.mkdirSync(classes, { recursive: true });
+  fs.writeFileSync(srcFile, req.testClassText);
+
+  const result = await compileAndRun();
+  if (!req.signal?.aborted) writeCached(req.cacheDir, key, result);
+  fs.rmSync(run, { recursive: true, force: true });
+  return result;
+
+  async function compileAndRun(): Promise<VerifyResult> {
+    // javac: only this class and what it needs from the other test sources (-implicit:class).
+    const cp = [req.mainClassesDir, ...libs, tc.junit5Console];
+    const javacArgs = [...FAST_JVM.map((f) => `-J${f}`), '--release', '11', '-nowarn', '-encoding', 'UTF-8', '-proc:none', '-implicit:class', '-g',
+      '-d', classes, '-cp', cp.join(path.delimiter), '-sourcepath', req.project.testRoots.join(path.delimiter) || path.dirname(srcFile), srcFile];
+    const javac = await runProcess(tc.javac, javacArgs, { timeoutMs: 120_000, signal: req.signal });
+    const javacLog = javac.stdout + javac.stderr;
+    if (javac.aborted) return fail('error', 'cancelled', javacLog);
+    if (javac.code !== 0) {
+      const errors = parseJavacErrors(javacLog).map((e) => ({ ...e, file: e.file === srcFile ? req.testFile : e.file }));
+      const message = javac.timedOut ? 'javac timed out after 120 s' : errors[0] ? `line ${errors[0].line}: ${errors[0].message}` : 'javac failed';
+      return done({ status: 'does-not-compile', compileErrors: errors, callsFocal: false, focalLines: NO_COVERAGE, focalBranches: NO_COVERAGE, log: javacLog, message });
+    }
+    return runTest(tc, javacLog);
+  }
+
+  async function runTest(toolchain: Toolchain, javacLog: string): Promise<VerifyResult> {
+    const [sandbox, helper] = await Promise.all([prepareSandbox(toolchain, req.cacheDir), prepareMethodCoverage(toolchain, req.cacheDir)]);
+    if (sandbox.error) return fail('error', sandbox.error);
+    const tree = scratchTree(req.project.root, req.project, req.cacheDir);
+    const tmp = path.join(run, 'tmp');
+    fs.mkdirSync(tmp, { recursive: true });
+    const execFile = path.join(run, 'jacoco.exec');
+    const timeoutMs = req.timeoutMs ?? 20_000;
+    const args = [
+      `-javaagent:${toolchain.jacocoAgent}=destfile=${execFile},excludes=TesttuneSandbox`,
+      '-Djava.awt.headless=true',
+      ...FAST_JVM,
+      ...sandboxJvmArgs([run, tree], tmp),
+      '-cp', [toolchain.junit5Console, sandbox.dir!].join(path.delimiter),
+      'org.junit.platform.console.ConsoleLauncher',
+      '--disable-banner', '--details=tree', '--disable-ansi-colors',
+      '--class-path', [classes, req.mainClassesDir, ...testResources, ...libs].join(path.delimiter),
+      `--select-method=${testClass}#${req.testMethodName}`,
+    ];
+    const r = await runProcess(toolchain.java, args, { timeoutMs, cwd: tree, signal: req.signal });
+    const out = r.stdout + r.stderr;
+    const log = (javacLog ? javacLog + '\n' : '') + out.slice(-20_000);
+    const focalInternal = internalName(req.focal.className);
+    const focalMethod = req.focal.methodName === req.focal.className.split(/[.$]/).pop() ? '<init>' : req.focal.methodName;
+    const summary = parseLauncherOutput(out, { testClass, focalClass: focalInternal.replace(/\//g, '.'), focalMethod });
+    let coverage;
+    let coverageNote: string | undefined;
+    if (helper.dir && fs.existsSync(execFile)) {
+      const counters = await methodCounters(toolchain, helper.dir, req.mainClassesDir, focalInternal, [execFile]);
+      if ('error' in counters) coverageNote = counters.error;
+      else {
+        coverage = focalCoverage(counters, { internalName: focalInternal, methodName: focalMethod, arity: req.focal.parameterTypes.length, startLine: req.focal.startLine + 1, endLine: req.focal.endLine + 1 });
+        if (!coverage) coverageNote = `focal method ${req.focal.methodName} not found in ${focalInternal}.class`;
+      }
+    } else coverageNote = helper.error ?? 'no coverage data (the JVM ended before writing it)';
+    const base = {
+      compileErrors: [],
+      failure: summary.failure,
+      callsFocal: (coverage?.entered ?? false) || (summary.failure?.throughFocal ?? false),
+      focalLines: coverage?.lines ?? NO_COVERAGE,
+      focalBranches: coverage?.branches ?? NO_COVERAGE,
+      log: coverageNote ? `${log}\n${coverageNote}` : log,
+    };
+    const refused = sandboxRefusal(out);
+    if (r.aborted) return done({ ...base, status: 'error', message: 'cancelled' });
+    if (r.timedOut) return done({ ...base, status: 'timeout', message: `killed after ${timeoutMs} ms (time limit)` });
+    if (refused) return done({ ...base, status: 'error', message: `the test tried ${refused}; the sandbox refused it` });
+    if (summary.failed + summary.aborted > 0 || summary.containersFailed > 0) return done({ ...base, status: 'fails', message: summary.failure?.message.split('\n')[0] });
+    if (summary.succeeded > 0 && r.code === 0) return done({ ...base, status: 'passes' });
+    if (summary.skipped > 0) return done({ ...base, status: 'compiles', message: 'the test was skipped (@Disabled/@Ignore or an assumption)' });
+    if (summary.found === 0 && /\[\s*\d+ tests found\s*\]/.test(out)) return done({ ...base, status: 'error', message: `the launcher found no test ${testClass}#${req.testMethodName}` });
+    return done({ ...base, status: 'error', message: `the test JVM ended without a result (exit code ${r.code})` });
+  }
+}
