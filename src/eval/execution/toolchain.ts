@@ -28,8 +28,8 @@ export interface ProcResult {
   ms: number;
 }
 
-/** Runs a process with a timeout; the whole process group is killed when time runs out. */
-export function runProcess(cmd: string, args: string[], opts: { cwd?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<ProcResult> {
+/** Runs a process with a timeout; the whole process group is killed when time runs out or `signal` aborts. */
+export function runProcess(cmd: string, args: string[], opts: { cwd?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv; signal?: AbortSignal } = {}): Promise<ProcResult> {
   return new Promise((resolve) => {
     const t0 = Date.now();
     let stdout = '';
@@ -45,22 +45,28 @@ export function runProcess(cmd: string, args: string[], opts: { cwd?: string; ti
     const cap = (s: string, d: Buffer) => (s.length > 1_000_000 ? s : s + d.toString('utf8'));
     child.stdout.on('data', (d: Buffer) => (stdout = cap(stdout, d)));
     child.stderr.on('data', (d: Buffer) => (stderr = cap(stderr, d)));
+    const killTree = () => {
+      try {
+        if (child.pid) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        child.kill('SIGKILL');
+      }
+    };
     const timer = opts.timeoutMs
       ? setTimeout(() => {
           timedOut = true;
-          try {
-            if (child.pid) process.kill(-child.pid, 'SIGKILL');
-          } catch {
-            child.kill('SIGKILL');
-          }
+          killTree();
         }, opts.timeoutMs)
       : undefined;
+    if (opts.signal?.aborted) killTree();
+    opts.signal?.addEventListener('abort', killTree, { once: true });
     child.on('error', (e) => {
       if (timer) clearTimeout(timer);
       resolve({ code: null, stdout, stderr: stderr + String(e), timedOut, ms: Date.now() - t0 });
     });
     child.on('close', (code) => {
       if (timer) clearTimeout(timer);
+      opts.signal?.removeEventListener('abort', killTree);
       resolve({ code, stdout, stderr, timedOut, ms: Date.now() - t0 });
     });
   });
