@@ -11,8 +11,9 @@ import { command as corpus } from './commands/corpus';
 import { command as evaluate } from './commands/eval';
 import { command as tokenizer } from './commands/tokenizer';
 import { command as demo } from './commands/demo';
+import { command as project } from './commands/project';
 
-const COMMANDS: CliCommand[] = [context, place, generate, model, train, mine, corpus, evaluate, tokenizer, demo];
+const COMMANDS: CliCommand[] = [context, place, generate, model, train, mine, corpus, evaluate, tokenizer, demo, project];
 
 function usage(): string {
   const lines = ['usage: testtune <command> [options]', '', 'commands:'];

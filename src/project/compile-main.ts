@@ -1,0 +1,117 @@
+// The project's main classes compiled by TestTune when the build's own output is missing or stale:
+// javac into a content-addressed cache OUTSIDE the workspace ($XDG_CACHE_HOME/testtune/classes/<hash>,
+// the hash over the sources' bytes, the classpath entries and the release), reused when nothing
+// changed. Main resources are copied next to the classes. The user's tree is never written.
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { runProcess } from '../eval/execution/toolchain';
+import { javaFiles } from './layout';
+import type { ProjectModel } from './model';
+
+export interface CompileMainOptions {
+  cacheDir?: string; // default defaultClassesCacheDir()
+  /** --release; 11 when JaCoCo 0.8.6 will instrument the classes. Default: the project's release (at least 8). */
+  release?: number;
+  timeoutMs?: number; // default 10 minutes
+  signal?: AbortSignal;
+  javac?: string; // default 'javac' from PATH
+}
+
+export interface CompileMainResult {
+  classesDir?: string;
+  /** First javac errors with file:line, or why javac did not run. */
+  errors: string[];
+  cached: boolean;
+}
+
+const MARKER = '.testtune-complete';
+const MIN_RELEASE = 8; // the oldest release every supported JDK still compiles for
+
+export function defaultClassesCacheDir(): string {
+  const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
+  return path.join(base, 'testtune', 'classes');
+}
+
+/** The first `limit` javac error lines ("File.java:12: error: ..."). */
+export function javacErrorLines(output: string, limit = 10): string[] {
+  return output
+    .split('\n')
+    .filter((l) => /: error:/.test(l))
+    .slice(0, limit)
+    .map((l) => l.trim());
+}
+
+function fileDigest(hash: ReturnType<typeof createHash>, file: string): void {
+  try {
+    hash.update(file).update('\0').update(fs.readFileSync(file)).update('\0');
+  } catch {
+    hash.update(file).update('\0unreadable\0');
+  }
+}
+
+/** The release javac gets: the caller's, else the project's (raised to 8), else none (javac's default). */
+export function releaseFor(model: ProjectModel, requested?: number): number | undefined {
+  if (requested !== undefined) return requested;
+  return model.javaRelease !== undefined ? Math.max(MIN_RELEASE, model.javaRelease) : undefined;
+}
+
+export async function compileMainClasses(model: ProjectModel, opts: CompileMainOptions = {}): Promise<CompileMainResult> {
+  const sources = model.mainRoots.flatMap((r) => javaFiles(r, model.testRoots));
+  if (!sources.length) return { errors: [`no main sources under ${model.mainRoots.join(', ') || model.root}`], cached: false };
+  const release = releaseFor(model, opts.release);
+  const classpath = model.testClasspath;
+  const hash = createHash('sha256');
+  hash.update(`release=${release ?? 'default'}\0`);
+  for (const s of sources) fileDigest(hash, s);
+  for (const entry of classpath) {
+    // jars are immutable in a repository: path, size and time identify them without reading them
+    try {
+      const st = fs.statSync(entry);
+      hash.update(`${entry}\0${st.size}\0${st.mtimeMs}\0`);
+    } catch {
+      hash.update(`${entry}\0missing\0`);
+    }
+  }
+  const cacheDir = opts.cacheDir ?? defaultClassesCacheDir();
+  const out = path.join(cacheDir, hash.digest('hex').slice(0, 32));
+  if (fs.existsSync(path.join(out, MARKER))) return { classesDir: out, errors: [], cached: true };
+  let tmp: string;
+  try {
+    fs.mkdirSync(cacheDir, { recursive: true });
+    tmp = fs.mkdtempSync(path.join(cacheDir, 'tmp-'));
+  } catch (e) {
+    return { errors: [`cannot create the class cache ${cacheDir}: ${(e as Error).message}`], cached: false };
+  }
+  try {
+    const classes = path.join(tmp, 'classes');
+    fs.mkdirSync(classes);
+    const argFile = path.join(tmp, 'sources.txt');
+    fs.writeFileSync(argFile, sources.map((s) => `"${s.replace(/\\/g, '\\\\')}"`).join('\n'));
+    const args = ['-J-XX:TieredStopAtLevel=1', '-J-XX:+UseSerialGC', '-nowarn', '-encoding', 'UTF-8', '-proc:none', '-Xmaxerrs', '50', '-d', classes];
+    if (release !== undefined) args.push('--release', String(release));
+    if (classpath.length) args.push('-cp', classpath.join(path.delimiter));
+    const r = await runProcess(opts.javac ?? 'javac', [...args, `@${argFile}`], { timeoutMs: opts.timeoutMs ?? 600_000, signal: opts.signal });
+    if (opts.signal?.aborted) return { errors: ['compilation cancelled'], cached: false };
+    if (r.timedOut) return { errors: [`javac timed out after ${Math.round((opts.timeoutMs ?? 600_000) / 1000)} s`], cached: false };
+    if (r.code !== 0) {
+      const log = r.stdout + r.stderr;
+      const errors = javacErrorLines(log);
+      return { errors: errors.length ? errors : [`javac failed (exit ${r.code}): ${log.trim().slice(0, 300) || 'no output'}`], cached: false };
+    }
+    for (const res of model.resourceRoots) if (fs.existsSync(res)) fs.cpSync(res, classes, { recursive: true });
+    fs.writeFileSync(path.join(classes, MARKER), `${sources.length} sources\n`);
+    try {
+      fs.renameSync(classes, out);
+    } catch {
+      // another process finished the same compilation first: its result is as good as ours
+      if (!fs.existsSync(path.join(out, MARKER))) return { errors: [`cannot move compiled classes into ${out}`], cached: false };
+    }
+    return { classesDir: out, errors: [], cached: false };
+  } catch (e) {
+    return { errors: [`compiling main classes failed: ${(e as Error).message}`], cached: false };
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}

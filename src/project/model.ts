@@ -1,0 +1,227 @@
+// The project model: for a workspace folder, its build (Maven, Gradle, plain sources), source
+// folders, test framework and its test classpath resolved offline, without running the build.
+// Maven: effective poms + transitive resolution (maven-resolve.ts), reactor modules; Gradle: the
+// build script's dependencies (gradle.ts) resolved the same way from Gradle's cache and ~/.m2;
+// both plus lib/*.jar and libs/*.jar. Never throws: what cannot be resolved is in `unresolved`,
+// everything else odd in `warnings`.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { PomLoader, type EffectivePom, type Unresolved } from './effective-pom';
+import { frameworkOf } from './framework';
+import { readGradleBuild } from './gradle';
+import { buildKind, detectSourceLayout, javaFiles, libJars, type BuildKind } from './layout';
+import { resolveMavenDependencies, type ReactorModule, type ResolvedArtifact, type Substitution } from './maven-resolve';
+import { findReactor, modulesBelow } from './reactor';
+import { LocalRepositories } from './repository';
+
+export interface ProjectModel {
+  root: string;
+  build: BuildKind;
+  mainRoots: string[];
+  testRoots: string[];
+  resourceRoots: string[];
+  testResourceRoots: string[];
+  framework: 'junit4' | 'junit5';
+  junitVersion?: string;
+  mockito: boolean;
+  /** Jars (absolute paths) of the test classpath: test + compile + runtime + provided scopes, transitive, deduplicated by groupId:artifactId (nearest wins, as Maven does). */
+  testClasspath: string[];
+  /** The resolved dependencies behind testClasspath (scope, depth, the chain that brought each in). */
+  artifacts: ResolvedArtifact[];
+  /** What could not be resolved, never silently dropped: `group:artifact:version` + why. */
+  unresolved: Unresolved[];
+  /** Declared versions missing locally that were replaced by another local version of the same artifact. */
+  substitutions: Substitution[];
+  /** Compiled main classes: target/classes or build/classes/java/main when newer than every source, else undefined (the caller compiles). */
+  mainClassesDir?: string;
+  /** The project's Java release (maven.compiler.release/source/target or the compiler plugin), when declared. */
+  javaRelease?: number;
+  /** Module folders whose sources this model covers (one entry for a single-module project). */
+  modules: string[];
+  warnings: string[];
+}
+
+export interface ProjectModelOptions {
+  m2Repo?: string;
+  gradleHome?: string;
+  /** Further Maven-layout repositories (default: /usr/share/maven-repo when present). */
+  extraRepos?: string[];
+  /** Replace a dependency version missing locally by another local version (default true; listed in `substitutions`). */
+  substitute?: boolean;
+}
+
+/** Builds the model of the project at `root`. Never throws. */
+export function loadProjectModel(root: string, opts: ProjectModelOptions = {}): ProjectModel {
+  const abs = path.resolve(root);
+  const model: ProjectModel = {
+    root: abs,
+    build: buildKind(abs),
+    mainRoots: [],
+    testRoots: [],
+    resourceRoots: [],
+    testResourceRoots: [],
+    framework: 'junit5',
+    mockito: false,
+    testClasspath: [],
+    artifacts: [],
+    unresolved: [],
+    substitutions: [],
+    modules: [],
+    warnings: [],
+  };
+  try {
+    if (!fs.existsSync(abs)) {
+      model.warnings.push(`project folder ${abs} does not exist`);
+      return model;
+    }
+    const repos = new LocalRepositories(opts);
+    if (model.build === 'maven') loadMaven(model, new PomLoader(repos), opts);
+    else if (model.build === 'gradle') loadGradle(model, new PomLoader(repos), opts);
+    else addModuleLayout(model, abs, {});
+    const seen = new Set(model.testClasspath);
+    for (const jar of libJars(abs)) if (!seen.has(jar)) model.testClasspath.push(jar);
+    const fw = frameworkOf(model.artifacts, abs);
+    model.framework = fw.framework;
+    model.junitVersion = fw.junitVersion;
+    model.mockito = fw.mockito;
+    model.mainClassesDir = upToDateClasses(model);
+  } catch (e) {
+    // a bug here must not take the caller down: say what happened and return what we have
+    model.warnings.push(`project model incomplete: ${(e as Error).message}`);
+  }
+  return model;
+}
+
+function addModuleLayout(model: ProjectModel, dir: string, pom: Partial<EffectivePom>): void {
+  const layout = detectSourceLayout(dir, pom);
+  model.modules.push(dir);
+  model.mainRoots.push(...layout.mainRoots);
+  model.testRoots.push(...layout.testRoots);
+  model.resourceRoots.push(...layout.resourceRoots);
+  model.testResourceRoots.push(...layout.testResourceRoots);
+  model.warnings.push(...layout.errors);
+}
+
+function loadMaven(model: ProjectModel, loader: PomLoader, opts: ProjectModelOptions): void {
+  const reactor = findReactor(model.root, loader);
+  // an aggregator (packaging pom with modules) stands for all its modules together
+  const own = modulesBelow(model.root, reactor, loader);
+  const inModel = new Set(own.map((m) => `${m.pom.groupId}:${m.pom.artifactId}`));
+  const external = new Map<string, ReactorModule>([...reactor].filter(([k]) => !inModel.has(k)));
+  const byKey = new Map<string, ResolvedArtifact>();
+  let release: string | undefined;
+  for (const module of own) {
+    addModuleLayout(model, module.dir, { ...module.pom, sourceDirectory: module.pom.sourceDirectory, testSourceDirectory: module.pom.testSourceDirectory });
+    model.warnings.push(...module.pom.errors);
+    model.unresolved.push(...module.pom.unresolved);
+    release ??= module.pom.compilerRelease;
+    const res = resolveMavenDependencies(module.pom, loader, external, { substitute: opts.substitute });
+    model.substitutions.push(...res.substitutions);
+    model.unresolved.push(...res.unresolved);
+    model.warnings.push(...res.warnings);
+    for (const a of res.artifacts) {
+      if (inModel.has(`${a.groupId}:${a.artifactId}`)) continue; // its sources are in mainRoots
+      const key = `${a.groupId}:${a.artifactId}:${a.classifier ?? (a.type === 'test-jar' ? 'tests' : '')}`;
+      if (!byKey.has(key)) byKey.set(key, a);
+    }
+  }
+  model.artifacts = [...byKey.values()];
+  model.testClasspath = [...new Set(model.artifacts.flatMap((a) => a.files))];
+  model.unresolved = dedupe(model.unresolved);
+  model.warnings = [...new Set(model.warnings)];
+  model.javaRelease = parseRelease(release);
+}
+
+function loadGradle(model: ProjectModel, loader: PomLoader, opts: ProjectModelOptions): void {
+  const build = readGradleBuild(model.root);
+  addModuleLayout(model, model.root, {});
+  model.warnings.push(...build.warnings);
+  // platforms (BOMs) supply the versions the script leaves out
+  const managed = new Map<string, string>();
+  for (const p of build.platforms) {
+    const version = loader.pickVersion(p.groupId, p.artifactId, p.version);
+    const got = version ? loader.fromRepository(p.groupId, p.artifactId, version) : { reason: 'no version' };
+    if ('reason' in got) model.unresolved.push({ coordinate: `${p.groupId}:${p.artifactId}:${p.version ?? '?'}`, reason: `platform: ${got.reason}`, from: build.file });
+    else for (const d of got.managed.values()) if (d.version && !managed.has(`${d.groupId}:${d.artifactId}`)) managed.set(`${d.groupId}:${d.artifactId}`, d.version);
+  }
+  const dependencies = build.dependencies.map((d) => ({ ...d, version: d.version ?? managed.get(`${d.groupId}:${d.artifactId}`) }));
+  const pseudo: EffectivePom = {
+    file: build.file ?? path.join(model.root, 'build.gradle'),
+    groupId: '',
+    artifactId: path.basename(model.root),
+    version: '',
+    packaging: 'jar',
+    properties: new Map(),
+    dependencies,
+    managed: new Map(),
+    modules: [],
+    resources: [],
+    testResources: [],
+    errors: [],
+    unresolved: [],
+    inherited: { properties: new Map(), managed: [], dependencies: [] },
+  };
+  const res = resolveMavenDependencies(pseudo, loader, new Map(), { substitute: opts.substitute });
+  model.substitutions.push(...res.substitutions);
+  model.artifacts = res.artifacts;
+  model.unresolved.push(...res.unresolved);
+  model.warnings.push(...res.warnings);
+  model.testClasspath = [...new Set(res.artifacts.flatMap((a) => a.files))];
+  // project(':core') → the sibling module's sources (javac reads sources from the classpath)
+  for (const p of build.projectDeps) {
+    const dir = path.join(model.root, '..', ...p.split(':').filter(Boolean));
+    const alt = path.join(model.root, ...p.split(':').filter(Boolean));
+    const found = [dir, alt].find((d) => fs.existsSync(path.join(d, 'src', 'main', 'java')));
+    if (found) model.testClasspath.push(path.join(found, 'src', 'main', 'java'));
+    else model.unresolved.push({ coordinate: `project(${p})`, reason: 'module folder not found', from: build.file });
+  }
+}
+
+function parseRelease(text: string | undefined): number | undefined {
+  if (!text) return undefined;
+  const m = /^(?:1\.)?(\d+)$/.exec(text.trim());
+  return m ? Number(m[1]) : undefined;
+}
+
+function dedupe(list: Unresolved[]): Unresolved[] {
+  const seen = new Set<string>();
+  return list.filter((u) => !seen.has(u.coordinate + u.reason) && !!seen.add(u.coordinate + u.reason));
+}
+
+/** target/classes (Maven) or build/classes/java/main (Gradle) when its newest class is newer than every main source. */
+function upToDateClasses(model: ProjectModel): string | undefined {
+  if (model.modules.length !== 1) return undefined;
+  const dir = path.join(model.modules[0], model.build === 'gradle' ? 'build/classes/java/main' : 'target/classes');
+  const newestClass = newestMtime([dir], '.class');
+  if (newestClass === undefined) return undefined;
+  const sources = model.mainRoots.flatMap((r) => javaFiles(r, model.testRoots));
+  const newestSource = Math.max(0, ...sources.map((s) => mtime(s)));
+  return newestClass >= newestSource ? dir : undefined;
+}
+
+function mtime(file: string): number {
+  try {
+    return fs.statSync(file).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
+
+function newestMtime(roots: string[], ext: string): number | undefined {
+  let newest: number | undefined;
+  const walk = (d: string) => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(d, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith(ext)) newest = Math.max(newest ?? 0, mtime(p));
+    }
+  };
+  for (const r of roots) walk(r);
+  return newest;
+}
