@@ -18,6 +18,11 @@ export interface TestTuneSettings {
   quantization: QuantizationSetting;
   loopGuard: number;
   syntaxGuard: boolean;
+  verifyEnabled: boolean;
+  verifyCandidates: number;
+  verifyRepairRounds: number;
+  verifyTimeLimitSeconds: number;
+  verifyInsertFailing: boolean;
 }
 
 interface Base<K extends keyof TestTuneSettings> {
@@ -91,6 +96,26 @@ export const SETTINGS: readonly SettingSpec[] = [
   {
     field: 'syntaxGuard', key: 'testtune.generation.syntaxGuard', type: 'boolean', default: true, scope: 'resource', order: 11,
     description: 'Syntax guard of the decoding: never generate a token that breaks the test method\'s brackets (a `)` or `}` that closes nothing open, `;` inside parentheses, a line break inside a string, runaway nesting or argument lists); the next-best token is taken instead, and when the token limit is near, closing tokens are preferred, so the method ends with its `}`. Off: the study\'s plain greedy decoding.',
+  },
+  {
+    field: 'verifyEnabled', key: 'testtune.verify.enabled', type: 'boolean', default: true, scope: 'resource', order: 12,
+    description: 'Verify generated tests before inserting them: each candidate is compiled and run alone, with JaCoCo measuring the focal method\'s coverage, in a scratch copy outside the workspace (never in Restricted Mode: an untrusted workspace gets unverified tests, and says so). Only a test that passes is inserted.',
+  },
+  {
+    field: 'verifyCandidates', key: 'testtune.verify.candidates', type: 'integer', default: 4, minimum: 1, maximum: 16, scope: 'resource', order: 13,
+    description: 'Most candidate tests generated per method when verifying: the greedy one first, then sampled ones; the search stops at the first test that passes and executes the focal method.',
+  },
+  {
+    field: 'verifyRepairRounds', key: 'testtune.verify.repairRounds', type: 'integer', default: 2, minimum: 0, maximum: 6, scope: 'resource', order: 14,
+    description: 'Repair rounds per candidate: a failed assertion becomes a regression assertion on the observed value, an exception from the focal method an assertThrows, an uncompilable statement is removed; then the test is verified again. 0: verify only.',
+  },
+  {
+    field: 'verifyTimeLimitSeconds', key: 'testtune.verify.timeLimitSeconds', type: 'integer', default: 20, minimum: 1, maximum: 600, scope: 'resource', order: 15,
+    description: 'Time limit of one test run while verifying (seconds); the run and every process it started are killed after it.',
+  },
+  {
+    field: 'verifyInsertFailing', key: 'testtune.verify.insertFailing', type: 'boolean', default: false, scope: 'resource', order: 16,
+    description: 'When no candidate passes, insert the best one anyway, marked with a comment that says why it fails. Off: nothing that fails is inserted.',
   },
 ];
 

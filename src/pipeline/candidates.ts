@@ -22,20 +22,25 @@ export interface CandidateRequest extends GenerateCall {
   onCandidate?: (index: number, count: number) => void; // before each candidate's generation
 }
 
+/** Candidate `index` (0 = the decoding's own greedy output, ≥ 1 sampled with seed = index). */
+export async function generateCandidate(prompt: string, generator: TestGenerator, call: GenerateCall, index: number): Promise<Candidate> {
+  const sampled = index === 0 ? {} : { temperature: SAMPLED_TEMPERATURE, topP: SAMPLED_TOP_P, seed: index };
+  const result = await generator.generate(prompt, { ...call, ...sampled });
+  if (result.stopReason === 'cancelled') return { index, result, errors: ['cancelled'] };
+  const m = await completionToMethod(prompt, result.text);
+  return { index, result, method: m.method, errors: m.errors };
+}
+
+/** `count` candidates in order (stops early when cancelled). */
 export async function generateCandidates(prompt: string, generator: TestGenerator, request: CandidateRequest): Promise<Candidate[]> {
   const count = Math.max(1, request.count ?? 1);
   const out: Candidate[] = [];
   for (let index = 0; index < count; index++) {
     if (request.signal?.aborted) break;
     request.onCandidate?.(index, count);
-    const sampled = index === 0 ? {} : { temperature: SAMPLED_TEMPERATURE, topP: SAMPLED_TOP_P, seed: index };
-    const result = await generator.generate(prompt, { ...request, ...sampled });
-    if (result.stopReason === 'cancelled') {
-      out.push({ index, result, errors: ['cancelled'] });
-      break;
-    }
-    const m = await completionToMethod(prompt, result.text);
-    out.push({ index, result, method: m.method, errors: m.errors });
+    const c = await generateCandidate(prompt, generator, request, index);
+    out.push(c);
+    if (c.result.stopReason === 'cancelled') break;
   }
   return out;
 }

@@ -1,29 +1,44 @@
 // The generation pipeline, the one path from a prepared focal method to an inserted test, used alike by
 // the extension, `testtune generate`/`demo` and evaluation:
 //
-//   prepare (./prepare.ts) → generate candidates (./candidates.ts) → choose → place (./place.ts)
+//   prepare (./prepare.ts) → generate candidates (./candidates.ts) → verify + repair (./verify-stage.ts,
+//   when the host gives a verifier) → choose → place (./place.ts)
 //
-// Each stage is plain TypeScript and reports itself through `onStage`, so the editor can show progress
-// and the CLI can log it. Nothing here touches the workspace: placement returns one text edit, which
-// the host applies (a WorkspaceEdit in the editor, a file write in the CLI).
-import type { Candidate } from './candidates';
-import { generateCandidates } from './candidates';
+// Candidates come one at a time, greedy first: without verification the first complete method is
+// chosen; with it, each candidate is verified and repaired, the search stops at the first one that
+// passes and executes the focal method, and the best attempt is chosen (verify-stage.ts `betterAttempt`).
+// A test that does not pass is not placed unless the caller asks for it (then it carries a comment that
+// says why it fails). Each stage reports itself through `onStage`. Nothing here touches the workspace:
+// placement returns one text edit, which the host applies.
+import { generateCandidate, type Candidate } from './candidates';
 import type { DecodingParams } from './decoding';
 import type { TestGenerator } from './generator';
 import { placeMethod, type Placed } from './place';
 import type { PreparedTest } from './prepare';
+import { attemptRank, betterAttempt, markFailing, verifyAndRepair, type Attempt, type Verifier } from './verify-stage';
 
-export type Stage = { stage: 'generating'; candidate: number; of: number } | { stage: 'placing' };
+export type Stage =
+  | { stage: 'generating'; candidate: number; of: number }
+  | { stage: 'verifying'; candidate: number; of: number; round: number }
+  | { stage: 'placing' };
+
+export interface VerifyRequest {
+  verifier: Verifier;
+  rounds: number; // repair rounds per candidate (0 = verify only)
+  /** Place the best test even when it does not pass (marked as failing with the reason). */
+  insertFailing?: boolean;
+}
 
 export interface PipelineRequest {
   prepared: PreparedTest;
   generator: TestGenerator;
   decoding: DecodingParams;
   adapter?: string | null; // undefined = the host's current selection, null = the base model
-  candidates?: number; // default 1: the greedy output alone
+  candidates?: number; // most candidates to generate (default 1: the greedy output alone)
+  verify?: VerifyRequest; // absent: not verified (untrusted workspace, verification off)
   /** Compute the edit of the test file (default true); false = stop after choosing (e.g. `generate` without --write). */
   place?: boolean;
-  /** The test file's current text (an unsaved buffer, or disk); called only when placing. */
+  /** The test file's current text (an unsaved buffer, or disk). */
   readTestFile?: (filePath: string) => string | undefined;
   signal?: AbortSignal;
   onStage?: (stage: Stage) => void;
@@ -32,7 +47,11 @@ export interface PipelineRequest {
 
 export interface PipelineResult {
   candidates: Candidate[];
-  chosen?: Candidate; // the candidate whose method is placed
+  chosen?: Candidate; // the candidate whose method (or its repair) is placed
+  /** The chosen test method's text (repaired when verification repaired it). */
+  test?: string;
+  attempts: Attempt[]; // every verification attempt, in order (empty when not verified)
+  best?: Attempt; // the chosen attempt when verified
   placed?: Placed;
   cancelled: boolean;
   errors: string[]; // why nothing was chosen or placed
@@ -46,25 +65,48 @@ export function chooseCandidate(candidates: readonly Candidate[]): Candidate | u
 
 export async function runPipeline(request: PipelineRequest): Promise<PipelineResult> {
   const { prepared } = request;
-  const candidates = await generateCandidates(prepared.prompt, request.generator, {
-    decoding: request.decoding,
-    adapter: request.adapter,
-    signal: request.signal,
-    onText: request.onText,
-    count: request.candidates,
-    onCandidate: (index, count) => request.onStage?.({ stage: 'generating', candidate: index + 1, of: count }),
-  });
-  const cancelled = request.signal?.aborted === true || candidates.some((c) => c.result.stopReason === 'cancelled');
-  if (cancelled) return { candidates, cancelled, errors: ['cancelled'], warnings: [] };
-  const chosen = chooseCandidate(candidates);
+  const count = Math.max(1, request.candidates ?? 1);
+  const call = { decoding: request.decoding, adapter: request.adapter, signal: request.signal, onText: request.onText };
+  const current = prepared.location.exists ? (request.readTestFile?.(prepared.location.testFile) ?? prepared.testText) : undefined;
+  const candidates: Candidate[] = [];
+  const attempts: Attempt[] = [];
+  let best: Attempt | undefined;
+  const result = (extra: Partial<PipelineResult>): PipelineResult => ({ candidates, attempts, cancelled: false, errors: [], warnings: [], ...extra });
+
+  for (let index = 0; index < count; index++) {
+    if (request.signal?.aborted) break;
+    request.onStage?.({ stage: 'generating', candidate: index + 1, of: count });
+    const c = await generateCandidate(prepared.prompt, request.generator, call, index);
+    candidates.push(c);
+    if (c.result.stopReason === 'cancelled') break;
+    if (!c.method) continue;
+    if (!request.verify) break; // unverified: the first complete method is the choice
+    const tried = await verifyAndRepair(prepared, { index, method: c.method }, request.verify.verifier, {
+      rounds: request.verify.rounds,
+      currentTestText: current,
+      signal: request.signal,
+      onRound: (round) => request.onStage?.({ stage: 'verifying', candidate: index + 1, of: count, round }),
+    });
+    attempts.push(...tried);
+    for (const a of tried) if (betterAttempt(a, best)) best = a;
+    if (best && attemptRank(best) === 3) break; // passes and executes the focal method: good enough
+  }
+  if (request.signal?.aborted || candidates.some((c) => c.result.stopReason === 'cancelled')) return result({ cancelled: true, errors: ['cancelled'] });
+
+  const chosen = request.verify && best ? candidates[best.candidate] : chooseCandidate(candidates);
   if (!chosen?.method) {
     const why = [...new Set(candidates.flatMap((c) => c.errors))];
-    return { candidates, cancelled, errors: [`the model's output is not a usable test method (${why.join('; ') || 'no output'})`], warnings: [] };
+    return result({ errors: [`the model's output is not a usable test method (${why.join('; ') || 'no output'})`] });
   }
   const warnings = [...chosen.errors];
-  if (request.place === false) return { candidates, chosen, cancelled, errors: [], warnings };
+  let test = best?.test ?? chosen.method;
+  if (request.verify && best?.status !== 'passes') {
+    const reason = best ? (best.status === 'rejected' ? best.message ?? 'rejected' : `${best.status}${best.message ? `: ${best.message}` : ''}`) : 'not verified';
+    if (!request.verify.insertFailing) return result({ chosen, best, test, errors: [`no candidate passes (best: ${reason})`], warnings });
+    test = markFailing(test, reason);
+  }
+  if (request.place === false) return result({ chosen, best, test, warnings });
   request.onStage?.({ stage: 'placing' });
-  const current = prepared.location.exists ? (request.readTestFile?.(prepared.location.testFile) ?? prepared.testText) : undefined;
-  const placed = await placeMethod(prepared, chosen.method, current);
-  return { candidates, chosen, placed: placed.value, cancelled, errors: placed.errors, warnings: [...warnings, ...placed.warnings] };
+  const placed = await placeMethod(prepared, test, current);
+  return result({ chosen, best, test, placed: placed.value, errors: placed.errors, warnings: [...warnings, ...placed.warnings] });
 }

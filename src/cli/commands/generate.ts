@@ -4,7 +4,7 @@
 // are the settings' (src/config/settings.ts). Progress and figures go to stderr.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { UsageError, bool, int, parseArgs, str, type CliCommand } from '../command';
+import { UsageError, bool, int, parseArgs, str, type CliCommand, type ParsedArgs } from '../command';
 import { DEFAULT_SETTINGS } from '../../config/settings';
 import type { MethodSelector } from '../../java/context';
 import { findProjectRoot } from '../../java/location';
@@ -12,7 +12,8 @@ import { defaultAdapterOf } from '../../model/adapters';
 import { QUANTIZE_VALUES, type ProviderPreference, type Quantize } from '../../model/engine-api';
 import { decodingParams, type DecodingParams } from '../../pipeline/decoding';
 import { engineGenerator, type TestGenerator } from '../../pipeline/generator';
-import { runPipeline, type PipelineResult } from '../../pipeline/pipeline';
+import { runPipeline, type PipelineResult, type VerifyRequest } from '../../pipeline/pipeline';
+import { prepareVerifier, type Attempt } from '../../pipeline/verify-stage';
 import { prepareTest, type PreparedTest } from '../../pipeline/prepare';
 
 const USAGE = `usage: testtune generate <File.java> (--method <name> | --line <n>) [options]
@@ -35,7 +36,15 @@ Writes a JUnit test for one method of <File.java> with the local model and print
                          limit (default on, as testtune.generation.syntaxGuard; off = plain greedy)
   --sidecar              run the model in the sidecar process instead of in this one
   --write                place the test in the test file (created when missing)
-  --raw                  print the model's raw output instead of the extracted method`;
+  --raw                  print the model's raw output instead of the extracted method
+  --verify               compile and run each candidate alone (JaCoCo: focal-method coverage) in a
+                         scratch copy, repair it, and choose the best; only a passing test is chosen
+  --candidates <n>       with --verify: most candidates, greedy first (default 4, testtune.verify.candidates)
+  --rounds <n>           with --verify: repair rounds per candidate (default 2; 0 = verify only)
+  --time-limit <s>       with --verify: one test run's limit in seconds (default 20)
+  --insert-failing       with --verify: choose the best test even when none passes (marked as failing)
+  --json                 print one JSON object: status (passes | fails | compiles | does-not-compile |
+                         not-verified), callsFocal, focalLines {covered, total}, seconds, test, attempts`;
 
 const PROVIDERS: ProviderPreference[] = ['auto', 'cuda', 'cpu'];
 /** The folder holding TestTune's package.json (dist/.. when bundled, the repo root under tsx). */
@@ -157,8 +166,8 @@ export const command: CliCommand = {
   usage: USAGE,
   async run(argv) {
     const args = parseArgs(argv, {
-      values: ['method', 'arity', 'line', 'model', 'adapter', 'max-new-tokens', 'provider', 'quantize', 'repetition-penalty', 'loop-guard', 'syntax-guard'],
-      booleans: ['write', 'sidecar', 'raw'],
+      values: ['method', 'arity', 'line', 'model', 'adapter', 'max-new-tokens', 'provider', 'quantize', 'repetition-penalty', 'loop-guard', 'syntax-guard', 'candidates', 'rounds', 'time-limit'],
+      booleans: ['write', 'sidecar', 'raw', 'verify', 'insert-failing', 'json'],
     });
     if (args.positional.length !== 1) throw new UsageError(`give exactly one Java file\n\n${USAGE}`);
     const file = path.resolve(args.positional[0]);
@@ -195,6 +204,8 @@ export const command: CliCommand = {
     const prepared = prep.value;
     const decoding: DecodingParams = { ...decodingParams('product'), maxNewTokens, loopGuard, syntaxGuard, ...(repetitionPenalty !== undefined ? { repetitionPenalty } : {}) };
 
+    const search = searchArgs(args);
+    const t0 = Date.now();
     const controller = new AbortController();
     const onSigint = () => controller.abort();
     process.once('SIGINT', onSigint);
@@ -202,13 +213,26 @@ export const command: CliCommand = {
     let gen: Awaited<ReturnType<Host>>;
     try {
       const host = bool(args, 'sidecar') ? inSidecar : inProcess;
+      const verify = search.verify ? await setUpVerification(prepared, search, controller.signal) : undefined;
       gen = await host({ modelDir, provider, quantize }, adapter, (generator, adapterName) =>
-        runPipeline({ prepared, generator, decoding, adapter: adapterName, place: bool(args, 'write'), readTestFile: readIfExists, signal: controller.signal }),
+        runPipeline({
+          prepared,
+          generator,
+          decoding,
+          adapter: adapterName,
+          candidates: search.verify ? search.candidates : 1,
+          verify,
+          place: bool(args, 'write'),
+          readTestFile: readIfExists,
+          signal: controller.signal,
+          onStage: (st) => st.stage === 'verifying' && process.stderr.write(`candidate ${st.candidate} of ${st.of}: ${st.round ? `repair ${st.round}, ` : ''}running\n`),
+        }),
       );
     } finally {
       process.removeListener('SIGINT', onSigint);
     }
     const run = gen.result;
+    const seconds = (Date.now() - t0) / 1000;
     for (const c of run.candidates) {
       const r = c.result;
       const tps = r.newTokens > 0 && r.ms > 0 ? ` (${((r.newTokens * 1000) / r.ms).toFixed(1)} tok/s)` : '';
@@ -220,6 +244,11 @@ export const command: CliCommand = {
       return 130;
     }
     const raw = (run.chosen ?? run.candidates[0])?.result.text ?? '';
+    if (bool(args, 'json')) {
+      process.stdout.write(`${JSON.stringify(generateReport(run, search.verify, seconds))}\n`);
+      if (bool(args, 'write') && run.placed) return writePlaced(prepared, run);
+      return run.test ? 0 : 1;
+    }
     if (bool(args, 'raw')) {
       process.stdout.write(raw.endsWith('\n') ? raw : `${raw}\n`);
       return 0;
@@ -229,12 +258,84 @@ export const command: CliCommand = {
       return 1;
     }
     for (const w of run.warnings) process.stderr.write(`warning: ${w}\n`);
-    const method = run.chosen.method;
+    if (run.best) process.stderr.write(`${describeAttempt(run.best)}\n`);
+    if (!run.test) {
+      process.stderr.write(`${run.errors.join('; ')}\n`);
+      return 1;
+    }
+    const method = run.test;
     process.stdout.write(method.endsWith('\n') ? method : `${method}\n`);
     if (bool(args, 'write')) return writePlaced(prepared, run);
     return 0;
   },
 };
+
+interface Search {
+  verify: boolean;
+  candidates: number;
+  rounds: number;
+  timeLimitSeconds: number;
+  insertFailing: boolean;
+}
+
+/** --verify and its options (defaults from the settings); each checked before the model loads. */
+function searchArgs(args: ParsedArgs): Search {
+  const verify = bool(args, 'verify');
+  const candidates = int(args, 'candidates') ?? DEFAULT_SETTINGS.verifyCandidates;
+  const rounds = int(args, 'rounds') ?? DEFAULT_SETTINGS.verifyRepairRounds;
+  const timeLimitSeconds = int(args, 'time-limit') ?? DEFAULT_SETTINGS.verifyTimeLimitSeconds;
+  if (candidates < 1 || candidates > 64) throw new UsageError('--candidates must be from 1 to 64');
+  if (rounds < 0 || rounds > 16) throw new UsageError('--rounds must be from 0 to 16');
+  if (timeLimitSeconds < 1 || timeLimitSeconds > 3600) throw new UsageError('--time-limit must be from 1 to 3600 seconds');
+  const needsVerify = ['candidates', 'rounds', 'time-limit'].filter((f) => str(args, f) !== undefined).concat(bool(args, 'insert-failing') ? ['insert-failing'] : []);
+  if (!verify && needsVerify.length) throw new UsageError(`--${needsVerify[0]} needs --verify`);
+  return { verify, candidates, rounds, timeLimitSeconds, insertFailing: bool(args, 'insert-failing') };
+}
+
+/** The project model and its compiled main classes; a project that cannot be verified is an error that names why. */
+async function setUpVerification(prepared: PreparedTest, search: Search, signal: AbortSignal): Promise<VerifyRequest> {
+  process.stderr.write(`verifying in ${prepared.projectRoot}: resolving the test classpath and compiling the main classes…\n`);
+  const v = await prepareVerifier(prepared.projectRoot, { timeoutMs: search.timeLimitSeconds * 1000, signal });
+  for (const w of v.warnings) process.stderr.write(`warning: ${w}\n`);
+  if (!v.verifier) throw new Error(v.errors.join('; '));
+  return { verifier: v.verifier, rounds: search.rounds, insertFailing: search.insertFailing };
+}
+
+/** One line for a verification attempt: "passes · covers 7 of 9 lines of toMap". */
+function describeAttempt(a: Attempt): string {
+  const lines = a.focalLines.total ? ` · covers ${a.focalLines.covered} of ${a.focalLines.total} lines of the focal method` : '';
+  return `${a.status}${a.message ? ` (${a.message})` : ''}${a.status === 'passes' && !a.callsFocal ? ' · does not execute the focal method' : ''}${lines}`;
+}
+
+/** `--json`: the report of one generation (the verification issue's contract). */
+export function generateReport(run: PipelineResult, verified: boolean, seconds: number) {
+  const best = run.best;
+  const status = !verified || !best ? 'not-verified' : best.status === 'timeout' || best.status === 'error' ? (best.log ? 'fails' : 'not-verified') : best.status === 'rejected' ? 'not-verified' : best.status;
+  return {
+    status,
+    callsFocal: best?.callsFocal ?? false,
+    focalLines: best?.focalLines ?? { covered: 0, total: 0 },
+    seconds,
+    test: run.test ?? null,
+    ...(best?.message ? { message: best.message } : {}),
+    errors: run.errors,
+    placed: run.placed ? { path: run.placed.path, created: run.placed.created, method: run.placed.testMethodName } : null,
+    attempts: run.attempts.map((a) => ({
+      candidate: a.candidate,
+      round: a.round,
+      status: a.status,
+      callsFocal: a.callsFocal,
+      focalLines: a.focalLines,
+      focalBranches: a.focalBranches,
+      message: a.message ?? null,
+      repairs: a.repairs,
+      seconds: a.seconds,
+      test: a.test,
+      output: a.log,
+    })),
+    candidates: run.candidates.map((c) => ({ index: c.index, stopReason: c.result.stopReason, newTokens: c.result.newTokens, ms: Math.round(c.result.ms), complete: c.method !== undefined, errors: c.errors })),
+  };
+}
 
 function readIfExists(file: string): string | undefined {
   try {

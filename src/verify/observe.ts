@@ -1,0 +1,84 @@
+// A test that calls the focal method but asserts nothing gets an assertion on what the focal method
+// returned, so that running it writes the value down (as EvoSuite and Randoop make regression tests):
+// `long r = calc.factorial(5);` is followed by `assertEquals(0L, r);`, a placeholder; the run fails
+// with "expected 0 but was 120" and the regression repair (repair.ts) turns it into
+// `assertEquals(120L, r)`. Only values that a literal can write back are observed: primitives and
+// String (a boxed value would make JUnit 4's assertEquals ambiguous). Parsing never throws.
+import type { SyntaxNode } from '../java/parser';
+import type { FocalName } from './candidate-rules';
+import type { RepairOutcome } from './repair';
+import { descendants, invokedName, parseTestClass } from './test-method';
+
+/** The placeholder expected value for a result of `type`, and the assertion's extra delta argument. */
+export function placeholderFor(type: string): { expected: string; delta?: string } | undefined {
+  switch (type.trim()) {
+    case 'int':
+    case 'short':
+    case 'byte':
+      return { expected: '0' };
+    case 'long':
+      return { expected: '0L' };
+    case 'double':
+      return { expected: '0.0', delta: '1e-9' };
+    case 'float':
+      return { expected: '0.0f', delta: '1e-6f' };
+    case 'boolean':
+      return { expected: 'false' };
+    case 'char':
+      return { expected: "' '" };
+    case 'String':
+    case 'java.lang.String':
+      return { expected: '""' };
+    default:
+      return undefined;
+  }
+}
+
+function callsFocal(node: SyntaxNode, focal: FocalName): boolean {
+  return descendants(node, new Set(['method_invocation'])).some((c) => invokedName(c) === focal.methodName);
+}
+
+/**
+ * Adds `assertEquals(<placeholder>, <result>)` after the last statement of the test method's body that
+ * keeps the focal method's result in a local (or, when the result is discarded and `returnType` is
+ * given, keeps it in a new local `observed`). Undefined `classText` in the outcome: nothing to observe.
+ */
+export async function observeResult(classText: string, testMethodName: string, focal: FocalName & { returnType?: string }): Promise<RepairOutcome> {
+  const none = (note: string): RepairOutcome => ({ applied: [], notes: [note], forbidden: [] });
+  const { tree, method } = await parseTestClass(classText, testMethodName);
+  try {
+    const body = method?.childForFieldName('body');
+    if (!method || !body) return none(`no method ${testMethodName} with a body`);
+    const statements = body.namedChildren.filter((s): s is SyntaxNode => !!s && !s.type.endsWith('comment'));
+    for (let i = statements.length - 1; i >= 0; i--) {
+      const s = statements[i];
+      if (!callsFocal(s, focal)) continue;
+      const lineStart = classText.lastIndexOf('\n', s.startIndex - 1) + 1;
+      const indent = /^[ \t]*/.exec(classText.slice(lineStart))?.[0] ?? '';
+      if (s.type === 'local_variable_declaration') {
+        const type = s.childForFieldName('type')?.text ?? '';
+        const declarators = s.namedChildren.filter((c): c is SyntaxNode => c?.type === 'variable_declarator');
+        const holder = [...declarators].reverse().find((d) => d.childForFieldName('value') && callsFocal(d, focal));
+        const name = holder?.childForFieldName('name')?.text;
+        const p = placeholderFor(type);
+        if (!name || !p) return none(`the focal method's result (${type || 'unknown type'}) cannot be written as a literal`);
+        const assertion = `assertEquals(${p.expected}, ${name}${p.delta ? `, ${p.delta}` : ''});`;
+        return { classText: classText.slice(0, s.endIndex) + `\n${indent}${assertion}` + classText.slice(s.endIndex), applied: [`added ${assertion} to observe what ${focal.methodName} returns`], notes: [], forbidden: [] };
+      }
+      const call = s.type === 'expression_statement' ? s.namedChildren[0] : undefined;
+      if (call?.type === 'method_invocation' && invokedName(call) === focal.methodName && focal.returnType) {
+        const p = placeholderFor(focal.returnType);
+        if (!p) return none(`the focal method's result (${focal.returnType}) cannot be written as a literal`);
+        let local = 'observed';
+        for (let n = 2; new RegExp(`\\b${local}\\b`).test(method.text); n++) local = `observed${n}`;
+        const assertion = `assertEquals(${p.expected}, ${local}${p.delta ? `, ${p.delta}` : ''});`;
+        const replacement = `${focal.returnType} ${local} = ${call.text};\n${indent}${assertion}`;
+        return { classText: classText.slice(0, s.startIndex) + replacement + classText.slice(s.endIndex), applied: [`kept the result of ${focal.methodName} and added ${assertion}`], notes: [], forbidden: [] };
+      }
+      return none('the focal method is called inside a larger statement');
+    }
+    return none(`${testMethodName} does not call ${focal.methodName} at the top level of its body`);
+  } finally {
+    tree.delete();
+  }
+}
