@@ -102,7 +102,7 @@ export async function runPipeline(request: PipelineRequest): Promise<PipelineRes
   let test = best?.test ?? chosen.method;
   if (request.verify && best?.status !== 'passes') {
     const reason = best ? (best.status === 'rejected' ? best.message ?? 'rejected' : `${best.status}${best.message ? `: ${best.message}` : ''}`) : 'not verified';
-    if (!request.verify.insertFailing) return result({ chosen, best, test, errors: [`no candidate passes (best: ${reason})`], warnings });
+    if (!request.verify.insertFailing) return result({ best, errors: [`no candidate passes (best: ${reason})`], warnings });
     test = markFailing(test, reason);
   }
   if (request.place === false) return result({ chosen, best, test, warnings });
