@@ -6,7 +6,7 @@ import { appendFileSync } from 'node:fs';
 export type ExtensionEvent =
   | { type: 'activated'; ms: number; version: string }
   | { type: 'sidecar'; state: string; detail?: string }
-  | { type: 'testWritten'; file: string; created: boolean; method: string; ms: number }
+  | { type: 'testWritten'; file: string; created: boolean; method: string; ms: number; status: string; outcome: string }
   | { type: 'generateFailed'; method: string; message: string }
   | { type: 'adapterSelected'; adapter: string | null }
   | { type: 'fineTuneDone'; adapter: string; dir: string; ms: number }

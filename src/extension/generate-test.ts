@@ -6,7 +6,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { decodingParams } from '../pipeline/decoding';
-import { runPipeline } from '../pipeline/pipeline';
+import { runPipeline, type Stage, type VerifyRequest } from '../pipeline/pipeline';
+import { describeAttempt, prepareVerifier } from '../pipeline/verify-stage';
+import type { TestTuneSettings } from '../config/settings';
+import { VerifyStatus } from './verify-status';
 import { prepareTest, type PreparedTest } from '../pipeline/prepare';
 import { tokenToSignal } from '../sidecar/cancellation';
 import type { GenerateTestArgs } from './code-lens';
@@ -105,15 +108,19 @@ async function generateAndPlace(
   const bridge = await svc.model();
   if (token.isCancellationRequested) return undefined;
   const cancel = tokenToSignal(token);
+  const settings = svc.settings(vscode.Uri.file(p.focalPath));
   let chars = 0;
   let stage = 'generating…';
+  const verification = await setUpVerification(svc, p, settings, cancel.signal, progress);
   const run = await runPipeline({
     prepared: p,
     generator: bridge,
-    decoding: decodingParams('product', svc.settings(vscode.Uri.file(p.focalPath))),
+    decoding: decodingParams('product', settings),
+    candidates: verification.request ? settings.verifyCandidates : 1,
+    verify: verification.request,
     readTestFile: (path) => readOpenOrDisk(path),
     signal: cancel.signal,
-    onStage: (s) => progress.report({ message: (stage = s.stage === 'placing' ? 'placing the test…' : s.of > 1 ? `candidate ${s.candidate} of ${s.of}: generating…` : 'generating…') }),
+    onStage: (s) => progress.report({ message: (stage = stageText(s)) }),
     onText: (delta) => {
       chars += delta.length;
       progress.report({ message: `${stage} ${chars} characters` });
@@ -122,6 +129,10 @@ async function generateAndPlace(
   if (token.isCancellationRequested || run.cancelled) return undefined;
   for (const c of run.candidates) svc.log.info(`generated ${c.result.newTokens} tokens for ${p.methodLabel} in ${Math.round(c.result.ms)} ms (stop: ${c.result.stopReason})`);
   for (const w of run.warnings) svc.log.warn(w);
+  for (const a of run.attempts) {
+    svc.log.info(`${p.methodLabel}: candidate ${a.candidate + 1}${a.round ? `, repair ${a.round}` : ''}: ${describeAttempt(a, p.method.name)}${a.repairs.length ? ` after: ${a.repairs.join('; ')}` : ''} (${a.seconds.toFixed(1)} s${a.cached ? ', cached' : ''})`);
+    if (a.log) svc.log.raw(a.log, 'verify');
+  }
   if (!run.placed) {
     const raw = (run.chosen ?? run.candidates[0])?.result.text ?? '';
     const shown = raw.length > 1200 ? `${raw.slice(0, 1200)}\n… (${raw.length - 1200} more characters)` : raw;
@@ -147,9 +158,51 @@ async function generateAndPlace(
   shown.selection = new vscode.Selection(at, at);
   shown.revealRange(new vscode.Range(at, at), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
   const ms = Date.now() - t0;
+  const outcome = run.best ? describeAttempt(run.best, p.method.name) : `not verified: ${verification.why}`;
+  statusOf(svc).show(testDoc, placed.methodOffset ?? 0, outcome, run.best?.status === 'passes');
+  void vscode.window.showInformationMessage(`TestTune: ${placed.testMethodName} — ${outcome}`);
   svc.log.info(`${placed.created ? 'created' : 'updated'} ${vscode.workspace.asRelativePath(testUri)} with ${placed.testMethodName} (${ms} ms)`);
-  emitEvent({ type: 'testWritten', file: placed.path, created: placed.created, method: p.methodLabel, ms });
+  emitEvent({ type: 'testWritten', file: placed.path, created: placed.created, method: p.methodLabel, ms, status: run.best?.status ?? 'not-verified', outcome });
   return placed.path;
+}
+
+function stageText(s: Stage): string {
+  if (s.stage === 'placing') return 'placing the test…';
+  if (s.stage === 'verifying') return `candidate ${s.candidate} of ${s.of}: ${s.round ? `repair ${s.round}, ` : ''}running…`;
+  return s.of > 1 ? `candidate ${s.candidate} of ${s.of}: generating…` : 'generating…';
+}
+
+/**
+ * Verification when the setting is on and the workspace is trusted (it compiles and runs project code):
+ * the project model and its main classes, compiled once per state of the sources. Otherwise, or when
+ * the project does not compile, generation goes on unverified and `why` says so.
+ */
+async function setUpVerification(
+  svc: Services,
+  p: PreparedTest,
+  settings: TestTuneSettings,
+  signal: AbortSignal | undefined,
+  progress: vscode.Progress<{ message?: string }>,
+): Promise<{ request?: VerifyRequest; why: string }> {
+  if (!settings.verifyEnabled) return { why: 'verification is off (testtune.verify.enabled)' };
+  if (!vscode.workspace.isTrusted) return { why: 'this workspace is not trusted, so TestTune does not compile or run its code' };
+  progress.report({ message: 'compiling the project for verification…' });
+  const v = await prepareVerifier(p.projectRoot, { timeoutMs: settings.verifyTimeLimitSeconds * 1000, signal });
+  for (const w of v.warnings) svc.log.warn(`verification: ${w}`);
+  if (!v.verifier) {
+    svc.log.warn(`verification: ${v.errors.join('; ')}`);
+    return { why: v.errors[0] ?? 'the project could not be prepared for verification' };
+  }
+  return { request: { verifier: v.verifier, rounds: settings.verifyRepairRounds, insertFailing: settings.verifyInsertFailing }, why: '' };
+}
+
+let verifyStatus: VerifyStatus | undefined;
+function statusOf(svc: Services): VerifyStatus {
+  if (!verifyStatus) {
+    verifyStatus = new VerifyStatus();
+    svc.context.subscriptions.push(verifyStatus);
+  }
+  return verifyStatus;
 }
 
 /** An open document's text (it may be dirty), else the file on disk, else undefined. */

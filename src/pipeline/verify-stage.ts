@@ -185,6 +185,15 @@ export async function verifyAndRepair(
   return attempts;
 }
 
+/** One line for an attempt, as the editor and the CLI show it: "passes · covers 5 of 6 lines of factorial". */
+export function describeAttempt(a: Attempt, focalMethodName: string): string {
+  const head = a.status === 'rejected' ? 'not a candidate' : a.status === 'does-not-compile' ? 'does not compile' : a.status === 'timeout' ? 'timed out' : a.status;
+  const why = a.message ? ` (${a.message.split('\n')[0].slice(0, 160)})` : '';
+  const focal = a.status === 'passes' && !a.callsFocal ? ` · does not execute ${focalMethodName}` : '';
+  const lines = a.focalLines.total ? ` · covers ${a.focalLines.covered} of ${a.focalLines.total} lines of ${focalMethodName}` : '';
+  return `${head}${why}${focal}${lines}`;
+}
+
 /** The method with a comment line above it saying that (and why) it fails: for a failing test the user chose to insert. */
 export function markFailing(method: string, reason: string): string {
   const indent = /^[ \t]*/.exec(method)?.[0] ?? '';

@@ -5,15 +5,18 @@
 // picker and switches adapters; "Fine-tune adapter on this repo" trains a LoRA adapter on the project's
 // tests and the new adapter appears in the picker. Screenshots of each step in test-output/integration/.
 import { strict as assert } from 'node:assert';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { hasSyntaxError, javaParser } from '../../src/java/parser';
 import { adapterPath, chain, makeScriptedModel, makeTinyAdapter } from '../sidecar/helpers/tiny-model';
 import { ROOT, UI_TIMEOUT, VSCode, copyProject, log, vsixPath, waitFor } from './harness';
 
-// The prompt ends with the test method's signature and "{\n": the scripted model then writes this body.
-const BODY = 'int a=1;}';
+// The prompt ends with the test method's signature and "{\n": the scripted model then writes this body
+// (each character has one successor). It calls Q.f, the focal method of the verification step; for the
+// other steps, which run unverified, it is just a body that parses.
+const BODY = 'int y=Q.f(3);}';
+const Q = 'package com.example.calculator;\n\npublic class Q {\n    public static int f(int v) {\n        return v * 2;\n    }\n}\n';
 
 async function parses(file: string): Promise<boolean> {
   const tree = (await javaParser()).parse(readFileSync(file, 'utf8'));
@@ -34,6 +37,7 @@ describe('end to end: Generate test, code lens, adapter picker, fine-tuning (exa
     const calculator = path.join(ROOT, 'examples', 'calculator');
     if (!existsSync(calculator)) throw new Error(`the sample project ${calculator} is missing`);
     ws = copyProject(calculator);
+    writeFileSync(path.join(ws, pkg, 'Q.java'), Q);
     const modelDir = path.join(mkdtempSync(path.join(os.tmpdir(), 'testtune-model-')), 'tiny-scripted');
     // long enough positions for the training pairs (byte-level tokens: about one per character)
     const model = makeScriptedModel(modelDir, chain('\n' + BODY), { config: { maxPositions: 2048 } });
@@ -47,6 +51,7 @@ describe('end to end: Generate test, code lens, adapter picker, fine-tuning (exa
         'testtune.executionProvider': 'cpu',
         'testtune.maxNewTokens': 48,
         'testtune.saveAfterInsert': true,
+        'testtune.verify.enabled': false, // the verification step turns it on for the workspace
       },
       env: { TESTTUNE_TRAIN_MAX_STEPS: '2' },
     });
@@ -95,6 +100,26 @@ describe('end to end: Generate test, code lens, adapter picker, fine-tuning (exa
     assert.match(text, /^package com\.example\.calculator;/);
     assert.match(text, /import org\.junit\.jupiter\.api\.Test;/);
     assert.ok(await parses(file), `${file} does not parse:\n${text}`);
+  });
+
+  it('with verification on, the test is compiled and run first, repaired with the observed value, and inserted passing', async function () {
+    mkdirSync(path.join(ws, '.vscode'), { recursive: true });
+    writeFileSync(path.join(ws, '.vscode', 'settings.json'), JSON.stringify({ 'testtune.verify.enabled': true, 'testtune.verify.candidates': 1 }));
+    await vs.openFile('Q.java');
+    const before = vs.events().length;
+    await vs.goToLine(5); // inside f(int)
+    await vs.runCommand('TestTune: Generate test');
+    const ev = await vs.waitForEvent('testWritten', undefined, 300_000, before).catch(async (e) => {
+      await vs.screenshot('verify-failed');
+      throw new Error(`${(e as Error).message}; events: ${JSON.stringify(vs.events().slice(before))}`);
+    });
+    await vs.screenshot('generated-and-verified');
+    assert.equal(ev.status, 'passes', JSON.stringify(ev));
+    assert.match(String(ev.outcome), /passes · covers 1 of 1 lines of f/);
+    const file = ev.file as string;
+    assert.equal(path.relative(ws, file), path.join(testPkg, 'QTest.java'));
+    await waitFor('the verified test on disk', () => (existsSync(file) && readFileSync(file, 'utf8').includes('assertEquals(6, y);') ? true : undefined), UI_TIMEOUT);
+    assert.ok(await parses(file));
   });
 
   it('the status bar opens the adapter picker, which switches to an adapter and back to the base model', async function () {

@@ -13,7 +13,7 @@ import { QUANTIZE_VALUES, type ProviderPreference, type Quantize } from '../../m
 import { decodingParams, type DecodingParams } from '../../pipeline/decoding';
 import { engineGenerator, type TestGenerator } from '../../pipeline/generator';
 import { runPipeline, type PipelineResult, type VerifyRequest } from '../../pipeline/pipeline';
-import { prepareVerifier, type Attempt } from '../../pipeline/verify-stage';
+import { describeAttempt, prepareVerifier } from '../../pipeline/verify-stage';
 import { prepareTest, type PreparedTest } from '../../pipeline/prepare';
 
 const USAGE = `usage: testtune generate <File.java> (--method <name> | --line <n>) [options]
@@ -258,7 +258,7 @@ export const command: CliCommand = {
       return 1;
     }
     for (const w of run.warnings) process.stderr.write(`warning: ${w}\n`);
-    if (run.best) process.stderr.write(`${describeAttempt(run.best)}\n`);
+    if (run.best) process.stderr.write(`${describeAttempt(run.best, prepared.method.name)}\n`);
     if (!run.test) {
       process.stderr.write(`${run.errors.join('; ')}\n`);
       return 1;
@@ -299,12 +299,6 @@ async function setUpVerification(prepared: PreparedTest, search: Search, signal:
   for (const w of v.warnings) process.stderr.write(`warning: ${w}\n`);
   if (!v.verifier) throw new Error(v.errors.join('; '));
   return { verifier: v.verifier, rounds: search.rounds, insertFailing: search.insertFailing };
-}
-
-/** One line for a verification attempt: "passes · covers 7 of 9 lines of toMap". */
-function describeAttempt(a: Attempt): string {
-  const lines = a.focalLines.total ? ` · covers ${a.focalLines.covered} of ${a.focalLines.total} lines of the focal method` : '';
-  return `${a.status}${a.message ? ` (${a.message})` : ''}${a.status === 'passes' && !a.callsFocal ? ' · does not execute the focal method' : ''}${lines}`;
 }
 
 /** `--json`: the report of one generation (the verification issue's contract). */

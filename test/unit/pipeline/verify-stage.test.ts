@@ -1,7 +1,7 @@
 // Choosing among verified attempts: (passes and executes the focal method) > (passes) > (compiles) >
 // (does not compile) > rejected, then focal line coverage, then the earlier candidate.
 import { strict as assert } from 'node:assert';
-import { attemptRank, betterAttempt, markFailing, type Attempt } from '../../../src/pipeline/verify-stage';
+import { attemptRank, betterAttempt, describeAttempt, markFailing, type Attempt } from '../../../src/pipeline/verify-stage';
 
 const attempt = (over: Partial<Attempt>): Attempt => ({
   candidate: 0, round: 0, test: 'void t() {}', status: 'passes', callsFocal: true, focalLines: { covered: 1, total: 2 }, focalBranches: { covered: 0, total: 0 }, repairs: [], log: 'x', seconds: 1, ...over,
@@ -28,6 +28,12 @@ describe('pipeline: choosing the best verified attempt', () => {
     assert.equal(betterAttempt(attempt({ candidate: 1 }), attempt({ candidate: 2 })), true);
     assert.equal(betterAttempt(attempt({ candidate: 1, round: 1 }), attempt({ candidate: 1, round: 0 })), false);
     assert.equal(betterAttempt(attempt({}), undefined), true);
+  });
+
+  it('describes an attempt in one line', () => {
+    assert.equal(describeAttempt(attempt({ focalLines: { covered: 7, total: 9 } }), 'toMap'), 'passes · covers 7 of 9 lines of toMap');
+    assert.equal(describeAttempt(attempt({ callsFocal: false, focalLines: { covered: 0, total: 9 } }), 'toMap'), 'passes · does not execute toMap · covers 0 of 9 lines of toMap');
+    assert.equal(describeAttempt(attempt({ status: 'does-not-compile', message: 'line 3: cannot find symbol\nmore', focalLines: { covered: 0, total: 0 } }), 'toMap'), 'does not compile (line 3: cannot find symbol)');
   });
 
   it('marks a failing test with the reason, above the method', () => {
