@@ -28,6 +28,7 @@ export interface MethodInfo {
   isStatic: boolean;
   isPrivate: boolean;
   isTest: boolean;
+  disabled: boolean; // @Disabled / @Ignore: the test does not run
   calls: CallInfo[]; // only for test methods
   constructed: string[]; // simple type names of `new X(...)` in the body (test methods only)
 }
@@ -39,6 +40,7 @@ export interface TypeInfo {
   topLevel: boolean;
   superclass?: string; // simple name
   isAbstract: boolean;
+  disabled: boolean; // @Disabled (JUnit 5) or @Ignore (JUnit 4) on the class: none of its tests run
   methods: MethodInfo[];
   fields: Map<string, string>; // field name → simple type
   constructorCount: number;
@@ -53,6 +55,7 @@ export interface FileIndex {
 }
 
 const TEST_ANNOTATIONS = new Set(['Test', 'ParameterizedTest', 'RepeatedTest', 'TestFactory', 'TestTemplate']);
+const DISABLED_ANNOTATIONS = new Set(['Disabled', 'Ignore']);
 
 /** `java.util.List<String>` → `List`; `int[]` → `int[]`; `final Foo` → `Foo`. */
 export function simpleType(t: string): string {
@@ -246,6 +249,7 @@ function describeType(decl: SyntaxNode, qualifiedPrefix: string, topLevel: boole
     topLevel,
     superclass,
     isAbstract: mods.includes('abstract'),
+    disabled: mods.filter(isAnnotation).map(annotationName).some((a) => DISABLED_ANNOTATIONS.has(a)),
     methods: [],
     fields,
     constructorCount: 0,
@@ -276,6 +280,7 @@ function describeType(decl: SyntaxNode, qualifiedPrefix: string, topLevel: boole
       isStatic: keywords.includes('static'),
       isPrivate: keywords.includes('private'),
       isTest,
+      disabled: annotations.some((a) => DISABLED_ANNOTATIONS.has(a)),
       calls: [],
       constructed: [],
     };

@@ -129,11 +129,16 @@ export async function mapSources(
     const tops = tf.types.filter((t) => t.topLevel);
     for (const top of tops) {
       const inner = tf.types.filter((t) => t === top || t.qualified.startsWith(top.qualified + '.'));
-      const tests: { type: TypeInfo; m: MethodInfo }[] = inner.flatMap((type) => type.methods.filter((m) => m.isTest).map((m) => ({ type, m })));
-      if (tests.length === 0) continue;
+      const all: { type: TypeInfo; m: MethodInfo }[] = inner.flatMap((type) => type.methods.filter((m) => m.isTest).map((m) => ({ type, m })));
+      if (all.length === 0) continue;
       report.testClasses++;
-      report.testMethods += tests.length;
+      report.testMethods += all.length;
       const where = { test_path: tf.path, test_class: top.qualified };
+      // @Disabled/@Ignore tests do not run: not mined, reported as skipped (not as errors)
+      const off = (t: { type: TypeInfo; m: MethodInfo }) => t.m.disabled || t.type.disabled || top.disabled;
+      for (const t of all.filter(off)) countSkip(report, { ...where, test_case: t.m.name, reason: 'disabled', detail: 'annotated @Disabled or @Ignore' });
+      const tests = all.filter((t) => !off(t));
+      if (tests.length === 0) continue;
       if (tf.error) {
         for (const t of tests) countSkip(report, { ...where, test_case: t.m.name, reason: 'parse error', detail: tf.error });
         continue;

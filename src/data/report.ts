@@ -9,7 +9,8 @@ export type SkipReason =
   | 'ambiguous call'
   | 'ambiguous overload'
   | 'render error'
-  | 'duplicate';
+  | 'duplicate'
+  | 'disabled';
 
 export interface MineSkip {
   test_path: string;

@@ -1,6 +1,6 @@
 // Evaluation rows: a JSONL where each line holds the prompt (`source` or `prompt`), the reference
 // test body (`target` or `reference`) and the model output (`prediction` and/or the study's
-// repaired `fixed_prediction`); for execution also `focal_file` (path in the project) and
+// repaired `fixed_prediction`); for execution also `focal_file` (or `focal_path`, as `testtune mine` writes it: path in the project) and
 // optionally `test_method` (a complete method). Reading never throws on a bad line: the line is
 // reported and skipped, everything else is kept.
 import * as fs from 'node:fs';
@@ -44,7 +44,7 @@ export function parseRows(text: string, where = 'input'): ReadResult {
       target: str(o.target) ?? str(o.reference),
       prediction: str(o.prediction),
       fixedPrediction: str(o.fixed_prediction),
-      focalFile: str(o.focal_file),
+      focalFile: str(o.focal_file) ?? str(o.focal_path), // `testtune mine` writes focal_path
       testMethod: str(o.test_method),
     };
     rows.push(row);

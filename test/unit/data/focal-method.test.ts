@@ -5,7 +5,7 @@ import { javaParser } from '../../../src/java/parser';
 import { indexJavaFile, simpleType, type CallInfo, type MethodInfo } from '../../../src/data/java-index';
 
 const m = (name: string, paramTypes: string[]): MethodInfo => ({
-  name, paramTypes, line: 0, nameLine: 0, hasBody: true, isStatic: false, isPrivate: false, isTest: false, calls: [], constructed: [],
+  name, paramTypes, line: 0, nameLine: 0, hasBody: true, isStatic: false, isPrivate: false, isTest: false, disabled: false, calls: [], constructed: [],
 });
 const call = (name: string, argTypes: (string | undefined)[]): CallInfo => ({ name, receiver: { kind: 'other' }, argTypes });
 
