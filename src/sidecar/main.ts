@@ -2,8 +2,6 @@
 // runs in a worker thread (model-host.ts → worker.ts), so this thread always answers: `status` and
 // `adapters/list` come from the worker's last snapshot, and `$/cancelRequest` reaches a running
 // generation within one decode step. Exits when stdin ends (its host is gone) or on `shutdown`.
-//
-// Other areas' methods (train/*) plug in as a handler module registered in `registerHandlers` below.
 
 // Before anything can print: stdout belongs to the protocol. Whatever else writes to it goes to stderr.
 const protocolWrite = process.stdout.write.bind(process.stdout);
@@ -13,7 +11,6 @@ console.log = console.info = console.debug = (...args: unknown[]) => console.err
 
 import { RpcConnection, type RequestContext } from './connection';
 import { ModelHost } from './model-host';
-import { registerTrainHandlers } from '../train/sidecar-handlers';
 import {
   ErrorCodes,
   PROTOCOL_VERSION,
@@ -110,9 +107,6 @@ class Sidecar {
       setImmediate(() => void this.exit(0, 'shutdown requested'));
       return null;
     });
-    // train/start + train/progress (src/train/sidecar-handlers.ts). Training awaits each ORT step, so
-    // requests are answered between steps; the extension runs long fine-tunes through the CLI process.
-    registerTrainHandlers(c, log);
   }
 
   private async initialize(p: InitializeParams): Promise<SidecarStatus> {

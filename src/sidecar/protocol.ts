@@ -1,11 +1,6 @@
 // The ONE definition of the sidecar's JSON-RPC 2.0 protocol, shared by the sidecar (main.ts) and its
-// host (client.ts). Requests and notifications are tables typed by method name; other areas add their
-// methods (e.g. train/*) by declaration merging, without editing this file:
-//
-//   declare module '../sidecar/protocol' {
-//     interface RequestMap { 'train/start': { params: TrainStartParams; result: TrainStartResult } }
-//     interface NotificationMap { 'train/progress': TrainProgress }
-//   }
+// host (client.ts). Requests and notifications are tables typed by method name. Training is not part of
+// it: the extension runs `testtune train` as a child process (src/extension/cli-runner.ts).
 //
 // Plain data only: everything here crosses a process boundary as JSON.
 import { QUANTIZE_VALUES, type AdapterInfo, type GenerateResult, type ProviderPreference, type Quantize, type StopReason } from '../model/engine-api';

@@ -1,11 +1,16 @@
 // `testtune train` through the CLI dispatcher, in process: a short LoRA run writes a PEFT adapter and
-// the report; --resume continues from the checkpoint; bad arguments get clear messages.
+// the report; --resume continues from the checkpoint; bad arguments get clear messages. And the one
+// training transport the extension uses, end to end: `runCli` (cli-runner.ts) spawns the CLI as a child
+// process, its progress lines parse (train-protocol.ts), SIGINT cancels with the checkpoint kept and a
+// `cancelled` report, and `--resume` finishes the run.
 import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { spawn } from 'child_process';
 import { main } from '../../src/cli/main';
+import { runCli } from '../../src/extension/cli-runner';
+import { parseStepLine, parseTrainReport, trainArgs, type StepLine } from '../../src/extension/train-protocol';
 import { readSafetensors } from '../../src/model/safetensors';
 import { makeTinyModel } from './helpers/tiny-model';
 
@@ -87,6 +92,51 @@ describe('testtune train (CLI)', () => {
     const b = readSafetensors(path.join(killed, 'adapter_model.safetensors')).tensors;
     assert.deepEqual([...b.keys()].sort(), [...a.keys()].sort());
     for (const [name, t] of a) assert.deepEqual(Array.from(b.get(name)!.data as Float32Array), Array.from(t.data as Float32Array), `${name} (killed after step ${step})`);
+  });
+
+  it('the extension\'s transport: progress lines parse, cancel keeps the checkpoint, --resume completes', async function () {
+    this.timeout(240000);
+    const out = path.join(root, 'child');
+    // The CLI's TypeScript source run by the test's own Node through tsx (dist/ need not be built).
+    const child = { cliJs: path.join(__dirname, '../../src/cli/main.ts'), env: { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import tsx`.trim() } };
+    // Many short steps (6 pairs × 10 epochs, no accumulation, a checkpoint every step), so the run is
+    // still going when the SIGINT sent on the first progress line arrives, even on a loaded machine.
+    const invocation = { modelDir: model, trainFile: data, method: 'lora' as const, outDir: out, resume: false, epochs: 10 };
+    const extra = ['--accum', '1', '--save-every', '1', '--threads', '1'];
+    const steps: StepLine[] = [];
+    const ac = new AbortController();
+    const first = await runCli({
+      ...child,
+      args: [...trainArgs(invocation), ...extra],
+      signal: ac.signal,
+      onLine: (line, stream) => {
+        const s = stream === 'stderr' ? parseStepLine(line) : undefined;
+        if (!s) return;
+        steps.push(s);
+        ac.abort();
+      },
+    });
+    assert.equal(first.cancelled, true);
+    assert.equal(first.code, 130, first.stderrTail.join('\n'));
+    assert.ok(steps.length >= 1, 'at least one progress line');
+    assert.deepEqual(steps.map((s) => s.step), steps.map((_, i) => i + 1), 'one progress line per optimizer step, in order');
+    assert.ok(steps.every((s) => s.totalSteps === 60 && s.epoch >= 1 && Number.isFinite(s.loss) && (s.tokensPerSec ?? 0) > 0), JSON.stringify(steps));
+    const cancelled = parseTrainReport(first.stdout);
+    assert.equal(cancelled?.status, 'cancelled', first.stdout);
+    assert.ok(cancelled.steps >= 1 && cancelled.steps < cancelled.totalSteps, `cancelled at ${cancelled.steps}/${cancelled.totalSteps}`);
+    assert.ok(fs.existsSync(path.join(out, 'checkpoint', 'trainer_state.json')), 'the last checkpoint is kept');
+
+    const resumedSteps: StepLine[] = [];
+    const second = await runCli({ ...child, args: [...trainArgs({ ...invocation, resume: true }), ...extra], onLine: (line, stream) => {
+      const s = stream === 'stderr' ? parseStepLine(line) : undefined;
+      if (s) resumedSteps.push(s);
+    } });
+    assert.equal(second.code, 0, second.stderrTail.join('\n'));
+    assert.equal(resumedSteps[0]?.step, cancelled.steps + 1, 'resume continues after the checkpointed step');
+    const done = parseTrainReport(second.stdout);
+    assert.equal(done?.status, 'completed', second.stdout);
+    assert.equal(done.steps, 60);
+    for (const f of ['adapter_config.json', 'adapter_model.safetensors', 'training_report.json']) assert.ok(fs.existsSync(path.join(out, f)), f);
   });
 
   it('rejects bad arguments with a message', async () => {
