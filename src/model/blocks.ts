@@ -5,7 +5,7 @@
 // its block: which norm, which MLP, which names. Train mode emits explicit standard ops only.
 import { f, type Graph } from '../onnx/graph';
 import type { ModelConfig } from './config';
-import type { AdapterInput, BuildOptions, DecoderGraph } from './family';
+import type { AdapterInput, BuildOptions, DecoderGraph } from './family-api';
 import { ropeTables } from './forward';
 
 export const INT_MAX = 2 ** 62;

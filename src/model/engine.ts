@@ -15,7 +15,8 @@ import { family, type AdapterSlots, type DecoderGraph } from './family';
 import { findCachedGraph, graphCacheKey, storeCachedGraphAsync } from './graph-cache';
 import { buildInferenceModel, inferenceGraphNames, KvRunner, missingSlots, type Quantize } from './inference';
 import { readSafetensors, toF32 } from './safetensors';
-import { StreamDecoder, Tokenizer } from './tokenizer';
+import { StreamDecoder } from './stream-decoder';
+import { Tokenizer } from './tokenizer';
 
 export interface EngineOptions {
   provider?: ProviderPreference;

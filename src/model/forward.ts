@@ -4,7 +4,7 @@
 // clarity, not speed. Adapters follow PEFT semantics: LoRA y += (alpha/r)·B·A·x, (IA)³ scales the
 // output (or the input, for feedforward modules), the soft prompt is prepended at positions 0..p-1.
 import type { ModelConfig } from './config';
-import type { AdapterWeights } from './family';
+import type { AdapterWeights } from './family-api';
 
 /** Rotary tables [maxPositions, headDim] as in Hugging Face (`cat(freqs, freqs)`). */
 export function ropeTables(cfg: ModelConfig): { cos: Float32Array; sin: Float32Array } {

@@ -7,7 +7,7 @@
 // The shared pieces (Builder, prelude, attention, tail) live in blocks.ts.
 import type { Graph } from '../onnx/graph';
 import type { ModelConfig } from './config';
-import type { BuildOptions, DecoderGraph, FamilyDef, WeightSpec } from './family';
+import type { BuildOptions, DecoderGraph, FamilyDef, WeightSpec } from './family-api';
 import { Builder, finish, prelude, selfAttention } from './blocks';
 import { llamaForward } from './forward';
 

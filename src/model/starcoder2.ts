@@ -6,7 +6,7 @@
 // (Builder, prelude, attention, tail) come from blocks.ts; the plain-TS reference reuses forward.ts.
 import type { Graph } from '../onnx/graph';
 import type { ModelConfig } from './config';
-import type { AdapterWeights, BuildOptions, DecoderGraph, FamilyDef, ModuleSpec, WeightSpec } from './family';
+import type { AdapterWeights, BuildOptions, DecoderGraph, FamilyDef, ModuleSpec, WeightSpec } from './family-api';
 import { Builder, finish, prelude, selfAttention } from './blocks';
 import { adapterLinear, causalAttention, embed, get, lmHead, rope, ropeTables, type Mat } from './forward';
 

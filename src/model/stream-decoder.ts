@@ -1,5 +1,10 @@
 // Streaming decode: generated ids in, text deltas out, never splitting a multi-byte UTF-8 character.
-import type { Tokenizer } from './tokenizer';
+
+/** What the stream needs of a tokenizer (tokenizer.ts's `Tokenizer` has it); an interface, so this file
+ *  does not import the tokenizer that hands it out. */
+export interface ByteDecoder {
+  decodeBytes(ids: readonly number[], opts?: { skipSpecialTokens?: boolean }): Uint8Array;
+}
 
 /**
  * Turns ids into text deltas as they are generated, never splitting a multi-byte UTF-8 character:
@@ -10,7 +15,7 @@ export class StreamDecoder {
   private text = '';
 
   constructor(
-    private readonly tok: Tokenizer,
+    private readonly tok: ByteDecoder,
     private readonly opts: { skipSpecialTokens?: boolean } = {},
   ) {}
 

@@ -10,7 +10,6 @@ import { PairHeap } from './pair-heap';
 import { buildNormalizer, buildPreTokenizer, Normalizer, PreTokenizer, UnsupportedTokenizerError } from './pretokenize';
 
 export { UnsupportedTokenizerError } from './pretokenize';
-export { StreamDecoder } from './stream-decoder';
 
 export interface AddedToken {
   id: number;

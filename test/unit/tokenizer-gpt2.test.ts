@@ -4,7 +4,8 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { StreamDecoder, Tokenizer } from '../../src/model/tokenizer';
+import { StreamDecoder } from '../../src/model/stream-decoder';
+import { Tokenizer } from '../../src/model/tokenizer';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const reference = require('gpt-3-encoder') as { encode(s: string): number[]; decode(ids: number[]): string };

@@ -5,7 +5,8 @@ import * as path from 'node:path';
 import { BYTE_TO_CHAR, byteLevelAlphabet } from '../../src/model/bytelevel';
 import { trainBpe } from '../../src/model/bpe-train';
 import { GPT2_PATTERN, compileOnig, onigToJs, splitWith } from '../../src/model/pretokenize';
-import { StreamDecoder, Tokenizer } from '../../src/model/tokenizer';
+import { StreamDecoder } from '../../src/model/stream-decoder';
+import { Tokenizer } from '../../src/model/tokenizer';
 
 const ROOT = path.resolve(__dirname, '../..');
 
