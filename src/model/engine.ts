@@ -6,6 +6,7 @@
 // (new LoRA targets) rebuilds that session once; that is the only reload.
 import * as fs from 'fs';
 import * as path from 'path';
+import { int8WeightMax } from '../runtime/int8-range';
 import { createSession, type ModelSession } from '../runtime/ort';
 import { loadAdapterDir, type LoadedAdapter } from './adapters';
 import { parameterCount, parseModelConfig, type ModelConfig } from './config';
@@ -132,7 +133,9 @@ export class ModelEngine implements Engine {
     const provider = this.opts.provider ?? 'auto';
     const quantize = this.opts.quantize ?? 'none';
     const slots = kind === 'bare' ? {} : this.slots;
-    const key = graphCacheKey(this.dir, this.cfg, slots, `${quantize === 'none' ? 'f32' : quantize}${kind === 'bare' ? '_bare' : ''}`);
+    // int8 graphs depend on the CPU's weight range (runtime/int8-range.ts): one cache file per range.
+    const precision = quantize === 'none' ? 'f32' : `${quantize}_${int8WeightMax()}`;
+    const key = graphCacheKey(this.dir, this.cfg, slots, `${precision}${kind === 'bare' ? '_bare' : ''}`);
     const cached = this.opts.cache === false ? undefined : findCachedGraph(this.dir, key);
     let session: ModelSession | undefined;
     let graph: DecoderGraph | undefined;

@@ -66,14 +66,17 @@ export function embed(cfg: ModelConfig, weights: Map<string, Float32Array>, ids:
 
 export type Linear = (inp: Mat, module: string, out: number) => Mat;
 
+/** x·Wᵀ of a base weight (HF name `name`); a test swaps in a quantised one to mirror the int8 graph. */
+export type BaseMatmul = (x: Mat, w: Float32Array, out: number, name: string) => Mat;
+
 /** x·Wᵀ (+ `<module>.bias` when `bias`) with the adapter of `module`, in PEFT order. */
-export function adapterLinear(weights: Map<string, Float32Array>, adapter: AdapterWeights | undefined, bias = false): Linear {
+export function adapterLinear(weights: Map<string, Float32Array>, adapter: AdapterWeights | undefined, bias = false, baseMatmul: BaseMatmul = matmulT): Linear {
   return (inp, module, out) => {
     const feedforwardIa3 = !!adapter?.ia3?.feedforward.some((s) => module.endsWith(`.${s}`));
     const ia3 = adapter?.ia3?.vectors.get(module);
     let xin = inp;
     if (ia3 && feedforwardIa3) xin = inp.map((r) => r.map((v, i) => v * ia3[i]));
-    let y = matmulT(xin, get(weights, `${module}.weight`), out);
+    let y = baseMatmul(xin, get(weights, `${module}.weight`), out, `${module}.weight`);
     if (bias) {
       const b = get(weights, `${module}.bias`);
       y = y.map((row) => row.map((v, o) => v + b[o]));
@@ -135,21 +138,21 @@ export function causalAttention(cfg: ModelConfig, q: Mat, k: Mat, v: Mat): Mat {
 }
 
 /** Logits [T, vocab] of final-norm hidden rows (tied or separate head). */
-export function lmHead(cfg: ModelConfig, weights: Map<string, Float32Array>, hs: Mat): Float32Array {
+export function lmHead(cfg: ModelConfig, weights: Map<string, Float32Array>, hs: Mat, baseMatmul: BaseMatmul = matmulT): Float32Array {
   const V = cfg.vocabSize;
-  const head = get(weights, cfg.tieWordEmbeddings ? 'model.embed_tokens.weight' : 'lm_head.weight');
-  const logits = matmulT(hs, head, V);
+  const name = cfg.tieWordEmbeddings ? 'model.embed_tokens.weight' : 'lm_head.weight';
+  const logits = baseMatmul(hs, get(weights, name), V, name);
   const out = new Float32Array(logits.length * V);
   logits.forEach((row, t) => out.set(row, t * V));
   return out;
 }
 
-export function llamaForward(cfg: ModelConfig, weights: Map<string, Float32Array>, ids: number[], adapter?: AdapterWeights): Float32Array {
+export function llamaForward(cfg: ModelConfig, weights: Map<string, Float32Array>, ids: number[], adapter?: AdapterWeights, baseMatmul: BaseMatmul = matmulT): Float32Array {
   const { hiddenSize: hid, numHeads: H, numKvHeads: KV, headDim: D } = cfg;
   const e = embed(cfg, weights, ids, adapter);
   let x = e.x;
   const tables = ropeTables(cfg);
-  const linear = adapterLinear(weights, adapter);
+  const linear = adapterLinear(weights, adapter, false, baseMatmul);
   for (let l = 0; l < cfg.numLayers; l++) {
     const pre = `model.layers.${l}`;
     const h = rmsNorm(x, get(weights, `${pre}.input_layernorm.weight`), cfg.rmsNormEps);
@@ -168,5 +171,5 @@ export function llamaForward(cfg: ModelConfig, weights: Map<string, Float32Array
     const down = linear(act, `${pre}.mlp.down_proj`, hid);
     x = x.map((row, t) => row.map((val, i) => val + down[t][i]));
   }
-  return lmHead(cfg, weights, rmsNorm(x.slice(e.p), get(weights, 'model.norm.weight'), cfg.rmsNormEps));
+  return lmHead(cfg, weights, rmsNorm(x.slice(e.p), get(weights, 'model.norm.weight'), cfg.rmsNormEps), baseMatmul);
 }

@@ -2,8 +2,10 @@
 // skips reading safetensors, building and serialising: ONNX Runtime loads the file directly. Keyed
 // by the model config, the adapter slots, the safetensors file's size and mtime, the graph variant
 // (e.g. the quantisation) and GRAPH_VERSION (bump it whenever the emitted graph changes). One file is
-// kept per variant, so switching between f32 and int8 does not rebuild each time. Lives in <modelDir>/.testtune-cache when writable,
-// else in the OS temp dir. A failed write only costs the cache.
+// kept per variant, so switching between f32 and int8 does not rebuild each time. Lives in the user's
+// cache folder ($XDG_CACHE_HOME/testtune or ~/.cache/testtune), one subfolder per model folder, never
+// inside the model folder (a shipped or shared model stays untouched); the OS temp dir is the fallback.
+// A failed write only costs the cache.
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -27,14 +29,26 @@ export function graphCacheKey(modelDir: string, cfg: ModelConfig, slots: Adapter
   return `${variant}-${h.slice(0, 24)}`;
 }
 
-function candidates(modelDir: string): string[] {
-  const tmpName = createHash('sha256').update(path.resolve(modelDir)).digest('hex').slice(0, 16);
-  return [path.join(modelDir, '.testtune-cache'), path.join(os.tmpdir(), 'testtune-cache', tmpName)];
+/**
+ * TestTune's folder in the user's cache: $XDG_CACHE_HOME/testtune (an absolute path, as the XDG spec
+ * asks), else %LOCALAPPDATA%\testtune\cache on Windows, else ~/.cache/testtune.
+ */
+export function userCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  const xdg = env.XDG_CACHE_HOME;
+  if (xdg && path.isAbsolute(xdg)) return path.join(xdg, 'testtune');
+  if (process.platform === 'win32' && env.LOCALAPPDATA) return path.join(env.LOCALAPPDATA, 'testtune', 'cache');
+  return path.join(os.homedir(), '.cache', 'testtune');
+}
+
+/** Where the graphs of one model folder go, first writable one wins: the user's cache, then the temp dir. */
+export function graphCacheDirs(modelDir: string): string[] {
+  const id = createHash('sha256').update(path.resolve(modelDir)).digest('hex').slice(0, 16);
+  return [path.join(userCacheDir(), 'graphs', id), path.join(os.tmpdir(), 'testtune-cache', id)];
 }
 
 /** Path of a cached graph for `key`, or undefined. */
 export function findCachedGraph(modelDir: string, key: string): string | undefined {
-  for (const dir of candidates(modelDir)) {
+  for (const dir of graphCacheDirs(modelDir)) {
     const f = path.join(dir, `decoder-${key}.onnx`);
     if (fs.existsSync(f)) return f;
   }
@@ -47,7 +61,7 @@ export function findCachedGraph(modelDir: string, key: string): string | undefin
  * undefined when no place is writable (a failed write only costs the cache).
  */
 export async function storeCachedGraphAsync(modelDir: string, key: string, bytes: Uint8Array): Promise<string | undefined> {
-  for (const dir of candidates(modelDir)) {
+  for (const dir of graphCacheDirs(modelDir)) {
     try {
       await fs.promises.mkdir(dir, { recursive: true });
       const f = path.join(dir, `decoder-${key}.onnx`);

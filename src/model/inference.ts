@@ -3,6 +3,7 @@
 // buffers per layer, laid out sequence-major so the filled prefix is one contiguous view fed without
 // copying; each step's graph outputs only the new positions, which are appended in place.
 import { Graph } from '../onnx/graph';
+import { int8WeightMax, type Int8WeightMax } from '../runtime/int8-range';
 import { f32, i64, type BoundFeeds, type HostTensor, type ModelSession } from '../runtime/ort';
 import type { ModelConfig } from './config';
 import type { Quantize } from './engine-api';
@@ -66,16 +67,17 @@ export function buildInferenceModel(
 export type { Quantize };
 
 /**
- * Symmetric per-output-row int8 quantisation of W [out, in], stored transposed [in, out] for
- * DynamicQuantizeMatMul (activations are quantised dynamically by ONNX Runtime).
+ * Symmetric per-output-row quantisation of W [out, in] to int8 values in ±weightMax, stored transposed
+ * [in, out] for DynamicQuantizeMatMul (activations are quantised dynamically by ONNX Runtime).
+ * `weightMax` defaults to what this CPU's ORT kernels take without int16 saturation (runtime/int8-range.ts).
  */
-export function quantizeInt8(w: Float32Array, out: number, inDim: number): { values: Int8Array; scales: Float32Array } {
+export function quantizeInt8(w: Float32Array, out: number, inDim: number, weightMax: Int8WeightMax = int8WeightMax()): { values: Int8Array; scales: Float32Array } {
   const values = new Int8Array(w.length);
   const scales = new Float32Array(out);
   for (let o = 0; o < out; o++) {
     let m = 0;
     for (let i = 0; i < inDim; i++) m = Math.max(m, Math.abs(w[o * inDim + i]));
-    const s = m > 0 ? m / 127 : 1;
+    const s = m > 0 ? m / weightMax : 1;
     scales[o] = s;
     for (let i = 0; i < inDim; i++) values[i * out + o] = Math.round(w[o * inDim + i] / s);
   }

@@ -6,6 +6,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { loadEngine } from '../../src/model/engine';
+import { graphCacheDirs, userCacheDir } from '../../src/model/graph-cache';
+import { int8WeightMax } from '../../src/runtime/int8-range';
 import { adapterPath, chain, makeScriptedModel, makeTinyAdapter, makeTinyModel } from './helpers/tiny-model';
 
 describe('model engine', function () {
@@ -34,7 +36,8 @@ describe('model engine', function () {
   it("quantize: 'int8' builds a separate (cached) graph that decodes the same scripted text; f32 and int8 files live side by side", async () => {
     const dir = path.join(tmp, 'scripted-int8');
     makeScriptedModel(dir, { ...chain('{x=1;}Q'), Q: 'Q' });
-    const cacheDir = path.join(dir, '.testtune-cache');
+    const cacheDir = graphCacheDirs(dir)[0];
+    const int8Prefix = `decoder-int8_${int8WeightMax()}_bare-`; // the CPU's int8 weight range names the variant
     const onnx = () => fs.readdirSync(cacheDir).filter((f) => f.endsWith('.onnx')).sort();
     const int8Mtimes: number[] = [];
     for (const quantize of ['int8', 'none', 'int8', 'none'] as const) {
@@ -43,12 +46,12 @@ describe('model engine', function () {
       const r = await engine.generate('public void testIt() {', { maxNewTokens: 50 });
       assert.deepEqual([r.text, r.stopReason], ['x=1;}', 'balanced']);
       await engine.dispose();
-      if (quantize === 'int8') int8Mtimes.push(fs.statSync(path.join(cacheDir, onnx().find((f) => f.startsWith('decoder-int8_bare-'))!)).mtimeMs);
+      if (quantize === 'int8') int8Mtimes.push(fs.statSync(path.join(cacheDir, onnx().find((f) => f.startsWith(int8Prefix))!)).mtimeMs);
     }
     const files = onnx();
     assert.equal(files.length, 2, files.join(' '));
     assert.match(files[0], /^decoder-f32_bare-[0-9a-f]{24}\.onnx$/);
-    assert.match(files[1], /^decoder-int8_bare-[0-9a-f]{24}\.onnx$/);
+    assert.ok(files[1].startsWith(int8Prefix) && /-[0-9a-f]{24}\.onnx$/.test(files[1]), files[1]);
     assert.deepEqual(int8Mtimes, [int8Mtimes[0], int8Mtimes[0]], 'switching back to int8 was a cache hit');
     assert.ok(fs.statSync(path.join(cacheDir, files[1])).size < fs.statSync(path.join(cacheDir, files[0])).size, 'the int8 graph is smaller');
   });
@@ -58,7 +61,7 @@ describe('model engine', function () {
     makeScriptedModel(dir, { ...chain('{x=1;}Q'), Q: 'Q' });
     const engine = await loadEngine(dir, { provider: 'cpu', defer: true, cache: false });
     assert.match(engine.status().providerNote ?? '', /no session yet/);
-    assert.equal(fs.existsSync(path.join(dir, '.testtune-cache')), false);
+    assert.equal(fs.existsSync(graphCacheDirs(dir)[0]), false);
     const r = await engine.generate('public void testIt() {', { maxNewTokens: 50 });
     assert.deepEqual([r.text, r.stopReason], ['x=1;}', 'balanced']);
     assert.equal(engine.status().provider, 'cpu');
@@ -144,9 +147,13 @@ describe('model engine', function () {
     const e1 = await loadEngine(dir, { provider: 'cpu' });
     const first = (await e1.generate('int f() {', opts)).text;
     await e1.dispose();
-    const cacheDir = path.join(dir, '.testtune-cache');
+    const cacheDir = graphCacheDirs(dir)[0];
     const files = fs.readdirSync(cacheDir).filter((f) => f.endsWith('.onnx'));
     assert.equal(files.length, 1);
+    assert.deepEqual(fs.readdirSync(dir).sort(), ['config.json', 'model.safetensors', 'tokenizer.json'], 'nothing is written into the model folder');
+    assert.ok(cacheDir.startsWith(userCacheDir() + path.sep), `${cacheDir} is in the user's cache`);
+    assert.equal(userCacheDir({ XDG_CACHE_HOME: '/x/cache' }), path.join('/x/cache', 'testtune'));
+    assert.equal(userCacheDir({ XDG_CACHE_HOME: 'relative/cache' }), path.join(os.homedir(), '.cache', 'testtune'), 'a relative XDG_CACHE_HOME is ignored (XDG spec)');
     fs.rmSync(path.join(dir, 'model.safetensors.bak'), { force: true });
     fs.renameSync(path.join(dir, 'model.safetensors'), path.join(dir, 'model.safetensors.bak'));
     fs.writeFileSync(path.join(dir, 'model.safetensors'), ''); // unread on a cache hit… but the key sees the size change
