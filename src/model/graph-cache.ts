@@ -12,6 +12,7 @@ import * as os from 'os';
 import * as path from 'path';
 import type { ModelConfig } from './config';
 import type { AdapterSlots } from './family';
+import { userCacheDir } from '../util/cache-dir';
 
 export const GRAPH_VERSION = 5; // 4: FusedMatMul(transB) on untransposed weights; 5: RotaryEmbedding + GroupQueryAttention
 
@@ -27,17 +28,6 @@ export function graphCacheKey(modelDir: string, cfg: ModelConfig, slots: Adapter
   };
   const h = createHash('sha256').update(JSON.stringify({ v: GRAPH_VERSION, cfg, norm, size: st.size, mtime: st.mtimeMs, variant })).digest('hex');
   return `${variant}-${h.slice(0, 24)}`;
-}
-
-/**
- * TestTune's folder in the user's cache: $XDG_CACHE_HOME/testtune (an absolute path, as the XDG spec
- * asks), else %LOCALAPPDATA%\testtune\cache on Windows, else ~/.cache/testtune.
- */
-export function userCacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  const xdg = env.XDG_CACHE_HOME;
-  if (xdg && path.isAbsolute(xdg)) return path.join(xdg, 'testtune');
-  if (process.platform === 'win32' && env.LOCALAPPDATA) return path.join(env.LOCALAPPDATA, 'testtune', 'cache');
-  return path.join(os.homedir(), '.cache', 'testtune');
 }
 
 /** Where the graphs of one model folder go, first writable one wins: the user's cache, then the temp dir. */

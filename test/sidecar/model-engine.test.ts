@@ -6,7 +6,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { loadEngine } from '../../src/model/engine';
-import { graphCacheDirs, userCacheDir } from '../../src/model/graph-cache';
+import { graphCacheDirs } from '../../src/model/graph-cache';
+import { userCacheDir } from '../../src/util/cache-dir';
 import { int8WeightMax } from '../../src/runtime/int8-range';
 import { adapterPath, chain, makeScriptedModel, makeTinyAdapter, makeTinyModel } from './helpers/tiny-model';
 
