@@ -2,7 +2,7 @@
 // near-exactly (comments and whitespace ignored, then MinHash over token 5-grams with LSH buckets).
 import { createHash } from 'node:crypto';
 
-export function normaliseWhitespace(s: string): string {
+function normaliseWhitespace(s: string): string {
   return s.replace(/\s+/g, ' ').trim();
 }
 
@@ -55,7 +55,7 @@ export function stripJavaComments(text: string): string {
 const K = 64; // signature length (one-permutation hashing: K bins)
 const BANDS = 16; // LSH: 16 bands of 4 rows → pairs with Jaccard ≳ 0.5 meet in a bucket; verified at THRESHOLD
 const ROWS = K / BANDS;
-export const NEAR_DUP_THRESHOLD = 0.9;
+const NEAR_DUP_THRESHOLD = 0.9;
 
 function fnv1a(s: string, from: number, to: number): number {
   let h = 0x811c9dc5;

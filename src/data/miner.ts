@@ -71,7 +71,7 @@ export function listJavaFiles(root: string): string[] {
   return out.sort();
 }
 
-export function methodLabel(m: MethodInfo): string {
+function methodLabel(m: MethodInfo): string {
   return `${m.name}(${m.paramTypes.map(simpleType).join(', ')})`;
 }
 
@@ -192,7 +192,7 @@ export interface MineResult {
 }
 
 /** Renders mapped pairs into records and removes duplicates (whitespace-normalised source+target). */
-export async function renderMappings(
+async function renderMappings(
   mappings: Mapping[],
   read: (p: string) => string,
   report: MineReport,

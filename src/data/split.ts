@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 
 /** A stable number in [0, 1) for a key and seed. */
-export function bucketOf(key: string, seed = 0): number {
+function bucketOf(key: string, seed = 0): number {
   const h = createHash('sha1').update(`${seed}\u0000${key}`).digest();
   return h.readUInt32BE(0) / 0x100000000;
 }

@@ -10,7 +10,7 @@
 import { hasSyntaxError, type JavaParser } from '../java/parser';
 
 /** The header the study's repair puts before a body continuation. */
-export const STUDY_PREFIX = 'class dummyTest {\n        @Test\n        public void dummy() {\n    ';
+const STUDY_PREFIX = 'class dummyTest {\n        @Test\n        public void dummy() {\n    ';
 const INNER_BRACE = '\n    }';
 const OUTER_BRACE = '\n\n}';
 
@@ -23,7 +23,7 @@ export function predictionForm(text: string): PredictionForm {
   return /^(?:(?:public|protected|private|static|final|synchronized|abstract)\s+)*(?:<[^>]*>\s*)?[\w$.<>[\], ?]+\s+[\w$]+\s*\([^)]*\)\s*(?:throws\s+[\w$., ]+)?\{/.test(t) ? 'method' : 'body';
 }
 
-export function braceCount(code: string, start = 0): number {
+function braceCount(code: string, start = 0): number {
   let c = start;
   for (const ch of code) {
     if (ch === '{') c++;
@@ -33,7 +33,7 @@ export function braceCount(code: string, start = 0): number {
 }
 
 /** The text parsed for the strict check: a body continuation after the study's header, a method inside a class. */
-export function wrapForParse(prediction: string, form: PredictionForm = predictionForm(prediction)): string {
+function wrapForParse(prediction: string, form: PredictionForm = predictionForm(prediction)): string {
   if (form === 'method') return `class DummyTest {\n${prediction}\n}\n`;
   const code = STUDY_PREFIX + prediction;
   return braceCount(code) === 1 ? code + OUTER_BRACE : code;
@@ -80,7 +80,7 @@ export function balanceBraces(code: string): string | undefined {
  * prefix anyway, so walking down from the end lands on the same cut without needing the parser's
  * error position (tree-sitter's error recovery often reports a whole unclosed class).
  */
-export function wellFormed(parser: JavaParser, code: string): string | undefined {
+function wellFormed(parser: JavaParser, code: string): string | undefined {
   if (!hasErrors(parser, code)) return code;
   const lines = splitLines(code, false);
   for (let k = lines.length - 1; k >= 2; k--) {
@@ -90,7 +90,7 @@ export function wellFormed(parser: JavaParser, code: string): string | undefined
   return undefined;
 }
 
-export function hasErrors(parser: JavaParser, code: string): boolean {
+function hasErrors(parser: JavaParser, code: string): boolean {
   const tree = parser.parse(code);
   try {
     return hasSyntaxError(tree.rootNode);

@@ -75,7 +75,7 @@ export function enclosingTypes(node: SyntaxNode): { names: string[]; local: bool
 }
 
 /** Lines (1-based in messages) of the first few ERROR/MISSING nodes, for clear error texts. */
-export function syntaxErrorLines(root: SyntaxNode, limit = 5): number[] {
+function syntaxErrorLines(root: SyntaxNode, limit = 5): number[] {
   const lines: number[] = [];
   const walk = (n: SyntaxNode): void => {
     if (lines.length >= limit) return;

@@ -30,7 +30,7 @@ function methodStart(text: string): number {
 }
 
 /** Checks that `method` is exactly one syntactically valid method declaration. */
-export async function checkMethod(method: string): Promise<string[]> {
+async function checkMethod(method: string): Promise<string[]> {
   const parser = await javaParser();
   const tree = parser.parse(`class __TestTuneCheck {\n${method}\n}\n`);
   try {

@@ -21,14 +21,14 @@ interface Votes {
 }
 
 /** Framework hints in Java test source text (imports). */
-export function scanTestText(text: string, where: string, v: Votes): void {
+function scanTestText(text: string, where: string, v: Votes): void {
   if (/import\s+(static\s+)?org\.junit\.jupiter\./.test(text)) v.junit5.push(`${where} imports org.junit.jupiter`);
   else if (/import\s+(static\s+)?org\.junit\.(Test|Assert|Before|After|Rule|runner)\b/.test(text)) v.junit4.push(`${where} imports org.junit (JUnit 4)`);
   if (/import\s+(static\s+)?org\.mockito\./.test(text)) v.mockito.push(`${where} imports org.mockito`);
 }
 
 /** Framework hints in a build file's text. */
-export function scanBuildText(text: string, where: string, v: Votes): void {
+function scanBuildText(text: string, where: string, v: Votes): void {
   if (/junit-jupiter|org\.junit\.jupiter|useJUnitPlatform|junit-bom/.test(text)) v.junit5.push(`${where} declares JUnit Jupiter`);
   else if (/spring-boot-starter-test/.test(text) && !/junit-vintage/.test(text)) v.junit5.push(`${where} uses spring-boot-starter-test (JUnit 5)`);
   if (/<artifactId>\s*junit\s*<\/artifactId>|['"]junit:junit[:'"]/.test(text)) v.junit4.push(`${where} declares junit:junit (JUnit 4)`);

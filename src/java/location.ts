@@ -36,7 +36,7 @@ function readText(file: string): string | undefined {
 }
 
 /** Candidate names of an existing test class for `Foo`, in order of preference. */
-export function testClassCandidates(focalClass: string): string[] {
+function testClassCandidates(focalClass: string): string[] {
   return [`${focalClass}Test`, `${focalClass}Tests`, `Test${focalClass}`, `${focalClass}IT`];
 }
 

@@ -60,7 +60,7 @@ function fieldsBlock(fields: string[], indent: string): string {
 }
 
 /** The focal part of a prompt. `testFields`/`testIndent` feed the `f` section as in the study's data. */
-export function renderFocal(format: ContextFormat, focal: FocalParts, testFields: string[], testIndent: string): string {
+function renderFocal(format: ContextFormat, focal: FocalParts, testFields: string[], testIndent: string): string {
   const fl = flags(format);
   if (!fl.fc) return focal.method;
   const ind = methodIndent(focal.method);
@@ -72,7 +72,7 @@ export function renderFocal(format: ContextFormat, focal: FocalParts, testFields
 }
 
 /** Splits `text` after the first line that contains '{' (the line break stays with the head). */
-export function splitAfterBraceLine(text: string): { head: string; rest: string } {
+function splitAfterBraceLine(text: string): { head: string; rest: string } {
   const brace = text.indexOf('{');
   if (brace < 0) return { head: text, rest: '' };
   const nl = text.indexOf('\n', brace);

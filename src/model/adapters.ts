@@ -57,13 +57,13 @@ function shortNames(v: unknown, key: string, dir: string, known: string[]): stri
 }
 
 /** Slots a graph needs for this adapter. */
-export function slotsFor(spec: AdapterSpec): AdapterSlots {
+function slotsFor(spec: AdapterSpec): AdapterSlots {
   if (spec.peftType === 'LORA') return { lora: { targets: spec.targets } };
   if (spec.peftType === 'IA3') return { ia3: { targets: spec.targets, feedforward: spec.feedforward } };
   return { prompt: true };
 }
 
-export function trainableParams(w: AdapterWeights): number {
+function trainableParams(w: AdapterWeights): number {
   let n = 0;
   for (const m of [w.lora?.A, w.lora?.B, w.ia3?.vectors]) for (const v of m?.values() ?? []) n += v.length;
   return n + (w.prompt?.data.length ?? 0);

@@ -8,7 +8,7 @@ import type { ModelConfig } from './config';
 import type { AdapterInput, BuildOptions, DecoderGraph } from './family-api';
 import { ropeTables } from './forward';
 
-export const INT_MAX = 2 ** 62;
+const INT_MAX = 2 ** 62;
 const MASK = -1e9;
 
 export class Builder {

@@ -20,7 +20,7 @@ function buildByteToChar(): string[] {
 export const BYTE_TO_CHAR: readonly string[] = buildByteToChar();
 
 /** The inverse of BYTE_TO_CHAR, keyed by UTF-16 code unit (all 256 characters are below U+0144). */
-export const CHAR_TO_BYTE: ReadonlyMap<number, number> = new Map(BYTE_TO_CHAR.map((c, b) => [c.charCodeAt(0), b]));
+const CHAR_TO_BYTE: ReadonlyMap<number, number> = new Map(BYTE_TO_CHAR.map((c, b) => [c.charCodeAt(0), b]));
 
 /** The 256 alphabet characters sorted by code point (the order Hugging Face's trainer assigns ids in). */
 export function byteLevelAlphabet(): string[] {

@@ -6,7 +6,7 @@ export type ModelFamily = 'llama' | 'starcoder2';
 
 /** Activations of the StarCoder2 MLP (Hugging Face ACT2FN names). */
 export type HiddenAct = 'gelu_pytorch_tanh' | 'gelu_new' | 'gelu';
-export const HIDDEN_ACTS: readonly HiddenAct[] = ['gelu_pytorch_tanh', 'gelu_new', 'gelu'];
+const HIDDEN_ACTS: readonly HiddenAct[] = ['gelu_pytorch_tanh', 'gelu_new', 'gelu'];
 
 export interface ModelConfig {
   modelType: ModelFamily; // HF `model_type`

@@ -43,7 +43,7 @@ export function loadModelFiles(modelDir: string): { cfg: ModelConfig; weights: M
   return { cfg, weights: readModelWeights(modelDir, cfg) };
 }
 
-export function readModelConfig(modelDir: string): ModelConfig {
+function readModelConfig(modelDir: string): ModelConfig {
   const cfgPath = path.join(modelDir, 'config.json');
   let json: unknown;
   try {
@@ -56,7 +56,7 @@ export function readModelConfig(modelDir: string): ModelConfig {
   return parsed.value;
 }
 
-export function readModelWeights(modelDir: string, cfg: ModelConfig): Map<string, Float32Array> {
+function readModelWeights(modelDir: string, cfg: ModelConfig): Map<string, Float32Array> {
   const { tensors } = readSafetensors(path.join(modelDir, 'model.safetensors'));
   const weights = new Map<string, Float32Array>();
   for (const s of family(cfg).weightSpecs(cfg)) {

@@ -30,7 +30,7 @@ export function get(weights: Map<string, Float32Array>, name: string): Float32Ar
 }
 
 /** rows·Wᵀ for W [out, in] stored row-major. */
-export function matmulT(x: Mat, w: Float32Array, out: number): Mat {
+function matmulT(x: Mat, w: Float32Array, out: number): Mat {
   const inDim = x[0]?.length ?? 0;
   return x.map((row) => {
     const y = new Float64Array(out);

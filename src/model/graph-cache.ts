@@ -14,7 +14,7 @@ import type { ModelConfig } from './config';
 import type { AdapterSlots } from './family';
 import { userCacheDir } from '../util/cache-dir';
 
-export const GRAPH_VERSION = 5; // 4: FusedMatMul(transB) on untransposed weights; 5: RotaryEmbedding + GroupQueryAttention
+const GRAPH_VERSION = 5; // 4: FusedMatMul(transB) on untransposed weights; 5: RotaryEmbedding + GroupQueryAttention
 
 /** `<variant>-<hash>`; the variant (letters, digits, `_`) names the file family that one store replaces. */
 export function graphCacheKey(modelDir: string, cfg: ModelConfig, slots: AdapterSlots, variant = 'f32'): string {

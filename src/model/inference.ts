@@ -10,7 +10,7 @@ import type { Quantize } from './engine-api';
 import { modelBytes } from './onnx-bytes';
 import { buildDecoderGraph, family, type AdapterSlots, type AdapterWeights, type DecoderGraph } from './family';
 
-export const INFERENCE_OPSET = 18;
+const INFERENCE_OPSET = 18;
 
 /** ONNX bytes of the KV-cached inference graph. Tied weights become one initializer. */
 export function buildInferenceModel(

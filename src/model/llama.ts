@@ -11,7 +11,7 @@ import type { BuildOptions, DecoderGraph, FamilyDef, WeightSpec } from './family
 import { Builder, finish, prelude, selfAttention } from './blocks';
 import { llamaForward } from './forward';
 
-export function llamaWeightSpecs(cfg: ModelConfig): WeightSpec[] {
+function llamaWeightSpecs(cfg: ModelConfig): WeightSpec[] {
   const h = cfg.hiddenSize;
   const specs: WeightSpec[] = [{ name: 'model.embed_tokens.weight', shape: [cfg.vocabSize, h] }];
   for (let i = 0; i < cfg.numLayers; i++) {
@@ -41,7 +41,7 @@ function llamaModules(cfg: ModelConfig) {
   ];
 }
 
-export function buildLlamaGraph(g: Graph, cfg: ModelConfig, opts: BuildOptions): DecoderGraph {
+function buildLlamaGraph(g: Graph, cfg: ModelConfig, opts: BuildOptions): DecoderGraph {
   const b = new Builder(g, cfg, opts);
   const pre = prelude(b);
   let x = pre.x;

@@ -205,7 +205,7 @@ export function splitWith(text: string, re: RegExp, behavior: SplitBehavior, inv
 }
 
 /** `splitWith(text, re, 'Isolated')` without intermediate objects (the hot path of encoding). */
-export function splitIsolated(text: string, re: RegExp, out: string[] = []): string[] {
+function splitIsolated(text: string, re: RegExp, out: string[] = []): string[] {
   // Fast path: String#match collects all matches natively; when they tile the text, that is the split.
   const all = text.match(re);
   if (all !== null) {
@@ -249,7 +249,7 @@ export interface PreTokenizerInfo {
 export const GPT2_RE_SOURCE = onigToJs(GPT2_PATTERN);
 const GPT2_RE = new RegExp(GPT2_RE_SOURCE, 'gu');
 
-export function byteLevelStep(addPrefixSpace: boolean, useRegex: boolean): PreTokenizer {
+function byteLevelStep(addPrefixSpace: boolean, useRegex: boolean): PreTokenizer {
   return (pieces) => {
     const out: string[] = [];
     for (let p of pieces) {

@@ -162,7 +162,3 @@ export function toBF16(values: Float32Array): Uint16Array {
   }
   return out;
 }
-
-export function f32Tensor(shape: number[], data: Float32Array): StTensor {
-  return { dtype: 'F32', shape, data };
-}

@@ -10,7 +10,7 @@ import type { AdapterWeights, BuildOptions, DecoderGraph, FamilyDef, ModuleSpec,
 import { Builder, finish, prelude, selfAttention } from './blocks';
 import { adapterLinear, causalAttention, embed, get, lmHead, rope, ropeTables, type Mat } from './forward';
 
-export function starcoder2Modules(cfg: ModelConfig): (ModuleSpec & { path: string })[] {
+function starcoder2Modules(cfg: ModelConfig): (ModuleSpec & { path: string })[] {
   const h = cfg.hiddenSize;
   const q = cfg.numHeads * cfg.headDim;
   const kv = cfg.numKvHeads * cfg.headDim;
@@ -27,7 +27,7 @@ export function starcoder2Modules(cfg: ModelConfig): (ModuleSpec & { path: strin
 
 const bias = (cfg: ModelConfig): boolean => cfg.useBias !== false;
 
-export function starcoder2WeightSpecs(cfg: ModelConfig): WeightSpec[] {
+function starcoder2WeightSpecs(cfg: ModelConfig): WeightSpec[] {
   const h = cfg.hiddenSize;
   const specs: WeightSpec[] = [{ name: 'model.embed_tokens.weight', shape: [cfg.vocabSize, h] }];
   const norm = (prefix: string) => specs.push({ name: `${prefix}.weight`, shape: [h] }, { name: `${prefix}.bias`, shape: [h] });
@@ -60,7 +60,7 @@ export function gelu(b: Builder, x: string): string {
   return g.op('Mul', [g.op('Mul', [x, b.f32(0.5)]), g.op('Add', [g.op('Tanh', [inner]), b.f32(1)])]);
 }
 
-export function buildStarcoder2Graph(g: Graph, cfg: ModelConfig, opts: BuildOptions): DecoderGraph {
+function buildStarcoder2Graph(g: Graph, cfg: ModelConfig, opts: BuildOptions): DecoderGraph {
   const b = new Builder(g, cfg, opts);
   const pre = prelude(b);
   const useBias = bias(cfg);
@@ -116,7 +116,7 @@ function erf(z: number): number {
   return s * (1 - (Math.exp(-a * a) / (a * Math.sqrt(Math.PI))) * sum);
 }
 
-export function geluRef(cfg: ModelConfig, v: number): number {
+function geluRef(cfg: ModelConfig, v: number): number {
   if (cfg.hiddenAct === 'gelu') return 0.5 * v * (1 + erf(v * Math.SQRT1_2));
   return 0.5 * v * (1 + Math.tanh(SQRT_2_OVER_PI * (v + 0.044715 * v * v * v)));
 }

@@ -48,7 +48,7 @@ const swapLast = (r: number) => [...Array.from({ length: r - 2 }, (_, i) => i), 
  * Sums `grad` (shaped like `fromDims`) down to the shape of `x`, undoing numpy broadcasting. Static
  * where shapes are known; otherwise computes the broadcast axes at run time.
  */
-export function unbroadcast(c: GradCtx, grad: string, x: string, fromDims: SDim[] | undefined): string {
+function unbroadcast(c: GradCtx, grad: string, x: string, fromDims: SDim[] | undefined): string {
   const { g } = c;
   const xd = c.dims(x);
   if (xd && fromDims && xd.every((d) => d !== null) && fromDims.length >= xd.length) {

@@ -30,7 +30,6 @@ export type Attr =
   | { kind: 'tensor'; value: TensorData };
 
 export const f = (value: number): Attr => ({ kind: 'float', value });
-export const fs = (value: number[]): Attr => ({ kind: 'floats', value });
 export const tensorAttr = (value: TensorData): Attr => ({ kind: 'tensor', value });
 
 export interface NodeDef {
@@ -42,7 +41,7 @@ export interface NodeDef {
   domain: string; // '' = ai.onnx; 'com.microsoft' for contrib ops
 }
 
-export const DEFAULT_OPSET = 18;
+const DEFAULT_OPSET = 18;
 
 export class Graph {
   readonly inputs: ValueInfo[] = [];

@@ -25,7 +25,7 @@ const BOOL_OUT = new Set(['Equal', 'Less', 'Greater', 'LessOrEqual', 'GreaterOrE
 const REDUCE = new Set(['ReduceSum', 'ReduceMean', 'ReduceMax', 'ReduceMin', 'ReduceProd', 'ReduceSumSquare', 'ReduceL2']);
 const DTYPE_BY_ONNX: Record<number, DType> = { 1: 'float32', 6: 'int32', 7: 'int64', 9: 'bool', 10: 'float16', 11: 'float64', 16: 'bfloat16' } as Record<number, DType>;
 
-export function broadcastDims(a: SDim[], b: SDim[]): SDim[] {
+function broadcastDims(a: SDim[], b: SDim[]): SDim[] {
   const n = Math.max(a.length, b.length);
   const out: SDim[] = [];
   for (let i = 0; i < n; i++) {

@@ -21,7 +21,7 @@ interface Job {
 }
 
 /** Where the worker's code is: `model-worker.js` beside the bundle, or `worker.ts` under tsx. */
-export function workerEntry(dir: string = __dirname): { file: string; fromSource: boolean } {
+function workerEntry(dir: string = __dirname): { file: string; fromSource: boolean } {
   const bundled = path.join(dir, 'model-worker.js');
   if (existsSync(bundled)) return { file: bundled, fromSource: false };
   return { file: path.join(dir, 'worker.ts'), fromSource: true };

@@ -45,7 +45,6 @@ export interface RpcFailure {
 }
 
 export type RpcResponse = RpcSuccess | RpcFailure;
-export type RpcMessage = RpcRequest | RpcNotification | RpcResponse;
 
 /** Standard JSON-RPC codes plus this protocol's own (the -32000..-32099 server range, and LSP's cancel code). */
 export const ErrorCodes = {
@@ -61,7 +60,6 @@ export const ErrorCodes = {
   WorkerCrashed: -32013,
   RequestCancelled: -32800,
 } as const;
-export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
 
 // ---- Method payloads ----------------------------------------------------------------------------
 
@@ -132,12 +130,7 @@ export interface AdapterSelectParams {
   name: string | null;
 }
 
-export interface LogParams {
-  level: 'info' | 'warn' | 'error';
-  message: string;
-}
-
-/** Requests: method → params and result. Extend by declaration merging (see the header). */
+/** Requests: method → params and result. */
 export interface RequestMap {
   initialize: { params: InitializeParams; result: SidecarStatus };
   status: { params: Record<string, never> | undefined; result: SidecarStatus };

@@ -16,7 +16,7 @@ import { f32, i64, type HostTensor } from '../runtime/ort';
 import type { TrainSequence } from './pack';
 import type { Recipe } from './recipe';
 
-export const TRAIN_OPSET = 18;
+const TRAIN_OPSET = 18;
 
 export interface TrainableSpec {
   name: string; // graph input name (adapter input name, or the HF weight name for full fine-tuning)
@@ -35,7 +35,7 @@ export interface TrainModel {
   backwardNodes: number;
 }
 
-export function adapterSlots(r: Recipe): AdapterSlots {
+function adapterSlots(r: Recipe): AdapterSlots {
   if (r.method === 'lora') return { lora: { targets: r.loraTargets } };
   if (r.method === 'ia3') return { ia3: { targets: r.ia3Targets, feedforward: r.ia3Feedforward } };
   if (r.method === 'prompt') return { prompt: true };

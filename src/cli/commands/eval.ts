@@ -70,7 +70,7 @@ async function testMethodOf(row: EvalRow): Promise<string | undefined> {
   return (await extractTestMethod(pred, { signature })).method;
 }
 
-export function toMethodResult(r: EvalResult): MethodResult {
+function toMethodResult(r: EvalResult): MethodResult {
   return {
     method: r.method,
     trainableParams: r.trainable_params,

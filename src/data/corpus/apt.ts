@@ -4,8 +4,8 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-export const DEFAULT_MIRROR = 'http://deb.debian.org/debian';
-export const DEFAULT_SECURITY_MIRROR = 'http://deb.debian.org/debian-security';
+const DEFAULT_MIRROR = 'http://deb.debian.org/debian';
+const DEFAULT_SECURITY_MIRROR = 'http://deb.debian.org/debian-security';
 const KEYRING = '/usr/share/keyrings/debian-archive-keyring.gpg';
 
 export interface AptRunResult {

@@ -74,7 +74,7 @@ export function upstreamTarballs(pkgDir: string): string[] {
 }
 
 /** Extracts the .java members of the package's tarballs into `dest` (once: a marker records it). */
-export async function unpackJava(pkgDir: string, dest: string): Promise<{ error?: string }> {
+async function unpackJava(pkgDir: string, dest: string): Promise<{ error?: string }> {
   const marker = path.join(dest, '.unpacked');
   if (fs.existsSync(marker)) return {};
   fs.rmSync(dest, { recursive: true, force: true });

@@ -70,7 +70,7 @@ export function packageDirName(p: PackageSpec): string {
   return p.version ? `${p.name}_${p.version.replace(/[:/]/g, '_')}` : p.name;
 }
 
-export function packagesDir(cacheDir: string): string {
+function packagesDir(cacheDir: string): string {
   return path.join(path.resolve(cacheDir), 'packages');
 }
 

@@ -4,7 +4,7 @@
 // added to the numerator of a precision whose match count is zero).
 import { brevityPenalty, closestRefLength, fsum, ngramCounts, total, type Tokens } from './ngrams';
 
-export const BLEU_WEIGHTS = [0.25, 0.25, 0.25, 0.25] as const;
+const BLEU_WEIGHTS = [0.25, 0.25, 0.25, 0.25] as const;
 const EPSILON = 0.1;
 
 export interface BleuStats {

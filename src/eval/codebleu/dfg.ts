@@ -21,7 +21,7 @@ type States = Map<string, number[]>;
 
 const IF_TYPES = new Set(['if_statement', 'else']);
 /** Python's default recursion limit is 1000; deeper trees make the package fall back to an empty DFG. */
-export const MAX_DEPTH = 960;
+const MAX_DEPTH = 960;
 
 export class DepthExceeded extends Error {}
 

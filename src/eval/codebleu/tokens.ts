@@ -5,7 +5,7 @@
 // line with non-ASCII text before a token yields a shifted slice there too.
 import type { TNode } from './tree';
 
-export const LITERAL_LEAF_TYPES: ReadonlySet<string> = new Set(['string_literal', 'string', 'character_literal']);
+const LITERAL_LEAF_TYPES: ReadonlySet<string> = new Set(['string_literal', 'string', 'character_literal']);
 
 /** tree-sitter-java 0.21 (the study's) has one `comment` type; 0.23 splits it in two. */
 const COMMENT_TYPES: ReadonlySet<string> = new Set(['comment', 'line_comment', 'block_comment']);

@@ -19,7 +19,7 @@ export interface WeightedStats {
   refLength: number;
 }
 
-export function tokenWeight(token: string, keywords: ReadonlySet<string> = JAVA_KEYWORDS): number {
+function tokenWeight(token: string, keywords: ReadonlySet<string> = JAVA_KEYWORDS): number {
   return keywords.has(token) ? 1 : 0.2;
 }
 

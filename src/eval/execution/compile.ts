@@ -6,7 +6,7 @@ import { javaFiles, type ProjectLayout } from './project';
 import { FAST_JVM } from './junit';
 import { runProcess, type Toolchain } from './toolchain';
 
-export const RELEASE = '11';
+const RELEASE = '11';
 
 export interface CompileResult {
   ok: boolean;
