@@ -4,13 +4,15 @@
 // complete test method (src/java/extract.ts via ./prompt.ts) or carries why it is not one.
 import type { GenerateResult } from '../model/engine-api';
 import type { GenerateCall, TestGenerator } from './generator';
-import { completionToMethod } from './prompt';
+import { completionToMethod, promptSignature } from './prompt';
+import { firstStatement, type Seed } from './seed';
 
 export interface Candidate {
   index: number; // 0 = the decoding's own (greedy) output
   result: GenerateResult;
   method?: string; // one complete method (annotations, signature, body), when the output holds one
   errors: string[]; // why `method` is missing, or warnings about it
+  seeded?: boolean; // its body starts with the focal call the pipeline wrote (./seed.ts)
 }
 
 /** Sampling settings of the diverse candidates (index ≥ 1). */
@@ -29,6 +31,48 @@ export async function generateCandidate(prompt: string, generator: TestGenerator
   if (result.stopReason === 'cancelled') return { index, result, errors: ['cancelled'] };
   const m = await completionToMethod(prompt, result.text);
   return { index, result, method: m.method, errors: m.errors };
+}
+
+/** Most tokens the model gets for one seeded statement's arguments. */
+export const SEED_ARGUMENT_TOKENS = 48;
+
+/**
+ * The seeded candidate (./seed.ts): the seed's statements are written into the body, the model writing
+ * each one's arguments (greedy, cut at the statement's `;`), then the model continues the body with the
+ * call's own decoding. Undefined `method` (with the reason) when the model's arguments never end.
+ */
+export async function generateSeededCandidate(prompt: string, seed: Seed, generator: TestGenerator, call: GenerateCall, index: number): Promise<Candidate> {
+  const signature = promptSignature(prompt) ?? '';
+  const signatureLine = signature.split('\n').filter((l) => l.trim()).pop() ?? '';
+  const indent = `${/^[ \t]*/.exec(signatureLine)?.[0] ?? ''}    `;
+  let body = prompt.endsWith('\n') ? '' : '\n';
+  const total: GenerateResult = { text: '', stopReason: 'balanced', promptTokens: 0, newTokens: 0, ms: 0 };
+  const add = (r: GenerateResult) => {
+    total.promptTokens = r.promptTokens;
+    total.newTokens += r.newTokens;
+    total.ms += r.ms;
+    total.stopReason = r.stopReason;
+  };
+  for (const start of seed.statements) {
+    body += indent + start;
+    if (start.endsWith(';')) {
+      body += '\n';
+      continue;
+    }
+    // the arguments: the syntax guard starts at the method's brace, not inside this call, so it is off here
+    const r = await generator.generate(prompt + body, { ...call, decoding: { ...call.decoding, syntaxGuard: false, maxNewTokens: SEED_ARGUMENT_TOKENS } });
+    add(r);
+    if (r.stopReason === 'cancelled') return { index, result: { ...total, text: body }, errors: ['cancelled'], seeded: true };
+    const rest = firstStatement(r.text);
+    if (rest === undefined || rest.includes('\n')) return { index, result: { ...total, text: body + r.text }, errors: [`the model's arguments for "${start.trim()}" do not end the statement`], seeded: true };
+    body += rest + '\n';
+  }
+  const r = await generator.generate(prompt + body, call);
+  add(r);
+  total.text = body + r.text;
+  if (r.stopReason === 'cancelled') return { index, result: total, errors: ['cancelled'], seeded: true };
+  const m = await completionToMethod(prompt, total.text);
+  return { index, result: total, method: m.method, errors: m.errors, seeded: true };
 }
 
 /** `count` candidates in order (stops early when cancelled). */

@@ -10,7 +10,7 @@
 // A test that does not pass is not placed unless the caller asks for it (then it carries a comment that
 // says why it fails). Each stage reports itself through `onStage`. Nothing here touches the workspace:
 // placement returns one text edit, which the host applies.
-import { generateCandidate, type Candidate } from './candidates';
+import { generateCandidate, generateSeededCandidate, type Candidate } from './candidates';
 import type { DecodingParams } from './decoding';
 import type { TestGenerator } from './generator';
 import { placeMethod, type Placed } from './place';
@@ -73,10 +73,16 @@ export async function runPipeline(request: PipelineRequest): Promise<PipelineRes
   let best: Attempt | undefined;
   const result = (extra: Partial<PipelineResult>): PipelineResult => ({ candidates, attempts, cancelled: false, errors: [], warnings: [], ...extra });
 
+  // with verification, the second candidate is the seeded one (its body starts with the focal call)
+  const seed = request.verify && count > 1 ? prepared.seed : undefined;
   for (let index = 0; index < count; index++) {
     if (request.signal?.aborted) break;
     request.onStage?.({ stage: 'generating', candidate: index + 1, of: count });
-    const c = await generateCandidate(prepared.prompt, request.generator, call, index);
+    const c =
+      index === 1 && seed
+        ? await generateSeededCandidate(prepared.prompt, seed, request.generator, call, index)
+        : await generateCandidate(prepared.prompt, request.generator, call, seed && index > 1 ? index - 1 : index);
+    c.index = index;
     candidates.push(c);
     if (c.result.stopReason === 'cancelled') break;
     if (!c.method) continue;

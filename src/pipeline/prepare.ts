@@ -7,7 +7,8 @@ import type { TestFrameworkSetting } from '../config/settings';
 import { buildContext, type MethodSelector } from '../java/context';
 import { detectFramework, type Framework } from '../java/framework';
 import { findTestLocation, type TestLocation } from '../java/location';
-import type { JavaMethod } from '../java/methods';
+import { listMethods, type JavaMethod } from '../java/methods';
+import { seedFor, type Seed } from './seed';
 import { promptSignature } from './prompt';
 
 export interface PrepareInput {
@@ -37,6 +38,8 @@ export interface PreparedTest {
   framework: Framework;
   mockito: boolean;
   testSourceRoot?: string;
+  /** The start of a body that calls the focal method (./seed.ts), when a test can construct its receiver. */
+  seed?: Seed;
 }
 
 export interface Prepared {
@@ -87,6 +90,7 @@ export async function prepareTest(input: PrepareInput): Promise<Prepared> {
       framework,
       mockito: detected.mockito,
       testSourceRoot,
+      seed: seedFor(m, (await listMethods(input.focalText)).methods, input.focalText),
     },
     errors: [],
     warnings,

@@ -35,8 +35,12 @@ export function defaultVerifyCacheDir(): string {
  * Java 16) into a cache outside the workspace. `errors`: why tests cannot be verified here (the main
  * sources do not compile: their first errors); `warnings`: dependencies that could not be resolved.
  */
-export async function prepareVerifier(projectRoot: string, opts: { timeoutMs: number; cacheDir?: string; signal?: AbortSignal }): Promise<{ verifier?: Verifier; errors: string[]; warnings: string[] }> {
+export async function prepareVerifier(
+  projectRoot: string,
+  opts: { timeoutMs: number; cacheDir?: string; signal?: AbortSignal; extraClasspath?: string[] /* jars the resolver cannot know of (benchmarks) */ },
+): Promise<{ verifier?: Verifier; errors: string[]; warnings: string[] }> {
   const project = loadProjectModel(projectRoot);
+  project.testClasspath.push(...(opts.extraClasspath ?? []));
   const warnings = [...project.warnings, ...project.unresolved.map((u) => `unresolved dependency ${u.coordinate}: ${u.reason}`)];
   const cacheDir = opts.cacheDir ?? defaultVerifyCacheDir();
   const main = await compileMainClasses(project, { release: 11, signal: opts.signal, cacheDir: path.join(cacheDir, 'classes') });

@@ -2,8 +2,9 @@
 // returned, so that running it writes the value down (as EvoSuite and Randoop make regression tests):
 // `long r = calc.factorial(5);` is followed by `assertEquals(0L, r);`, a placeholder; the run fails
 // with "expected 0 but was 120" and the regression repair (repair.ts) turns it into
-// `assertEquals(120L, r)`. Only values that a literal can write back are observed: primitives and
-// String (a boxed value would make JUnit 4's assertEquals ambiguous). Parsing never throws.
+// `assertEquals(120L, r)`. Values that a literal can write back are observed exactly: primitives and
+// String (a boxed value would make JUnit 4's assertEquals ambiguous); any other object gets
+// `assertNotNull(r)` (flipped to assertNull by the repair when the run saw null). Parsing never throws.
 import type { SyntaxNode } from '../java/parser';
 import type { FocalName } from './candidate-rules';
 import type { RepairOutcome } from './repair';
@@ -34,6 +35,15 @@ export function placeholderFor(type: string): { expected: string; delta?: string
   }
 }
 
+/** The assertion that observes a local `name` of `type`: an exact placeholder, or non-null for objects. */
+function observation(type: string, name: string): string | undefined {
+  const p = placeholderFor(type);
+  if (p) return `assertEquals(${p.expected}, ${name}${p.delta ? `, ${p.delta}` : ''});`;
+  const t = type.trim();
+  if (!t || t === 'void' || t === 'var' || /^(int|long|short|byte|double|float|boolean|char)$/.test(t)) return undefined;
+  return `assertNotNull(${name});`;
+}
+
 function callsFocal(node: SyntaxNode, focal: FocalName): boolean {
   return descendants(node, new Set(['method_invocation'])).some((c) => invokedName(c) === focal.methodName);
 }
@@ -60,18 +70,16 @@ export async function observeResult(classText: string, testMethodName: string, f
         const declarators = s.namedChildren.filter((c): c is SyntaxNode => c?.type === 'variable_declarator');
         const holder = [...declarators].reverse().find((d) => d.childForFieldName('value') && callsFocal(d, focal));
         const name = holder?.childForFieldName('name')?.text;
-        const p = placeholderFor(type);
-        if (!name || !p) return none(`the focal method's result (${type || 'unknown type'}) cannot be written as a literal`);
-        const assertion = `assertEquals(${p.expected}, ${name}${p.delta ? `, ${p.delta}` : ''});`;
+        const assertion = name ? observation(type, name) : undefined;
+        if (!name || !assertion) return none(`the focal method's result (${type || 'unknown type'}) cannot be observed`);
         return { classText: classText.slice(0, s.endIndex) + `\n${indent}${assertion}` + classText.slice(s.endIndex), applied: [`added ${assertion} to observe what ${focal.methodName} returns`], notes: [], forbidden: [] };
       }
       const call = s.type === 'expression_statement' ? s.namedChildren[0] : undefined;
       if (call?.type === 'method_invocation' && invokedName(call) === focal.methodName && focal.returnType) {
-        const p = placeholderFor(focal.returnType);
-        if (!p) return none(`the focal method's result (${focal.returnType}) cannot be written as a literal`);
         let local = 'observed';
         for (let n = 2; new RegExp(`\\b${local}\\b`).test(method.text); n++) local = `observed${n}`;
-        const assertion = `assertEquals(${p.expected}, ${local}${p.delta ? `, ${p.delta}` : ''});`;
+        const assertion = observation(focal.returnType, local);
+        if (!assertion) return none(`the focal method's result (${focal.returnType}) cannot be observed`);
         const replacement = `${focal.returnType} ${local} = ${call.text};\n${indent}${assertion}`;
         return { classText: classText.slice(0, s.startIndex) + replacement + classText.slice(s.endIndex), applied: [`kept the result of ${focal.methodName} and added ${assertion}`], notes: [], forbidden: [] };
       }

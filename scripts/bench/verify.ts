@@ -1,0 +1,135 @@
+// Generated half of the verification benchmark (`npm run bench -- --only verify-human,verify`): for the
+// focal methods of scripts/bench/verify-human.json (real projects from the corpus's valid packages, never
+// trained on), the product's whole generation path — src/pipeline with the shipped model, its default
+// adapter and the product's decoding, candidates verified and repaired (src/pipeline/verify-stage.ts) —
+// and per project and in total: share of focal methods that got a test that compiles / passes / passes
+// and executes the focal method, mean focal line coverage, p50/p90 seconds per method (generation +
+// verification, the model loaded once). The human tests of the same methods are the control
+// (verify-human.ts, same harness). Env: BENCH_VERIFY_DATA (sources, default /work/data/verify),
+// BENCH_VERIFY_CANDIDATES / BENCH_VERIFY_ROUNDS (default: the settings'), BENCH_VERIFY_LIMIT (methods
+// per project), BENCH_VERIFY_GEN_OUT (one JSON line per method).
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { DEFAULT_SETTINGS } from '../../src/config/settings';
+import { localRepository } from '../../src/eval/execution/maven';
+import { listMethods } from '../../src/java/methods';
+import { defaultAdapterOf } from '../../src/model/adapters';
+import { loadEngine } from '../../src/model/engine';
+import { decodingParams } from '../../src/pipeline/decoding';
+import { engineGenerator } from '../../src/pipeline/generator';
+import { runPipeline } from '../../src/pipeline/pipeline';
+import { prepareTest } from '../../src/pipeline/prepare';
+import { prepareVerifier } from '../../src/pipeline/verify-stage';
+import type { BenchResult } from './_common';
+
+interface Pair { focal_class: string; focal_method: string; focal_path: string; test_class: string; test_case: string; test_path: string }
+interface Project { name: string; package: string; version: string; dir: string; extraM2Jars: string[]; pairs: Pair[] }
+interface Row { compiled: boolean; passed: boolean; callsFocal: boolean; cov: number; s: number }
+
+const log = (s: string) => process.stderr.write(`[verify] ${s}\n`);
+const ROOT = path.resolve(__dirname, '..', '..');
+const data = process.env.BENCH_VERIFY_DATA ?? '/work/data/verify';
+const candidates = Number(process.env.BENCH_VERIFY_CANDIDATES ?? DEFAULT_SETTINGS.verifyCandidates);
+const rounds = Number(process.env.BENCH_VERIFY_ROUNDS ?? DEFAULT_SETTINGS.verifyRepairRounds);
+const limit = Number(process.env.BENCH_VERIFY_LIMIT ?? Infinity);
+const outFile = process.env.BENCH_VERIFY_GEN_OUT ?? path.join(data, 'generated-results.jsonl');
+const cacheDir = process.env.BENCH_VERIFY_CACHE ?? path.join(os.tmpdir(), `testtune-verify-bench-gen-${process.getuid?.() ?? 'user'}`);
+const config = JSON.parse(fs.readFileSync(path.join(__dirname, 'verify-human.json'), 'utf8')) as { projects: Project[] };
+
+function quantile(xs: number[], q: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.min(s.length - 1, Math.floor(q * s.length))] : 0;
+}
+
+/** The focal method's 0-based name line, from "name(T1, T2)" in its class. */
+async function focalLine(source: string, pair: Pair): Promise<number | undefined> {
+  const m = /^([\w$]+)\((.*)\)$/.exec(pair.focal_method);
+  if (!m) return undefined;
+  const wanted = m[2].split(',').map((t) => t.trim().replace(/\s+/g, '')).filter(Boolean);
+  const simple = pair.focal_class.split('.').pop()!;
+  const found = (await listMethods(source)).methods.find(
+    (x) => x.name === m[1] && x.enclosingType.split('.').pop() === simple && x.parameterTypes.length === wanted.length && x.parameterTypes.every((t, i) => t.replace(/\s+/g, '') === wanted[i]),
+  );
+  return found?.nameLine;
+}
+
+async function main(): Promise<void> {
+  const modelDir = path.join(ROOT, 'models', 'default');
+  const engine = await loadEngine(modelDir, { provider: 'cpu', defer: true });
+  const adapterDir = defaultAdapterOf(modelDir).dir;
+  const adapter = adapterDir ? (await engine.loadAdapter(adapterDir)).name : null;
+  log(`model ${modelDir}, adapter ${adapter ?? 'none'}, product decoding, ${candidates} candidates, ${rounds} repair rounds`);
+  const generator = engineGenerator(engine);
+  const results: BenchResult[] = [];
+  const all: Row[] = [];
+  fs.mkdirSync(path.dirname(outFile), { recursive: true });
+  fs.writeFileSync(outFile, '');
+  try {
+    for (const p of config.projects) {
+      const root = path.join(data, 'src', `${p.package}_${p.version}`, p.dir);
+      if (!fs.existsSync(root)) {
+        log(`missing ${root}: run the verify-human module first (it prints the fetch commands)`);
+        process.exitCode = 1;
+        continue;
+      }
+      const extra = p.extraM2Jars.map((j) => path.join(localRepository(), j)).filter((j) => fs.existsSync(j));
+      const v = await prepareVerifier(root, { timeoutMs: 30_000, cacheDir, extraClasspath: extra });
+      if (!v.verifier) {
+        log(`${p.name}: ${v.errors.join('; ')}`);
+        process.exitCode = 1;
+        continue;
+      }
+      const rows: Row[] = [];
+      for (const pair of p.pairs.slice(0, limit)) {
+        const t0 = Date.now();
+        const focalPath = path.join(root, pair.focal_path);
+        const text = fs.readFileSync(focalPath, 'utf8');
+        const line = await focalLine(text, pair);
+        const prep = line === undefined ? undefined : await prepareTest({ focalPath, focalText: text, selector: { line }, projectRoot: root, readFile: (f) => (fs.existsSync(f) ? fs.readFileSync(f, 'utf8') : undefined) });
+        if (!prep?.value) {
+          log(`${p.name}: ${pair.focal_class}#${pair.focal_method}: ${prep?.errors.join('; ') ?? 'focal method not found'}; counted as no test`);
+          rows.push({ compiled: false, passed: false, callsFocal: false, cov: 0, s: (Date.now() - t0) / 1000 });
+          continue;
+        }
+        const run = await runPipeline({ prepared: prep.value, generator, decoding: decodingParams('product'), adapter, candidates, verify: { verifier: v.verifier, rounds }, place: false });
+        const b = run.best;
+        const row: Row = {
+          compiled: !!b && b.status !== 'does-not-compile' && b.status !== 'rejected',
+          passed: b?.status === 'passes',
+          callsFocal: b?.status === 'passes' && b.callsFocal,
+          cov: b?.status === 'passes' && b.focalLines.total ? b.focalLines.covered / b.focalLines.total : 0,
+          s: (Date.now() - t0) / 1000,
+        };
+        rows.push(row);
+        fs.appendFileSync(outFile, JSON.stringify({ project: p.name, focal: `${pair.focal_class}#${pair.focal_method}`, status: b?.status ?? 'none', callsFocal: b?.callsFocal ?? false, focalLines: b?.focalLines, seconds: row.s, test: b?.test, attempts: run.attempts.map((a) => ({ candidate: a.candidate, round: a.round, status: a.status, message: a.message, repairs: a.repairs })) }) + '\n');
+        log(`${p.name}: ${pair.focal_class}#${pair.focal_method} → ${b?.status ?? 'none'}${b?.callsFocal ? ' (focal)' : ''} ${b ? `${b.focalLines.covered}/${b.focalLines.total}` : ''} ${row.s.toFixed(1)} s, ${run.attempts.length} attempts`);
+      }
+      push(p.name, rows);
+      all.push(...rows);
+    }
+  } finally {
+    await engine.dispose();
+  }
+  push('all', all);
+  console.log(JSON.stringify(results));
+
+  function push(name: string, rows: Row[]): void {
+    const n = rows.length || 1;
+    const share = (f: (r: Row) => boolean) => rows.filter(f).length / n;
+    const add = (what: string, value: number, unit: string) => results.push({ name: `${name} generated ${what}`, value, unit, anchor: null, anchor_value: null, ratio: null });
+    add('focal methods', rows.length, 'methods');
+    add('compile', share((r) => r.compiled), 'share');
+    add('pass', share((r) => r.passed), 'share');
+    add('pass + execute focal', share((r) => r.callsFocal), 'share');
+    add('mean focal line coverage', rows.reduce((a, r) => a + r.cov, 0) / n, 'share');
+    add('p50 seconds per method', quantile(rows.map((r) => r.s), 0.5), 's');
+    add('p90 seconds per method', quantile(rows.map((r) => r.s), 0.9), 's');
+  }
+}
+
+main().catch((e) => {
+  log(String(e?.stack ?? e));
+  console.log('[]');
+  process.exitCode = 1;
+});

@@ -1,0 +1,54 @@
+// The seeded candidate: the pipeline writes the receiver's construction and the focal call, the model
+// writes the arguments and the rest of the body.
+import { strict as assert } from 'node:assert';
+import type { GenerateResult } from '../../../src/model/engine-api';
+import { generateSeededCandidate } from '../../../src/pipeline/candidates';
+import { decodingParams } from '../../../src/pipeline/decoding';
+import type { GenerateCall, TestGenerator } from '../../../src/pipeline/generator';
+import { firstStatement, seedFor } from '../../../src/pipeline/seed';
+import { listMethods } from '../../../src/java/methods';
+
+async function seedOf(text: string, name: string) {
+  const methods = (await listMethods(text)).methods;
+  return seedFor(methods.find((m) => m.name === name && m.kind === 'method')!, methods, text);
+}
+
+describe('pipeline: seeded candidate', () => {
+  it('seeds a static call, a construction with or without arguments, and nothing that cannot be constructed', async () => {
+    assert.deepEqual(await seedOf('class U { static int f(int x) { return x; } }', 'f'), { statements: ['int result = U.f('] });
+    assert.deepEqual(await seedOf('class C { int f() { return 1; } }', 'f'), { statements: ['C c = new C();', 'int result = c.f('] });
+    assert.deepEqual(await seedOf('class P { P(String s) {} void run(int n) {} }', 'run'), { statements: ['P p = new P(', 'p.run('] });
+    assert.deepEqual(await seedOf('class G<T> { G() {} T get() { return null; } }', 'get'), { statements: ['G<Object> g = new G<>();', 'T result = g.get('] });
+    assert.equal(await seedOf('abstract class A { int f() { return 1; } }', 'f'), undefined);
+    assert.equal(await seedOf('class S { private S() {} int f() { return 1; } }', 'f'), undefined);
+    assert.equal(await seedOf('class O { class I { int f() { return 1; } } }', 'f'), undefined, 'an inner class needs an outer instance');
+    assert.deepEqual(await seedOf('class O { static class I { int f() { return 1; } } }', 'f'), { statements: ['O.I i = new O.I();', 'int result = i.f('] });
+  });
+
+  it('cuts the model\'s arguments at the statement\'s end, outside strings and brackets', () => {
+    assert.equal(firstStatement('1, ";)", f(2));\n  x();'), '1, ";)", f(2));');
+    assert.equal(firstStatement('a, b'), undefined);
+    assert.equal(firstStatement('a)) ;'), undefined, 'closes more than the open call');
+  });
+
+  it('writes the seed, lets the model fill the arguments and continue, and marks the candidate', async () => {
+    const prompt = 'class CTest {\n    @Test\n    void testF() {\n';
+    const replies = ["3, 'x');\n junk", '        assertTrue(true);\n    }\n}'];
+    const calls: { prompt: string; call: GenerateCall }[] = [];
+    const gen: TestGenerator = {
+      async generate(p, call) {
+        calls.push({ prompt: p, call });
+        const text = replies[calls.length - 1];
+        return { text, stopReason: 'balanced', promptTokens: 5, newTokens: 3, ms: 2 } satisfies GenerateResult;
+      },
+    };
+    const c = await generateSeededCandidate(prompt, { statements: ['C c = new C();', 'int result = c.f('] }, gen, { decoding: decodingParams('product') }, 1);
+    assert.equal(calls.length, 2);
+    assert.equal(calls[0].prompt, `${prompt}        C c = new C();\n        int result = c.f(`);
+    assert.equal(calls[0].call.decoding.syntaxGuard, false);
+    assert.equal(calls[1].call.decoding.syntaxGuard, true);
+    assert.equal(c.method, "    @Test\n    void testF() {\n        C c = new C();\n        int result = c.f(3, 'x');\n        assertTrue(true);\n    }");
+    assert.equal(c.seeded, true);
+    assert.equal(c.result.newTokens, 6);
+  });
+});
