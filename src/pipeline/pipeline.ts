@@ -73,15 +73,16 @@ export async function runPipeline(request: PipelineRequest): Promise<PipelineRes
   let best: Attempt | undefined;
   const result = (extra: Partial<PipelineResult>): PipelineResult => ({ candidates, attempts, cancelled: false, errors: [], warnings: [], ...extra });
 
-  // with verification, the second candidate is the seeded one (its body starts with the focal call)
-  const seed = request.verify && count > 1 ? prepared.seed : undefined;
+  // with verification, the candidates after the greedy one are the seeded ones (their bodies start with
+  // the focal call: typed arguments, then the model's), then sampled ones
+  const seeds = request.verify ? prepared.seeds : [];
   for (let index = 0; index < count; index++) {
     if (request.signal?.aborted) break;
     request.onStage?.({ stage: 'generating', candidate: index + 1, of: count });
-    const c =
-      index === 1 && seed
-        ? await generateSeededCandidate(prepared.prompt, seed, request.generator, call, index)
-        : await generateCandidate(prepared.prompt, request.generator, call, seed && index > 1 ? index - 1 : index);
+    const seed = index >= 1 ? seeds[index - 1] : undefined;
+    const c = seed
+      ? await generateSeededCandidate(prepared.prompt, seed, request.generator, call, index)
+      : await generateCandidate(prepared.prompt, request.generator, call, index > seeds.length ? index - seeds.length : index);
     c.index = index;
     candidates.push(c);
     if (c.result.stopReason === 'cancelled') break;

@@ -8,7 +8,7 @@ import { buildContext, type MethodSelector } from '../java/context';
 import { detectFramework, type Framework } from '../java/framework';
 import { findTestLocation, type TestLocation } from '../java/location';
 import { listMethods, type JavaMethod } from '../java/methods';
-import { seedFor, type Seed } from './seed';
+import { seedsFor, type Seed } from './seed';
 import { promptSignature } from './prompt';
 
 export interface PrepareInput {
@@ -38,8 +38,8 @@ export interface PreparedTest {
   framework: Framework;
   mockito: boolean;
   testSourceRoot?: string;
-  /** The start of a body that calls the focal method (./seed.ts), when a test can construct its receiver. */
-  seed?: Seed;
+  /** Starts of bodies that call the focal method (./seed.ts): typed arguments, then the model's; empty when a test cannot construct the receiver. */
+  seeds: Seed[];
 }
 
 export interface Prepared {
@@ -90,7 +90,7 @@ export async function prepareTest(input: PrepareInput): Promise<Prepared> {
       framework,
       mockito: detected.mockito,
       testSourceRoot,
-      seed: seedFor(m, (await listMethods(input.focalText)).methods, input.focalText),
+      seeds: seedsFor(m, (await listMethods(input.focalText)).methods, input.focalText),
     },
     errors: [],
     warnings,

@@ -1,11 +1,12 @@
-// The seeded candidate: a test body that starts by calling the focal method, written with the model.
-// A small model rarely calls the method it is asked to test (measured: 0 of the passing tests did on
-// held-out projects), so the pipeline writes the start of the statements that must be there — the
-// receiver's construction and the focal call — and the model fills in what it is good at: the
-// arguments (`new CSVParser(` → the model writes `',', '"');`), then the rest of the body. Verification
-// then observes the result and turns it into a regression assertion (src/verify/observe.ts).
-// Only what a test can construct is seeded: a static method, or an instance method of a concrete,
-// top-level or static nested class with a visible constructor.
+// Seeded candidates: test bodies that start by calling the focal method. A small model rarely calls
+// the method it is asked to test (measured: 0 of the passing tests did on held-out projects), so the
+// pipeline writes the statements that must be there — the receiver's construction and the focal call —
+// in two ways: with typed default arguments (`Angle.normalize(1.0)`, `new Parser(",", null)`: what
+// Randoop-style generators start from; they always fit the signature), and with the arguments left to
+// the model (`new CSVParser(` → the model writes `',', '"');`). The model then writes the rest of the
+// body, and verification observes the result and turns it into a regression assertion
+// (src/verify/observe.ts). Only what a test can construct is seeded: a static method, or an instance
+// method of a concrete, top-level or static nested class with a visible constructor.
 import type { JavaMethod } from '../java/methods';
 
 export interface Seed {
@@ -23,16 +24,63 @@ function declarationOf(focalText: string, simpleName: string): { kind: string; m
   return m ? { kind: m[2], modifiers: m[1], generic: m[3] === '<' } : undefined;
 }
 
+const BOXED: Record<string, string> = { Integer: 'int', Long: 'long', Short: 'short', Byte: 'byte', Double: 'double', Float: 'float', Boolean: 'boolean', Character: 'char' };
+
+/** A value of `type` a test can write without knowing more: small literals, empty collections, else a typed null. */
+export function defaultValue(type: string): string {
+  const t = type.replace(/\s+/g, ' ').trim().replace(/^final /, '');
+  const prim = BOXED[t] ?? t;
+  switch (prim) {
+    case 'int':
+    case 'short':
+    case 'byte':
+      return prim === 'int' ? '1' : `(${prim}) 1`;
+    case 'long':
+      return '1L';
+    case 'double':
+      return '1.0';
+    case 'float':
+      return '1.0f';
+    case 'boolean':
+      return 'true';
+    case 'char':
+      return "'a'";
+  }
+  if (t === 'String' || t === 'CharSequence' || t === 'java.lang.String') return '"abc"';
+  if (t === 'Object') return 'new Object()';
+  const raw = t.replace(/<.*>$/, '');
+  if (/^(java\.util\.)?(List|Collection|Iterable|ArrayList)$/.test(raw)) return 'new java.util.ArrayList<>()';
+  if (/^(java\.util\.)?(Set|HashSet)$/.test(raw)) return 'new java.util.HashSet<>()';
+  if (/^(java\.util\.)?(Map|HashMap)$/.test(raw)) return 'new java.util.HashMap<>()';
+  const array = /^(\w+(?:\.\w+)*)((?:\[\])+)$/.exec(t.replace(/\.\.\.$/, '[]'));
+  if (array) {
+    const [, elem, dims] = array;
+    if (dims === '[]' && (BOXED[elem] || Object.values(BOXED).includes(elem) || elem === 'String')) return `new ${elem}[] {${defaultValue(elem)}}`;
+    return `new ${elem}${dims.replace('[]', '[0]')}`;
+  }
+  if (/^[A-Z]$/.test(t)) return 'null'; // a type variable
+  return `(${t}) null`;
+}
+
 /**
- * The seed for `focal`, given the other methods and constructors of its file; undefined when a test
- * cannot construct the receiver (abstract class, interface, enum, inner class, only private constructors).
+ * The seeds for `focal`, given the other methods and constructors of its file: typed arguments first,
+ * then arguments left to the model; none when a test cannot construct the receiver (abstract class,
+ * interface, enum, inner class, only private constructors).
  */
-export function seedFor(focal: JavaMethod, fileMethods: readonly JavaMethod[], focalText: string): Seed | undefined {
+export function seedsFor(focal: JavaMethod, fileMethods: readonly JavaMethod[], focalText: string): Seed[] {
+  const typed = seedFor(focal, fileMethods, focalText, true);
+  const open = seedFor(focal, fileMethods, focalText, false);
+  return [typed, open].filter((x): x is Seed => !!x && !(x === open && typed && JSON.stringify(typed) === JSON.stringify(open)));
+}
+
+/** One seed: `typedArguments` writes every argument, otherwise the statements end with '(' for the model. */
+export function seedFor(focal: JavaMethod, fileMethods: readonly JavaMethod[], focalText: string, typedArguments = false): Seed | undefined {
   const typePath = focal.enclosingType.split('.');
   const simple = typePath[typePath.length - 1];
   if (!simple || focal.enclosingType.includes('<anonymous>')) return undefined;
   const ret = focal.returnType;
-  const call = (receiver: string) => (ret && ret !== 'void' ? `${ret} result = ${receiver}.${focal.name}(` : `${receiver}.${focal.name}(`);
+  const args = (types: string[]) => (typedArguments ? `${types.map(defaultValue).join(', ')});` : '');
+  const call = (receiver: string) => (ret && ret !== 'void' ? `${ret} result = ${receiver}.${focal.name}(` : `${receiver}.${focal.name}(`) + args(focal.parameterTypes);
   if (focal.modifiers.includes('static')) return { statements: [call(focal.enclosingType)] };
   const decl = declarationOf(focalText, simple);
   if (!decl || decl.kind !== 'class' || /\babstract\b/.test(decl.modifiers)) return undefined;
@@ -43,9 +91,11 @@ export function seedFor(focal: JavaMethod, fileMethods: readonly JavaMethod[], f
   const type = decl.generic ? `${focal.enclosingType}<Object>` : focal.enclosingType;
   const created = decl.generic ? `new ${focal.enclosingType}<>(` : `new ${focal.enclosingType}(`;
   const variable = lowerFirst(simple);
-  // no constructor declared, or a no-argument one: the statement is whole; otherwise the model writes the arguments
+  // no constructor declared, or a no-argument one: the statement is whole; otherwise the fewest arguments
   const noArgs = !constructors.length || visible.some((c) => c.parameterTypes.length === 0);
-  return { statements: [`${type} ${variable} = ${created}${noArgs ? ');' : ''}`, call(variable)] };
+  const fewest = [...visible].sort((a, b) => a.parameterTypes.length - b.parameterTypes.length)[0];
+  const construction = noArgs ? ');' : typedArguments ? args(fewest.parameterTypes) : '';
+  return { statements: [`${type} ${variable} = ${created}${construction}`, call(variable)] };
 }
 
 /**

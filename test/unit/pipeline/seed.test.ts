@@ -5,7 +5,7 @@ import type { GenerateResult } from '../../../src/model/engine-api';
 import { generateSeededCandidate } from '../../../src/pipeline/candidates';
 import { decodingParams } from '../../../src/pipeline/decoding';
 import type { GenerateCall, TestGenerator } from '../../../src/pipeline/generator';
-import { firstStatement, seedFor } from '../../../src/pipeline/seed';
+import { defaultValue, firstStatement, seedFor, seedsFor } from '../../../src/pipeline/seed';
 import { listMethods } from '../../../src/java/methods';
 
 async function seedOf(text: string, name: string) {
@@ -23,6 +23,15 @@ describe('pipeline: seeded candidate', () => {
     assert.equal(await seedOf('class S { private S() {} int f() { return 1; } }', 'f'), undefined);
     assert.equal(await seedOf('class O { class I { int f() { return 1; } } }', 'f'), undefined, 'an inner class needs an outer instance');
     assert.deepEqual(await seedOf('class O { static class I { int f() { return 1; } } }', 'f'), { statements: ['O.I i = new O.I();', 'int result = i.f('] });
+  });
+
+  it('writes typed default arguments that always fit the signature, typed arguments first', async () => {
+    const text = 'class P { P(String s, int n) {} P(java.util.List<String> l, double d, char c, Foo f) {} long run(int[] xs, String... rest) { return 1; } }';
+    const methods = (await listMethods(text)).methods;
+    const run = methods.find((m) => m.name === 'run')!;
+    assert.deepEqual(seedFor(run, methods, text, true), { statements: ['P p = new P("abc", 1);', 'long result = p.run(new int[] {1}, new String[] {"abc"});'] });
+    assert.deepEqual(seedsFor(run, methods, text).map((x) => x.statements[0]), ['P p = new P("abc", 1);', 'P p = new P(']);
+    assert.deepEqual(['Integer', 'Long', 'short', 'boolean', 'Foo', 'T', 'Map<String, Integer>', 'Foo[][]'].map(defaultValue), ['1', '1L', '(short) 1', 'true', '(Foo) null', 'null', 'new java.util.HashMap<>()', 'new Foo[0][]']);
   });
 
   it('cuts the model\'s arguments at the statement\'s end, outside strings and brackets', () => {
