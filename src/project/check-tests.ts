@@ -8,8 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { runProcess } from '../eval/execution/toolchain';
 import { compileMainClasses, javacErrorLines, releaseFor } from './compile-main';
-import { javaFiles } from './layout';
-import type { ProjectModel } from './model';
+import { testSourceFiles, type ProjectModel } from './model';
 
 export interface TestCompileCheck {
   mainErrors: string[];
@@ -24,7 +23,7 @@ export interface TestCompileCheck {
 const MAX_ROUNDS = 5;
 
 export async function checkTestCompilation(model: ProjectModel, opts: { cacheDir?: string; release?: number; signal?: AbortSignal } = {}): Promise<TestCompileCheck> {
-  const tests = model.testRoots.flatMap((r) => javaFiles(r));
+  const tests = testSourceFiles(model);
   const result: TestCompileCheck = { mainErrors: [], testFiles: tests.length, compiled: 0, failing: [], missingPackages: [] };
   const main = await compileMainClasses(model, { cacheDir: opts.cacheDir, release: opts.release, signal: opts.signal });
   if (!main.classesDir) {

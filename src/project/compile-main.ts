@@ -7,8 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { runProcess } from '../eval/execution/toolchain';
-import { javaFiles } from './layout';
-import type { ProjectModel } from './model';
+import { mainSourceFiles, type ProjectModel } from './model';
 
 export interface CompileMainOptions {
   cacheDir?: string; // default defaultClassesCacheDir()
@@ -58,7 +57,7 @@ export function releaseFor(model: ProjectModel, requested?: number): number | un
 }
 
 export async function compileMainClasses(model: ProjectModel, opts: CompileMainOptions = {}): Promise<CompileMainResult> {
-  const sources = model.mainRoots.flatMap((r) => javaFiles(r, model.testRoots));
+  const sources = mainSourceFiles(model);
   if (!sources.length) return { errors: [`no main sources under ${model.mainRoots.join(', ') || model.root}`], cached: false };
   const release = releaseFor(model, opts.release);
   const classpath = model.testClasspath;

@@ -32,6 +32,8 @@ export interface EffectivePom {
   resources: string[];
   testResources: string[];
   compilerRelease?: string;
+  compilerExcludes: string[];
+  compilerTestExcludes: string[];
   relocation?: RawPom['relocation'];
   errors: string[];
   unresolved: Unresolved[];
@@ -166,6 +168,8 @@ export class PomLoader {
       resources: raw.resources.map((r) => interp(r)!),
       testResources: raw.testResources.map((r) => interp(r)!),
       compilerRelease: interp(raw.compilerRelease ?? parentEff?.inherited.compilerRelease) ?? props.get('maven.compiler.release') ?? props.get('maven.compiler.target') ?? props.get('maven.compiler.source'),
+      compilerExcludes: raw.compilerExcludes.map((e) => interp(e)!),
+      compilerTestExcludes: raw.compilerTestExcludes.map((e) => interp(e)!),
       relocation: raw.relocation,
       errors: [...errors, ...(parentEff?.errors ?? [])],
       unresolved: dedupeUnresolved(unresolved),
