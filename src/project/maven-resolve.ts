@@ -129,6 +129,11 @@ export function resolveMavenDependencies(project: EffectivePom, loader: PomLoade
       version = r.version ?? version;
       pom = loader.fromRepository(groupId, artifactId, version);
     }
+    if (groupId !== dep.groupId || artifactId !== dep.artifactId) {
+      const relocatedKey = `${groupId}:${artifactId}:${conflictKey.split(':').slice(2).join(':')}`;
+      if (winners.has(relocatedKey)) continue; // the new name is already on the classpath
+      winners.add(relocatedKey);
+    }
     const files: string[] = [];
     if (dep.type !== 'pom' && !loader.repos.artifact({ groupId, artifactId, version }, dep.type, dep.classifier) && options.substitute !== false) {
       // Maven would stop here; the local repository often holds another version of the same
