@@ -41,6 +41,12 @@ describe('project: Gradle builds', () => {
     assert.equal(m.framework, 'junit5');
     assert.equal(m.junitVersion, '5.9.3');
   });
+
+  it('reads coordinate maps defined in the root project (depends.libB)', () => {
+    const b = readGradleBuild(path.join(FIX, 'gradle-multi/sub'));
+    assert.deepEqual(b.dependencies.map((d) => `${d.scope} ${d.groupId}:${d.artifactId}:${d.version}`), ['compile org.example:lib-b:1.0', 'test org.example:lib-r:1.1']);
+    assert.deepEqual(b.warnings, []);
+  });
 });
 
 describe('project: plain layouts', () => {
