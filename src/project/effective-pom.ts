@@ -186,7 +186,9 @@ export class PomLoader {
     if (!fs.existsSync(file)) return undefined;
     const candidate = readPom(file);
     const g = candidate.groupId ?? candidate.parent?.groupId;
-    return candidate.artifactId === p.artifactId && g === p.groupId ? file : undefined;
+    const v = candidate.version ?? candidate.parent?.version;
+    // Maven takes the local parent only when it is the declared one, version included
+    return candidate.artifactId === p.artifactId && g === p.groupId && (v === p.version || v?.includes('${')) ? file : undefined;
   }
 
   /** A concrete version for a declared version: itself, or the highest available inside a range. */

@@ -24,7 +24,7 @@ export interface ProjectModel {
   framework: 'junit4' | 'junit5';
   junitVersion?: string;
   mockito: boolean;
-  /** Jars (absolute paths) of the test classpath: test + compile + runtime + provided scopes, transitive, deduplicated by groupId:artifactId (nearest wins, as Maven does). */
+  /** Jars (absolute paths) of the test classpath: test + compile + runtime + provided scopes, transitive, deduplicated by groupId:artifactId (nearest wins, as Maven does). A sibling module outside this model appears as its target/classes, or its source folder when not built (javac reads sources from the classpath). */
   testClasspath: string[];
   /** The resolved dependencies behind testClasspath (scope, depth, the chain that brought each in). */
   artifacts: ResolvedArtifact[];

@@ -27,13 +27,18 @@ describe('project: Gradle builds', () => {
       'test org.junit.jupiter:junit-jupiter-api:5.9.3',
       'test org.example:lib-c:-',
       'test org.example:lib-h:1.0:tests',
+      'test org.gradleonly:lib-z:1.0',
     ]);
     assert.deepEqual(b.platforms.map((p) => `${p.groupId}:${p.artifactId}:${p.version}`), ['org.example:bom:1.0']);
     assert.match(b.warnings.join('\n'), /cannot read dependency notation "someFunction\(\)\)"/);
   });
 
-  it('resolves the Gradle test classpath transitively, with platform versions and libs/*.jar', () => {
-    const m = loadProjectModel(path.join(FIX, 'gradle-app'), { m2Repo: M2, extraRepos: [], gradleHome: path.join(FIX, 'no-gradle-home') });
+  it('resolves the Gradle test classpath transitively from Gradle’s cache and ~/.m2, with platform versions and libs/*.jar', () => {
+    const m = loadProjectModel(path.join(FIX, 'gradle-app'), { m2Repo: M2, extraRepos: [], gradleHome: path.join(FIX, 'gradle-home') });
+    const cache = path.join(FIX, 'gradle-home/caches/modules-2/files-2.1/org.gradleonly/lib-z/1.0');
+    assert.ok(m.testClasspath.includes(path.join(cache, '2222222222222222222222222222222222222222/lib-z-1.0.jar')), 'a jar in Gradle’s cache');
+    assert.ok(m.testClasspath.includes(jar('org.example', 'lib-i', '1.0')), 'its dependency, read from the pom in Gradle’s cache');
+    assert.deepEqual(m.unresolved, []);
     assert.equal(m.build, 'gradle');
     for (const j of [jar('org.example', 'lib-b', '2.0'), jar('org.example', 'lib-q', '1.0'), jar('org.example', 'lib-p', '2.0'), jar('org.example', 'lib-c', '3.1'), jar('org.example', 'lib-h', '1.0', 'tests'), path.join(FIX, 'gradle-app/libs/extra.jar')]) {
       assert.ok(m.testClasspath.includes(j), `${j} missing from\n${m.testClasspath.join('\n')}`);
