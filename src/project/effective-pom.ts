@@ -223,9 +223,20 @@ function applyManagement(d: PomDependency, managed: Map<string, PomDependency>):
   };
 }
 
-const SYSTEM_PROPERTIES: Record<string, () => string> = {
-  'java.version': () => '17',
-  'java.home': () => process.env.JAVA_HOME ?? '/usr/lib/jvm/default-java',
+const javaHome = () => process.env.JAVA_HOME ?? '/usr/lib/jvm/default-java';
+
+/** The JDK's version from its `release` file (JAVA_VERSION="17.0.2"), as Maven's java.version would be. */
+function javaVersion(): string | undefined {
+  try {
+    return /^JAVA_VERSION="([^"]+)"/m.exec(fs.readFileSync(path.join(javaHome(), 'release'), 'utf8'))?.[1];
+  } catch {
+    return undefined;
+  }
+}
+
+const SYSTEM_PROPERTIES: Record<string, () => string | undefined> = {
+  'java.version': javaVersion,
+  'java.home': javaHome,
   'user.home': () => os.homedir(),
   'user.dir': () => process.cwd(),
   'os.name': () => (process.platform === 'win32' ? 'Windows' : process.platform === 'darwin' ? 'Mac OS X' : 'Linux'),
@@ -241,8 +252,7 @@ export function interpolate(text: string, props: Map<string, string>): string {
     const next = out.replace(/\$\{([^}]+)\}/g, (all, name: string) => {
       if (props.has(name)) return props.get(name)!;
       if (name.startsWith('env.')) return process.env[name.slice(4)] ?? all;
-      const sys = SYSTEM_PROPERTIES[name];
-      return sys ? sys() : all;
+      return SYSTEM_PROPERTIES[name]?.() ?? all;
     });
     if (next === out) break;
     out = next;

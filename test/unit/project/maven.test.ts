@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
-import { PomLoader } from '../../../src/project/effective-pom';
+import { interpolate, PomLoader } from '../../../src/project/effective-pom';
 import { closestVersion, resolveMavenDependencies, transitiveScope } from '../../../src/project/maven-resolve';
 import { loadProjectModel } from '../../../src/project/model';
 import { LocalRepositories } from '../../../src/project/repository';
@@ -83,6 +83,12 @@ describe('project: Maven resolution from poms alone', () => {
     assert.equal(closestVersion(['1.3', '2.0'], '1.2'), '1.3');
     assert.equal(closestVersion(['3.0', '2.0', '4.x'], '1.2'), '3.0');
     assert.equal(closestVersion([], '1.2'), undefined);
+  });
+
+  it('interpolates env.* and the system properties Maven defines, and leaves unknown names', () => {
+    const props = new Map([['a', '${b}'], ['b', 'B']]);
+    assert.equal(interpolate('${a}-${env.HOME}-${file.separator}-${nope}', props), `B-${process.env.HOME}-${path.sep}-\${nope}`);
+    assert.equal(interpolate('${loop}', new Map([['loop', '${loop}']])), '${loop}');
   });
 
   it('reports a parent that is in no repository', () => {
