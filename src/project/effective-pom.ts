@@ -223,12 +223,24 @@ function applyManagement(d: PomDependency, managed: Map<string, PomDependency>):
   };
 }
 
-const javaHome = () => process.env.JAVA_HOME ?? '/usr/lib/jvm/default-java';
+/** JAVA_HOME, else the JDK the `java` on PATH belongs to (a symlink chain on Debian). */
+function javaHome(): string | undefined {
+  if (process.env.JAVA_HOME) return process.env.JAVA_HOME;
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    try {
+      return path.dirname(path.dirname(fs.realpathSync(path.join(dir, 'java'))));
+    } catch {
+      // not in this PATH entry
+    }
+  }
+  return undefined;
+}
 
 /** The JDK's version from its `release` file (JAVA_VERSION="17.0.2"), as Maven's java.version would be. */
 function javaVersion(): string | undefined {
   try {
-    return /^JAVA_VERSION="([^"]+)"/m.exec(fs.readFileSync(path.join(javaHome(), 'release'), 'utf8'))?.[1];
+    const home = javaHome();
+    return home ? /^JAVA_VERSION="([^"]+)"/m.exec(fs.readFileSync(path.join(home, 'release'), 'utf8'))?.[1] : undefined;
   } catch {
     return undefined;
   }
