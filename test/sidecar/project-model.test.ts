@@ -55,6 +55,14 @@ describe('project model on the real ~/.m2', function () {
     assert.equal(r.classesDir, undefined);
     assert.match(r.errors[0], /Broken\.java:4: error: cannot find symbol/);
     assert.ok(!fs.existsSync(path.join(broken, 'target')), 'nothing written into the project');
+    // compile what compiles: Broken.java is set aside and named, Template compiles
+    const rest = await compileMainClasses(model, { cacheDir: path.join(tmp, 'classes'), setAsideFailing: true });
+    assert.ok(rest.classesDir && fs.existsSync(path.join(rest.classesDir, 'org/real/Template.class')));
+    assert.deepEqual(rest.setAside.map((f) => path.basename(f.file)), ['Broken.java']);
+    assert.match(rest.setAside[0].error, /Broken\.java:4: error: cannot find symbol/);
+    const cachedRest = await compileMainClasses(model, { cacheDir: path.join(tmp, 'classes'), setAsideFailing: true });
+    assert.equal(cachedRest.cached, true);
+    assert.deepEqual(cachedRest.setAside, rest.setAside, 'a cache hit reports what was left out');
   });
 
   it('uses target/classes when it is newer than every source', () => {
