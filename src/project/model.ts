@@ -242,3 +242,14 @@ export function mainSourceFiles(model: ProjectModel): string[] {
 export function testSourceFiles(model: ProjectModel): string[] {
   return sourceFiles(model.testRoots, model.excludes.test);
 }
+
+// Test frameworks a test runner brings itself (the JUnit console launcher with its engines, JUnit 4,
+// Hamcrest, Mockito and its runtime): a second copy of a JUnit engine on the class path makes the
+// launcher refuse to start ("multiple engines with the same ID").
+const RUNNER_PROVIDED = /^(junit|org\.junit(\..*)?|org\.hamcrest|org\.mockito|net\.bytebuddy|org\.objenesis|org\.opentest4j|org\.apiguardian)$/;
+
+/** The test classpath without the test-framework jars a runner provides itself. */
+export function classpathWithoutTestFrameworks(model: Pick<ProjectModel, 'testClasspath' | 'artifacts'>): string[] {
+  const provided = new Set(model.artifacts.filter((a) => RUNNER_PROVIDED.test(a.groupId)).flatMap((a) => a.files));
+  return model.testClasspath.filter((entry) => !provided.has(entry));
+}

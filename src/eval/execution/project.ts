@@ -4,7 +4,7 @@
 // comes from the poms / build scripts and the local repositories, without running the build.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { loadProjectModel, type ProjectModel } from '../../project/model';
+import { classpathWithoutTestFrameworks, loadProjectModel, type ProjectModel } from '../../project/model';
 import type { BuildKind } from '../../project/layout';
 import { runProcess } from './toolchain';
 
@@ -39,9 +39,6 @@ export interface Dependencies {
   notes: string[];
 }
 
-// The harness runs tests with its own JUnit/Mockito (toolchain.ts); the project's copies would clash.
-const PROVIDED_BY_HARNESS = /^(junit|org\.junit(\..*)?|org\.hamcrest|org\.mockito|net\.bytebuddy|org\.objenesis|org\.opentest4j|org\.apiguardian)$/;
-
 /** The project's dependency jars: the model's offline classpath, or Maven's when `useMaven` is set and it resolves. */
 export async function resolveDependencies(layout: ProjectLayout, opts: { useMaven?: boolean; timeoutMs?: number } = {}): Promise<Dependencies> {
   const notes: string[] = [];
@@ -62,8 +59,8 @@ export async function resolveDependencies(layout: ProjectLayout, opts: { useMave
     notes.push(`mvn offline classpath unavailable (${why.replace(/\x1b\[[0-9;]*m/g, '').trim().slice(0, 200)}); using the project model's classpath`);
   }
   const model = layout.model;
-  const harnessOwned = new Set(model.artifacts.filter((a) => PROVIDED_BY_HARNESS.test(a.groupId)).flatMap((a) => a.files));
-  const jars = model.testClasspath.filter((j) => !harnessOwned.has(j));
+  // the harness runs tests with its own JUnit/Mockito (toolchain.ts); the project's copies would clash
+  const jars = classpathWithoutTestFrameworks(model);
   if (model.unresolved.length) notes.push(`unresolved dependencies: ${model.unresolved.map((u) => `${u.coordinate} (${u.reason})`).join(', ')}`);
   if (model.substitutions.length) notes.push(`versions not in the local repositories, replaced: ${model.substitutions.map((s) => `${s.coordinate} → ${s.used}`).join(', ')}`);
   return { jars, source: jars.length ? 'model' : 'none', notes };
