@@ -78,9 +78,10 @@ describe('project: Maven resolution from poms alone', () => {
     assert.deepEqual(strict.substitutions, []);
   });
 
-  it('chooses a substitute in the same major line first', () => {
+  it('chooses a substitute in the same major line first, a later one before an earlier one', () => {
     assert.equal(closestVersion(['1.0', '1.1', '2.0', 'debian'], '1.2'), '1.1');
-    assert.equal(closestVersion(['1.3', '2.0'], '1.2'), '1.3');
+    assert.equal(closestVersion(['1.3', '1.10.0', '1.12.0', '2.0'], '1.8'), '1.10.0');
+    assert.equal(closestVersion(['1.1', '1.3', '2.0'], '1.2'), '1.3');
     assert.equal(closestVersion(['3.0', '2.0', '4.x'], '1.2'), '3.0');
     assert.equal(closestVersion([], '1.2'), undefined);
   });
