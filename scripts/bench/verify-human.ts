@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { listMethods } from '../../src/java/methods';
-import { localRepository } from '../../src/eval/execution/maven';
+import { defaultM2Repo } from '../../src/project/repository';
 import { compileMainClasses, loadProjectModel } from '../../src/verify/project';
 import { verifyCandidate, type FocalMethod } from '../../src/verify/verify';
 import type { BenchResult } from './_common';
@@ -58,10 +58,10 @@ async function main(): Promise<void> {
       continue;
     }
     const model = loadProjectModel(root);
-    model.testClasspath.push(...p.extraM2Jars.map((j) => path.join(localRepository(), j)).filter((j) => fs.existsSync(j)));
+    model.testClasspath.push(...p.extraM2Jars.map((j) => path.join(defaultM2Repo(), j)).filter((j) => fs.existsSync(j)));
     if (model.unresolved.length) log(`${p.name}: unresolved ${model.unresolved.map((u) => u.coordinate).join(', ')}`);
     const t0 = Date.now();
-    const main = await compileMainClasses(model, { cacheDir });
+    const main = await compileMainClasses(model, { cacheDir, release: 11 }); // JaCoCo 0.8.6 instruments up to Java 16
     if (!main.classesDir) {
       log(`${p.name}: main classes do not compile: ${main.errors.slice(0, 3).join(' | ')}`);
       process.exitCode = 1;

@@ -4,6 +4,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
+export { findProjectRoot } from '../project/root';
+
 export interface TestLocation {
   testFile: string; // absolute path
   testClassName: string;
@@ -86,20 +88,4 @@ export function findTestLocation(projectRoot: string, focalFile: string, opts: L
   }
   const testClassName = `${focalClass}Test`;
   return { testFile: path.join(pkgDir, `${testClassName}.java`), testClassName, packageName, exists: false, errors };
-}
-
-const PROJECT_MARKERS = ['pom.xml', 'build.gradle', 'build.gradle.kts', 'settings.gradle', 'settings.gradle.kts'];
-
-/** The outermost folder above `file` with a Maven/Gradle build file (stops at a .git folder), else the file's folder. */
-export function findProjectRoot(file: string): string {
-  let dir = path.dirname(path.resolve(file));
-  let found: string | undefined;
-  for (;;) {
-    if (PROJECT_MARKERS.some((m) => fs.existsSync(path.join(dir, m)))) found = dir;
-    if (fs.existsSync(path.join(dir, '.git'))) break;
-    const up = path.dirname(dir);
-    if (up === dir) break;
-    dir = up;
-  }
-  return found ?? path.dirname(path.resolve(file));
 }

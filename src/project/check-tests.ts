@@ -1,18 +1,19 @@
 // Do the project's own tests compile against the model's classpath? Compiles the main classes
-// (compile-main.ts), then all test sources together; files javac reports errors in are set aside
-// and the rest recompiled, until a set compiles cleanly. The count of test files that compile and
-// the first error of each one that does not show what the classpath still lacks
-// (`testtune project <dir> --check`). Writes only to a temporary folder.
+// (compile-main.ts; optionally setting aside main files that do not compile), then all test sources
+// together, setting aside the files javac reports errors in (javac-rounds.ts). The count of test
+// files that compile and the packages javac could not find show what the classpath still lacks
+// (`testtune project <dir> --check`). Writes only to a temporary folder and the class cache.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { runProcess } from '../eval/execution/toolchain';
-import { compileMainClasses, javacErrorLines, releaseFor } from './compile-main';
-import { javaFiles } from './layout';
-import type { ProjectModel } from './model';
+import { compileMainClasses, releaseFor } from './compile-main';
+import { compileSettingAside } from './javac-rounds';
+import { testSourceFiles, type ProjectModel } from './model';
 
 export interface TestCompileCheck {
   mainErrors: string[];
+  /** Main files left out because they did not compile (with setAsideMain). */
+  mainSetAside: { file: string; error: string }[];
   testFiles: number;
   compiled: number;
   /** Test files that did not compile, each with its first javac error. */
@@ -21,12 +22,14 @@ export interface TestCompileCheck {
   missingPackages: { name: string; files: number }[];
 }
 
-const MAX_ROUNDS = 5;
-
-export async function checkTestCompilation(model: ProjectModel, opts: { cacheDir?: string; release?: number; signal?: AbortSignal } = {}): Promise<TestCompileCheck> {
-  const tests = model.testRoots.flatMap((r) => javaFiles(r));
-  const result: TestCompileCheck = { mainErrors: [], testFiles: tests.length, compiled: 0, failing: [], missingPackages: [] };
-  const main = await compileMainClasses(model, { cacheDir: opts.cacheDir, release: opts.release, signal: opts.signal });
+export async function checkTestCompilation(
+  model: ProjectModel,
+  opts: { cacheDir?: string; release?: number; signal?: AbortSignal; setAsideMain?: boolean } = {},
+): Promise<TestCompileCheck> {
+  const tests = testSourceFiles(model);
+  const result: TestCompileCheck = { mainErrors: [], mainSetAside: [], testFiles: tests.length, compiled: 0, failing: [], missingPackages: [] };
+  const main = await compileMainClasses(model, { cacheDir: opts.cacheDir, release: opts.release, signal: opts.signal, setAsideFailing: opts.setAsideMain });
+  result.mainSetAside = main.setAside;
   if (!main.classesDir) {
     result.mainErrors = main.errors;
     return result;
@@ -34,37 +37,17 @@ export async function checkTestCompilation(model: ProjectModel, opts: { cacheDir
   if (!tests.length) return result;
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'testtune-check-'));
   try {
-    const classpath = [main.classesDir, ...model.testClasspath].join(path.delimiter);
-    let remaining = tests;
+    const args = ['-J-XX:TieredStopAtLevel=1', '-J-XX:+UseSerialGC', '-nowarn', '-encoding', 'UTF-8', '-proc:none', '-cp', [main.classesDir, ...model.testClasspath].join(path.delimiter)];
+    const release = releaseFor(model, opts.release);
+    if (release !== undefined) args.push('--release', String(release));
+    const r = await compileSettingAside(tests, args, path.join(work, 'classes'), { signal: opts.signal });
+    result.compiled = r.compiled.length;
+    result.failing = r.failing;
+    if (r.timedOut) result.mainErrors.push('javac timed out compiling the tests');
     const missing = new Map<string, Set<string>>();
-    for (let round = 0; round < MAX_ROUNDS && remaining.length; round++) {
-      const out = path.join(work, `r${round}`);
-      fs.mkdirSync(out);
-      const argFile = path.join(work, `files${round}.txt`);
-      fs.writeFileSync(argFile, remaining.map((s) => `"${s.replace(/\\/g, '\\\\')}"`).join('\n'));
-      const args = ['-J-XX:TieredStopAtLevel=1', '-J-XX:+UseSerialGC', '-nowarn', '-encoding', 'UTF-8', '-proc:none', '-Xmaxerrs', '100000', '-d', out, '-cp', classpath];
-      const release = releaseFor(model, opts.release);
-      if (release !== undefined) args.push('--release', String(release));
-      const r = await runProcess('javac', [...args, `@${argFile}`], { timeoutMs: 600_000, signal: opts.signal });
-      if (r.code === 0) {
-        result.compiled = remaining.length;
-        break;
-      }
-      const log = r.stdout + r.stderr;
-      const bad = new Map<string, string>();
-      for (const line of javacErrorLines(log, 100_000)) {
-        const file = /^(.*\.java):\d+: error:/.exec(line)?.[1];
-        if (file && !bad.has(path.resolve(file))) bad.set(path.resolve(file), line);
-        const pkg = /error: package ([\w.]+) does not exist/.exec(line)?.[1];
-        if (pkg && file) missing.set(pkg, (missing.get(pkg) ?? new Set()).add(file));
-      }
-      if (!bad.size) {
-        result.failing.push(...remaining.map((f) => ({ file: f, error: r.timedOut ? 'javac timed out' : log.trim().slice(0, 200) })));
-        remaining = [];
-        break;
-      }
-      for (const [file, error] of bad) result.failing.push({ file, error });
-      remaining = remaining.filter((f) => !bad.has(path.resolve(f)));
+    for (const line of r.errorLines) {
+      const m = /^(.*\.java):\d+: error: package ([\w.]+) does not exist/.exec(line);
+      if (m) missing.set(m[2], (missing.get(m[2]) ?? new Set()).add(m[1]));
     }
     result.missingPackages = [...missing].map(([name, files]) => ({ name, files: files.size })).sort((a, b) => b.files - a.files);
     return result;

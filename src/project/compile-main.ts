@@ -6,9 +6,8 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { runProcess } from '../eval/execution/toolchain';
-import { javaFiles } from './layout';
-import type { ProjectModel } from './model';
+import { compileSettingAside } from './javac-rounds';
+import { mainSourceFiles, type ProjectModel } from './model';
 
 export interface CompileMainOptions {
   cacheDir?: string; // default defaultClassesCacheDir()
@@ -17,6 +16,12 @@ export interface CompileMainOptions {
   timeoutMs?: number; // default 10 minutes
   signal?: AbortSignal;
   javac?: string; // default 'javac' from PATH
+  /**
+   * Compile what compiles: set aside the main files javac reports errors in (typically an optional
+   * integration whose library is not available locally) and compile the rest; they are listed in
+   * `setAside`. Default false: any error fails the compilation.
+   */
+  setAsideFailing?: boolean;
 }
 
 export interface CompileMainResult {
@@ -24,6 +29,8 @@ export interface CompileMainResult {
   /** First javac errors with file:line, or why javac did not run. */
   errors: string[];
   cached: boolean;
+  /** With setAsideFailing: main files left out, each with its first error. */
+  setAside: { file: string; error: string }[];
 }
 
 const MARKER = '.testtune-complete';
@@ -34,20 +41,20 @@ export function defaultClassesCacheDir(): string {
   return path.join(base, 'testtune', 'classes');
 }
 
-/** The first `limit` javac error lines ("File.java:12: error: ..."). */
-export function javacErrorLines(output: string, limit = 10): string[] {
-  return output
-    .split('\n')
-    .filter((l) => /: error:/.test(l))
-    .slice(0, limit)
-    .map((l) => l.trim());
-}
-
 function fileDigest(hash: ReturnType<typeof createHash>, file: string): void {
   try {
     hash.update(file).update('\0').update(fs.readFileSync(file)).update('\0');
   } catch {
     hash.update(file).update('\0unreadable\0');
+  }
+}
+
+function readMarker(file: string): CompileMainResult['setAside'] {
+  try {
+    const setAside = JSON.parse(fs.readFileSync(file, 'utf8')).setAside;
+    return Array.isArray(setAside) ? setAside : [];
+  } catch {
+    return [];
   }
 }
 
@@ -58,12 +65,12 @@ export function releaseFor(model: ProjectModel, requested?: number): number | un
 }
 
 export async function compileMainClasses(model: ProjectModel, opts: CompileMainOptions = {}): Promise<CompileMainResult> {
-  const sources = model.mainRoots.flatMap((r) => javaFiles(r, model.testRoots));
-  if (!sources.length) return { errors: [`no main sources under ${model.mainRoots.join(', ') || model.root}`], cached: false };
+  const sources = mainSourceFiles(model);
+  if (!sources.length) return { errors: [`no main sources under ${model.mainRoots.join(', ') || model.root}`], cached: false, setAside: [] };
   const release = releaseFor(model, opts.release);
   const classpath = model.testClasspath;
   const hash = createHash('sha256');
-  hash.update(`release=${release ?? 'default'}\0`);
+  hash.update(`release=${release ?? 'default'}\0setAside=${!!opts.setAsideFailing}\0`);
   for (const s of sources) fileDigest(hash, s);
   for (const entry of classpath) {
     // jars are immutable in a repository: path, size and time identify them without reading them
@@ -76,41 +83,38 @@ export async function compileMainClasses(model: ProjectModel, opts: CompileMainO
   }
   const cacheDir = opts.cacheDir ?? defaultClassesCacheDir();
   const out = path.join(cacheDir, hash.digest('hex').slice(0, 32));
-  if (fs.existsSync(path.join(out, MARKER))) return { classesDir: out, errors: [], cached: true };
+  if (fs.existsSync(path.join(out, MARKER))) return { classesDir: out, errors: [], cached: true, setAside: readMarker(path.join(out, MARKER)) };
   let tmp: string;
   try {
     fs.mkdirSync(cacheDir, { recursive: true });
     tmp = fs.mkdtempSync(path.join(cacheDir, 'tmp-'));
   } catch (e) {
-    return { errors: [`cannot create the class cache ${cacheDir}: ${(e as Error).message}`], cached: false };
+    return { errors: [`cannot create the class cache ${cacheDir}: ${(e as Error).message}`], cached: false, setAside: [] };
   }
   try {
     const classes = path.join(tmp, 'classes');
     fs.mkdirSync(classes);
-    const argFile = path.join(tmp, 'sources.txt');
-    fs.writeFileSync(argFile, sources.map((s) => `"${s.replace(/\\/g, '\\\\')}"`).join('\n'));
-    const args = ['-J-XX:TieredStopAtLevel=1', '-J-XX:+UseSerialGC', '-nowarn', '-encoding', 'UTF-8', '-proc:none', '-Xmaxerrs', '50', '-d', classes];
+    const args = ['-J-XX:TieredStopAtLevel=1', '-J-XX:+UseSerialGC', '-nowarn', '-encoding', 'UTF-8', '-proc:none'];
     if (release !== undefined) args.push('--release', String(release));
     if (classpath.length) args.push('-cp', classpath.join(path.delimiter));
-    const r = await runProcess(opts.javac ?? 'javac', [...args, `@${argFile}`], { timeoutMs: opts.timeoutMs ?? 600_000, signal: opts.signal });
-    if (opts.signal?.aborted) return { errors: ['compilation cancelled'], cached: false };
-    if (r.timedOut) return { errors: [`javac timed out after ${Math.round((opts.timeoutMs ?? 600_000) / 1000)} s`], cached: false };
-    if (r.code !== 0) {
-      const log = r.stdout + r.stderr;
-      const errors = javacErrorLines(log);
-      return { errors: errors.length ? errors : [`javac failed (exit ${r.code}): ${log.trim().slice(0, 300) || 'no output'}`], cached: false };
-    }
+    const timeoutMs = opts.timeoutMs ?? 600_000;
+    const r = await compileSettingAside(sources, args, classes, { javac: opts.javac, timeoutMs, signal: opts.signal, maxRounds: opts.setAsideFailing ? undefined : 1 });
+    if (r.cancelled) return { errors: ['compilation cancelled'], cached: false, setAside: [] };
+    if (r.timedOut) return { errors: [`javac timed out after ${Math.round(timeoutMs / 1000)} s`], cached: false, setAside: [] };
+    if (!r.compiled.length) return { errors: r.errorLines.slice(0, 10).concat(r.errorLines.length ? [] : r.failing.slice(0, 1).map((f) => f.error)), cached: false, setAside: [] };
+    const setAside = r.failing;
     for (const res of model.resourceRoots) if (fs.existsSync(res)) fs.cpSync(res, classes, { recursive: true });
-    fs.writeFileSync(path.join(classes, MARKER), `${sources.length} sources\n`);
+    // the marker records what was left out, so a cache hit reports it too
+    fs.writeFileSync(path.join(classes, MARKER), JSON.stringify({ sources: sources.length, setAside }));
     try {
       fs.renameSync(classes, out);
     } catch {
       // another process finished the same compilation first: its result is as good as ours
-      if (!fs.existsSync(path.join(out, MARKER))) return { errors: [`cannot move compiled classes into ${out}`], cached: false };
+      if (!fs.existsSync(path.join(out, MARKER))) return { errors: [`cannot move compiled classes into ${out}`], cached: false, setAside: [] };
     }
-    return { classesDir: out, errors: [], cached: false };
+    return { classesDir: out, errors: [], cached: false, setAside };
   } catch (e) {
-    return { errors: [`compiling main classes failed: ${(e as Error).message}`], cached: false };
+    return { errors: [`compiling main classes failed: ${(e as Error).message}`], cached: false, setAside: [] };
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }

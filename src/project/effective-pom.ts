@@ -32,6 +32,8 @@ export interface EffectivePom {
   resources: string[];
   testResources: string[];
   compilerRelease?: string;
+  compilerExcludes: string[];
+  compilerTestExcludes: string[];
   relocation?: RawPom['relocation'];
   errors: string[];
   unresolved: Unresolved[];
@@ -166,6 +168,8 @@ export class PomLoader {
       resources: raw.resources.map((r) => interp(r)!),
       testResources: raw.testResources.map((r) => interp(r)!),
       compilerRelease: interp(raw.compilerRelease ?? parentEff?.inherited.compilerRelease) ?? props.get('maven.compiler.release') ?? props.get('maven.compiler.target') ?? props.get('maven.compiler.source'),
+      compilerExcludes: raw.compilerExcludes.map((e) => interp(e)!),
+      compilerTestExcludes: raw.compilerTestExcludes.map((e) => interp(e)!),
       relocation: raw.relocation,
       errors: [...errors, ...(parentEff?.errors ?? [])],
       unresolved: dedupeUnresolved(unresolved),
@@ -182,7 +186,9 @@ export class PomLoader {
     if (!fs.existsSync(file)) return undefined;
     const candidate = readPom(file);
     const g = candidate.groupId ?? candidate.parent?.groupId;
-    return candidate.artifactId === p.artifactId && g === p.groupId ? file : undefined;
+    const v = candidate.version ?? candidate.parent?.version;
+    // Maven takes the local parent only when it is the declared one, version included
+    return candidate.artifactId === p.artifactId && g === p.groupId && (v === p.version || v?.includes('${')) ? file : undefined;
   }
 
   /** A concrete version for a declared version: itself, or the highest available inside a range. */
@@ -217,9 +223,32 @@ function applyManagement(d: PomDependency, managed: Map<string, PomDependency>):
   };
 }
 
-const SYSTEM_PROPERTIES: Record<string, () => string> = {
-  'java.version': () => '17',
-  'java.home': () => process.env.JAVA_HOME ?? '/usr/lib/jvm/default-java',
+/** JAVA_HOME, else the JDK the `java` on PATH belongs to (a symlink chain on Debian). */
+function javaHome(): string | undefined {
+  if (process.env.JAVA_HOME) return process.env.JAVA_HOME;
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    try {
+      return path.dirname(path.dirname(fs.realpathSync(path.join(dir, 'java'))));
+    } catch {
+      // not in this PATH entry
+    }
+  }
+  return undefined;
+}
+
+/** The JDK's version from its `release` file (JAVA_VERSION="17.0.2"), as Maven's java.version would be. */
+function javaVersion(): string | undefined {
+  try {
+    const home = javaHome();
+    return home ? /^JAVA_VERSION="([^"]+)"/m.exec(fs.readFileSync(path.join(home, 'release'), 'utf8'))?.[1] : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const SYSTEM_PROPERTIES: Record<string, () => string | undefined> = {
+  'java.version': javaVersion,
+  'java.home': javaHome,
   'user.home': () => os.homedir(),
   'user.dir': () => process.cwd(),
   'os.name': () => (process.platform === 'win32' ? 'Windows' : process.platform === 'darwin' ? 'Mac OS X' : 'Linux'),
@@ -235,8 +264,7 @@ export function interpolate(text: string, props: Map<string, string>): string {
     const next = out.replace(/\$\{([^}]+)\}/g, (all, name: string) => {
       if (props.has(name)) return props.get(name)!;
       if (name.startsWith('env.')) return process.env[name.slice(4)] ?? all;
-      const sys = SYSTEM_PROPERTIES[name];
-      return sys ? sys() : all;
+      return SYSTEM_PROPERTIES[name]?.() ?? all;
     });
     if (next === out) break;
     out = next;

@@ -132,6 +132,33 @@ function variables(root: string, text: string): Map<string, string> {
   return vars;
 }
 
+/** Build scripts of the enclosing projects, up to the folder with settings.gradle(.kts) (at most 3 levels). */
+function parentScripts(root: string): string[] {
+  const out: string[] = [];
+  let dir = root;
+  for (let i = 0; i < 3; i++) {
+    if (['settings.gradle', 'settings.gradle.kts'].some((f) => fs.existsSync(path.join(dir, f)))) break;
+    const up = path.dirname(dir);
+    if (up === dir) break;
+    dir = up;
+    for (const f of ['build.gradle', 'build.gradle.kts']) {
+      const t = readText(path.join(dir, f));
+      if (t !== undefined) out.push(t);
+    }
+  }
+  return out;
+}
+
+/** `name: 'g:a:v'` (or `name: variable` holding coordinates) entries of Groovy maps, by name. */
+function coordinateEntries(text: string, vars: Map<string, string>): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const m of text.matchAll(/([A-Za-z_]\w*)\s*:\s*(?:["']([^"'\s]+:[^"'\s]+)["']|([A-Za-z_]\w*)\b)/g)) {
+    const value = m[2] ?? vars.get(m[3] ?? '');
+    if (value && /^[\w.-]+:[\w.-]+(:[^:]+)*$/.test(value)) out.set(m[1], value.replace(/\$\{?([\w.]+)\}?/g, (all, k: string) => vars.get(k) ?? all));
+  }
+  return out;
+}
+
 /** Reads the build file of `root` (build.gradle or build.gradle.kts) and its version catalog. */
 export function readGradleBuild(root: string): GradleBuild {
   const file = ['build.gradle.kts', 'build.gradle'].map((f) => path.join(root, f)).find((f) => fs.existsSync(f));
@@ -152,7 +179,11 @@ export function readGradleBuild(root: string): GradleBuild {
       break;
     }
   }
-  const vars = variables(root, text);
+  // the root project's script (above, next to settings.gradle) often defines the versions and
+  // coordinate maps (`ext { depends = [guava: 'g:a:v'] }`) that modules use
+  const outer = parentScripts(root);
+  const vars = variables(root, [...outer, text].join('\n'));
+  const coordinates = coordinateEntries([...outer, text].join('\n'), vars);
   const subst = (s: string) => s.replace(/\$\{?([\w.]+)\}?/g, (all, k: string) => vars.get(k) ?? vars.get(k.replace(/^(project|rootProject|ext)\./, '')) ?? all);
   const configs = Object.keys(CONFIG_SCOPE).join('|');
   const re = new RegExp(`(?:^|[\\s{;])(${configs})\\b\\s*\\(?\\s*([^\\n]*)`, 'gm');
@@ -199,6 +230,14 @@ export function readGradleBuild(root: string): GradleBuild {
         else out.warnings.push(`${file}: libs.${lib[1]} is not in the version catalog`);
       }
     } else if (proj) out.projectDeps.push(proj[1]);
+    else if (/^[A-Za-z_][\w.]*\s*\)?\s*$/.test(inner)) {
+      // a name from a coordinate map or a variable: depends.guava, guavaDependency
+      const name = inner.replace(/\s*\)?\s*$/, '');
+      const coords = coordinates.get(name.split('.').pop()!) ?? (vars.get(name)?.includes(':') ? vars.get(name) : undefined);
+      const [g, a, v, classifier] = (coords ?? '').split(':');
+      if (g && a) push(g, a, v || undefined, classifier);
+      else out.warnings.push(`${file}: cannot read dependency notation "${inner.slice(0, 80)}"`);
+    }
     else if (/^(files|fileTree)\b/.test(inner)) continue; // lib/*.jar are picked up separately
     else if (inner && !inner.startsWith('{')) out.warnings.push(`${file}: cannot read dependency notation "${inner.slice(0, 80)}"`);
   }

@@ -90,3 +90,33 @@ export function copyProject(root: string, dest: string): void {
     filter: (src) => !SKIP_DIRS.has(path.basename(src)) || src === root,
   });
 }
+
+// An Ant-style glob as in maven-compiler-plugin excludes ("**" spans folders, "*" one name) as a
+// RegExp on '/'-separated relative paths.
+export function antGlob(glob: string): RegExp {
+  let re = '';
+  const g = glob.replace(/\\/g, '/').replace(/\/$/, '/**');
+  for (let i = 0; i < g.length; i++) {
+    if (g.startsWith('**/', i)) {
+      re += '(?:.*/)?';
+      i += 2;
+    } else if (g.startsWith('**', i)) {
+      re += '.*';
+      i += 1;
+    } else if (g[i] === '*') re += '[^/]*';
+    else if (g[i] === '?') re += '[^/]';
+    else re += g[i].replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`);
+}
+
+/** The .java files of source folders, without `excludeDirs` (nested test folders) and files matching the Ant `excludes`. */
+export function sourceFiles(roots: string[], excludes: string[] = [], excludeDirs: string[] = []): string[] {
+  const globs = excludes.map(antGlob);
+  return roots.flatMap((root) =>
+    javaFiles(root, excludeDirs).filter((f) => {
+      const rel = path.relative(root, f).split(path.sep).join('/');
+      return !globs.some((g) => g.test(rel));
+    }),
+  );
+}

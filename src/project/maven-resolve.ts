@@ -129,6 +129,11 @@ export function resolveMavenDependencies(project: EffectivePom, loader: PomLoade
       version = r.version ?? version;
       pom = loader.fromRepository(groupId, artifactId, version);
     }
+    if (groupId !== dep.groupId || artifactId !== dep.artifactId) {
+      const relocatedKey = `${groupId}:${artifactId}:${conflictKey.split(':').slice(2).join(':')}`;
+      if (winners.has(relocatedKey)) continue; // the new name is already on the classpath
+      winners.add(relocatedKey);
+    }
     const files: string[] = [];
     if (dep.type !== 'pom' && !loader.repos.artifact({ groupId, artifactId, version }, dep.type, dep.classifier) && options.substitute !== false) {
       // Maven would stop here; the local repository often holds another version of the same
@@ -173,7 +178,11 @@ export function resolveMavenDependencies(project: EffectivePom, loader: PomLoade
   }
 }
 
-/** The version to use instead of a missing one: the nearest below it in the same major line, else the nearest above in that line, else the highest present. */
+/**
+ * The version to use instead of a missing one: the nearest above it in the same major line (a later
+ * minor keeps the API the project was written against), else the nearest below in that line, else
+ * the highest present.
+ */
 export function closestVersion(available: string[], wanted: string): string | undefined {
   if (!available.length) return undefined;
   // Debian's repository adds alias versions ("debian", "4.x"): a real version is a better guess
@@ -181,8 +190,8 @@ export function closestVersion(available: string[], wanted: string): string | un
   const sorted = [...(real.length ? real : available)].sort(compareVersions);
   const major = (v: string) => /^\d+/.exec(v)?.[0];
   const sameMajor = sorted.filter((v) => major(v) === major(wanted));
-  const below = sameMajor.filter((v) => compareVersions(v, wanted) <= 0).pop();
-  return below ?? sameMajor.find((v) => compareVersions(v, wanted) > 0) ?? sorted[sorted.length - 1];
+  const above = sameMajor.find((v) => compareVersions(v, wanted) >= 0);
+  return above ?? sameMajor.filter((v) => compareVersions(v, wanted) < 0).pop() ?? sorted[sorted.length - 1];
 }
 
 function base(dep: PomDependency, version: string, node: Node): Omit<ResolvedArtifact, 'files'> {

@@ -9,8 +9,8 @@ import * as path from 'node:path';
 import { PomLoader, type EffectivePom, type Unresolved } from './effective-pom';
 import { frameworkOf } from './framework';
 import { readGradleBuild } from './gradle';
-import { buildKind, detectSourceLayout, javaFiles, libJars, type BuildKind } from './layout';
-import { resolveMavenDependencies, type ReactorModule, type ResolvedArtifact, type Substitution } from './maven-resolve';
+import { buildKind, detectSourceLayout, libJars, sourceFiles, type BuildKind } from './layout';
+import { resolveMavenDependencies, type ResolvedArtifact, type Substitution } from './maven-resolve';
 import { findReactor, modulesBelow } from './reactor';
 import { LocalRepositories } from './repository';
 
@@ -24,7 +24,7 @@ export interface ProjectModel {
   framework: 'junit4' | 'junit5';
   junitVersion?: string;
   mockito: boolean;
-  /** Jars (absolute paths) of the test classpath: test + compile + runtime + provided scopes, transitive, deduplicated by groupId:artifactId (nearest wins, as Maven does). */
+  /** Jars (absolute paths) of the test classpath: test + compile + runtime + provided scopes, transitive, deduplicated by groupId:artifactId (nearest wins, as Maven does). A sibling module outside this model appears as its target/classes, or its source folder when not built (javac reads sources from the classpath). */
   testClasspath: string[];
   /** The resolved dependencies behind testClasspath (scope, depth, the chain that brought each in). */
   artifacts: ResolvedArtifact[];
@@ -36,6 +36,8 @@ export interface ProjectModel {
   mainClassesDir?: string;
   /** The project's Java release (maven.compiler.release/source/target or the compiler plugin), when declared. */
   javaRelease?: number;
+  /** Ant globs (relative to a source folder) the build leaves out of compilation: maven-compiler-plugin excludes / testExcludes. */
+  excludes: { main: string[]; test: string[] };
   /** Module folders whose sources this model covers (one entry for a single-module project). */
   modules: string[];
   warnings: string[];
@@ -66,6 +68,7 @@ export function loadProjectModel(root: string, opts: ProjectModelOptions = {}): 
     artifacts: [],
     unresolved: [],
     substitutions: [],
+    excludes: { main: [], test: [] },
     modules: [],
     warnings: [],
   };
@@ -106,8 +109,8 @@ function loadMaven(model: ProjectModel, loader: PomLoader, opts: ProjectModelOpt
   const reactor = findReactor(model.root, loader);
   // an aggregator (packaging pom with modules) stands for all its modules together
   const own = modulesBelow(model.root, reactor, loader);
+  // siblings inside this model are compiled from mainRoots; their entries are dropped below
   const inModel = new Set(own.map((m) => `${m.pom.groupId}:${m.pom.artifactId}`));
-  const external = new Map<string, ReactorModule>([...reactor].filter(([k]) => !inModel.has(k)));
   const byKey = new Map<string, ResolvedArtifact>();
   let release: string | undefined;
   for (const module of own) {
@@ -115,7 +118,9 @@ function loadMaven(model: ProjectModel, loader: PomLoader, opts: ProjectModelOpt
     model.warnings.push(...module.pom.errors);
     model.unresolved.push(...module.pom.unresolved);
     release ??= module.pom.compilerRelease;
-    const res = resolveMavenDependencies(module.pom, loader, external, { substitute: opts.substitute });
+    model.excludes.main.push(...module.pom.compilerExcludes);
+    model.excludes.test.push(...module.pom.compilerTestExcludes);
+    const res = resolveMavenDependencies(module.pom, loader, reactor, { substitute: opts.substitute });
     model.substitutions.push(...res.substitutions);
     model.unresolved.push(...res.unresolved);
     model.warnings.push(...res.warnings);
@@ -157,6 +162,8 @@ function loadGradle(model: ProjectModel, loader: PomLoader, opts: ProjectModelOp
     modules: [],
     resources: [],
     testResources: [],
+    compilerExcludes: [],
+    compilerTestExcludes: [],
     errors: [],
     unresolved: [],
     inherited: { properties: new Map(), managed: [], dependencies: [] },
@@ -194,7 +201,7 @@ function upToDateClasses(model: ProjectModel): string | undefined {
   const dir = path.join(model.modules[0], model.build === 'gradle' ? 'build/classes/java/main' : 'target/classes');
   const newestClass = newestMtime([dir], '.class');
   if (newestClass === undefined) return undefined;
-  const sources = model.mainRoots.flatMap((r) => javaFiles(r, model.testRoots));
+  const sources = mainSourceFiles(model);
   const newestSource = Math.max(0, ...sources.map((s) => mtime(s)));
   return newestClass >= newestSource ? dir : undefined;
 }
@@ -224,4 +231,25 @@ function newestMtime(roots: string[], ext: string): number | undefined {
   };
   for (const r of roots) walk(r);
   return newest;
+}
+
+/** The main .java files the build compiles (test folders nested in a main folder and compiler excludes left out). */
+export function mainSourceFiles(model: ProjectModel): string[] {
+  return sourceFiles(model.mainRoots, model.excludes.main, model.testRoots);
+}
+
+/** The test .java files the build compiles. */
+export function testSourceFiles(model: ProjectModel): string[] {
+  return sourceFiles(model.testRoots, model.excludes.test);
+}
+
+// Test frameworks a test runner brings itself (the JUnit console launcher with its engines, JUnit 4,
+// Hamcrest, Mockito and its runtime): a second copy of a JUnit engine on the class path makes the
+// launcher refuse to start ("multiple engines with the same ID").
+const RUNNER_PROVIDED = /^(junit|org\.junit(\..*)?|org\.hamcrest|org\.mockito|net\.bytebuddy|org\.objenesis|org\.opentest4j|org\.apiguardian)$/;
+
+/** The test classpath without the test-framework jars a runner provides itself. */
+export function classpathWithoutTestFrameworks(model: Pick<ProjectModel, 'testClasspath' | 'artifacts'>): string[] {
+  const provided = new Set(model.artifacts.filter((a) => RUNNER_PROVIDED.test(a.groupId)).flatMap((a) => a.files));
+  return model.testClasspath.filter((entry) => !provided.has(entry));
 }

@@ -33,6 +33,9 @@ export interface RawPom {
   testResources: string[];
   /** maven-compiler-plugin's release/source/target when set in the plugin's configuration. */
   compilerRelease?: string;
+  /** maven-compiler-plugin's <excludes>/<testExcludes> (Ant globs relative to a source folder). */
+  compilerExcludes: string[];
+  compilerTestExcludes: string[];
   relocation?: { groupId?: string; artifactId?: string; version?: string };
   errors: string[];
 }
@@ -64,7 +67,7 @@ export function parsePom(text: string, file: string): RawPom {
   const doc = parseXml(text);
   const errors = doc.errors.map((e) => `${file}: ${e}`);
   const project = doc.root;
-  const pom: RawPom = { file, packaging: 'jar', properties: new Map(), dependencies: [], managed: [], modules: [], resources: [], testResources: [], errors };
+  const pom: RawPom = { file, packaging: 'jar', properties: new Map(), dependencies: [], managed: [], modules: [], resources: [], testResources: [], compilerExcludes: [], compilerTestExcludes: [], errors };
   if (!project || project.name !== 'project') {
     errors.push(`${file}: not a Maven pom (no <project> root element)`);
     return pom;
@@ -103,6 +106,8 @@ export function parsePom(text: string, file: string): RawPom {
       if (textAt(plugin, 'artifactId') !== 'maven-compiler-plugin') continue;
       const conf = child(plugin, 'configuration');
       pom.compilerRelease ??= textAt(conf, 'release') ?? textAt(conf, 'target') ?? textAt(conf, 'source');
+      pom.compilerExcludes.push(...children(child(conf, 'excludes'), 'exclude').map((e) => e.text.trim()).filter(Boolean));
+      pom.compilerTestExcludes.push(...children(child(conf, 'testExcludes'), 'testExclude').map((e) => e.text.trim()).filter(Boolean));
     }
   }
   const reloc = child(child(project, 'distributionManagement'), 'relocation');
@@ -116,7 +121,7 @@ export function readPom(file: string): RawPom {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
-    return { file, packaging: 'jar', properties: new Map(), dependencies: [], managed: [], modules: [], resources: [], testResources: [], errors: [`cannot read ${file}: ${(e as Error).message}`] };
+    return { file, packaging: 'jar', properties: new Map(), dependencies: [], managed: [], modules: [], resources: [], testResources: [], compilerExcludes: [], compilerTestExcludes: [], errors: [`cannot read ${file}: ${(e as Error).message}`] };
   }
   return parsePom(text, file);
 }

@@ -23,6 +23,11 @@ export interface RepositoryOptions {
 
 const DEBIAN_REPO = '/usr/share/maven-repo';
 
+/** The local Maven repository: $TESTTUNE_M2_REPO, else ~/.m2/repository. */
+export function defaultM2Repo(): string {
+  return process.env.TESTTUNE_M2_REPO ?? path.join(os.homedir(), '.m2', 'repository');
+}
+
 /** Type → file extension and implied classifier, as Maven's artifact handlers define them. */
 export function artifactFile(type: string | undefined, classifier: string | undefined): { ext: string; classifier?: string } {
   switch (type ?? 'jar') {
@@ -46,7 +51,7 @@ export class LocalRepositories {
   private readonly versionCache = new Map<string, string[]>();
 
   constructor(opts: RepositoryOptions = {}) {
-    const m2 = opts.m2Repo ?? process.env.TESTTUNE_M2_REPO ?? path.join(os.homedir(), '.m2', 'repository');
+    const m2 = opts.m2Repo ?? defaultM2Repo();
     const extra = opts.extraRepos ?? (fs.existsSync(DEBIAN_REPO) ? [DEBIAN_REPO] : []);
     this.mavenRepos = [m2, ...extra.filter((r) => r !== m2)];
     const gradleHome = opts.gradleHome ?? process.env.GRADLE_USER_HOME ?? path.join(os.homedir(), '.gradle');

@@ -10,10 +10,10 @@ import type { ProjectModel } from './project';
 import { treeStamp } from './result-cache';
 
 /** The copy's root under `<cacheDir>/trees/`, created on first use. */
-export function scratchTree(root: string, model: Pick<ProjectModel, 'resourceRoots' | 'testRoots'>, cacheDir: string): string {
+export function scratchTree(root: string, model: Pick<ProjectModel, 'resourceRoots' | 'testResourceRoots' | 'testRoots'>, cacheDir: string): string {
   const stamp = crypto
     .createHash('sha256')
-    .update(path.resolve(root) + '\0' + [...model.resourceRoots, ...model.testRoots].map((d) => treeStamp(d)).join(','))
+    .update(path.resolve(root) + '\0' + [...model.resourceRoots, ...model.testResourceRoots, ...model.testRoots].map((d) => treeStamp(d)).join(','))
     .digest('hex')
     .slice(0, 16);
   const dest = path.join(cacheDir, 'trees', stamp);

@@ -14,7 +14,7 @@ import { JAVA_DIR, loadToolchain, runProcess, type Toolchain } from '../eval/exe
 import { parseJavacErrors } from './javac-output';
 import { parseLauncherOutput } from './launcher-output';
 import { focalCoverage, methodCounters, prepareMethodCoverage } from './method-coverage';
-import type { ProjectModel } from './project';
+import { classpathWithoutTestFrameworks, type ProjectModel } from './project';
 import { readCached, treeStamp, writeCached } from './result-cache';
 import type { VerifyResult, VerifyStatus } from './result';
 import { prepareSandbox, sandboxJvmArgs, sandboxRefusal } from './sandbox';
@@ -77,8 +77,8 @@ export async function verifyCandidate(req: VerifyRequest): Promise<VerifyResult>
   if (tc.errors.length) return fail('error', `Java toolchain incomplete: ${tc.errors.join('; ')}`);
   if (!fs.existsSync(req.mainClassesDir)) return fail('error', `main classes folder not found: ${req.mainClassesDir}`);
 
-  const testResources = req.project.resourceRoots.filter((r) => r.includes(`${path.sep}test${path.sep}`));
-  const libs = [...req.project.testClasspath, ...extraJars()];
+  const testResources = req.project.testResourceRoots;
+  const libs = [...classpathWithoutTestFrameworks(req.project), ...extraJars()];
   const key = cacheKey(req, treeStamp(req.mainClassesDir), libs);
   const hit = readCached(req.cacheDir, key);
   if (hit) return { ...hit, cached: true, seconds: (Date.now() - t0) / 1000 };

@@ -49,7 +49,7 @@ ${body}
   before(async () => {
     cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'testtune-verify-test-'));
     shop5 = loadProjectModel(path.join(FIXTURES, 'shop5'));
-    const main = await compileMainClasses(shop5, { cacheDir });
+    const main = await compileMainClasses(shop5, { cacheDir, release: 11 });
     assert.deepEqual(main.errors, []);
     main5 = main.classesDir!;
   });
@@ -180,7 +180,7 @@ ${body}
   it('runs JUnit 4 tests through the vintage engine and reads ComparisonFailure', async () => {
     const shop4 = loadProjectModel(path.join(FIXTURES, 'shop4'));
     assert.equal(shop4.framework, 'junit4');
-    const main = await compileMainClasses(shop4, { cacheDir });
+    const main = await compileMainClasses(shop4, { cacheDir, release: 11 });
     const file4 = path.join(FIXTURES, 'shop4', 'src/test/java/org/acme/CounterTest.java');
     const focal: FocalMethod = { className: 'org.acme.Counter', methodName: 'describe', parameterTypes: [], startLine: 19, endLine: 21 };
     const text = `package org.acme;

@@ -7,7 +7,7 @@ import { checkTestCompilation } from '../../project/check-tests';
 import { loadProjectModel } from '../../project/model';
 
 const USAGE = `usage:
-  testtune project <dir> [--json] [--check] [--m2 <repo>] [--gradle-home <dir>] [--no-substitute]
+  testtune project <dir> [--json] [--check [--set-aside]] [--m2 <repo>] [--gradle-home <dir>] [--no-substitute]
 
 Prints the project model of <dir>: build (maven, gradle, plain), source folders, JUnit 4/5 (with its
 version) and Mockito, the test classpath resolved offline from pom.xml / build.gradle(.kts) and the
@@ -16,6 +16,7 @@ build, the declared versions replaced by another local version, and every depend
 be resolved, with the reason.
   --check          also compile the main classes (into the cache) and the project's own tests
                    against that classpath; prints how many test files compile and the first errors
+  --set-aside      with --check: leave out the main files that do not compile (and name them)
   --m2             Maven repository (default ~/.m2/repository)
   --no-substitute  do not replace a version missing locally by another local version
   --json           one JSON object (the model; with --check a "check" field)`;
@@ -25,12 +26,12 @@ export const command: CliCommand = {
   summary: 'show the project model: layout, framework, offline test classpath, unresolved dependencies',
   usage: USAGE,
   async run(argv) {
-    const args = parseArgs(argv, { values: ['m2', 'gradle-home'], booleans: ['json', 'check', 'no-substitute'] });
+    const args = parseArgs(argv, { values: ['m2', 'gradle-home'], booleans: ['json', 'check', 'set-aside', 'no-substitute'] });
     const dir = args.positional[0];
     if (!dir) throw new UsageError('a project folder is required');
     if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new UsageError(`${dir} is not a folder`);
     const model = loadProjectModel(path.resolve(dir), { m2Repo: str(args, 'm2'), gradleHome: str(args, 'gradle-home'), substitute: !bool(args, 'no-substitute') });
-    const check = bool(args, 'check') ? await checkTestCompilation(model) : undefined;
+    const check = bool(args, 'check') ? await checkTestCompilation(model, { setAsideMain: bool(args, 'set-aside') }) : undefined;
     if (bool(args, 'json')) {
       console.log(JSON.stringify(check ? { ...model, check } : model, null, 2));
       return 0;
@@ -52,6 +53,7 @@ export const command: CliCommand = {
     for (const u of model.unresolved) console.log(`  ${u.coordinate}: ${u.reason}${u.from ? ` (from ${u.from})` : ''}`);
     for (const w of model.warnings) console.log(`warning: ${w}`);
     if (check) {
+      if (check.mainSetAside.length) console.log(`main files left out (they do not compile) ${check.mainSetAside.length}:\n  ${check.mainSetAside.map((f) => f.error).join('\n  ')}`);
       if (check.mainErrors.length) console.log(`main sources do not compile:\n  ${check.mainErrors.join('\n  ')}`);
       else console.log(`test files compiling against this classpath: ${check.compiled} of ${check.testFiles}`);
       for (const p of check.missingPackages.slice(0, 10)) console.log(`  missing package ${p.name} (${p.files} files)`);

@@ -7,7 +7,6 @@ import { summaryCount } from '../../../src/eval/execution/junit';
 import { javacErrors } from '../../../src/eval/execution/compile';
 import { ratio } from '../../../src/eval/execution/coverage';
 import { runProcess } from '../../../src/eval/execution/toolchain';
-import { localDependencyJars, pomDependencies } from '../../../src/eval/execution/maven';
 
 const FIXTURE = path.resolve(__dirname, '../../fixtures/eval/calc-maven');
 
@@ -39,7 +38,7 @@ describe('execution harness parts', () => {
     assert.ok(fs.existsSync(path.join(copy, 'lib/dep.jar')));
     assert.ok(!fs.existsSync(path.join(copy, '.git')));
     assert.ok(!fs.existsSync(path.join(copy, 'out')));
-    assert.match(detectLayout(path.join(tmp, 'empty-nothing')).errors[0], /no Java sources/);
+    assert.match(detectLayout(path.join(tmp, 'empty-nothing')).errors[0], /does not exist/);
   });
 
   it('reads the console launcher summary and javac errors', () => {
@@ -58,33 +57,5 @@ describe('execution harness parts', () => {
     const missing = await runProcess('no-such-command-testtune', []);
     assert.equal(missing.code, null);
     assert.match(missing.stderr, /ENOENT/);
-  });
-});
-
-describe('pom dependencies from the local repository', () => {
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'testtune-m2-'));
-  after(() => fs.rmSync(tmp, { recursive: true, force: true }));
-  const POM = `<project><version>2.0</version><properties><lib.version>1.2</lib.version></properties>
-    <dependencyManagement><dependencies><dependency><groupId>x</groupId><artifactId>managed</artifactId><version>9</version></dependency></dependencies></dependencyManagement>
-    <dependencies>
-      <dependency><groupId>com.acme</groupId><artifactId>lib</artifactId><version>\${lib.version}</version></dependency>
-      <!-- <dependency><groupId>commented</groupId><artifactId>out</artifactId></dependency> -->
-      <dependency><groupId>org.junit.jupiter</groupId><artifactId>junit-jupiter</artifactId><version>5.9.2</version><scope>test</scope></dependency>
-      <dependency><groupId>com.acme</groupId><artifactId>gone</artifactId><version>3</version></dependency>
-    </dependencies>
-    <build><plugins><plugin><dependencies><dependency><groupId>p</groupId><artifactId>plugdep</artifactId><version>1</version></dependency></dependencies></plugin></plugins></build></project>`;
-
-  it('reads direct dependencies with properties, skipping managed, plugin and commented ones', () => {
-    assert.deepEqual(pomDependencies(POM).map((d) => `${d.groupId}:${d.artifactId}:${d.version}`), ['com.acme:lib:1.2', 'org.junit.jupiter:junit-jupiter:5.9.2', 'com.acme:gone:3']);
-  });
-
-  it('finds their jars in the repository and names the missing ones (JUnit comes from the toolchain)', () => {
-    const jar = path.join(tmp, 'repo/com/acme/lib/1.2/lib-1.2.jar');
-    fs.mkdirSync(path.dirname(jar), { recursive: true });
-    fs.writeFileSync(jar, '');
-    fs.writeFileSync(path.join(tmp, 'pom.xml'), POM);
-    const r = localDependencyJars(path.join(tmp, 'pom.xml'), path.join(tmp, 'repo'));
-    assert.deepEqual(r.jars, [jar]);
-    assert.deepEqual(r.notes, [`dependencies not in ${path.join(tmp, 'repo')}: com.acme:gone:3`]);
   });
 });
