@@ -5,7 +5,8 @@
 // Projects and chosen (focal method, test) pairs: scripts/bench/verify-human.json. Sources are read
 // from $BENCH_VERIFY_DATA (default /work/data/verify)/src/<package>_<version>/<dir>; when missing, the
 // module fails and prints the commands that fetch and unpack them. A JSON line per test goes to
-// $BENCH_VERIFY_OUT (default <data>/human-results.jsonl) for the analysis in docs/results.md.
+// $BENCH_VERIFY_OUT (default <data>/human-results.jsonl) for the analysis in docs/results.md;
+// $BENCH_VERIFY_CACHE is the verification cache (a fresh folder measures uncached times).
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -22,7 +23,10 @@ const log = (s: string) => process.stderr.write(`[verify-human] ${s}\n`);
 const data = process.env.BENCH_VERIFY_DATA ?? '/work/data/verify';
 const cacheDir = process.env.BENCH_VERIFY_CACHE ?? path.join(os.tmpdir(), `testtune-verify-bench-${process.getuid?.() ?? 'user'}`);
 const outFile = process.env.BENCH_VERIFY_OUT ?? path.join(data, 'human-results.jsonl');
-const config = JSON.parse(fs.readFileSync(path.join(__dirname, 'verify-human.json'), 'utf8')) as { projects: Project[] };
+const config = JSON.parse(fs.readFileSync(process.env.BENCH_VERIFY_CONFIG ?? path.join(__dirname, 'verify-human.json'), 'utf8')) as { projects: Project[] };
+// BENCH_VERIFY_ONLY=name,name and BENCH_VERIFY_LIMIT=n narrow a run (a quick look; the table uses neither).
+const onlyProjects = process.env.BENCH_VERIFY_ONLY?.split(',');
+const limit = Number(process.env.BENCH_VERIFY_LIMIT) || Infinity;
 
 function quantile(xs: number[], q: number): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -45,10 +49,10 @@ async function focalOf(root: string, pair: Pair): Promise<FocalMethod | undefine
 
 async function main(): Promise<void> {
   const results: BenchResult[] = [];
-  const all: { compiled: boolean; passed: boolean; callsFocal: boolean; cov: number; s: number }[] = [];
+  const all: { compiled: boolean; passed: boolean; callsFocal: boolean; cov: number; s: number; skipped?: boolean }[] = [];
   fs.mkdirSync(path.dirname(outFile), { recursive: true });
   fs.writeFileSync(outFile, '');
-  for (const p of config.projects) {
+  for (const p of config.projects.filter((x) => !onlyProjects || onlyProjects.includes(x.name))) {
     const root = path.join(data, 'src', `${p.package}_${p.version}`, p.dir);
     if (!fs.existsSync(root)) {
       log(`missing ${root}; fetch and unpack it with:`);
@@ -69,7 +73,7 @@ async function main(): Promise<void> {
     }
     log(`${p.name}: main classes in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     const rows: typeof all = [];
-    for (const pair of p.pairs) {
+    for (const pair of p.pairs.slice(0, limit)) {
       const focal = await focalOf(root, pair);
       const testFile = path.join(root, pair.test_path);
       if (!focal || !fs.existsSync(testFile)) {
@@ -79,7 +83,7 @@ async function main(): Promise<void> {
       }
       // The test method runs alone (--select-method); its class is the project's own file, unchanged.
       const r = await verifyCandidate({ project: model, mainClassesDir: main.classesDir, testFile, testClassText: fs.readFileSync(testFile, 'utf8'), testMethodName: pair.test_case, focal, timeoutMs: 30_000, cacheDir });
-      const row = { compiled: r.status !== 'does-not-compile', passed: r.status === 'passes', callsFocal: r.status === 'passes' && r.callsFocal, cov: r.focalLines.total ? r.focalLines.covered / r.focalLines.total : 0, s: r.seconds };
+      const row = { skipped: r.status === 'compiles' && /skipped/.test(r.message ?? ''), compiled: r.status !== 'does-not-compile', passed: r.status === 'passes', callsFocal: r.status === 'passes' && r.callsFocal, cov: r.focalLines.total ? r.focalLines.covered / r.focalLines.total : 0, s: r.seconds };
       rows.push(row);
       fs.appendFileSync(outFile, JSON.stringify({ project: p.name, ...pair, status: r.status, callsFocal: r.callsFocal, focalLines: r.focalLines, focalBranches: r.focalBranches, seconds: r.seconds, cached: r.cached ?? false, message: r.message, compileErrors: r.compileErrors.slice(0, 3), failure: r.failure && { ...r.failure, stack: r.failure.stack?.split('\n').slice(0, 6).join('\n') } }) + '\n');
       log(`${p.name}: ${pair.test_class}#${pair.test_case} → ${r.status}${r.callsFocal ? ' (focal)' : ''} ${r.focalLines.covered}/${r.focalLines.total} ${r.seconds.toFixed(1)} s${r.message ? ` — ${r.message.slice(0, 120)}` : ''}`);
@@ -90,11 +94,14 @@ async function main(): Promise<void> {
   push('all', all);
   console.log(JSON.stringify(results));
 
-  function push(name: string, rows: typeof all): void {
+  // A test the project itself skips (@Disabled/@Ignore, a failed assumption) is not part of the control.
+  function push(name: string, allRows: typeof all): void {
+    const rows = allRows.filter((r) => !r.skipped);
     const n = rows.length || 1;
     const share = (f: (r: (typeof all)[number]) => boolean) => rows.filter(f).length / n;
     const add = (what: string, value: number, unit: string) => results.push({ name: `${name} ${what}`, value, unit, anchor: null, anchor_value: null, ratio: null });
     add('human tests', rows.length, 'tests');
+    add('skipped by the project (left out)', allRows.length - rows.length, 'tests');
     add('compile', share((r) => r.compiled), 'share');
     add('pass', share((r) => r.passed), 'share');
     add('pass + execute focal', share((r) => r.callsFocal), 'share');

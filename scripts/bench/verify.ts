@@ -12,7 +12,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DEFAULT_SETTINGS } from '../../src/config/settings';
-import { localRepository } from '../../src/eval/execution/maven';
+import { defaultM2Repo } from '../../src/project/repository';
 import { listMethods } from '../../src/java/methods';
 import { defaultAdapterOf } from '../../src/model/adapters';
 import { loadEngine } from '../../src/model/engine';
@@ -73,7 +73,7 @@ async function main(): Promise<void> {
         process.exitCode = 1;
         continue;
       }
-      const extra = p.extraM2Jars.map((j) => path.join(localRepository(), j)).filter((j) => fs.existsSync(j));
+      const extra = p.extraM2Jars.map((j) => path.join(defaultM2Repo(), j)).filter((j) => fs.existsSync(j));
       const v = await prepareVerifier(root, { timeoutMs: 30_000, cacheDir, extraClasspath: extra });
       if (!v.verifier) {
         log(`${p.name}: ${v.errors.join('; ')}`);

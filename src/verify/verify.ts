@@ -59,27 +59,30 @@ export function internalName(className: string): string {
   return parts.slice(0, firstType).concat(parts.slice(firstType).join('$')).join('/');
 }
 
-function cacheKey(req: VerifyRequest, mainStamp: string, classpath: string[]): string {
+function cacheKey(req: VerifyRequest, stamps: string, classpath: string[]): string {
   const h = crypto.createHash('sha256');
   h.update('verify-v1\0');
   h.update(req.testClassText + '\0' + path.basename(req.testFile) + '\0' + req.testMethodName + '\0');
-  h.update(JSON.stringify(req.focal) + '\0' + (req.timeoutMs ?? 0) + '\0' + mainStamp + '\0' + classpath.join(path.delimiter) + '\0');
-  h.update(req.project.testRoots.map((r) => treeStamp(r)).join(','));
+  h.update(JSON.stringify(req.focal) + '\0' + (req.timeoutMs ?? 0) + '\0' + stamps + '\0' + classpath.join(path.delimiter) + '\0');
   return h.digest('hex').slice(0, 24);
 }
 
 export async function verifyCandidate(req: VerifyRequest): Promise<VerifyResult> {
   const t0 = Date.now();
   const done = (r: Omit<VerifyResult, 'seconds'>): VerifyResult => ({ ...r, seconds: (Date.now() - t0) / 1000 });
+  // Errors of the environment (toolchain, helpers, cancellation) are not the candidate's: never cached.
+  let transient = false;
   const fail = (status: VerifyStatus, message: string, log = ''): VerifyResult =>
-    done({ status, compileErrors: [], callsFocal: false, focalLines: NO_COVERAGE, focalBranches: NO_COVERAGE, log: log || message, message });
+    (transient = true) && done({ status, compileErrors: [], callsFocal: false, focalLines: NO_COVERAGE, focalBranches: NO_COVERAGE, log: log || message, message });
   const tc = await loadToolchain();
   if (tc.errors.length) return fail('error', `Java toolchain incomplete: ${tc.errors.join('; ')}`);
   if (!fs.existsSync(req.mainClassesDir)) return fail('error', `main classes folder not found: ${req.mainClassesDir}`);
 
   const testResources = req.project.testResourceRoots;
   const libs = [...classpathWithoutTestFrameworks(req.project), ...extraJars()];
-  const key = cacheKey(req, treeStamp(req.mainClassesDir), libs);
+  const mainStamp = treeStamp(req.mainClassesDir);
+  const testRootsStamp = req.project.testRoots.map((r) => treeStamp(r)).join(',');
+  const key = cacheKey(req, mainStamp + testRootsStamp, libs);
   const hit = readCached(req.cacheDir, key);
   if (hit) return { ...hit, cached: true, seconds: (Date.now() - t0) / 1000 };
 
@@ -95,11 +98,18 @@ export async function verifyCandidate(req: VerifyRequest): Promise<VerifyResult>
   fs.writeFileSync(srcFile, req.testClassText);
 
   const result = await compileAndRun();
-  if (!req.signal?.aborted) writeCached(req.cacheDir, key, result);
+  if (!req.signal?.aborted && !transient) writeCached(req.cacheDir, key, result);
   fs.rmSync(run, { recursive: true, force: true });
   return result;
 
   async function compileAndRun(): Promise<VerifyResult> {
+    // The compiled class is shared by every method of the same class text (javac runs once per text).
+    const compileKey = crypto.createHash('sha256').update(req.testClassText + '\0' + srcFile.slice(run.length) + '\0' + mainStamp + '\0' + libs.join(path.delimiter) + '\0' + testRootsStamp).digest('hex').slice(0, 24);
+    const compiledDir = path.join(req.cacheDir, 'compiled', compileKey);
+    if (fs.existsSync(path.join(compiledDir, 'ok'))) {
+      fs.cpSync(path.join(compiledDir, 'classes'), classes, { recursive: true });
+      return runTest(tc, '');
+    }
     // javac: only this class and what it needs from the other test sources (-implicit:class).
     const cp = [req.mainClassesDir, ...libs, tc.junit5Console];
     const javacArgs = [...FAST_JVM.map((f) => `-J${f}`), '--release', '11', '-nowarn', '-encoding', 'UTF-8', '-proc:none', '-implicit:class', '-g',
@@ -111,6 +121,13 @@ export async function verifyCandidate(req: VerifyRequest): Promise<VerifyResult>
       const errors = parseJavacErrors(javacLog).map((e) => ({ ...e, file: e.file === srcFile ? req.testFile : e.file }));
       const message = javac.timedOut ? 'javac timed out after 120 s' : errors[0] ? `line ${errors[0].line}: ${errors[0].message}` : 'javac failed';
       return done({ status: 'does-not-compile', compileErrors: errors, callsFocal: false, focalLines: NO_COVERAGE, focalBranches: NO_COVERAGE, log: javacLog, message });
+    }
+    try {
+      fs.rmSync(compiledDir, { recursive: true, force: true });
+      fs.cpSync(classes, path.join(compiledDir, 'classes'), { recursive: true });
+      fs.writeFileSync(path.join(compiledDir, 'ok'), '');
+    } catch {
+      /* only costs a javac run next time */
     }
     return runTest(tc, javacLog);
   }

@@ -7,6 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { compileMainClasses, loadProjectModel, type ProjectModel } from '../../src/verify/project';
 import { verifyCandidate, type FocalMethod } from '../../src/verify/verify';
+import { repairFromResult } from '../../src/verify/repair';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'verify');
 
@@ -134,6 +135,31 @@ ${body}
     assertEquals(30L, Fixtures.cartOf(10, 20).total());
   }`), 'viaFixtures', total);
     assert.equal(helper.status, 'passes', helper.log);
+  });
+
+  it('repairs from what the run said: the observed value, the exception through the focal method', async () => {
+    const wrong = classWith(`  @Test
+  void wrong() {
+    Cart cart = new Cart();
+    cart.add(250);
+    assertEquals(300L, cart.total());
+  }`);
+    const first = await verify(wrong, 'wrong', total);
+    const fixed = await repairFromResult(wrong, 'wrong', first, 'junit5');
+    assert.match(fixed.classText ?? '', /assertEquals\(250L, cart\.total\(\)\);/);
+    assert.equal((await verify(fixed.classText!, 'wrong', total)).status, 'passes');
+    const throwing = classWith(`  @Test
+  void negative() {
+    Cart cart = new Cart();
+    cart.add(-5);
+    assertEquals(0L, cart.total());
+  }`);
+    const thrown = await verify(throwing, 'negative', add);
+    const expecting = await repairFromResult(throwing, 'negative', thrown, 'junit5');
+    assert.match(expecting.classText ?? '', /assertThrows\(IllegalArgumentException\.class, \(\) -> cart\.add\(-5\)\);/);
+    const after = await verify(expecting.classText!, 'negative', add);
+    assert.equal(after.status, 'passes', after.log);
+    assert.equal(after.callsFocal, true);
   });
 
   it('sandbox: a loop is killed at the time limit', async () => {
