@@ -8,6 +8,7 @@ import { buildContext, type MethodSelector } from '../java/context';
 import { detectFramework, type Framework } from '../java/framework';
 import { findTestLocation, type TestLocation } from '../java/location';
 import { listMethods, type JavaMethod } from '../java/methods';
+import { projectValues } from './project-values';
 import { seedsFor, type Seed } from './seed';
 import { promptSignature } from './prompt';
 
@@ -56,6 +57,14 @@ function whyNotTestable(m: JavaMethod): string {
   return `${m.name} has no body or is in a local class, which a test cannot call directly`;
 }
 
+/** Seeds for the focal method, with values for the project's own parameter types (its constructors' too). */
+async function seedsOf(m: JavaMethod, input: PrepareInput): Promise<Seed[]> {
+  const methods = (await listMethods(input.focalText)).methods;
+  const ctorTypes = methods.filter((c) => c.kind === 'constructor' && c.enclosingType === m.enclosingType).flatMap((c) => c.parameterTypes);
+  const values = await projectValues([...m.parameterTypes, ...ctorTypes], input.focalPath, input.focalText, input.readFile);
+  return seedsFor(m, methods, input.focalText, values);
+}
+
 export async function prepareTest(input: PrepareInput): Promise<Prepared> {
   const warnings: string[] = [];
   const root = input.projectRoot ?? path.dirname(input.focalPath);
@@ -90,7 +99,7 @@ export async function prepareTest(input: PrepareInput): Promise<Prepared> {
       framework,
       mockito: detected.mockito,
       testSourceRoot,
-      seeds: seedsFor(m, (await listMethods(input.focalText)).methods, input.focalText),
+      seeds: await seedsOf(m, input),
     },
     errors: [],
     warnings,

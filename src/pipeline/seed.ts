@@ -26,8 +26,8 @@ function declarationOf(focalText: string, simpleName: string): { kind: string; m
 
 const BOXED: Record<string, string> = { Integer: 'int', Long: 'long', Short: 'short', Byte: 'byte', Double: 'double', Float: 'float', Boolean: 'boolean', Character: 'char' };
 
-/** A value of `type` a test can write without knowing more: small literals, empty collections, else a typed null. */
-export function defaultValue(type: string): string {
+/** A literal of `type` (primitives, their boxes, String), or undefined. */
+export function literalValue(type: string): string | undefined {
   const t = type.replace(/\s+/g, ' ').trim().replace(/^final /, '');
   const prim = BOXED[t] ?? t;
   switch (prim) {
@@ -47,6 +47,19 @@ export function defaultValue(type: string): string {
       return "'a'";
   }
   if (t === 'String' || t === 'CharSequence' || t === 'java.lang.String') return '"abc"';
+  return undefined;
+}
+
+/**
+ * A value of `type` a test can write without knowing more: a literal, an empty collection, an array, a
+ * project object from `projectValues` (./project-values.ts), else a typed null.
+ */
+export function defaultValue(type: string, projectValues: ReadonlyMap<string, string> = new Map()): string {
+  const t = type.replace(/\s+/g, ' ').trim().replace(/^final /, '');
+  const literal = literalValue(t);
+  if (literal !== undefined) return literal;
+  const known = projectValues.get(t);
+  if (known) return known;
   if (t === 'Object') return 'new Object()';
   const raw = t.replace(/<.*>$/, '');
   if (/^(java\.util\.)?(List|Collection|Iterable|ArrayList)$/.test(raw)) return 'new java.util.ArrayList<>()';
@@ -67,19 +80,19 @@ export function defaultValue(type: string): string {
  * then arguments left to the model; none when a test cannot construct the receiver (abstract class,
  * interface, enum, inner class, only private constructors).
  */
-export function seedsFor(focal: JavaMethod, fileMethods: readonly JavaMethod[], focalText: string): Seed[] {
-  const typed = seedFor(focal, fileMethods, focalText, true);
-  const open = seedFor(focal, fileMethods, focalText, false);
+export function seedsFor(focal: JavaMethod, fileMethods: readonly JavaMethod[], focalText: string, projectValues: ReadonlyMap<string, string> = new Map()): Seed[] {
+  const typed = seedFor(focal, fileMethods, focalText, projectValues);
+  const open = seedFor(focal, fileMethods, focalText);
   return [typed, open].filter((x): x is Seed => !!x && !(x === open && typed && JSON.stringify(typed) === JSON.stringify(open)));
 }
 
-/** One seed: `typedArguments` writes every argument, otherwise the statements end with '(' for the model. */
-export function seedFor(focal: JavaMethod, fileMethods: readonly JavaMethod[], focalText: string, typedArguments = false): Seed | undefined {
+/** One seed: with `typedArguments` (values for project types) every argument is written, otherwise the statements end with '(' for the model. */
+export function seedFor(focal: JavaMethod, fileMethods: readonly JavaMethod[], focalText: string, typedArguments?: ReadonlyMap<string, string>): Seed | undefined {
   const typePath = focal.enclosingType.split('.');
   const simple = typePath[typePath.length - 1];
   if (!simple || focal.enclosingType.includes('<anonymous>')) return undefined;
   const ret = focal.returnType;
-  const args = (types: string[]) => (typedArguments ? `${types.map(defaultValue).join(', ')});` : '');
+  const args = (types: string[]) => (typedArguments ? `${types.map((t) => defaultValue(t, typedArguments)).join(', ')});` : '');
   const call = (receiver: string) => (ret && ret !== 'void' ? `${ret} result = ${receiver}.${focal.name}(` : `${receiver}.${focal.name}(`) + args(focal.parameterTypes);
   if (focal.modifiers.includes('static')) return { statements: [call(focal.enclosingType)] };
   const decl = declarationOf(focalText, simple);

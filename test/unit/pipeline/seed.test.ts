@@ -6,6 +6,7 @@ import { generateSeededCandidate } from '../../../src/pipeline/candidates';
 import { decodingParams } from '../../../src/pipeline/decoding';
 import type { GenerateCall, TestGenerator } from '../../../src/pipeline/generator';
 import { defaultValue, firstStatement, seedFor, seedsFor } from '../../../src/pipeline/seed';
+import { projectValues } from '../../../src/pipeline/project-values';
 import { listMethods } from '../../../src/java/methods';
 
 async function seedOf(text: string, name: string) {
@@ -29,9 +30,22 @@ describe('pipeline: seeded candidate', () => {
     const text = 'class P { P(String s, int n) {} P(java.util.List<String> l, double d, char c, Foo f) {} long run(int[] xs, String... rest) { return 1; } }';
     const methods = (await listMethods(text)).methods;
     const run = methods.find((m) => m.name === 'run')!;
-    assert.deepEqual(seedFor(run, methods, text, true), { statements: ['P p = new P("abc", 1);', 'long result = p.run(new int[] {1}, new String[] {"abc"});'] });
+    assert.deepEqual(seedFor(run, methods, text, new Map()), { statements: ['P p = new P("abc", 1);', 'long result = p.run(new int[] {1}, new String[] {"abc"});'] });
     assert.deepEqual(seedsFor(run, methods, text).map((x) => x.statements[0]), ['P p = new P("abc", 1);', 'P p = new P(']);
-    assert.deepEqual(['Integer', 'Long', 'short', 'boolean', 'Foo', 'T', 'Map<String, Integer>', 'Foo[][]'].map(defaultValue), ['1', '1L', '(short) 1', 'true', '(Foo) null', 'null', 'new java.util.HashMap<>()', 'new Foo[0][]']);
+    assert.deepEqual(['Integer', 'Long', 'short', 'boolean', 'Foo', 'T', 'Map<String, Integer>', 'Foo[][]'].map((t) => defaultValue(t)), ['1', '1L', '(short) 1', 'true', '(Foo) null', 'null', 'new java.util.HashMap<>()', 'new Foo[0][]']);
+    assert.equal(defaultValue('Foo', new Map([['Foo', 'new Foo(1.0)']])), 'new Foo(1.0)');
+  });
+
+  it('constructs the project\'s own parameter types found through the focal file\'s imports and package', async () => {
+    const files: Record<string, string> = {
+      '/p/src/main/java/a/geom/Coordinate.java': 'package a.geom;\npublic class Coordinate { public Coordinate(double x, double y) {} public Coordinate(Coordinate c) {} }',
+      '/p/src/main/java/a/alg/Helper.java': 'package a.alg;\nclass Helper { }',
+      '/p/src/main/java/a/alg/Shape.java': 'package a.alg;\npublic abstract class Shape { }',
+      '/p/src/main/java/a/geom/Hidden.java': 'package a.geom;\npublic class Hidden { Hidden() {} }',
+    };
+    const focal = 'package a.alg;\nimport a.geom.Coordinate;\nimport a.geom.Hidden;\nclass Angle { static double f(Coordinate c, Helper h, Shape s, Hidden x, Missing m) { return 1; } }';
+    const values = await projectValues(['Coordinate', 'Helper', 'Shape', 'Hidden', 'Missing'], '/p/src/main/java/a/alg/Angle.java', focal, (f) => files[f]);
+    assert.deepEqual([...values.entries()], [['Coordinate', 'new Coordinate(1.0, 1.0)'], ['Helper', 'new Helper()']]);
   });
 
   it('cuts the model\'s arguments at the statement\'s end, outside strings and brackets', () => {
