@@ -74,7 +74,7 @@ export const SETTINGS: readonly SettingSpec[] = [
   },
   {
     field: 'codeLensEnabled', key: 'testtune.codeLens.enabled', type: 'boolean', default: true, scope: 'resource', order: 7,
-    description: 'Show a "Generate test" code lens above each testable Java method.',
+    description: 'Show a "Generate test" code lens above each Java method a test can call (none in test source roots or test classes, none on private, abstract or native methods).',
   },
   {
     field: 'saveAfterInsert', key: 'testtune.saveAfterInsert', type: 'boolean', default: false, scope: 'resource', order: 8,
