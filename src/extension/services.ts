@@ -9,7 +9,7 @@ import { scanAdapters, type FoundAdapter } from './adapter-scan';
 import { emitEvent } from './events';
 import { errorText, type Log } from './log';
 import type { ModelBridge } from './model-bridge';
-import type { StatusSnapshot, SidecarPhase } from './status-text';
+import { providerNotice, type StatusSnapshot, type SidecarPhase } from './status-text';
 
 const ADAPTER_KEY = 'testtune.adapter';
 
@@ -22,6 +22,7 @@ export class Services implements vscode.Disposable {
   private provider: 'cuda' | 'cpu' | null = null;
   private providerNote: string | undefined;
   private readonly reportedSettingErrors = new Set<string>();
+  private readonly reportedProviderNotes = new Set<string>(); // each note reaches the log once per session
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
@@ -149,13 +150,26 @@ export class Services implements vscode.Disposable {
       const st = bridge.status();
       this.provider = st.provider;
       this.providerNote = st.providerNote;
-      if (st.providerNote) void vscode.window.showWarningMessage(`TestTune: ${st.providerNote}`);
+      this.reportProvider(s.executionProvider, st.provider, st.providerNote);
       this.log.info(`model ${st.modelName} ready on ${st.provider?.toUpperCase()} in ${Date.now() - t0} ms`);
       this.setPhase('ready');
       return bridge;
     } catch (err) {
       this.setPhase('error', errorText(err));
       throw err;
+    }
+  }
+
+  /** The provider note goes to the log once (the tooltip shows it); a toast only for an explicit 'cuda'. */
+  private reportProvider(preference: TestTuneSettings['executionProvider'], provider: 'cuda' | 'cpu' | null, note: string | undefined): void {
+    const notice = providerNotice(preference, provider, note);
+    if (!notice || this.reportedProviderNotes.has(notice.log)) return;
+    this.reportedProviderNotes.add(notice.log);
+    this.log.info(notice.log);
+    if (notice.toast) {
+      void vscode.window.showWarningMessage(notice.toast, 'Show log').then((choice) => {
+        if (choice === 'Show log') this.log.show();
+      });
     }
   }
 
