@@ -128,11 +128,27 @@ function noteCode(code: string, state: LineState, depthBefore: number): void {
 }
 
 /**
+ * A multi-line method whose closing brace ends a statement line (`assertEquals(1, x);}`, as models often
+ * write it) gets that brace on a line of its own, so it lines up with the signature.
+ */
+function splitClosingBrace(lines: string[]): string[] {
+  const last = lines[lines.length - 1];
+  const code = last.trim();
+  if (lines.length < 2 || code === '}' || !code.endsWith('}')) return lines;
+  const state: LineState = { stack: [], inBlockComment: false, inTextBlock: false, lastCode: '', lastWasAnnotation: false };
+  for (const line of lines.slice(0, -1)) scanLine(line, state);
+  // the body's `{` must be open on an earlier line (a one-line body stays as written)
+  if (!state.stack.includes('{') || state.inBlockComment) return lines;
+  const cut = last.lastIndexOf('}');
+  return [...lines.slice(0, -1), last.slice(0, cut).replace(/\s+$/, ''), '}'];
+}
+
+/**
  * Re-indents one method so that its signature (and annotations) sit at `member` and each nested level
  * adds `unit`. Lines are joined with '\n'; blank lines become empty; text-block contents are unchanged.
  */
 export function reindentMethod(method: string, indentation: Indentation = DEFAULT_INDENTATION): string {
-  const lines = method.replace(/\r\n?/g, '\n').replace(/\s+$/, '').split('\n');
+  const lines = splitClosingBrace(method.replace(/\r\n?/g, '\n').replace(/\s+$/, '').split('\n'));
   const state: LineState = { stack: [], inBlockComment: false, inTextBlock: false, lastCode: '', lastWasAnnotation: false };
   const out: string[] = [];
   for (const line of lines) {

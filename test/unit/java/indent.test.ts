@@ -113,6 +113,13 @@ describe('reindentMethod and detectIndentation', () => {
     );
   });
 
+  it('puts a closing brace that ends a statement line on a line of its own; one-line methods stay', () => {
+    assert.equal(reindentMethod('@Test\nvoid t() {\nint a=1;}'), '    @Test\n    void t() {\n        int a=1;\n    }');
+    assert.equal(reindentMethod('void t() {\n  if (x) { y(); } }'), '    void t() {\n        if (x) { y(); }\n    }');
+    assert.equal(reindentMethod('@Test void t() { x(); }'), '    @Test void t() { x(); }');
+    assert.equal(reindentMethod('@Test\nvoid t() { x(); }'), '    @Test\n    void t() { x(); }');
+  });
+
   it('finds the unit from the members that start their line, else four spaces', () => {
     const text = 'class A {\n\tint a;\n\tint b; int c;\n}';
     const starts = ['int a', 'int b', 'int c'].map((s) => text.indexOf(s));
