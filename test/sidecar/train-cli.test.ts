@@ -177,6 +177,20 @@ describe('testtune train (CLI)', () => {
     assert.match(r.err, new RegExp(`step ${reached + 1}/${reached + 1} `));
   });
 
+  it('with --stdin-cancel and stdin left open, a run that completes exits by itself', async function () {
+    this.timeout(120000);
+    const out = path.join(root, 'stdin-open');
+    const run = await runCli({
+      cliJs: path.join(__dirname, '../../src/cli/main.ts'),
+      args: trainArgs({ modelDir: model, trainFile: data, method: 'lora', outDir: out, resume: false, maxSteps: 2, stdinCancel: true }),
+      env: { NODE_OPTIONS: '--import tsx' },
+      cancelLine: TRAIN_CANCEL_LINE,
+      graceMs: 60_000,
+    });
+    assert.equal(run.code, 0, run.stderrTail.join('\n'));
+    assert.equal(parseTrainReport(run.stdout)?.status, 'completed');
+  });
+
   it('rejects bad arguments with a message', async () => {
     for (const [args, msg] of [
       [['--method', 'lora'], /--data, --method, --model and --out are required/],
