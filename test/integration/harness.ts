@@ -148,12 +148,13 @@ export class VSCode {
       ['--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', ...common, this.opts.workspace],
       { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
     );
+    const logStart = this.serverLog.length; // after a restart, the earlier server's lines do not count
     const onData = (b: Buffer) => {
       this.serverLog += b.toString();
     };
     this.server.stdout!.on('data', onData);
     this.server.stderr!.on('data', onData);
-    await waitFor('code-server to listen', () => (this.server.exitCode !== null ? Promise.reject(new Error(`code-server exited: ${this.serverLog}`)) : /HTTP server listening/.test(this.serverLog) || undefined), 60_000);
+    await waitFor('code-server to listen', () => (this.server.exitCode !== null ? Promise.reject(new Error(`code-server exited: ${this.serverLog}`)) : /HTTP server listening/.test(this.serverLog.slice(logStart)) || undefined), 60_000);
 
     this.browser = await chromium.launch({
       executablePath: CHROMIUM,
