@@ -9,9 +9,9 @@ import path from 'node:path';
 import { scanAdapters, type FoundAdapter } from './adapter-scan';
 
 /** The workspace's TestTune folder (ignored by git through its own .gitignore). */
-export const WORKSPACE_DIR = '.testtune';
+const WORKSPACE_DIR = '.testtune';
 /** The setting's value for "the base model, no adapter" ('' means: not chosen, use the model's default). */
-export const BASE_MODEL_CHOICE = 'none';
+const BASE_MODEL_CHOICE = 'none';
 
 export function workspaceAdaptersDir(workspaceRoot: string): string {
   return path.join(workspaceRoot, WORKSPACE_DIR, 'adapters');

@@ -14,7 +14,7 @@ export function isTestClassName(simpleName: string): boolean {
   return /(?:Test|Tests|IT)$/.test(simpleName);
 }
 
-export function isTestMethod(method: JavaMethod): boolean {
+function isTestMethod(method: JavaMethod): boolean {
   return method.annotations.some((a) => TEST_ANNOTATIONS.test(a));
 }
 
