@@ -22,6 +22,9 @@
     svg.setAttribute('viewBox', `0 0 ${W} ${H}`);
     const pts = state.train.concat(state.val);
     $('points').textContent = String(state.train.length);
+    // a legend entry only for a series that has points (no "validation" without a validation line)
+    $('legend-train').hidden = state.train.length === 0;
+    $('legend-val').hidden = state.val.length === 0;
     if (pts.length === 0) {
       svg.appendChild(el('text', { x: W / 2 - 60, y: H / 2 }, 'no loss values yet'));
       return;
@@ -109,7 +112,11 @@
     } else if (m.type === 'loss') {
       (m.split === 'val' ? state.val : state.train).push({ step: m.step, loss: m.loss });
     } else if (m.type === 'info') {
-      Object.assign(state.info, m.info);
+      // a null value removes the row (the time left once training is over)
+      for (const [k, v] of Object.entries(m.info)) {
+        if (v === null) delete state.info[k];
+        else state.info[k] = v;
+      }
     } else if (m.type === 'status') {
       state.status = m.text; state.error = !!m.error;
     } else if (m.type === 'comparison') {

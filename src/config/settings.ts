@@ -50,7 +50,7 @@ export const SETTINGS: readonly SettingSpec[] = [
   },
   {
     field: 'adapter', key: 'testtune.adapter', type: 'string', default: '', scope: 'resource', order: 2,
-    description: 'Name of the fine-tuned adapter to use (a folder under the model\'s or the workspace\'s adapters). Empty: the base model. The adapter picker sets this per workspace.',
+    description: 'Fine-tuned adapter to use: a folder under the model\'s adapters/ or the workspace\'s .testtune/adapters/; "none": the base model; empty: the model\'s default adapter. The adapter picker writes it into the workspace settings.',
   },
   {
     field: 'executionProvider', key: 'testtune.executionProvider', type: 'string', default: 'auto', scope: 'window', order: 3,
@@ -74,7 +74,7 @@ export const SETTINGS: readonly SettingSpec[] = [
   },
   {
     field: 'codeLensEnabled', key: 'testtune.codeLens.enabled', type: 'boolean', default: true, scope: 'resource', order: 7,
-    description: 'Show a "Generate test" code lens above each testable Java method.',
+    description: 'Show a "Generate test" code lens above each Java method a test can call (none in test source roots or test classes, none on private, abstract or native methods).',
   },
   {
     field: 'saveAfterInsert', key: 'testtune.saveAfterInsert', type: 'boolean', default: false, scope: 'resource', order: 8,

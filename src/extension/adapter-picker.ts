@@ -1,6 +1,7 @@
 // The adapter picker (`testtune.selectAdapter`, also the status bar's click): the base model and each
-// adapter with its method, date and evaluation score. The choice persists per workspace and switches
-// the running model's adapter without reloading the model.
+// adapter with its method, date and evaluation score. The choice is saved in the workspace settings
+// (`testtune.adapter`, so it survives a restart) and switches the running model's adapter without
+// reloading the model.
 import * as vscode from 'vscode';
 import { describeAdapter } from './adapter-scan';
 import type { Services } from './services';

@@ -1,7 +1,8 @@
 // Runs a `testtune` CLI subcommand (dist/cli.js) as a child process for the long jobs (training,
 // evaluation), so the extension host never blocks. Every line goes to `onLine` as it comes; stdout is
-// also kept whole (a final JSON report). Cancellation sends SIGINT (the CLI keeps its checkpoint and
-// exits), then SIGKILL after a grace period. No `vscode` import.
+// also kept whole (a final JSON report). Cancellation writes `cancelLine` to the child's stdin when
+// given (portable: Windows has no SIGINT for child processes), else sends SIGINT; either way the CLI
+// saves its checkpoint and exits, and SIGKILL follows after a grace period. No `vscode` import.
 import { spawn } from 'node:child_process';
 
 export interface CliRun {
@@ -20,6 +21,8 @@ export interface CliRunOptions {
   onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
   signal?: AbortSignal;
   graceMs?: number;
+  /** A line that asks the child to cancel on its stdin (e.g. `testtune train --stdin-cancel`'s "cancel"). */
+  cancelLine?: string;
 }
 
 export function runCli(o: CliRunOptions): Promise<CliRun> {
@@ -27,16 +30,20 @@ export function runCli(o: CliRunOptions): Promise<CliRun> {
     const child = spawn(process.execPath, [o.cliJs, ...o.args], {
       cwd: o.cwd,
       env: { ...process.env, ...o.env, ELECTRON_RUN_AS_NODE: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['pipe', 'pipe', 'pipe'],
       windowsHide: true,
     });
     let stdout = '';
     const tail: string[] = [];
     let cancelled = false;
     let killer: NodeJS.Timeout | undefined;
+    child.stdin.on('error', () => undefined); // the child already gone: the close event reports it
+    // stdin stays open only for a cancel line (a child told to cancel at stdin's end sees it when we exit)
+    if (o.cancelLine === undefined) child.stdin.end();
     const onAbort = () => {
       cancelled = true;
-      child.kill('SIGINT');
+      if (o.cancelLine !== undefined) child.stdin.write(`${o.cancelLine}\n`);
+      else child.kill('SIGINT');
       killer = setTimeout(() => child.kill('SIGKILL'), o.graceMs ?? 10_000);
     };
     if (o.signal?.aborted) onAbort();

@@ -1,6 +1,8 @@
-// "Generate test" code lenses above each testable Java method (setting `testtune.codeLens.enabled`).
-// The Java parser loads on the first request, not at activation.
+// "Generate test" code lenses above each Java method a test can call (setting `testtune.codeLens.enabled`);
+// which methods is decided in `src/java/lens-targets.ts`. The Java parser loads on the first request,
+// not at activation.
 import * as vscode from 'vscode';
+import { lensTargets } from '../java/lens-targets';
 import { listMethods } from '../java/methods';
 import { CMD } from './manifest';
 import type { Services } from './services';
@@ -22,11 +24,13 @@ class TestLensProvider implements vscode.CodeLensProvider {
   }
 
   async provideCodeLenses(doc: vscode.TextDocument, token: vscode.CancellationToken): Promise<vscode.CodeLens[]> {
-    if (!this.svc.settings(doc.uri).codeLensEnabled) return [];
-    const listing = await listMethods(doc.getText());
+    const settings = this.svc.settings(doc.uri);
+    if (!settings.codeLensEnabled) return [];
+    const source = doc.getText();
+    const listing = await listMethods(source);
     if (token.isCancellationRequested) return [];
-    return listing.methods
-      .filter((m) => m.testable)
+    const workspaceRoot = vscode.workspace.getWorkspaceFolder(doc.uri)?.uri.fsPath;
+    return lensTargets(doc.uri.fsPath, source, listing.methods, { testSourceRoot: settings.testSourceRoot, workspaceRoot })
       .map((m) => {
         const range = new vscode.Range(m.nameLine, 0, m.nameLine, 0);
         const args: GenerateTestArgs = { uri: doc.uri.toString(), line: m.nameLine, name: m.name };
@@ -45,7 +49,7 @@ export function registerCodeLenses(svc: Services): vscode.Disposable {
   return vscode.Disposable.from(
     vscode.languages.registerCodeLensProvider({ language: 'java' }, provider),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('testtune.codeLens.enabled')) provider.refresh();
+      if (e.affectsConfiguration('testtune.codeLens.enabled') || e.affectsConfiguration('testtune.testSourceRoot')) provider.refresh();
     }),
   );
 }

@@ -153,7 +153,8 @@ export async function evaluateCommand(svc: Services): Promise<void> {
   );
   if (!pick) return;
   const method = pick.adapter.peftType === 'LORA' ? 'lora' : pick.adapter.peftType === 'IA3' ? 'ia3' : pick.adapter.peftType === 'PROMPT_TUNING' ? 'prompt' : 'full';
-  const heldOutFile = path.join(svc.workspaceAdaptersDir(), '..', 'runs', method, 'heldout.jsonl');
+  // the run folders sit beside the adapters folder (`.testtune/runs`, or the old storage's `runs`)
+  const heldOutFile = path.join(path.dirname(pick.adapter.dir), '..', 'runs', method, 'heldout.jsonl');
   if (!existsSync(heldOutFile)) {
     void vscode.window.showWarningMessage(`TestTune: the held-out pairs of ${pick.label}'s run are gone (${heldOutFile}); fine-tune again to evaluate.`);
     return;

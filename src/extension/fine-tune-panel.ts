@@ -13,7 +13,7 @@ export interface ComparisonRow {
 export type PanelMessage =
   | { type: 'reset' }
   | { type: 'loss'; split: 'train' | 'val'; step: number; loss: number }
-  | { type: 'info'; info: Record<string, string> }
+  | { type: 'info'; info: Record<string, string | null> } // null removes a row (e.g. "Time left" when done)
   | { type: 'status'; text: string; error?: boolean }
   | { type: 'comparison'; comparison: { adapterName: string; rows: ComparisonRow[]; note?: string } };
 
@@ -56,7 +56,7 @@ export class FineTunePanel implements vscode.Disposable {
 <div id="status"></div>
 <dl class="grid" id="info"></dl>
 <h2>Loss</h2>
-<div class="legend"><span class="t">training</span><span class="v">validation</span> · <span id="points">0</span> points</div>
+<div class="legend"><span class="t" id="legend-train" hidden>training</span><span class="v" id="legend-val" hidden>validation</span><span id="points">0</span> points</div>
 <svg id="curve" role="img" aria-label="loss curve"></svg>
 <h2>Adapter vs base model (held-out pairs)</h2>
 <div id="comparison"></div>

@@ -15,7 +15,10 @@ import { emitEvent } from './events';
 import { evaluateAdapter } from './evaluate';
 import { FineTunePanel } from './fine-tune-panel';
 import { describeChoice, formatDuration, planMethods, type MethodChoice, type Throughputs } from './fine-tune-plan';
-import { parseStepLine, parseTrainReport, trainArgs } from './train-protocol';
+import { describeUnfinishedRun, readRunState, unfinishedRun, writeRunState } from './run-state';
+import { workspaceRunsDir } from './adapter-choice';
+import { StepTimer } from './train-eta';
+import { parseStepLine, parseTrainReport, TRAIN_CANCEL_LINE, trainArgs } from './train-protocol';
 import type { Services } from './services';
 
 const THROUGHPUT_KEY = 'testtune.trainThroughput';
@@ -100,25 +103,18 @@ export async function fineTuneCommand(svc: Services): Promise<string | undefined
   if (!picked) return undefined;
   const choice = picked.choice;
 
-  // 4. Run folder: per workspace and method, so an interrupted run can resume.
-  const runDir = path.join(svc.workspaceAdaptersDir(), '..', 'runs', choice.method);
+  // 4. Run folder: per repository and method (`.testtune/runs/<method>`), so an interrupted run can resume.
+  const adaptersDir = svc.workspaceAdaptersDir(root);
+  const runDir = path.join(workspaceRunsDir(root), choice.method);
   const statePath = path.join(runDir, 'run.json');
+  const prev = readRunState(statePath);
   let resume = false;
-  let prevName: string | undefined;
-  if (existsSync(statePath)) {
-    const prev = JSON.parse(readFileSync(statePath, 'utf8')) as { status?: string; startedAt?: string; adapterName?: string };
-    prevName = prev.adapterName;
-    if (prev.status === 'running' || prev.status === 'interrupted') {
-      const a = await vscode.window.showInformationMessage(
-        `TestTune: a ${choice.label} run started ${prev.startedAt ?? ''} did not finish. Resume it from its last checkpoint?`,
-        { modal: true },
-        'Resume',
-        'Start over',
-      );
-      if (!a) return undefined;
-      resume = a === 'Resume';
-    }
-  }
+  const unfinished = unfinishedRun(prev, prev ? path.join(adaptersDir, prev.adapterName) : undefined, choice.label);
+  if (unfinished) {
+    const a = await vscode.window.showInformationMessage(`TestTune: ${describeUnfinishedRun(unfinished, new Date())}`, { modal: true }, 'Resume', 'Start over');
+    if (!a) return undefined;
+    resume = a === 'Resume';
+  } else if (prev && prev.status !== 'done') svc.log.info(`the earlier ${choice.label} run left no checkpoint; starting over`);
   mkdirSync(runDir, { recursive: true });
   const trainFile = path.join(runDir, 'train.jsonl');
   const heldOutFile = path.join(runDir, 'heldout.jsonl');
@@ -127,9 +123,9 @@ export async function fineTuneCommand(svc: Services): Promise<string | undefined
     writeFileSync(heldOutFile, heldOut.map((r) => JSON.stringify(r) + '\n').join(''));
   }
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
-  const adapterName = resume && prevName ? prevName : `${folder.name}-${choice.method}-${stamp}`.replace(/[^A-Za-z0-9._-]/g, '_');
-  const adapterDir = path.join(svc.workspaceAdaptersDir(), adapterName);
-  writeFileSync(statePath, JSON.stringify({ status: 'running', method: choice.method, startedAt: new Date().toISOString(), adapterName }, null, 2));
+  const adapterName = resume && prev ? prev.adapterName : `${folder.name}-${choice.method}-${stamp}`.replace(/[^A-Za-z0-9._-]/g, '_');
+  const adapterDir = path.join(adaptersDir, adapterName);
+  writeRunState(statePath, { status: 'running', method: choice.method, startedAt: new Date().toISOString(), adapterName });
 
   const panel = FineTunePanel.show(svc.context.extensionUri, `Fine-tune: ${choice.label} on ${folder.name}`);
   panel.post({
@@ -141,33 +137,46 @@ export async function fineTuneCommand(svc: Services): Promise<string | undefined
       Pairs: `${records.length} (${train.length} train, ${heldOut.length} held out)`,
       Skipped: skipped || 'none',
       'Training tokens': trainTokens.toLocaleString('en-US'),
-      Estimate: describeChoice(choice).split(' · ')[1] ?? '',
+      'Time left': 'measuring the first steps…',
     },
   });
 
   // 5. Train in a child process.
+  let lastStep: { step: number; totalSteps: number } | undefined;
+  const trainStart = Date.now();
   const result = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `TestTune: ${choice.label} fine-tuning`, cancellable: true },
     async (progress, token) => {
       const abort = new AbortController();
-      const sub = token.onCancellationRequested(() => abort.abort());
+      const sub = token.onCancellationRequested(() => {
+        progress.report({ message: 'cancelling: saving a checkpoint…' });
+        abort.abort();
+      });
       let lastPct = 0;
+      const timer = new StepTimer();
       try {
         return await runCli({
           cliJs: path.join(svc.context.extensionPath, 'dist', 'cli.js'),
-          args: trainArgs({ modelDir, trainFile, method: choice.method, outDir: adapterDir, resume, ...testOverrides() }),
+          args: trainArgs({ modelDir, trainFile, method: choice.method, outDir: adapterDir, resume, stdinCancel: true, ...testOverrides() }),
           signal: abort.signal,
+          cancelLine: TRAIN_CANCEL_LINE,
+          graceMs: 60_000, // the current example finishes and the checkpoint is written before the CLI exits
           onLine: (line, stream) => {
             const st = stream === 'stderr' ? parseStepLine(line) : undefined;
             if (!st) {
               if (stream === 'stderr') svc.log.raw(line, 'train');
               return;
             }
+            lastStep = { step: st.step, totalSteps: st.totalSteps };
+            timer.record(st.step, Date.now());
+            const left = timer.describe(st.totalSteps);
             panel.post({ type: 'loss', split: 'train', step: st.step, loss: st.loss });
+            panel.post({ type: 'info', info: { 'Time left': left } });
             const pct = st.totalSteps ? Math.floor((100 * st.step) / st.totalSteps) : lastPct;
+            if (abort.signal.aborted) return; // keeps "cancelling" on screen
             progress.report({
               increment: pct - lastPct,
-              message: `step ${st.step}/${st.totalSteps} · epoch ${st.epoch}/${choice.recipe.epochs} · loss ${st.loss.toFixed(4)}${st.etaSeconds !== undefined ? ` · ETA ${formatDuration(st.etaSeconds)}` : ''}`,
+              message: `step ${st.step}/${st.totalSteps} · epoch ${st.epoch}/${choice.recipe.epochs} · loss ${st.loss.toFixed(4)} · ${left}`,
             });
             lastPct = pct;
           },
@@ -179,11 +188,18 @@ export async function fineTuneCommand(svc: Services): Promise<string | undefined
   );
 
   const summary = parseTrainReport(result.stdout);
+  panel.post({ type: 'info', info: { 'Time left': null, 'Training time': formatDuration((Date.now() - trainStart) / 1000) } });
+  if (summary?.tokensPerSec && summary.steps > 0) await svc.context.globalState.update(THROUGHPUT_KEY, { ...measured, [`${modelName}:${choice.method}`]: summary.tokensPerSec });
   if (result.cancelled || result.code !== 0 || summary?.status !== 'completed') {
     const interrupted = result.cancelled || summary?.status === 'cancelled';
-    writeFileSync(statePath, JSON.stringify({ status: 'interrupted', method: choice.method, startedAt: new Date().toISOString(), adapterName }, null, 2));
+    const step = summary?.steps ?? lastStep?.step;
+    const totalSteps = summary?.totalSteps ?? lastStep?.totalSteps;
+    writeRunState(statePath, { status: 'interrupted', stoppedBy: interrupted ? 'cancel' : 'error', method: choice.method, startedAt: new Date(trainStart).toISOString(), stoppedAt: new Date().toISOString(), step, totalSteps, adapterName });
+    const saved = unfinishedRun(readRunState(statePath), adapterDir, choice.label);
     const msg = interrupted
-      ? `fine-tuning cancelled${summary ? ` after ${summary.steps}/${summary.totalSteps} steps` : ''}; run it again to resume from the last checkpoint`
+      ? saved
+        ? `fine-tuning cancelled at step ${saved.step}${totalSteps ? ` of ${totalSteps}` : ''}; run it again to resume from there`
+        : 'fine-tuning cancelled before its first step finished; there is nothing to resume'
       : `training failed (exit ${result.code ?? result.signal}): ${result.stderrTail.slice(-3).join(' ')}`;
     panel.post({ type: 'status', text: msg, error: !interrupted });
     emitEvent({ type: 'fineTuneFailed', message: msg });
@@ -191,8 +207,7 @@ export async function fineTuneCommand(svc: Services): Promise<string | undefined
     void vscode.window.showInformationMessage(`TestTune: ${msg}.`);
     return undefined;
   }
-  writeFileSync(statePath, JSON.stringify({ status: 'done', method: choice.method, finishedAt: new Date().toISOString(), adapterName }, null, 2));
-  if (summary.tokensPerSec) await svc.context.globalState.update(THROUGHPUT_KEY, { ...measured, [`${modelName}:${choice.method}`]: summary.tokensPerSec });
+  writeRunState(statePath, { status: 'done', method: choice.method, startedAt: new Date(trainStart).toISOString(), finishedAt: new Date().toISOString(), step: summary.steps, totalSteps: summary.totalSteps, adapterName });
   const ms = Date.now() - t0;
   svc.log.info(`adapter ${adapterName} trained in ${formatDuration(ms / 1000)} → ${adapterDir}`);
   emitEvent({ type: 'fineTuneDone', adapter: adapterName, dir: adapterDir, ms });

@@ -1,17 +1,20 @@
-// Shared state of the extension: settings, the model folder, the adapter selection (per workspace),
+// Shared state of the extension: settings, the model folder, the adapter selection (the workspace's
+// `testtune.adapter` setting; adapters in `<workspace>/.testtune/adapters`, see adapter-choice.ts),
 // the lazily started model sidecar, and a change event for the status bar and the picker.
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { readSettings, type TestTuneSettings } from '../config/settings';
 import { defaultAdapterOf } from '../model/adapters';
-import { scanAdapters, type FoundAdapter } from './adapter-scan';
+import { ensureWorkspaceDir, findAdapters, resolveAdapterChoice, settingValueFor, workspaceAdaptersDir } from './adapter-choice';
+import type { FoundAdapter } from './adapter-scan';
 import { emitEvent } from './events';
 import { errorText, type Log } from './log';
 import type { ModelBridge } from './model-bridge';
-import type { StatusSnapshot, SidecarPhase } from './status-text';
+import { providerNotice, type StatusSnapshot, type SidecarPhase } from './status-text';
 
-const ADAPTER_KEY = 'testtune.adapter';
+// where versions before the `.testtune/` folder stored the pick (workspace state); read, then cleared
+const LEGACY_ADAPTER_KEY = 'testtune.adapter';
 
 export class Services implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
@@ -22,6 +25,7 @@ export class Services implements vscode.Disposable {
   private provider: 'cuda' | 'cpu' | null = null;
   private providerNote: string | undefined;
   private readonly reportedSettingErrors = new Set<string>();
+  private readonly reportedProviderNotes = new Set<string>(); // each note reaches the log once per session
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
@@ -32,6 +36,7 @@ export class Services implements vscode.Disposable {
       this.changed,
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('testtune')) this.changed.fire();
+        if (e.affectsConfiguration('testtune.adapter')) void this.followAdapterSetting();
         if (e.affectsConfiguration('testtune.modelPath') || e.affectsConfiguration('testtune.executionProvider') || e.affectsConfiguration('testtune.model.quantization'))
           void this.restartModel('settings changed');
       }),
@@ -65,43 +70,58 @@ export class Services implements vscode.Disposable {
     return { dir: path.join(root, found) };
   }
 
-  /** Where adapters fine-tuned in this workspace are written (per workspace storage). */
-  workspaceAdaptersDir(): string {
+  /** The workspace folder that holds `.testtune/` (the first one; fine-tuning asks when there are several). */
+  workspaceRoot(): string | undefined {
+    return vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+  }
+
+  /** Where adapters fine-tuned in `workspaceRoot` are written: `<workspace>/.testtune/adapters`. */
+  workspaceAdaptersDir(workspaceRoot: string): string {
+    ensureWorkspaceDir(workspaceRoot);
+    return workspaceAdaptersDir(workspaceRoot);
+  }
+
+  /** Where older versions wrote adapters (the editor's per-workspace storage): still listed. */
+  private legacyAdaptersDir(): string {
     const base = this.context.storageUri?.fsPath ?? this.context.globalStorageUri.fsPath;
     return path.join(base, 'adapters');
   }
 
   adapters(): FoundAdapter[] {
-    const roots: { dir: string; source: 'model' | 'workspace' }[] = [];
     const m = this.modelDir();
-    if (m.dir) roots.push({ dir: path.join(m.dir, 'adapters'), source: 'model' });
-    roots.push({ dir: this.workspaceAdaptersDir(), source: 'workspace' });
-    const r = scanAdapters(roots);
+    const r = findAdapters({
+      modelDir: m.dir,
+      workspaceRoots: (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath),
+      legacyStorageDir: this.legacyAdaptersDir(),
+    });
     for (const p of r.problems) this.log.warn(p);
     return r.adapters;
   }
 
   /**
-   * The selected adapter (per workspace; a pick of "none" is stored as null). Unpicked: the
-   * `testtune.adapter` setting, else the model's default adapter (`adapters/default.json`).
+   * The selected adapter (null: the base model): the workspace's `testtune.adapter` setting, which the
+   * picker writes; else a pick stored by an older version; else the model's default adapter.
    */
   selectedAdapter(): string | null {
-    const stored = this.context.workspaceState.get<string | null>(ADAPTER_KEY);
-    if (stored !== undefined) return stored;
-    const set = this.settings().adapter;
-    if (set) return set;
     const m = this.modelDir();
-    if (!m.dir) return null;
-    const d = defaultAdapterOf(m.dir);
-    if (d.warning && d.declared && !this.reportedSettingErrors.has(d.warning)) {
-      this.reportedSettingErrors.add(d.warning);
-      this.log.warn(`default adapter: ${d.warning}`);
+    let modelDefault: string | null = null;
+    if (m.dir) {
+      const d = defaultAdapterOf(m.dir);
+      if (d.warning && d.declared && !this.reportedSettingErrors.has(d.warning)) {
+        this.reportedSettingErrors.add(d.warning);
+        this.log.warn(`default adapter: ${d.warning}`);
+      }
+      modelDefault = d.name;
     }
-    return d.name;
+    return resolveAdapterChoice({ setting: this.settings().adapter, legacyPick: this.context.workspaceState.get<string | null>(LEGACY_ADAPTER_KEY), modelDefault }).name;
   }
 
+  /** Records the pick in the workspace's settings (in the repository) and switches the running model. */
   async selectAdapter(name: string | null): Promise<void> {
-    await this.context.workspaceState.update(ADAPTER_KEY, name);
+    if (vscode.workspace.workspaceFolders?.length) {
+      await vscode.workspace.getConfiguration('testtune').update('adapter', settingValueFor(name), vscode.ConfigurationTarget.Workspace);
+      await this.context.workspaceState.update(LEGACY_ADAPTER_KEY, undefined);
+    } else await this.context.workspaceState.update(LEGACY_ADAPTER_KEY, name); // no folder: no workspace settings
     this.log.info(`adapter selected: ${name ?? 'base model'}`);
     if (this.bridge) {
       const b = await this.bridge;
@@ -109,6 +129,18 @@ export class Services implements vscode.Disposable {
     }
     emitEvent({ type: 'adapterSelected', adapter: name });
     this.changed.fire();
+  }
+
+  /** The setting changed (the picker, or the user editing settings.json): the running model follows. */
+  private async followAdapterSetting(): Promise<void> {
+    if (!this.bridge) return;
+    const name = this.selectedAdapter();
+    try {
+      const b = await this.bridge;
+      await b.selectAdapter(name ? this.adapters().find((a) => a.name === name)?.dir ?? null : null, name);
+    } catch (e) {
+      this.log.warn(`could not switch to adapter ${name ?? 'base model'}: ${errorText(e)}`);
+    }
   }
 
   /** The model sidecar, started on first use. */
@@ -149,13 +181,26 @@ export class Services implements vscode.Disposable {
       const st = bridge.status();
       this.provider = st.provider;
       this.providerNote = st.providerNote;
-      if (st.providerNote) void vscode.window.showWarningMessage(`TestTune: ${st.providerNote}`);
+      this.reportProvider(s.executionProvider, st.provider, st.providerNote);
       this.log.info(`model ${st.modelName} ready on ${st.provider?.toUpperCase()} in ${Date.now() - t0} ms`);
       this.setPhase('ready');
       return bridge;
     } catch (err) {
       this.setPhase('error', errorText(err));
       throw err;
+    }
+  }
+
+  /** The provider note goes to the log once (the tooltip shows it); a toast only for an explicit 'cuda'. */
+  private reportProvider(preference: TestTuneSettings['executionProvider'], provider: 'cuda' | 'cpu' | null, note: string | undefined): void {
+    const notice = providerNotice(preference, provider, note);
+    if (!notice || this.reportedProviderNotes.has(notice.log)) return;
+    this.reportedProviderNotes.add(notice.log);
+    this.log.info(notice.log);
+    if (notice.toast) {
+      void vscode.window.showWarningMessage(notice.toast, 'Show log').then((choice) => {
+        if (choice === 'Show log') this.log.show();
+      });
     }
   }
 

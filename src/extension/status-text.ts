@@ -39,5 +39,26 @@ export function describeStatus(s: StatusSnapshot): { text: string; tooltip: stri
   if (s.providerNote) lines.push(`- ${s.providerNote}`);
   if (s.detail) lines.push(`- ${s.detail}`);
   lines.push('', 'Click to pick an adapter.');
-  return { text, tooltip: lines.join('\n'), warning: s.phase === 'error' || !!s.providerNote };
+  // a machine without CUDA is normal under 'auto': only an explicit 'cuda' that fell back is a warning
+  const providerWarning = !!s.providerNote && s.providerPreference === 'cuda' && s.provider !== 'cuda';
+  return { text, tooltip: lines.join('\n'), warning: s.phase === 'error' || providerWarning };
+}
+
+export interface ProviderNotice {
+  log: string; // one line for the log (written once per distinct note)
+  toast?: string; // only when the user chose 'cuda' explicitly: one complete, short sentence
+}
+
+/**
+ * How the sidecar's provider note (CUDA asked for or tried first, the CPU used) reaches the user: the
+ * log and the status bar tooltip always; a notification only when `testtune.executionProvider` is
+ * 'cuda' and the model did not get it. The full note (it can hold ORT's long error) stays in the log.
+ */
+export function providerNotice(preference: StatusSnapshot['providerPreference'], provider: StatusSnapshot['provider'], note: string | undefined): ProviderNotice | undefined {
+  if (!note) return undefined;
+  const notice: ProviderNotice = { log: `execution provider: ${note}` };
+  if (preference === 'cuda' && provider !== 'cuda') {
+    notice.toast = 'TestTune: CUDA is not available, so the model runs on the CPU (testtune.executionProvider is "cuda").';
+  }
+  return notice;
 }

@@ -12,13 +12,18 @@ export interface TrainInvocation {
   resume: boolean;
   maxSteps?: number;
   epochs?: number;
+  stdinCancel?: boolean; // cancel with a "cancel" line on stdin (TRAIN_CANCEL_LINE); stdin's end cancels too
 }
+
+/** The line `testtune train --stdin-cancel` reads on stdin to cancel and save its checkpoint. */
+export const TRAIN_CANCEL_LINE = 'cancel';
 
 export function trainArgs(t: TrainInvocation): string[] {
   const a = ['train', '--data', t.trainFile, '--method', t.method, '--model', t.modelDir, '--out', t.outDir, '--json'];
   if (t.resume) a.push('--resume');
   if (t.maxSteps !== undefined) a.push('--max-steps', String(t.maxSteps));
   if (t.epochs !== undefined) a.push('--epochs', String(t.epochs));
+  if (t.stdinCancel) a.push('--stdin-cancel');
   return a;
 }
 

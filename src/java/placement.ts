@@ -9,6 +9,7 @@ import { members, syntaxErrorMessage, typeName } from './ast';
 import { freeMethodName } from './context';
 import { detectFramework, type Framework } from './framework';
 import { existingImports, missingImports, neededImports } from './imports';
+import { DEFAULT_INDENTATION, detectIndentation, reindentMethod } from './indent';
 import { declaredPackage, findTestLocation, type TestLocation } from './location';
 
 export interface PlaceArgs {
@@ -43,36 +44,8 @@ export interface Placement {
   errors: string[];
 }
 
-/** Re-indents a method so that its lines sit at `indent` (the first line may carry no indent). */
-export function reindent(method: string, indent: string): string {
-  const lines = method.replace(/\r\n?/g, '\n').replace(/\s+$/, '').split('\n');
-  const rest = lines.slice(1).filter((l) => l.trim() !== '');
-  const last = lines[lines.length - 1];
-  // the closing brace's indentation is the method's own indentation in the text it came from
-  let base = lines.length > 1 ? (/^[ \t]*/.exec(last)?.[0] ?? '') : '';
-  if (!rest.every((l) => l.startsWith(base))) base = '';
-  return lines
-    .map((l, i) => {
-      if (l.trim() === '') return '';
-      const body = i === 0 ? l.replace(/^[ \t]+/, '') : l.startsWith(base) ? l.slice(base.length) : l.replace(/^[ \t]+/, '');
-      return indent + body;
-    })
-    .join('\n');
-}
-
 function detectEol(text: string): string {
   return text.includes('\r\n') ? '\r\n' : '\n';
-}
-
-/** The indentation of the first member of a class body, or four spaces. */
-function memberIndent(text: string, decl: SyntaxNode): string {
-  const first = members(decl)[0];
-  if (first) {
-    const lineStart = text.lastIndexOf('\n', first.startIndex - 1) + 1;
-    const pre = text.slice(lineStart, first.startIndex);
-    if (/^[ \t]+$/.test(pre)) return pre;
-  }
-  return '    ';
 }
 
 function renameMethod(method: SyntaxNode, newName: string): string {
@@ -121,7 +94,7 @@ export async function placeTest(args: PlaceArgs): Promise<Placement> {
       const vis = framework === 'junit4' ? 'public ' : '';
       const head = loc.packageName ? `package ${loc.packageName};\n\n` : '';
       const imports = missing.length ? `${missing.map((m) => m.text).sort().join('\n')}\n\n` : '';
-      const text = `${head}${imports}${vis}class ${loc.testClassName} {\n\n${reindent(method.text, '    ')}\n}\n`;
+      const text = `${head}${imports}${vis}class ${loc.testClassName} {\n\n${reindentMethod(method.text, DEFAULT_INDENTATION)}\n}\n`;
       const check = parser.parse(text);
       const err = syntaxErrorMessage(check.rootNode);
       check.delete();
@@ -141,13 +114,13 @@ export async function placeTest(args: PlaceArgs): Promise<Placement> {
     const methodName = freeMethodName(wanted, taken);
     const methodText = methodName === wanted ? method.text : renameMethod(method, methodName);
     const eol = detectEol(existing);
-    const indent = memberIndent(existing, decl);
+    const indentation = detectIndentation(existing, members(decl).map((m) => m.startIndex));
 
     // where the method goes: the start of the closing brace's line when the brace is alone on it
     const brace = body.lastChild.startIndex;
     const lineStart = existing.lastIndexOf('\n', brace - 1) + 1;
     const aloneOnLine = /^[ \t]*$/.test(existing.slice(lineStart, brace)) && lineStart > body.startIndex;
-    const block = reindent(methodText, indent).split('\n').join(eol);
+    const block = reindentMethod(methodText, indentation).split('\n').join(eol);
     let insertAt: number;
     let methodInsert: string;
     if (aloneOnLine) {

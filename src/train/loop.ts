@@ -2,7 +2,8 @@
 // several examples of the same optimizer step packed padding-free), gradients accumulated over
 // `gradAccumSteps` examples, then clip, schedule, AdamW. Forward + backward run as one ONNX Runtime
 // session over the generated training graph; the optimizer runs in JS. Cancellable (the signal is
-// checked before every micro-step), resumable from `<out>/checkpoint`, reporting progress per step.
+// checked before every micro-step; a cancel saves a checkpoint of the last finished step), resumable
+// from `<out>/checkpoint`, reporting progress per step.
 // Memory: the session's memory pattern is off and JS garbage (graph IR, model bytes, frozen weights)
 // is collected before and after session creation; see collectGarbage and the train bench.
 import * as fs from 'fs';
@@ -149,6 +150,12 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   const stepsAtStart = state.optimizerStep;
   let tokensThisRun = 0;
   let saveAtEnd = false;
+  // the step of the checkpoint on disk (-1: none from this run); a cancel saves one unless it is current
+  let savedStep = o.resume && state.optimizerStep > 0 ? state.optimizerStep : -1;
+  const save = (): void => {
+    saveCheckpoint(o.outDir, cfg, deployable(), specs, values, adam.state, state);
+    savedStep = state.optimizerStep;
+  };
   outer: while (state.optimizerStep < total) {
     const order = shuffled(examples.length, r.seed, state.epoch);
     while (state.position < examples.length) {
@@ -159,8 +166,11 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
       const group = order.slice(first, end);
       const bins = r.pack ? packBins(group.map((i) => examples[i].ids.length), r.maxTokens) : group.map((_, k) => [k]);
       let groupLoss = 0;
+      const tokensBeforeGroup = state.tokensSeen;
       for (const bin of bins) {
         if (o.signal?.aborted) {
+          // the step's partial gradients are dropped: the state stays at the last finished step
+          state.tokensSeen = tokensBeforeGroup;
           status = 'cancelled';
           break outer;
         }
@@ -212,13 +222,18 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
         saveAtEnd = true; // after the session is released: serialising must not stack on ORT's arena
         break outer;
       }
-      if (state.optimizerStep % r.saveEverySteps === 0 || state.position === 0) saveCheckpoint(o.outDir, cfg, deployable(), specs, values, adam.state, state);
+      if (state.optimizerStep % r.saveEverySteps === 0 || state.position === 0) save();
       if (state.position === 0) continue outer; // next epoch: new order
     }
   }
   await session.release();
   collectGarbage();
-  if (saveAtEnd) saveCheckpoint(o.outDir, cfg, deployable(), specs, values, adam.state, state);
+  if (saveAtEnd) save();
+  else if (status === 'cancelled' && state.optimizerStep > 0 && state.optimizerStep !== savedStep) {
+    // a cancel keeps every finished step: --resume continues from exactly here
+    save();
+    log(`cancelled: checkpoint saved at step ${state.optimizerStep} of ${total}`);
+  } else if (status === 'cancelled') log(`cancelled at step ${state.optimizerStep} of ${total}${savedStep >= 0 ? ' (the checkpoint is current)' : ''}`);
 
   const files = status === 'completed' ? writeFinal(o.outDir, cfg, deployable()) : [];
   const report = buildReport({ status, recipe: r, cfg, modelDir: baseDir, specs, formula: formulaParams(cfg, r), stats, state, totalSteps: total, backwardNodes: model.backwardNodes, dataErrors: read.errors.length });

@@ -3,14 +3,15 @@
 // generated test is known): right-click in a method → Generate test → the test file exists and parses;
 // the code lens above another method works and creates a new test file; the status bar opens the adapter
 // picker and switches adapters; "Fine-tune adapter on this repo" trains a LoRA adapter on the project's
-// tests and the new adapter appears in the picker. Screenshots of each step in test-output/integration/.
+// tests and the new adapter appears in the picker, and again after the editor restarts. Screenshots of
+// each step in test-output/integration/.
 import { strict as assert } from 'node:assert';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { hasSyntaxError, javaParser } from '../../src/java/parser';
 import { adapterPath, chain, makeScriptedModel, makeTinyAdapter } from '../sidecar/helpers/tiny-model';
-import { ROOT, UI_TIMEOUT, VSCode, copyProject, log, vsixPath, waitFor } from './harness';
+import { ROOT, UI_TIMEOUT, VSCode, copyProject, log, sleep, vsixPath, waitFor } from './harness';
 
 // The prompt ends with the test method's signature and "{\n": the scripted model then writes this body
 // (each character has one successor). It calls Q.f, the focal method of the verification step; for the
@@ -32,6 +33,7 @@ describe('end to end: Generate test, code lens, adapter picker, fine-tuning (exa
   let ws: string;
   const pkg = 'src/main/java/com/example/calculator';
   const testPkg = 'src/test/java/com/example/calculator';
+  let trained = ''; // the adapter the fine-tuning step made
 
   before(async function () {
     const calculator = path.join(ROOT, 'examples', 'calculator');
@@ -81,6 +83,9 @@ describe('end to end: Generate test, code lens, adapter picker, fine-tuning (exa
     assert.match(text, /void testSubtract\(\) \{/);
     assert.ok(text.includes('void testAdd()') && text.includes('void testDivideByZero()'), 'the existing tests are kept');
     assert.ok(await parses(file), `${file} does not parse:\n${text}`);
+    // the file's own indentation (4 spaces): the body one level in, the closing brace under the signature
+    assert.ok(text.includes(`\n    void testSubtract() {\n        ${BODY.replace('}', '')}\n    }\n`), text);
+    assert.ok(!text.includes('\t'), 'no tab in a file indented with spaces');
   });
 
   it('the code lens above a method of a class without tests creates its test file', async function () {
@@ -120,6 +125,17 @@ describe('end to end: Generate test, code lens, adapter picker, fine-tuning (exa
     assert.equal(path.relative(ws, file), path.join(testPkg, 'QTest.java'));
     await waitFor('the verified test on disk', () => (existsSync(file) && readFileSync(file, 'utf8').includes('assertEquals(6, y);') ? true : undefined), UI_TIMEOUT);
     assert.ok(await parses(file));
+  });
+
+  it('no code lens in a test class (a test of a test is noise)', async function () {
+    await vs.openFile('TextStats.java');
+    const lens = vs.page.locator('.codelens-decoration a', { hasText: 'Generate test' });
+    await lens.first().waitFor({ state: 'visible', timeout: UI_TIMEOUT }); // lenses do show in a main class
+    await vs.openFile('TextStatsTest.java');
+    await waitFor('the main class\'s lenses to go', async () => ((await lens.count()) === 0 ? true : undefined), UI_TIMEOUT);
+    await sleep(3000); // the provider had time to answer for the test file
+    assert.equal(await lens.count(), 0, 'a lens in TextStatsTest.java');
+    await vs.screenshot('no-lens-in-test-class');
   });
 
   it('the status bar opens the adapter picker, which switches to an adapter and back to the base model', async function () {
@@ -184,6 +200,26 @@ describe('end to end: Generate test, code lens, adapter picker, fine-tuning (exa
     const labels = await vs.quickPickLabels();
     assert.ok(labels.includes(name), `picker shows ${labels.join(', ')}`);
     await vs.screenshot('picker-with-new-adapter');
+    await vs.page.keyboard.press('Escape');
+    trained = name;
+  });
+
+  it('after an editor restart, the fine-tuned adapter is still in the repository, listed and selected', async function () {
+    assert.ok(trained, 'the fine-tuning step ran');
+    const adapterDir = path.join(ws, '.testtune', 'adapters', trained);
+    assert.ok(existsSync(path.join(adapterDir, 'adapter_config.json')), `${adapterDir} holds the PEFT adapter`);
+    const settings = JSON.parse(readFileSync(path.join(ws, '.vscode', 'settings.json'), 'utf8')) as Record<string, unknown>;
+    assert.equal(settings['testtune.adapter'], trained, 'the choice is in the workspace settings');
+    const before = vs.events().length;
+    await vs.restart();
+    await vs.waitForEvent('activated', undefined, 120_000, before);
+    const item = vs.statusItem();
+    await item.waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+    await waitFor('the status bar to show the adapter', async () => ((await item.innerText()).includes(trained) ? true : undefined), UI_TIMEOUT);
+    await item.click();
+    const labels = await vs.quickPickLabels();
+    assert.ok(labels.includes(trained), `picker after the restart shows ${labels.join(', ')}`);
+    await vs.screenshot('picker-after-restart');
     await vs.page.keyboard.press('Escape');
   });
 });

@@ -92,8 +92,23 @@ export class VSCode {
     return path.join(this.dir, 'extensions');
   }
 
-  private async start(): Promise<void> {
+  /**
+   * Closes the browser and code-server and starts them again on the same user data, extensions and
+   * workspace: what a user sees after restarting the editor.
+   */
+  async restart(): Promise<void> {
+    await this.stop();
+    await this.start(false);
+  }
+
+  private async start(firstStart = true): Promise<void> {
     if (!existsSync(CODE_SERVER)) throw new Error(`code-server is not installed (${CODE_SERVER}); run scripts/ci/install-code-server.sh`);
+    if (firstStart) await this.install();
+    await this.serve();
+  }
+
+  /** The user settings and the packaged extension, written once per user data folder. */
+  private async install(): Promise<void> {
     mkdirSync(path.join(this.userDataDir, 'User'), { recursive: true });
     mkdirSync(this.extensionsDir, { recursive: true });
     mkdirSync(OUTPUT, { recursive: true });
@@ -121,7 +136,10 @@ export class VSCode {
     const inst = spawnSync(CODE_SERVER, [...common, '--install-extension', this.opts.vsix], { encoding: 'utf8', timeout: 120_000 });
     if (inst.status !== 0) throw new Error(`installing ${this.opts.vsix} failed (${inst.status}): ${inst.stdout}\n${inst.stderr}`);
     log(`installed ${path.basename(this.opts.vsix)} in ${Date.now() - t0} ms`);
+  }
 
+  private async serve(): Promise<void> {
+    const common = ['--extensions-dir', this.extensionsDir, '--user-data-dir', this.userDataDir];
     const port = await freePort();
     const env: NodeJS.ProcessEnv = { ...process.env, TESTTUNE_EVENTS_FILE: this.eventsFile, ...this.opts.env };
     delete env.ELECTRON_RUN_AS_NODE;
@@ -130,12 +148,13 @@ export class VSCode {
       ['--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', ...common, this.opts.workspace],
       { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
     );
+    const logStart = this.serverLog.length; // after a restart, the earlier server's lines do not count
     const onData = (b: Buffer) => {
       this.serverLog += b.toString();
     };
     this.server.stdout!.on('data', onData);
     this.server.stderr!.on('data', onData);
-    await waitFor('code-server to listen', () => (this.server.exitCode !== null ? Promise.reject(new Error(`code-server exited: ${this.serverLog}`)) : /HTTP server listening/.test(this.serverLog) || undefined), 60_000);
+    await waitFor('code-server to listen', () => (this.server.exitCode !== null ? Promise.reject(new Error(`code-server exited: ${this.serverLog}`)) : /HTTP server listening/.test(this.serverLog.slice(logStart)) || undefined), 60_000);
 
     this.browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -297,6 +316,14 @@ export class VSCode {
   }
 
   async close(): Promise<void> {
+    await this.stop();
+    writeFileSync(path.join(OUTPUT, `${this.opts.name}-code-server.log`), this.serverLog);
+    if (existsSync(this.eventsFile)) writeFileSync(path.join(OUTPUT, `${this.opts.name}-events.jsonl`), readFileSync(this.eventsFile));
+    if (!process.env.TESTTUNE_KEEP_TMP) rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  /** Closes the browser and stops code-server (and its extension host), keeping every folder. */
+  private async stop(): Promise<void> {
     await this.browser?.close().catch(() => undefined);
     if (this.server && this.server.exitCode === null && this.server.pid) {
       try {
@@ -308,9 +335,6 @@ export class VSCode {
         if (this.server.pid) process.kill(-this.server.pid, 'SIGKILL');
       });
     }
-    writeFileSync(path.join(OUTPUT, `${this.opts.name}-code-server.log`), this.serverLog);
-    if (existsSync(this.eventsFile)) writeFileSync(path.join(OUTPUT, `${this.opts.name}-events.jsonl`), readFileSync(this.eventsFile));
-    if (!process.env.TESTTUNE_KEEP_TMP) rmSync(this.dir, { recursive: true, force: true });
   }
 }
 

@@ -10,7 +10,7 @@ import * as path from 'path';
 import { spawn } from 'child_process';
 import { main } from '../../src/cli/main';
 import { runCli } from '../../src/extension/cli-runner';
-import { parseStepLine, parseTrainReport, trainArgs, type StepLine } from '../../src/extension/train-protocol';
+import { parseStepLine, parseTrainReport, TRAIN_CANCEL_LINE, trainArgs, type StepLine } from '../../src/extension/train-protocol';
 import { readSafetensors } from '../../src/model/safetensors';
 import { makeTinyModel } from './helpers/tiny-model';
 
@@ -137,6 +137,58 @@ describe('testtune train (CLI)', () => {
     assert.equal(done?.status, 'completed', second.stdout);
     assert.equal(done.steps, 60);
     for (const f of ['adapter_config.json', 'adapter_model.safetensors', 'training_report.json']) assert.ok(fs.existsSync(path.join(out, f)), f);
+  });
+
+  it('the editor\'s cancel (a line on the child\'s stdin) saves a checkpoint at the step reached; --resume continues there', async function () {
+    this.timeout(240000);
+    const out = path.join(root, 'cancelled-by-editor');
+    // 6 pairs, one per step, 40 epochs: 240 steps, checkpoints only at epoch ends (every 6 steps)
+    const args = trainArgs({ modelDir: model, trainFile: data, method: 'lora', outDir: out, resume: false, epochs: 40, stdinCancel: true });
+    const ac = new AbortController();
+    const stepsSeen: number[] = [];
+    const run = await runCli({
+      cliJs: path.join(__dirname, '../../src/cli/main.ts'),
+      args: [...args, '--accum', '1', '--save-every', '1000'],
+      env: { NODE_OPTIONS: '--import tsx' },
+      cancelLine: TRAIN_CANCEL_LINE,
+      signal: ac.signal,
+      graceMs: 60_000,
+      onLine: (line, stream) => {
+        const st = stream === 'stderr' ? parseStepLine(line) : undefined;
+        if (st) stepsSeen.push(st.step);
+        if (st && st.step >= 2) ac.abort();
+      },
+    });
+    assert.equal(run.cancelled, true);
+    assert.equal(run.signal, null, 'it exited by itself, not killed');
+    assert.equal(run.code, 130, run.stderrTail.join('\n'));
+    const report = parseTrainReport(run.stdout);
+    assert.equal(report?.status, 'cancelled');
+    const reached = report!.steps;
+    assert.ok(reached >= 2 && reached < 240, `cancelled at step ${reached}`);
+    assert.equal(reached, stepsSeen[stepsSeen.length - 1], 'the report and the last progress line agree');
+    const saved = JSON.parse(fs.readFileSync(path.join(out, 'checkpoint', 'trainer_state.json'), 'utf8')).optimizerStep;
+    assert.equal(saved, reached, 'the checkpoint is at the step reached');
+    const c = capture();
+    const resumed = await main([...args.filter((a) => a !== '--stdin-cancel'), '--accum', '1', '--save-every', '1000', '--max-steps', String(reached + 1), '--resume']);
+    const r = c.restore();
+    assert.equal(resumed, 0, r.err);
+    assert.match(r.err, new RegExp(`resuming at step ${reached} `));
+    assert.match(r.err, new RegExp(`step ${reached + 1}/${reached + 1} `));
+  });
+
+  it('with --stdin-cancel and stdin left open, a run that completes exits by itself', async function () {
+    this.timeout(120000);
+    const out = path.join(root, 'stdin-open');
+    const run = await runCli({
+      cliJs: path.join(__dirname, '../../src/cli/main.ts'),
+      args: trainArgs({ modelDir: model, trainFile: data, method: 'lora', outDir: out, resume: false, maxSteps: 2, stdinCancel: true }),
+      env: { NODE_OPTIONS: '--import tsx' },
+      cancelLine: TRAIN_CANCEL_LINE,
+      graceMs: 60_000,
+    });
+    assert.equal(run.code, 0, run.stderrTail.join('\n'));
+    assert.equal(parseTrainReport(run.stdout)?.status, 'completed');
   });
 
   it('rejects bad arguments with a message', async () => {

@@ -157,6 +157,28 @@ describe('training loop', () => {
       assert.deepEqual(b2.report.lossCurve, a.report.lossCurve);
     });
 
+  it('a cancel between periodic checkpoints saves one at the cancelled step, and resume continues from it', async () => {
+    // checkpoints only at epoch ends (10 steps); cancelled after step 4: without the cancel checkpoint
+    // a resume would restart at step 1
+    const recipe: RecipeOverrides = { method: 'lora', ...fast.lora, gradAccumSteps: 1, epochs: 2, saveEverySteps: 1000, seed: 3 };
+    const data = syntheticPairs(10);
+    const a = await train({ modelDir: tiny.dir, outDir: path.join(root, 'straight-cancel-save'), data, recipe, threads: 1 });
+    const out = path.join(root, 'cancel-save');
+    const ac = new AbortController();
+    const logs: string[] = [];
+    const b1 = await train({ modelDir: tiny.dir, outDir: out, data, recipe, signal: ac.signal, threads: 1, log: (m) => logs.push(m), onProgress: (e) => e.step === 4 && ac.abort() });
+    assert.equal(b1.status, 'cancelled');
+    assert.equal(b1.report.steps, 4);
+    assert.equal(JSON.parse(fs.readFileSync(path.join(out, 'checkpoint', 'trainer_state.json'), 'utf8')).optimizerStep, 4);
+    assert.ok(logs.includes('cancelled: checkpoint saved at step 4 of 20'), logs.join('\n'));
+    const resumedLogs: string[] = [];
+    const b2 = await train({ modelDir: tiny.dir, outDir: out, data, recipe, resume: true, threads: 1, log: (m) => resumedLogs.push(m) });
+    assert.ok(resumedLogs.some((m) => m.startsWith('resuming at step 4 ')), resumedLogs.join('\n'));
+    assert.equal(b2.status, 'completed');
+    for (const [name, v] of a.values) assert.deepEqual(b2.values.get(name), v, name);
+    assert.deepEqual(b2.report.lossCurve, a.report.lossCurve);
+  });
+
   it('resume refuses a checkpoint made with different data', async () => {
     const recipe: RecipeOverrides = { method: 'ia3', gradAccumSteps: 2, epochs: 1, saveEverySteps: 1 };
     const out = path.join(root, 'mismatch');

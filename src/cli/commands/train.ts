@@ -1,6 +1,7 @@
 // `testtune train`: fine-tune a model on (source, target) pairs with LoRA, (IA)³, prompt tuning or full
 // fine-tuning, using the study's recipe (src/train/recipe.ts) unless overridden. Progress on stderr;
-// Ctrl-C cancels and keeps the last checkpoint (`--resume` continues from it).
+// Ctrl-C (or, with --stdin-cancel, a `cancel` line or the end of stdin) cancels after the current
+// example and saves a checkpoint of the finished steps (`--resume` continues from it).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs, str, int, bool, UsageError, type CliCommand } from '../command';
@@ -11,11 +12,13 @@ const D = RECIPE_DEFAULTS;
 const USAGE = `usage: testtune train --data <pairs.jsonl> --method lora|ia3|prompt|full --model <dir> --out <dir>
                      [--epochs n] [--max-steps n] [--resume] [--lr x] [--seed n] [--accum n]
                      [--max-tokens n] [--save-every n] [--pack | --no-pack] [--threads n] [--json]
+                     [--stdin-cancel]
 
 Fine-tunes the model in <dir> (config.json, model.safetensors, tokenizer.json) on JSONL pairs with
 "source" (prompt) and "target" (test body); the loss covers target tokens only. Writes a PEFT adapter
 (adapter_config.json + adapter_model.safetensors) or, for --method full, a model directory into --out,
-plus training_report.json and a resumable checkpoint/ (written every --save-every steps and each epoch).
+plus training_report.json and a resumable checkpoint/ (written every --save-every steps, each epoch and
+on cancel: Ctrl-C stops after the current example and keeps every finished step for --resume).
 Defaults (the study's): AdamW ${D.beta1}/${D.beta2}/${D.eps}, weight decay ${D.weightDecay}, linear schedule with warmup ${D.warmupRatio},
 batch ${D.batchSize} × ${D.gradAccumSteps} accumulation, ${D.epochs} epochs, lr ${D.lr.full} full / ${D.lr.lora} LoRA and (IA)³ / ${D.lr.prompt} prompt,
 LoRA r=${D.loraR} alpha=${D.loraAlpha} dropout ${D.loraDropout}, ${D.numVirtualTokens} virtual tokens, max grad norm ${D.maxGradNorm}, seed ${D.seed},
@@ -24,7 +27,10 @@ method and the target are never cut; pairs that still do not fit are dropped and
 --pack / --no-pack   pack the examples of each optimizer step padding-free into sequences of up to
          --max-tokens (attention and positions stay per example; same optimizer steps, same result up to
          float rounding); default ${D.pack ? '--pack' : '--no-pack'}
---json   print the final training report as JSON on stdout (progress stays on stderr)`;
+--json   print the final training report as JSON on stdout (progress stays on stderr)
+--stdin-cancel   also cancel (and save the checkpoint) on a line "cancel" on stdin or when stdin
+         closes: how a parent process (the editor) cancels portably, and a run whose parent died stops
+         cleanly`;
 
 function num(v: string | undefined, name: string): number | undefined {
   if (v === undefined) return undefined;
@@ -42,7 +48,7 @@ export const command: CliCommand = {
   async run(argv) {
     const args = parseArgs(argv, {
       values: ['data', 'method', 'model', 'out', 'epochs', 'max-steps', 'lr', 'seed', 'accum', 'max-tokens', 'save-every', 'threads'],
-      booleans: ['resume', 'json', 'pack', 'no-pack'],
+      booleans: ['resume', 'json', 'pack', 'no-pack', 'stdin-cancel'],
     });
     if (args.positional.length) throw new UsageError(`unexpected argument '${args.positional[0]}'\n\n${USAGE}`);
     const data = str(args, 'data');
@@ -71,11 +77,13 @@ export const command: CliCommand = {
 
     const ac = new AbortController();
     const onSig = () => {
-      console.error('\ncancelling after the current example; the last checkpoint is kept (resume with --resume)');
+      if (ac.signal.aborted) return;
+      console.error('\ncancelling after the current example; a checkpoint of the finished steps is saved (resume with --resume)');
       ac.abort();
     };
     process.once('SIGINT', onSig);
     process.once('SIGTERM', onSig);
+    const stopStdin = bool(args, 'stdin-cancel') ? cancelOnStdin(onSig) : () => {};
     const progress = (e: ProgressEvent) =>
       console.error(
         `step ${e.step}/${e.totalSteps}  epoch ${e.epoch}  loss ${e.loss.toFixed(4)}  lr ${e.lr.toExponential(2)}  ` +
@@ -104,6 +112,26 @@ export const command: CliCommand = {
     } finally {
       process.off('SIGINT', onSig);
       process.off('SIGTERM', onSig);
+      stopStdin();
     }
   },
 };
+
+/** Calls `cancel` on a line "cancel" on stdin or at its end; returns the function that stops listening. */
+function cancelOnStdin(cancel: () => void): () => void {
+  let buffered = '';
+  const onData = (chunk: Buffer | string): void => {
+    buffered += chunk.toString();
+    const lines = buffered.split('\n');
+    buffered = lines.pop() ?? '';
+    if (lines.some((l) => l.trim() === 'cancel')) cancel();
+  };
+  process.stdin.on('data', onData);
+  process.stdin.on('end', cancel);
+  process.stdin.resume();
+  return () => {
+    process.stdin.off('data', onData);
+    process.stdin.off('end', cancel);
+    process.stdin.pause(); // lets the process exit
+  };
+}

@@ -2,7 +2,8 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { javaParser } from '../../../src/java/parser';
-import { placeTest, reindent, type Placement } from '../../../src/java/placement';
+import { reindentMethod } from '../../../src/java/indent';
+import { placeTest, type Placement } from '../../../src/java/placement';
 import { makeTree, removeTree } from './tmpdir';
 
 const FOCAL = 'package com.acme;\n\npublic class Calc {\n    public int add(int a, int b) { return a + b; }\n}\n';
@@ -121,7 +122,7 @@ describe('placeTest', () => {
   });
 
   it('re-indents methods that came with another indentation', () => {
-    assert.equal(reindent('@Test\n        void t() {\n            x();\n        }', '\t'), '\t@Test\n\tvoid t() {\n\t    x();\n\t}');
-    assert.equal(reindent('void t() {\n  x();\n\n}', '  '), '  void t() {\n    x();\n\n  }');
+    assert.equal(reindentMethod('@Test\n        void t() {\n            x();\n        }', { member: '\t', unit: '\t' }), '\t@Test\n\tvoid t() {\n\t\tx();\n\t}');
+    assert.equal(reindentMethod('void t() {\n  x();\n\n}', { member: '  ', unit: '  ' }), '  void t() {\n    x();\n\n  }');
   });
 });
