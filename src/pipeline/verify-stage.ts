@@ -125,6 +125,11 @@ export async function verifyAndRepair(
     ({ candidate: candidate.index, round, test, status: 'rejected', callsFocal: false, focalLines: NONE, focalBranches: NONE, message, repairs, log: '', seconds: 0 });
   let method = candidate.method;
   let repairs: string[] = [];
+  const declared = declareThrows(method);
+  if (declared !== method) {
+    method = declared;
+    repairs = ['declared throws Exception (a checked exception of the focal call then compiles)'];
+  }
   for (let round = 0; round <= opts.rounds; round++) {
     if (opts.signal?.aborted) break;
     opts.onRound?.(round);
@@ -196,6 +201,15 @@ export function describeAttempt(a: Attempt, focalMethodName: string): string {
   const focal = a.status === 'passes' && !a.callsFocal ? ` · does not execute ${focalMethodName}` : '';
   const lines = a.focalLines.total ? ` · covers ${a.focalLines.covered} of ${a.focalLines.total} lines of ${focalMethodName}` : '';
   return `${head}${why}${focal}${lines}`;
+}
+
+/**
+ * The test method with `throws Exception` on its signature when it declares nothing: JUnit runs such
+ * methods alike, and a call that throws a checked exception (`new FileReader(…)`, `parser.parseLine(…)`)
+ * compiles. The signature is the first `name(...)` line that opens the body.
+ */
+export function declareThrows(method: string): string {
+  return method.replace(/^([^\n]*\bvoid\s+\w+\s*\([^)]*\))\s*\{/m, (whole, sig: string) => (/\bthrows\b/.test(whole) ? whole : `${sig} throws Exception {`));
 }
 
 /** The method with a comment line above it saying that (and why) it fails: for a failing test the user chose to insert. */

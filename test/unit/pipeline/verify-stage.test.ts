@@ -1,7 +1,7 @@
 // Choosing among verified attempts: (passes and executes the focal method) > (passes) > (compiles) >
 // (does not compile) > rejected, then focal line coverage, then the earlier candidate.
 import { strict as assert } from 'node:assert';
-import { attemptRank, betterAttempt, describeAttempt, markFailing, type Attempt } from '../../../src/pipeline/verify-stage';
+import { attemptRank, betterAttempt, declareThrows, describeAttempt, markFailing, type Attempt } from '../../../src/pipeline/verify-stage';
 
 const attempt = (over: Partial<Attempt>): Attempt => ({
   candidate: 0, round: 0, test: 'void t() {}', status: 'passes', callsFocal: true, focalLines: { covered: 1, total: 2 }, focalBranches: { covered: 0, total: 0 }, repairs: [], log: 'x', seconds: 1, ...over,
@@ -34,6 +34,11 @@ describe('pipeline: choosing the best verified attempt', () => {
     assert.equal(describeAttempt(attempt({ focalLines: { covered: 7, total: 9 } }), 'toMap'), 'passes · covers 7 of 9 lines of toMap');
     assert.equal(describeAttempt(attempt({ callsFocal: false, focalLines: { covered: 0, total: 9 } }), 'toMap'), 'passes · does not execute toMap · covers 0 of 9 lines of toMap');
     assert.equal(describeAttempt(attempt({ status: 'does-not-compile', message: 'line 3: cannot find symbol\nmore', focalLines: { covered: 0, total: 0 } }), 'toMap'), 'does not compile (line 3: cannot find symbol)');
+  });
+
+  it('declares throws Exception on a test method that declares nothing', () => {
+    assert.equal(declareThrows('    @Test\n    public void testF() {\n        f();\n    }'), '    @Test\n    public void testF() throws Exception {\n        f();\n    }');
+    assert.equal(declareThrows('    @Test\n    void testF() throws IOException {\n    }'), '    @Test\n    void testF() throws IOException {\n    }');
   });
 
   it('marks a failing test with the reason, above the method', () => {
