@@ -26,7 +26,7 @@ function declarationOf(focalText: string, simpleName: string): { kind: string; m
 
 const BOXED: Record<string, string> = { Integer: 'int', Long: 'long', Short: 'short', Byte: 'byte', Double: 'double', Float: 'float', Boolean: 'boolean', Character: 'char' };
 
-/** A literal of `type` (primitives, their boxes, String), or undefined. */
+/** A literal of `type` (primitives, their boxes, String) or a one-expression JDK object (readers, streams, …), or undefined. */
 export function literalValue(type: string): string | undefined {
   const t = type.replace(/\s+/g, ' ').trim().replace(/^final /, '');
   const prim = BOXED[t] ?? t;
@@ -47,8 +47,23 @@ export function literalValue(type: string): string | undefined {
       return "'a'";
   }
   if (t === 'String' || t === 'CharSequence' || t === 'java.lang.String') return '"abc"';
-  return undefined;
+  return JDK_VALUES[t.replace(/^java\.(io|math|util)\./, '')];
 }
+
+/** JDK objects a test can build in one expression (fully qualified: no import needed). */
+const JDK_VALUES: Record<string, string> = {
+  Reader: 'new java.io.StringReader("abc")',
+  StringReader: 'new java.io.StringReader("abc")',
+  Writer: 'new java.io.StringWriter()',
+  StringWriter: 'new java.io.StringWriter()',
+  InputStream: 'new java.io.ByteArrayInputStream(new byte[] {1})',
+  OutputStream: 'new java.io.ByteArrayOutputStream()',
+  File: 'new java.io.File("abc")',
+  BigDecimal: 'java.math.BigDecimal.ONE',
+  BigInteger: 'java.math.BigInteger.ONE',
+  StringBuilder: 'new StringBuilder("abc")',
+  Locale: 'java.util.Locale.ROOT',
+};
 
 /**
  * A value of `type` a test can write without knowing more: a literal, an empty collection, an array, a

@@ -43,7 +43,9 @@ export async function prepareVerifier(
   project.testClasspath.push(...(opts.extraClasspath ?? []));
   const warnings = [...project.warnings, ...project.unresolved.map((u) => `unresolved dependency ${u.coordinate}: ${u.reason}`)];
   const cacheDir = opts.cacheDir ?? defaultVerifyCacheDir();
-  const main = await compileMainClasses(project, { release: 11, signal: opts.signal, cacheDir: path.join(cacheDir, 'classes') });
+  // files that do not compile here (a dependency missing offline) are set aside, named, not fatal
+  const main = await compileMainClasses(project, { release: 11, signal: opts.signal, cacheDir: path.join(cacheDir, 'classes'), setAsideFailing: true });
+  for (const a of main.setAside) warnings.push(`main source set aside (it does not compile here): ${a.file}: ${a.error}`);
   if (!main.classesDir) return { errors: [`the project's main sources do not compile, so no test can be verified: ${main.errors.slice(0, 3).join('; ') || 'javac failed'}`], warnings };
   return { verifier: { project, mainClassesDir: main.classesDir, cacheDir, timeoutMs: opts.timeoutMs }, errors: [], warnings };
 }

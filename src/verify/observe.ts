@@ -60,31 +60,32 @@ export async function observeResult(classText: string, testMethodName: string, f
     const body = method?.childForFieldName('body');
     if (!method || !body) return none(`no method ${testMethodName} with a body`);
     const statements = body.namedChildren.filter((s): s is SyntaxNode => !!s && !s.type.endsWith('comment'));
-    for (let i = statements.length - 1; i >= 0; i--) {
-      const s = statements[i];
-      if (!callsFocal(s, focal)) continue;
-      const lineStart = classText.lastIndexOf('\n', s.startIndex - 1) + 1;
-      const indent = /^[ \t]*/.exec(classText.slice(lineStart))?.[0] ?? '';
-      if (s.type === 'local_variable_declaration') {
-        const type = s.childForFieldName('type')?.text ?? '';
-        const declarators = s.namedChildren.filter((c): c is SyntaxNode => c?.type === 'variable_declarator');
-        const holder = [...declarators].reverse().find((d) => d.childForFieldName('value') && callsFocal(d, focal));
-        const name = holder?.childForFieldName('name')?.text;
-        const assertion = name ? observation(type, name) : undefined;
-        if (!name || !assertion) return none(`the focal method's result (${type || 'unknown type'}) cannot be observed`);
-        return { classText: classText.slice(0, s.endIndex) + `\n${indent}${assertion}` + classText.slice(s.endIndex), applied: [`added ${assertion} to observe what ${focal.methodName} returns`], notes: [], forbidden: [] };
+    const calling = statements.filter((s) => callsFocal(s, focal));
+    // the result kept in a local is what to observe; else a call whose result is discarded
+    const kept = [...calling].reverse().find((s) => s.type === 'local_variable_declaration');
+    const discarded = [...calling].reverse().find((s) => s.type === 'expression_statement' && s.namedChildren[0]?.type === 'method_invocation' && invokedName(s.namedChildren[0]) === focal.methodName);
+    const indentOf = (s: SyntaxNode) => /^[ \t]*/.exec(classText.slice(classText.lastIndexOf('\n', s.startIndex - 1) + 1))?.[0] ?? '';
+    if (kept) {
+      const type = kept.childForFieldName('type')?.text ?? '';
+      const declarators = kept.namedChildren.filter((c): c is SyntaxNode => c?.type === 'variable_declarator');
+      const holder = [...declarators].reverse().find((d) => d.childForFieldName('value') && callsFocal(d, focal));
+      const name = holder?.childForFieldName('name')?.text;
+      const assertion = name ? observation(type, name) : undefined;
+      if (name && assertion) {
+        return { classText: classText.slice(0, kept.endIndex) + `\n${indentOf(kept)}${assertion}` + classText.slice(kept.endIndex), applied: [`added ${assertion} to observe what ${focal.methodName} returns`], notes: [], forbidden: [] };
       }
-      const call = s.type === 'expression_statement' ? s.namedChildren[0] : undefined;
-      if (call?.type === 'method_invocation' && invokedName(call) === focal.methodName && focal.returnType) {
-        let local = 'observed';
-        for (let n = 2; new RegExp(`\\b${local}\\b`).test(method.text); n++) local = `observed${n}`;
-        const assertion = observation(focal.returnType, local);
-        if (!assertion) return none(`the focal method's result (${focal.returnType}) cannot be observed`);
-        const replacement = `${focal.returnType} ${local} = ${call.text};\n${indent}${assertion}`;
-        return { classText: classText.slice(0, s.startIndex) + replacement + classText.slice(s.endIndex), applied: [`kept the result of ${focal.methodName} and added ${assertion}`], notes: [], forbidden: [] };
-      }
-      return none('the focal method is called inside a larger statement');
+      if (!discarded) return none(`the focal method's result (${type || 'unknown type'}) cannot be observed`);
     }
+    if (discarded && focal.returnType) {
+      const call = discarded.namedChildren[0]!;
+      let local = 'observed';
+      for (let n = 2; new RegExp(`\\b${local}\\b`).test(method.text); n++) local = `observed${n}`;
+      const assertion = observation(focal.returnType, local);
+      if (!assertion) return none(`the focal method's result (${focal.returnType}) cannot be observed`);
+      const replacement = `${focal.returnType} ${local} = ${call.text};\n${indentOf(discarded)}${assertion}`;
+      return { classText: classText.slice(0, discarded.startIndex) + replacement + classText.slice(discarded.endIndex), applied: [`kept the result of ${focal.methodName} and added ${assertion}`], notes: [], forbidden: [] };
+    }
+    if (calling.length) return none('the focal method is called only inside larger statements');
     return none(`${testMethodName} does not call ${focal.methodName} at the top level of its body`);
   } finally {
     tree.delete();
