@@ -46,7 +46,7 @@ export type SettingSpec =
 export const SETTINGS: readonly SettingSpec[] = [
   {
     field: 'modelPath', key: 'testtune.modelPath', type: 'string', default: '', scope: 'window', order: 1,
-    description: 'Folder of the code model (config.json, tokenizer.json, model.safetensors). Empty: the model shipped with the extension.',
+    description: 'Folder of the code model, as Hugging Face saves it (config.json, tokenizer.json, model.safetensors or its shards; llama, mistral, qwen2, starcoder2, phi, codegen, gpt_bigcode). `testtune model check <folder>` says whether and why not it can be used. Empty: the model shipped with the extension.',
   },
   {
     field: 'adapter', key: 'testtune.adapter', type: 'string', default: '', scope: 'resource', order: 2,

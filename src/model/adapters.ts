@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { AdapterInfo, PeftType } from './engine-api';
 import type { ModelConfig } from './config';
+import { unsupportedAdapterSettings } from './adapter-keys';
 import { targetModules, type AdapterSlots, type AdapterWeights } from './family';
 import { readSafetensors, toF32, writeSafetensors, type StTensor } from './safetensors';
 
@@ -93,6 +94,8 @@ export function loadAdapterDir(dir: string, cfg: ModelConfig, knownModules: stri
   const peftType = raw.peft_type;
   if (peftType !== 'LORA' && peftType !== 'IA3' && peftType !== 'PROMPT_TUNING')
     fail(dir, `peft_type ${JSON.stringify(peftType)} is not supported (LORA, IA3, PROMPT_TUNING)`);
+  const unsupported = unsupportedAdapterSettings(raw);
+  if (unsupported.length) fail(dir, `${ADAPTER_CONFIG}: ${unsupported.join('; ')}`);
   const wPath = path.join(dir, ADAPTER_WEIGHTS);
   if (!fs.existsSync(wPath)) fail(dir, `no ${ADAPTER_WEIGHTS}`);
   let tensors: Map<string, StTensor>;

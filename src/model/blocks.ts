@@ -5,10 +5,10 @@
 // its block: which norm, which MLP, which names. Train mode emits explicit standard ops only.
 import { f, type Graph } from '../onnx/graph';
 import type { ModelConfig } from './config';
-import type { AdapterInput, BuildOptions, DecoderGraph } from './family-api';
-import { ropeTables } from './forward';
+import type { AdapterInput, BuildOptions, DecoderGraph, LmHead } from './family-api';
+import { halfRopeTables, ropeTables, rotaryDim } from './rope';
 
-const INT_MAX = 2 ** 62;
+export const INT_MAX = 2 ** 62;
 const MASK = -1e9;
 
 export class Builder {
@@ -111,14 +111,30 @@ export class Builder {
     return g.op('Add', [g.op('Mul', [norm, w]), b]);
   }
 
-  /** HF rotary embedding on [batch, seq, heads, headDim] with cos/sin [1, seq, 1, headDim]. */
+  /**
+   * HF rotary embedding on [batch, seq, heads, headDim] with cos/sin [1, seq, 1, rotaryDim]: rotate_half
+   * (Llama) or pairs (2i, 2i+1) (GPT-J/CodeGen, `ropeInterleaved`), on the first rotaryDim dims only.
+   */
   rope(x: string, cos: string, sin: string): string {
-    const { g } = this;
-    const half = this.cfg.headDim / 2;
-    const x1 = g.op('Slice', [x, this.i64([0]), this.i64([half]), this.i64([-1])]);
-    const x2 = g.op('Slice', [x, this.i64([half]), this.i64([INT_MAX]), this.i64([-1])]);
-    const rot = g.op('Concat', [g.op('Neg', [x2]), x1], { axis: -1 });
-    return g.op('Add', [g.op('Mul', [x, cos]), g.op('Mul', [rot, sin])]);
+    const { g, cfg } = this;
+    const R = rotaryDim(cfg);
+    const partial = R < cfg.headDim;
+    const xr = partial ? g.op('Slice', [x, this.i64([0]), this.i64([R]), this.i64([-1])]) : x;
+    let rot: string;
+    if (cfg.ropeInterleaved) {
+      // [.., R] → [.., R/2, 2]: (x0, x1) → (-x1, x0)
+      const pairs = g.op('Reshape', [xr, this.i64([0, 0, 0, R / 2, 2])]);
+      const even = g.op('Slice', [pairs, this.i64([0]), this.i64([1]), this.i64([-1])]);
+      const odd = g.op('Slice', [pairs, this.i64([1]), this.i64([2]), this.i64([-1])]);
+      rot = g.op('Reshape', [g.op('Concat', [g.op('Neg', [odd]), even], { axis: -1 }), this.i64([0, 0, 0, R])]);
+    } else {
+      const x1 = g.op('Slice', [xr, this.i64([0]), this.i64([R / 2]), this.i64([-1])]);
+      const x2 = g.op('Slice', [xr, this.i64([R / 2]), this.i64([INT_MAX]), this.i64([-1])]);
+      rot = g.op('Concat', [g.op('Neg', [x2]), x1], { axis: -1 });
+    }
+    const y = g.op('Add', [g.op('Mul', [xr, cos]), g.op('Mul', [rot, sin])]);
+    if (!partial) return y;
+    return g.op('Concat', [y, g.op('Slice', [x, this.i64([R]), this.i64([INT_MAX]), this.i64([-1])])], { axis: -1 });
   }
 }
 
@@ -173,19 +189,24 @@ export interface Prelude {
  * The inference prelude: RoPE tables as [maxPositions, D/2] for contrib RotaryEmbedding (positions start
  * at the cached length), and the lengths GroupQueryAttention masks by (causal, sliding window) — no mask tensor.
  */
-function inferencePrelude(b: Builder, p: Pick<Prelude, 'inputIds' | 'pastKeys' | 'pastValues' | 'x' | 'promptLen'>): Prelude {
+function inferencePrelude(b: Builder, p: Pick<Prelude, 'inputIds' | 'pastKeys' | 'pastValues' | 'x' | 'promptLen'>, positionEmbed?: string): Prelude {
   const { g, cfg } = b;
   const D = cfg.headDim;
-  const tables = ropeTables(cfg);
-  const half = (t: Float32Array) => {
-    const o = new Float32Array(cfg.maxPositions * (D / 2));
-    for (let r = 0; r < cfg.maxPositions; r++) o.set(t.subarray(r * D, r * D + D / 2), r * (D / 2));
-    return o;
-  };
-  const cos = g.initializer(g.fresh('rope_cos'), { dtype: 'float32', dims: [cfg.maxPositions, D / 2], data: half(tables.cos) });
-  const sin = g.initializer(g.fresh('rope_sin'), { dtype: 'float32', dims: [cfg.maxPositions, D / 2], data: half(tables.sin) });
+  const R = rotaryDim(cfg);
+  let cos = '';
+  let sin = '';
+  if (!cfg.learnedPositions) {
+    const tables = halfRopeTables(cfg);
+    cos = g.initializer(g.fresh('rope_cos'), { dtype: 'float32', dims: [cfg.maxPositions, R / 2], data: tables.cos });
+    sin = g.initializer(g.fresh('rope_sin'), { dtype: 'float32', dims: [cfg.maxPositions, R / 2], data: tables.sin });
+  }
   const ropeStart = g.op('Shape', [p.pastKeys[0]], { start: 1, end: 2 }); // [1]
   const end = g.op('Add', [ropeStart, g.op('Shape', [p.x], { start: 1, end: 2 })]); // [1]: past + total
+  if (positionEmbed) {
+    // learned absolute positions (gpt_bigcode): rows past..past+total-1 of the position table
+    const pos = g.op('Range', [g.op('Squeeze', [ropeStart, b.i64([0])]), g.op('Squeeze', [end, b.i64([0])]), b.scalarI64(1)]);
+    p = { ...p, x: g.op('Add', [p.x, g.op('Gather', [b.opts.weight(positionEmbed), pos], { axis: 0 })]) };
+  }
   const INT32 = 6;
   const totalLen = g.op('Cast', [g.op('Squeeze', [end, b.i64([0])])], { to: INT32 });
   const seqlensK = g.op('Cast', [g.op('Expand', [g.op('Sub', [end, b.i64([1])]), g.op('Shape', [p.inputIds], { start: 0, end: 1 })])], { to: INT32 });
@@ -194,7 +215,7 @@ function inferencePrelude(b: Builder, p: Pick<Prelude, 'inputIds' | 'pastKeys' |
 }
 
 /** Inputs, embeddings (soft prompt prepended), positions past..past+total-1, causal (optionally sliding-window) mask, RoPE. */
-export function prelude(b: Builder): Prelude {
+export function prelude(b: Builder, embedName = 'model.embed_tokens.weight', positionEmbed?: string): Prelude {
   const { g, cfg, opts } = b;
   const { numLayers: L, numKvHeads: KV, headDim: D, hiddenSize: hid } = cfg;
   const train = b.train;
@@ -207,7 +228,7 @@ export function prelude(b: Builder): Prelude {
       pastValues.push(g.input(`past_value.${i}`, 'float32', ['batch', 'past', KV, D]));
     }
 
-  let x = g.op('Gather', [opts.weight('model.embed_tokens.weight'), inputIds], { axis: 0 });
+  let x = g.op('Gather', [opts.weight(embedName), inputIds], { axis: 0 });
   let promptLen: string | undefined;
   if (opts.adapter?.prompt) {
     const prompt = b.adapterInput('prompt_embeddings', 'prompt', 'prompt', ['prompt_len', hid]);
@@ -218,7 +239,7 @@ export function prelude(b: Builder): Prelude {
     promptLen = g.op('Shape', [prompt], { start: 0, end: 1 });
   }
 
-  if (!train) return inferencePrelude(b, { inputIds, pastKeys, pastValues, x, promptLen });
+  if (!train) return inferencePrelude(b, { inputIds, pastKeys, pastValues, x, promptLen }, positionEmbed);
   const total = g.op('Squeeze', [g.op('Shape', [x], { start: 1, end: 2 }), b.i64([0])]);
   const past = train ? b.scalarI64(0) : g.op('Squeeze', [g.op('Shape', [pastKeys[0]], { start: 1, end: 2 }), b.i64([0])]);
   const end = g.op('Add', [past, total]);
@@ -238,37 +259,71 @@ export function prelude(b: Builder): Prelude {
     hidden = g.op('Or', [hidden, g.op('Less', [reach, qp])]);
   }
   const mask = g.op('Where', [hidden, b.f32(MASK), b.f32(0)]); // [total, past+total]
-  const tables = ropeTables(cfg);
-  const cosT = g.initializer(g.fresh('rope_cos'), { dtype: 'float32', dims: [cfg.maxPositions, D], data: tables.cos });
-  const sinT = g.initializer(g.fresh('rope_sin'), { dtype: 'float32', dims: [cfg.maxPositions, D], data: tables.sin });
   const rpos = packed?.positions ?? qpos;
+  const scale = b.f32(1 / Math.sqrt(D));
+  if (cfg.learnedPositions) {
+    // learned absolute positions instead of RoPE (gpt_bigcode); packed examples restart at 0 as alone
+    if (positionEmbed) x = g.op('Add', [x, g.op('Gather', [opts.weight(positionEmbed), rpos], { axis: 0 })]);
+    return { inputIds, pastKeys, pastValues, presentKeys: [], presentValues: [], x, promptLen, mask, cos: '', sin: '', scale };
+  }
+  const tables = ropeTables(cfg);
+  const R = rotaryDim(cfg);
+  const cosT = g.initializer(g.fresh('rope_cos'), { dtype: 'float32', dims: [cfg.maxPositions, R], data: tables.cos });
+  const sinT = g.initializer(g.fresh('rope_sin'), { dtype: 'float32', dims: [cfg.maxPositions, R], data: tables.sin });
   const cos = g.op('Unsqueeze', [g.op('Gather', [cosT, rpos], { axis: 0 }), b.i64([0, 2])]);
   const sin = g.op('Unsqueeze', [g.op('Gather', [sinT, rpos], { axis: 0 }), b.i64([0, 2])]);
-  const scale = b.f32(1 / Math.sqrt(D));
   return { inputIds, pastKeys, pastValues, presentKeys: [], presentValues: [], x, promptLen, mask, cos, sin, scale };
+}
+
+/** Bias switches and the output projection's name of a family's attention (default: Llama's, no biases). */
+export interface AttentionOptions {
+  qkvBias?: boolean;
+  oBias?: boolean;
+  oShort?: string; // PEFT short name of the output projection (o_proj; phi: dense)
 }
 
 /**
  * Self-attention of layer i on the normed input h: q/k/v projections (with adapters and optional
- * biases), RoPE, the KV cache (inference), grouped-query attention, o_proj. Returns o_proj's output.
+ * biases), RoPE, the KV cache (inference), grouped-query attention, the output projection.
  */
-export function selfAttention(b: Builder, pre: Prelude, i: number, h: string, bias = false): string {
-  const { g, cfg } = b;
+export function selfAttention(b: Builder, pre: Prelude, i: number, h: string, bias: boolean | AttentionOptions = false): string {
+  const { cfg } = b;
+  const o: AttentionOptions = typeof bias === 'boolean' ? { qkvBias: bias, oBias: bias } : bias;
   const { numHeads: H, numKvHeads: KV, headDim: D, hiddenSize: hid } = cfg;
-  const grp = H / KV;
   const p = `model.layers.${i}`;
-  let q = b.linear(h, `${p}.self_attn.q_proj`, 'q_proj', hid, H * D, bias);
-  let k = b.linear(h, `${p}.self_attn.k_proj`, 'k_proj', hid, KV * D, bias);
-  let v = b.linear(h, `${p}.self_attn.v_proj`, 'v_proj', hid, KV * D, bias);
+  const q = b.linear(h, `${p}.self_attn.q_proj`, 'q_proj', hid, H * D, o.qkvBias);
+  const k = b.linear(h, `${p}.self_attn.k_proj`, 'k_proj', hid, KV * D, o.qkvBias);
+  const v = b.linear(h, `${p}.self_attn.v_proj`, 'v_proj', hid, KV * D, o.qkvBias);
+  const oShort = o.oShort ?? 'o_proj';
+  return b.linear(attend(b, pre, i, q, k, v), `${p}.self_attn.${oShort}`, oShort, H * D, hid, o.oBias);
+}
+
+/**
+ * RoPE, the KV cache (inference) and grouped-query attention of layer i on projected q [b, s, H·D] and
+ * k, v [b, s, KV·D]; returns the heads' output [b, s, H·D] before the output projection.
+ */
+export function attend(b: Builder, pre: Prelude, i: number, q: string, k: string, v: string): string {
+  const { g, cfg } = b;
+  const { numHeads: H, numKvHeads: KV, headDim: D } = cfg;
+  const grp = H / KV;
   if (b.train) {
     v = g.op('Reshape', [v, b.i64([0, 0, KV, D])]);
-    q = b.rope(g.op('Reshape', [q, b.i64([0, 0, H, D])]), pre.cos, pre.sin);
-    k = b.rope(g.op('Reshape', [k, b.i64([0, 0, KV, D])]), pre.cos, pre.sin);
+    q = g.op('Reshape', [q, b.i64([0, 0, H, D])]);
+    k = g.op('Reshape', [k, b.i64([0, 0, KV, D])]);
+    if (!cfg.learnedPositions) {
+      q = b.rope(q, pre.cos, pre.sin);
+      k = b.rope(k, pre.cos, pre.sin);
+    }
   } else {
     // one contrib RotaryEmbedding per projection; K and V land straight in the present_* outputs (no Identity)
-    const rot = (x: string, heads: number) => g.op('RotaryEmbedding', [x, pre.ropeStart!, pre.cos, pre.sin], { interleaved: 0, num_heads: heads }, { domain: 'com.microsoft' });
-    q = rot(q, H);
-    k = rot(k, KV);
+    const R = rotaryDim(cfg);
+    const partial: Record<string, number> = R < D ? { rotary_embedding_dim: R } : {};
+    const rot = (x: string, heads: number) =>
+      g.op('RotaryEmbedding', [x, pre.ropeStart!, pre.cos, pre.sin], { interleaved: cfg.ropeInterleaved ? 1 : 0, num_heads: heads, ...partial }, { domain: 'com.microsoft' });
+    if (!cfg.learnedPositions) {
+      q = rot(q, H);
+      k = rot(k, KV);
+    }
     pre.presentKeys.push(g.output(g.op('Reshape', [k, b.i64([0, 0, KV, D])], {}, { output: `present_key.${i}` }), `present_key.${i}`, 'float32', ['batch', 'seq_total', KV, D]));
     pre.presentValues.push(g.output(g.op('Reshape', [v, b.i64([0, 0, KV, D])], {}, { output: `present_value.${i}` }), `present_value.${i}`, 'float32', ['batch', 'seq_total', KV, D]));
     // contrib GroupQueryAttention (causal, sliding window) on [b, s, heads·d] against the past in [b, kv, past, d];
@@ -277,7 +332,7 @@ export function selfAttention(b: Builder, pre: Prelude, i: number, h: string, bi
     const W = cfg.slidingWindow;
     const window = W !== undefined && W < cfg.maxPositions ? W : -1;
     const [attn] = g.opN('GroupQueryAttention', [q, k, v, bnsh(pre.pastKeys[i]), bnsh(pre.pastValues[i]), pre.seqlensK!, pre.totalLen!], 3, { num_heads: H, kv_num_heads: KV, local_window_size: window }, { domain: 'com.microsoft' });
-    return b.linear(attn, `${p}.self_attn.o_proj`, 'o_proj', H * D, hid, bias);
+    return attn;
   }
   // Grouped-query attention without copying K/V: queries [b, kv, grp, s, d] against keys [b, kv, 1, d, t].
   const qh = g.op('Reshape', [g.op('Transpose', [g.op('Mul', [q, pre.scale])], { perm: [0, 2, 1, 3] }), b.i64([0, KV, grp, -1, D])]);
@@ -285,19 +340,21 @@ export function selfAttention(b: Builder, pre: Prelude, i: number, h: string, bi
   const vt = g.op('Unsqueeze', [g.op('Transpose', [v], { perm: [0, 2, 1, 3] }), b.i64([2])]);
   const probs = g.op('Softmax', [g.op('Add', [g.op('MatMul', [qh, kt]), pre.mask])], { axis: -1 });
   const ctx = g.op('Reshape', [g.op('MatMul', [probs, vt]), b.i64([0, H, -1, D])]);
-  const attn = g.op('Reshape', [g.op('Transpose', [ctx], { perm: [0, 2, 1, 3] }), b.i64([0, 0, H * D])]);
-  return b.linear(attn, `${p}.self_attn.o_proj`, 'o_proj', H * D, hid, bias);
+  return g.op('Reshape', [g.op('Transpose', [ctx], { perm: [0, 2, 1, 3] }), b.i64([0, 0, H * D])]);
 }
 
+const LLAMA_HEAD: LmHead = { embed: 'model.embed_tokens.weight', weight: 'lm_head.weight' };
+
 /** Final norm on the kept positions, LM head, the logits output; assembles the DecoderGraph. */
-export function finish(b: Builder, pre: Prelude, x: string, norm: (hs: string) => string): DecoderGraph {
+export function finish(b: Builder, pre: Prelude, x: string, norm: (hs: string) => string, head: LmHead = LLAMA_HEAD): DecoderGraph {
   const { g, cfg, opts } = b;
   let hs = x;
   const which = opts.logits ?? (b.train ? 'all' : 'last');
   if (which === 'last') hs = g.op('Slice', [hs, b.i64([-1]), b.i64([INT_MAX]), b.i64([1])]);
   else if (pre.promptLen) hs = g.op('Slice', [hs, pre.promptLen, b.i64([INT_MAX]), b.i64([1])]);
   const hidden = norm(hs);
-  let logits = b.matmulW(hidden, cfg.tieWordEmbeddings ? 'model.embed_tokens.weight' : 'lm_head.weight');
+  let logits = b.matmulW(hidden, cfg.tieWordEmbeddings ? head.embed : head.weight);
+  if (head.bias) logits = g.op('Add', [logits, opts.weight(head.bias)]);
   if (!b.train) logits = g.output(logits, 'logits', 'float32', ['batch', which === 'last' ? 1 : 'seq', cfg.vocabSize]);
   return {
     inputIds: pre.inputIds,

@@ -12,12 +12,12 @@ import { loadAdapterDir, type LoadedAdapter } from './adapters';
 import { parameterCount, parseModelConfig, type ModelConfig } from './config';
 import { decode } from './decode';
 import type { AdapterInfo, Engine, EngineStatus, GenerateOptions, GenerateResult, ProviderPreference } from './engine-api';
-import { family, type AdapterSlots, type DecoderGraph } from './family';
+import { family, lmHeadOf, type AdapterSlots, type DecoderGraph } from './family';
 import { findCachedGraph, graphCacheKey, storeCachedGraphAsync } from './graph-cache';
 import { buildInferenceModel, inferenceGraphNames, KvRunner, missingSlots, type Quantize } from './inference';
-import { readSafetensors, toF32 } from './safetensors';
 import { StreamDecoder } from './stream-decoder';
 import { Tokenizer } from './tokenizer';
+import { readWeightTensors, selectWeights } from './weight-files';
 
 export interface EngineOptions {
   provider?: ProviderPreference;
@@ -37,13 +37,13 @@ export interface EngineOptions {
   defer?: boolean;
 }
 
-/** Reads and validates config.json and model.safetensors (every weight: present, shape, dtype). */
+/** Reads and validates config.json and the weights (every tensor: present, shape, dtype, used; weight-files.ts). */
 export function loadModelFiles(modelDir: string): { cfg: ModelConfig; weights: Map<string, Float32Array> } {
   const cfg = readModelConfig(modelDir);
   return { cfg, weights: readModelWeights(modelDir, cfg) };
 }
 
-function readModelConfig(modelDir: string): ModelConfig {
+export function readModelConfig(modelDir: string): ModelConfig {
   const cfgPath = path.join(modelDir, 'config.json');
   let json: unknown;
   try {
@@ -56,18 +56,8 @@ function readModelConfig(modelDir: string): ModelConfig {
   return parsed.value;
 }
 
-function readModelWeights(modelDir: string, cfg: ModelConfig): Map<string, Float32Array> {
-  const { tensors } = readSafetensors(path.join(modelDir, 'model.safetensors'));
-  const weights = new Map<string, Float32Array>();
-  for (const s of family(cfg).weightSpecs(cfg)) {
-    const t = tensors.get(s.name);
-    if (!t) throw new Error(`model ${modelDir}: model.safetensors lacks tensor '${s.name}'`);
-    if (t.shape.length !== s.shape.length || t.shape.some((d, i) => d !== s.shape[i]))
-      throw new Error(`model ${modelDir}: tensor '${s.name}' has shape [${t.shape}], config.json implies [${s.shape}]`);
-    if (!['F32', 'F16', 'BF16'].includes(t.dtype)) throw new Error(`model ${modelDir}: tensor '${s.name}' has dtype ${t.dtype}`);
-    weights.set(s.name, toF32(t, s.name));
-  }
-  return weights;
+export function readModelWeights(modelDir: string, cfg: ModelConfig): Map<string, Float32Array> {
+  return selectWeights(modelDir, readWeightTensors(modelDir), family(cfg).weightSpecs(cfg), cfg.tieWordEmbeddings ? lmHeadOf(cfg) : undefined);
 }
 
 function mergeSlots(a: AdapterSlots, b: AdapterSlots): AdapterSlots {

@@ -67,6 +67,13 @@ export interface AdapterWeights {
   prompt?: { p: number; data: Float32Array }; // [p, hidden]
 }
 
+/** Tensor names of the LM head: the embedding it is tied to, its own weight, its bias (phi, codegen). */
+export interface LmHead {
+  embed: string;
+  weight: string;
+  bias?: string;
+}
+
 export interface FamilyDef {
   name: ModelFamily;
   weightSpecs(cfg: ModelConfig): WeightSpec[];
@@ -75,8 +82,11 @@ export interface FamilyDef {
   layerPrefix(i: number): string;
   /** Emits the decoder into `g`; declares inputs (and, except in train mode, outputs). */
   buildDecoderGraph(g: Graph, cfg: ModelConfig, opts: BuildOptions): DecoderGraph;
-  /** Plain-TypeScript reference forward of a full sequence: logits [seq, vocab] (batch 1). */
-  forward(cfg: ModelConfig, weights: Map<string, Float32Array>, ids: number[], adapter?: AdapterWeights): Float32Array;
+  /** Plain-TypeScript reference forward of a full sequence: logits [seq, vocab] (batch 1). Families added
+   * later are checked against transformers' own logits instead (test/fixtures/interop). */
+  forward?(cfg: ModelConfig, weights: Map<string, Float32Array>, ids: number[], adapter?: AdapterWeights): Float32Array;
+  /** LM head tensors (default: Llama's, model.embed_tokens.weight / lm_head.weight, no bias). */
+  head?: LmHead;
   /** Default PEFT targets: LoRA and (IA)³ (with its feedforward modules). */
   defaultTargets: { lora: string[]; ia3: string[]; ia3Feedforward: string[] };
 }

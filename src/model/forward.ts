@@ -1,25 +1,13 @@
-// An independent plain-TypeScript forward pass of the Llama family (no ONNX): the reference that the
+// An independent plain-TypeScript forward pass of the Llama family (and Qwen2) (no ONNX): the reference that the
 // generated graphs are checked against. Its pieces (embedding, adapter-aware linear, RoPE, causal
 // attention, LM head) are exported for the other families' references (starcoder2.ts). Batch 1, full sequence, float64 accumulation, written for
 // clarity, not speed. Adapters follow PEFT semantics: LoRA y += (alpha/r)·B·A·x, (IA)³ scales the
 // output (or the input, for feedforward modules), the soft prompt is prepended at positions 0..p-1.
 import type { ModelConfig } from './config';
 import type { AdapterWeights } from './family-api';
+import { ropeTables, rotaryDim } from './rope';
 
-/** Rotary tables [maxPositions, headDim] as in Hugging Face (`cat(freqs, freqs)`). */
-export function ropeTables(cfg: ModelConfig): { cos: Float32Array; sin: Float32Array } {
-  const D = cfg.headDim;
-  const cos = new Float32Array(cfg.maxPositions * D);
-  const sin = new Float32Array(cfg.maxPositions * D);
-  for (let pos = 0; pos < cfg.maxPositions; pos++)
-    for (let i = 0; i < D / 2; i++) {
-      const invFreq = Math.fround(1 / Math.pow(cfg.ropeTheta, (2 * i) / D));
-      const a = Math.fround(pos * invFreq);
-      cos[pos * D + i] = cos[pos * D + i + D / 2] = Math.cos(a);
-      sin[pos * D + i] = sin[pos * D + i + D / 2] = Math.sin(a);
-    }
-  return { cos, sin };
-}
+export { ropeTables };
 
 export type Mat = Float64Array[]; // rows
 
@@ -93,20 +81,22 @@ export function adapterLinear(weights: Map<string, Float32Array>, adapter: Adapt
   };
 }
 
-/** HF rotary embedding (rotate_half) in place on rows [T, heads·headDim]. */
+/** HF rotary embedding in place on rows [T, heads·headDim]: rotate_half, or pairs (2i, 2i+1) when interleaved; the first rotaryDim dims only. */
 export function rope(cfg: ModelConfig, m: Mat, heads: number, tables: { cos: Float32Array; sin: Float32Array }): void {
   const D = cfg.headDim;
+  const R = rotaryDim(cfg);
   const { cos, sin } = tables;
   for (let t = 0; t < m.length; t++)
     for (let h = 0; h < heads; h++) {
       const row = m[t];
       const o = h * D;
-      const rotated = new Float64Array(D);
-      for (let i = 0; i < D / 2; i++) {
-        rotated[i] = -row[o + i + D / 2];
-        rotated[i + D / 2] = row[o + i];
+      const rotated = new Float64Array(R);
+      for (let i = 0; i < R / 2; i++) {
+        const [a, b] = cfg.ropeInterleaved ? [2 * i, 2 * i + 1] : [i, i + R / 2];
+        rotated[a] = -row[o + b];
+        rotated[b] = row[o + a];
       }
-      for (let i = 0; i < D; i++) row[o + i] = row[o + i] * cos[t * D + i] + rotated[i] * sin[t * D + i];
+      for (let i = 0; i < R; i++) row[o + i] = row[o + i] * cos[t * R + i] + rotated[i] * sin[t * R + i];
     }
 }
 
@@ -152,17 +142,20 @@ export function llamaForward(cfg: ModelConfig, weights: Map<string, Float32Array
   const e = embed(cfg, weights, ids, adapter);
   let x = e.x;
   const tables = ropeTables(cfg);
-  const linear = adapterLinear(weights, adapter, false, baseMatmul);
+  // Llama's attention_bias / mlp_bias and Qwen2's q/k/v biases
+  const linear = adapterLinear(weights, adapter, !!cfg.mlpBias, baseMatmul);
+  const qkvLinear = adapterLinear(weights, adapter, !!cfg.qkvBias, baseMatmul);
+  const oLinear = adapterLinear(weights, adapter, !!cfg.oBias, baseMatmul);
   for (let l = 0; l < cfg.numLayers; l++) {
     const pre = `model.layers.${l}`;
     const h = rmsNorm(x, get(weights, `${pre}.input_layernorm.weight`), cfg.rmsNormEps);
-    const q = linear(h, `${pre}.self_attn.q_proj`, H * D);
-    const k = linear(h, `${pre}.self_attn.k_proj`, KV * D);
-    const v = linear(h, `${pre}.self_attn.v_proj`, KV * D);
+    const q = qkvLinear(h, `${pre}.self_attn.q_proj`, H * D);
+    const k = qkvLinear(h, `${pre}.self_attn.k_proj`, KV * D);
+    const v = qkvLinear(h, `${pre}.self_attn.v_proj`, KV * D);
     rope(cfg, q, H, tables);
     rope(cfg, k, KV, tables);
     const attn = causalAttention(cfg, q, k, v);
-    const o = linear(attn, `${pre}.self_attn.o_proj`, hid);
+    const o = oLinear(attn, `${pre}.self_attn.o_proj`, hid);
     x = x.map((row, t) => row.map((val, i) => val + o[t][i]));
     const h2 = rmsNorm(x, get(weights, `${pre}.post_attention_layernorm.weight`), cfg.rmsNormEps);
     const gate = linear(h2, `${pre}.mlp.gate_proj`, cfg.intermediateSize);

@@ -13,13 +13,15 @@ import * as path from 'path';
 import type { ModelConfig } from './config';
 import type { AdapterSlots } from './family';
 import { userCacheDir } from '../util/cache-dir';
+import { weightFiles } from './weight-files';
 
-const GRAPH_VERSION = 5; // 4: FusedMatMul(transB) on untransposed weights; 5: RotaryEmbedding + GroupQueryAttention
+const GRAPH_VERSION = 6; // 4: FusedMatMul(transB) on untransposed weights; 5: RotaryEmbedding + GroupQueryAttention; 6: rope.ts tables (scaling, partial, interleaved), more families
 
 /** `<variant>-<hash>`; the variant (letters, digits, `_`) names the file family that one store replaces. */
 export function graphCacheKey(modelDir: string, cfg: ModelConfig, slots: AdapterSlots, variant = 'f32'): string {
   if (!/^[A-Za-z0-9_]+$/.test(variant)) throw new Error(`graph cache variant must be letters, digits or _: ${JSON.stringify(variant)}`);
-  const st = fs.statSync(path.join(modelDir, 'model.safetensors'));
+  const stats = weightFiles(modelDir).files.map((f) => fs.statSync(f));
+  const st = { size: stats.map((x) => x.size).join('+'), mtimeMs: Math.max(...stats.map((x) => x.mtimeMs)) };
   const norm = {
     lora: [...(slots.lora?.targets ?? [])].sort(),
     ia3: [...(slots.ia3?.targets ?? [])].sort(),

@@ -1,4 +1,5 @@
-// The Llama family (RMSNorm, RoPE, SwiGLU, grouped-query attention) emitted into the Graph IR. One
+// The Llama family (RMSNorm, RoPE, SwiGLU, grouped-query attention; optional biases: `attention_bias`,
+// `mlp_bias`) emitted into the Graph IR. One
 // definition serves the KV-cached inference graph and the training graph. Train mode uses only
 // differentiable standard ops along parameter paths (MatMul, Add, Mul, Div, Pow, Sqrt, ReduceMean, Softmax,
 // Reshape, Transpose, Concat, Slice, Gather, Sigmoid, Neg, Unsqueeze, Dropout); the causal mask and the
@@ -17,12 +18,22 @@ function llamaWeightSpecs(cfg: ModelConfig): WeightSpec[] {
   for (let i = 0; i < cfg.numLayers; i++) {
     const p = `model.layers.${i}`;
     specs.push({ name: `${p}.input_layernorm.weight`, shape: [h] });
-    for (const m of llamaModules(cfg)) specs.push({ name: `${p}.${m.path}.weight`, shape: [m.outDim, m.inDim] });
+    for (const m of llamaModules(cfg)) {
+      specs.push({ name: `${p}.${m.path}.weight`, shape: [m.outDim, m.inDim] });
+      if (hasBias(cfg, m.short)) specs.push({ name: `${p}.${m.path}.bias`, shape: [m.outDim] });
+    }
     specs.push({ name: `${p}.post_attention_layernorm.weight`, shape: [h] });
   }
   specs.push({ name: 'model.norm.weight', shape: [h] });
   if (!cfg.tieWordEmbeddings) specs.push({ name: 'lm_head.weight', shape: [cfg.vocabSize, h] });
   return specs;
+}
+
+/** Llama's `attention_bias` (q/k/v/o), `mlp_bias` (gate/up/down); Qwen2's q/k/v biases. */
+function hasBias(cfg: ModelConfig, short: string): boolean {
+  if (short === 'q_proj' || short === 'k_proj' || short === 'v_proj') return !!cfg.qkvBias;
+  if (short === 'o_proj') return !!cfg.oBias;
+  return !!cfg.mlpBias;
 }
 
 function llamaModules(cfg: ModelConfig) {
@@ -48,13 +59,14 @@ function buildLlamaGraph(g: Graph, cfg: ModelConfig, opts: BuildOptions): Decode
   for (let i = 0; i < cfg.numLayers; i++) {
     const p = `model.layers.${i}`;
     const h = b.rmsNorm(x, `${p}.input_layernorm.weight`);
-    x = g.op('Add', [x, selfAttention(b, pre, i, h)]);
+    x = g.op('Add', [x, selfAttention(b, pre, i, h, { qkvBias: cfg.qkvBias, oBias: cfg.oBias })]);
 
     const h2 = b.rmsNorm(x, `${p}.post_attention_layernorm.weight`);
-    const gate = b.linear(h2, `${p}.mlp.gate_proj`, 'gate_proj', cfg.hiddenSize, cfg.intermediateSize);
-    const up = b.linear(h2, `${p}.mlp.up_proj`, 'up_proj', cfg.hiddenSize, cfg.intermediateSize);
+    const mb = !!cfg.mlpBias;
+    const gate = b.linear(h2, `${p}.mlp.gate_proj`, 'gate_proj', cfg.hiddenSize, cfg.intermediateSize, mb);
+    const up = b.linear(h2, `${p}.mlp.up_proj`, 'up_proj', cfg.hiddenSize, cfg.intermediateSize, mb);
     const act = g.op('Mul', [g.op('Mul', [gate, g.op('Sigmoid', [gate])]), up]);
-    x = g.op('Add', [x, b.linear(act, `${p}.mlp.down_proj`, 'down_proj', cfg.intermediateSize, cfg.hiddenSize)]);
+    x = g.op('Add', [x, b.linear(act, `${p}.mlp.down_proj`, 'down_proj', cfg.intermediateSize, cfg.hiddenSize, mb)]);
   }
   return finish(b, pre, x, (hs) => b.rmsNorm(hs, 'model.norm.weight'));
 }
@@ -67,4 +79,17 @@ export const llamaFamily: FamilyDef = {
   buildDecoderGraph: buildLlamaGraph,
   forward: llamaForward,
   defaultTargets: { lora: ['q_proj', 'v_proj'], ia3: ['k_proj', 'v_proj', 'down_proj'], ia3Feedforward: ['down_proj'] },
+};
+
+// Qwen2 (HF `qwen2`) is Llama with biases on q/k/v_proj (config.ts sets qkvBias) and untied embeddings
+// by default; same tensor names.
+// Mistral (HF `mistral`) is Llama with a sliding attention window (config.ts sets slidingWindow; blocks.ts
+// masks by it in both graphs); same tensor names and PEFT defaults.
+export const mistralFamily: FamilyDef = { ...llamaFamily, name: 'mistral' };
+
+export const qwen2Family: FamilyDef = {
+  ...llamaFamily,
+  name: 'qwen2',
+  // PEFT's (IA)³ default for qwen2 differs from llama's: q_proj, v_proj, down_proj (down_proj feedforward)
+  defaultTargets: { lora: ['q_proj', 'v_proj'], ia3: ['q_proj', 'v_proj', 'down_proj'], ia3Feedforward: ['down_proj'] },
 };

@@ -33,6 +33,9 @@ function tensorHeader(name: string, t: TensorData): Uint8Array {
   return w.finish();
 }
 
+/** Largest serialized protobuf message (2 GiB - 1). */
+export const ONNX_PROTO_LIMIT = 2 ** 31 - 1;
+
 export function modelBytes(g: Graph, opts: { opset?: number; producer?: string } = {}): Uint8Array {
   const inits = [...g.initializers];
   g.initializers.clear();
@@ -50,6 +53,12 @@ export function modelBytes(g: Graph, opts: { opset?: number; producer?: string }
   });
   const graphLen = parts.reduce((s, p) => s + 1 + varintSize(p.inner) + p.inner, 0); // tag 5 is one byte
   const total = head.length + 1 + varintSize(graphLen) + graphLen;
+  // protobuf (and so ONNX Runtime reading a model from memory) stops at 2 GiB: say so before building it
+  if (total > ONNX_PROTO_LIMIT)
+    throw new Error(
+      `the ONNX model would be ${(total / 2 ** 30).toFixed(2)} GiB, over the 2 GiB an in-memory ONNX model can hold (protobuf); ` +
+        `TestTune does not write ONNX external data yet: a model this large runs only quantized (int8) if that fits`,
+    );
   const out = new Uint8Array(total);
   out.set(head, 0);
   let pos = head.length;

@@ -1,5 +1,5 @@
 // Normalizers and pre-tokenizers of a Hugging Face `tokenizer.json`, for byte-level BPE models.
-// Supported: normalizers NFC/NFD/NFKC/NFKD/Lowercase/Sequence; pre-tokenizers ByteLevel, Split
+// Supported: normalizers NFC/NFD/NFKC/NFKD/Lowercase/Prepend/Replace/Sequence; pre-tokenizers ByteLevel, Split
 // (string or Oniguruma regex, all five behaviours, invert), Digits, Punctuation, Sequence.
 // Anything else is rejected with a clear error (it would silently change the token ids otherwise).
 
@@ -32,13 +32,34 @@ export function buildNormalizer(cfg: unknown): Normalizer | undefined {
       return (s) => s.normalize(type);
     case 'Lowercase':
       return (s) => s.toLowerCase();
+    case 'Prepend': {
+      // Hugging Face prepends to every non-empty input (each piece between added tokens)
+      const pre = (cfg as Json).prepend;
+      if (typeof pre !== 'string') throw new UnsupportedTokenizerError(`Prepend normalizer: "prepend" must be a string`);
+      return (s) => (s.length ? pre + s : s);
+    }
+    case 'Replace': {
+      const c = cfg as Json;
+      const pat = c.pattern as Json | undefined;
+      if (typeof c.content !== 'string') throw new UnsupportedTokenizerError(`Replace normalizer: "content" must be a string`);
+      const content = c.content;
+      if (pat && typeof pat.String === 'string') {
+        const from = pat.String;
+        return (s) => s.replaceAll(from, content);
+      }
+      if (pat && typeof pat.Regex === 'string') {
+        const re = compileOnig(pat.Regex);
+        return (s) => s.replace(re, () => content);
+      }
+      throw new UnsupportedTokenizerError(`Replace normalizer: pattern must be {"String": …} or {"Regex": …}`);
+    }
     case 'Sequence': {
       const parts = ((cfg as Json).normalizers as unknown[] | undefined) ?? [];
       const fns = parts.map(buildNormalizer).filter((f): f is Normalizer => f !== undefined);
       return (s) => fns.reduce((acc, f) => f(acc), s);
     }
     default:
-      throw new UnsupportedTokenizerError(`unsupported normalizer type '${type}' (supported: NFC, NFD, NFKC, NFKD, Lowercase, Sequence)`);
+      throw new UnsupportedTokenizerError(`unsupported normalizer type '${type}' (supported: NFC, NFD, NFKC, NFKD, Lowercase, Prepend, Replace, Sequence)`);
   }
 }
 
@@ -304,8 +325,8 @@ export function buildPreTokenizer(cfg: unknown): PreTokenizerInfo {
     }
     default:
       throw new UnsupportedTokenizerError(
-        `unsupported pre_tokenizer type '${type}': only byte-level BPE tokenizers are supported ` +
-          `(ByteLevel, or a Sequence of Split/Digits/Punctuation with ByteLevel)`,
+        `unsupported pre_tokenizer type '${type}': supported are byte-level BPE (ByteLevel, or a Sequence of ` +
+          `Split/Digits/Punctuation with ByteLevel) and SentencePiece-style BPE (Metaspace or none)`,
       );
   }
 }

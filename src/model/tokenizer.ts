@@ -1,5 +1,6 @@
-// Byte-level BPE tokenizer that loads Hugging Face `tokenizer.json` files (GPT-2 / StarCoder / CodeGen
-// style) and the ones `trainBpe` writes. Encodes any JavaScript string and decodes back losslessly
+// BPE tokenizer that loads Hugging Face `tokenizer.json` files: byte-level (GPT-2 / StarCoder / CodeGen /
+// Qwen2 style, and the ones `trainBpe` writes) and SentencePiece-style (Llama-2 / CodeLlama / Mistral:
+// characters with byte_fallback, Metaspace or Prepend+Replace normalizers; sentencepiece.ts). Encodes any JavaScript string and decodes back losslessly
 // (lone surrogates, which have no UTF-8 form, become U+FFFD). Unsupported formats are rejected with
 // a clear error instead of producing different ids than Hugging Face would.
 
@@ -8,6 +9,7 @@ import * as path from 'node:path';
 import { fromByteLevel, toByteLevel } from './bytelevel';
 import { PairHeap } from './pair-heap';
 import { buildNormalizer, buildPreTokenizer, Normalizer, PreTokenizer, UnsupportedTokenizerError } from './pretokenize';
+import { buildMetaspace, buildSpDecoder, characterSymbols, isMetaspace, spTokenBytes, stripLeading, type MetaspaceFn, type SpDecoder } from './sentencepiece';
 
 export { UnsupportedTokenizerError } from './pretokenize';
 
@@ -72,6 +74,8 @@ export class Tokenizer {
   private readonly addedRe?: RegExp;
   private readonly addedByContent = new Map<string, AddedToken>();
   private cache = new Map<string, number[]>(); // raw pre-token → ids
+  /** SentencePiece-style BPE (characters, byte fallback); absent for byte-level BPE. */
+  private readonly sp?: { metaspace?: MetaspaceFn; byteFallback: boolean; fuseUnk: boolean; decoder: SpDecoder };
 
   static fromFile(file: string, roles?: SpecialRoles): Tokenizer {
     let text: string;
@@ -99,16 +103,23 @@ export class Tokenizer {
     const model = root.model as Json | undefined;
     if (!model || typeof model !== 'object') fail('missing "model"');
     const mtype = model.type ?? (model.merges !== undefined ? 'BPE' : undefined);
-    if (mtype !== 'BPE') fail(`unsupported model type '${String(mtype)}': only byte-level BPE is supported`);
+    if (mtype !== 'BPE') fail(`unsupported model type '${String(mtype)}': only BPE (byte-level or SentencePiece-style) is supported`);
     for (const k of ['continuing_subword_prefix', 'end_of_word_suffix'] as const) {
       if (model[k] !== null && model[k] !== undefined && model[k] !== '') fail(`BPE option ${k} is not supported`);
     }
-    if (model.byte_fallback === true) fail('BPE byte_fallback (SentencePiece-style) is not supported');
-    const pre = buildPreTokenizer(root.pre_tokenizer);
-    if (!pre.byteLevel) fail('the pre_tokenizer has no ByteLevel step: only byte-level BPE tokenizers are supported');
-    this.preTokenize = pre.fn;
+    const spStyle = model.byte_fallback === true || isMetaspace(root.pre_tokenizer) || ((root.pre_tokenizer === null || root.pre_tokenizer === undefined) && root.decoder !== null && root.decoder !== undefined && !JSON.stringify(root.decoder).includes('"ByteLevel"'));
+    if (spStyle) {
+      const pt = root.pre_tokenizer;
+      if (pt !== null && pt !== undefined && !isMetaspace(pt)) fail(`a SentencePiece-style BPE (byte_fallback or Metaspace) with pre_tokenizer ${JSON.stringify((pt as Json).type)} is not supported (Metaspace or none)`);
+      this.sp = { metaspace: isMetaspace(pt) ? buildMetaspace(pt as Json) : undefined, byteFallback: model.byte_fallback === true, fuseUnk: model.fuse_unk === true, decoder: buildSpDecoder(root.decoder) };
+      this.preTokenize = (p) => p;
+    } else {
+      const pre = buildPreTokenizer(root.pre_tokenizer);
+      if (!pre.byteLevel) fail('the pre_tokenizer has no ByteLevel step and the model is not SentencePiece-style (byte_fallback, Metaspace): not supported');
+      this.preTokenize = pre.fn;
+      checkDecoder(root.decoder);
+    }
     this.normalizer = buildNormalizer(root.normalizer);
-    checkDecoder(root.decoder);
     this.ignoreMerges = model.ignore_merges === true;
 
     const vocab = model.vocab as Json | undefined;
@@ -200,7 +211,7 @@ export class Tokenizer {
     if (b === undefined) {
       const tok = this.idToTok[id];
       if (tok === undefined) throw new RangeError(`token id ${id} is not in the vocabulary (size ${this.vocabSize})`);
-      b = fromByteLevel(tok) ?? utf8.encode(tok);
+      b = this.sp ? spTokenBytes(tok, this.sp.decoder) : (fromByteLevel(tok) ?? utf8.encode(tok));
       this.tokBytes[id] = b;
     }
     return b;
@@ -222,23 +233,27 @@ export class Tokenizer {
       if (t.single_word && (isWordChar(text[start - 1]) || isWordChar(text[end]))) continue;
       if (t.lstrip) while (start > last && /\s/u.test(text[start - 1])) start--;
       if (t.rstrip) while (end < text.length && /\s/u.test(text[end])) end++;
-      this.encodePlain(text.slice(last, start), ids);
+      this.encodePlain(text.slice(last, start), ids, last === 0);
       ids.push(t.id);
       last = end;
       re.lastIndex = end;
     }
-    this.encodePlain(text.slice(last), ids);
+    this.encodePlain(text.slice(last), ids, last === 0);
     return ids;
   }
 
-  private encodePlain(text: string, out: number[]): void {
+  /** Encodes text between added tokens; `first`: it starts the input (Metaspace's prepend_scheme "first"). */
+  private encodePlain(text: string, out: number[], first = true): void {
     if (text.length === 0) return;
     const norm = this.normalizer ? this.normalizer(text) : text;
-    for (const piece of this.preTokenize([norm])) {
+    const sp = this.sp;
+    const pieces = sp ? (sp.metaspace ? sp.metaspace(norm, first) : [norm]) : this.preTokenize([norm]);
+    for (const piece of pieces) {
       if (piece.length === 0) continue;
       let ids = this.cache.get(piece);
       if (ids === undefined) {
-        ids = this.bpe(toByteLevel(piece));
+        const whole = this.ignoreMerges ? this.vocab.get(piece) : undefined;
+        ids = whole !== undefined ? [whole] : sp ? this.merge(characterSymbols(piece, this.vocab, sp.byteFallback, this.unkId, sp.fuseUnk)) : this.bpe(toByteLevel(piece));
         if (this.cache.size >= CACHE_LIMIT) this.cache = new Map();
         this.cache.set(piece, ids);
       }
@@ -261,6 +276,12 @@ export class Tokenizer {
       }
       sym[i] = id;
     }
+    return this.merge(sym);
+  }
+
+  /** Applies the merges to initial symbols (ids), lowest rank first, leftmost first. */
+  private merge(sym: number[]): number[] {
+    const n = sym.length;
     if (n < 2) return sym;
     const next = new Int32Array(n);
     const prev = new Int32Array(n);
@@ -321,7 +342,8 @@ export class Tokenizer {
 
   /** Text of a sequence of ids; invalid UTF-8 (a cut multi-byte character) becomes U+FFFD. */
   decode(ids: readonly number[], opts: { skipSpecialTokens?: boolean } = {}): string {
-    return new TextDecoder('utf-8', { fatal: false, ignoreBOM: true }).decode(this.decodeBytes(ids, opts));
+    const text = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true }).decode(this.decodeBytes(ids, opts));
+    return this.sp ? stripLeading(text, this.sp.decoder.stripStart) : text;
   }
 }
 

@@ -69,8 +69,8 @@ describe('starcoder2: config and weight layout', () => {
     assert.equal(bad.value, undefined);
     assert.ok(bad.errors.some((e) => /hidden_act "relu" is not supported for starcoder2/.test(e)), bad.errors.join('; '));
     assert.ok(bad.errors.some((e) => /use_bias/.test(e)) && bad.errors.some((e) => /sliding_window/.test(e)));
-    const unknown = parseModelConfig({ model_type: 'gpt_bigcode', hidden_size: 64, num_hidden_layers: 1, num_attention_heads: 4, intermediate_size: 8, vocab_size: 10 });
-    assert.match(unknown.errors.join(), /model_type "gpt_bigcode" is not supported \(supported: llama, starcoder2\)/);
+    const unknown = parseModelConfig({ model_type: 'falcon', hidden_size: 64, num_hidden_layers: 1, num_attention_heads: 4, intermediate_size: 8, vocab_size: 10 });
+    assert.match(unknown.errors.join(), /model_type "falcon" is not supported \(supported: llama, mistral, starcoder2, qwen2, phi, codegen, gpt_bigcode\)/);
   });
 });
 
@@ -281,8 +281,8 @@ describe('starcoder2: engine and model init', function () {
     const cfg = sc2Config();
     writeModelDir(dir, cfg, sc2Weights(cfg, 2), byteLevelTokenizerJson());
     const json = JSON.parse(fs.readFileSync(path.join(dir, 'config.json'), 'utf8'));
-    fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ ...json, model_type: 'gpt_bigcode' }));
-    await assert.rejects(loadEngine(dir, { provider: 'cpu' }), /model_type "gpt_bigcode" is not supported \(supported: llama, starcoder2\)/);
+    fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ ...json, model_type: 'falcon' }));
+    await assert.rejects(loadEngine(dir, { provider: 'cpu' }), /model_type "falcon" is not supported \(supported: llama, mistral, starcoder2, qwen2, phi, codegen, gpt_bigcode\)/);
   });
 
   it('testtune model init writes a starcoder2 model from --config and from the tiny-starcoder2 preset', async () => {

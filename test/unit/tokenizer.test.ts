@@ -215,11 +215,13 @@ describe('StreamDecoder', () => {
 
 describe('Tokenizer loading errors', () => {
   it('rejects non-BPE models, non-byte-level pre-tokenizers and bad merges with clear messages', () => {
-    assert.throws(() => Tokenizer.fromJSON({ model: { type: 'WordPiece', vocab: {} } }), /only byte-level BPE/);
+    assert.throws(() => Tokenizer.fromJSON({ model: { type: 'WordPiece', vocab: {} } }), /only BPE \(byte-level or SentencePiece-style\)/);
+    // Metaspace is SentencePiece-style: with a byte-level decoder the mix is refused, not guessed
     assert.throws(
       () => Tokenizer.fromJSON(gpt2Style([], { pre_tokenizer: { type: 'Metaspace', replacement: '▁' } })),
-      /unsupported pre_tokenizer type 'Metaspace'/,
+      /unsupported decoder type 'ByteLevel' for a SentencePiece-style tokenizer/,
     );
+    assert.throws(() => Tokenizer.fromJSON(gpt2Style([], { pre_tokenizer: { type: 'Whitespace' } })), /unsupported pre_tokenizer type 'Whitespace'/);
     assert.throws(() => Tokenizer.fromJSON(gpt2Style([], { pre_tokenizer: null })), /no ByteLevel step/);
     const bad = gpt2Style([]) as { model: { merges: unknown[] } };
     bad.model.merges = ['Ġ zz'];

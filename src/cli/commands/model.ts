@@ -9,8 +9,13 @@ import { trainBpe } from '../../model/bpe-train';
 import { parameterCount, parseModelConfig, type ModelConfig } from '../../model/config';
 import { byteLevelTokenizerJson, initWeights, PRESETS, writeModelDir, type PresetName } from '../../model/init';
 import { Tokenizer } from '../../model/tokenizer';
+import { loadModelFiles } from '../../model/engine';
+import { buildInferenceModel, KvRunner } from '../../model/inference';
+import { formatReport, inspectModel } from '../../model/inspect';
+import { createSession } from '../../runtime/ort';
 
 const USAGE = `usage:
+  testtune model check <dir> [--ids 5,17,3] [--json]
   testtune model init (--preset tiny|default|tiny-starcoder2 | --config <config.json | inline JSON>) --out <dir>
                       [--seed 0] [--std 0.02] [--corpus <dir|file>[,…]] [--max-mb 8]
 
@@ -20,7 +25,13 @@ and examples of this repository, when present) up to the config's vocab_size. Wi
 tokenizer is the 256-byte vocabulary plus <|endoftext|>.
 presets: tiny (2 layers x 64 hidden, vocab 512), default (6 layers x 384 hidden, 6 heads, 2 KV heads,
 FFN 1024, vocab 8192), tiny-starcoder2 (the StarCoder2 family at the tiny size: LayerNorm, GELU MLP,
-biases). --config takes any supported model_type (llama, starcoder2) with its Hugging Face keys.`;
+biases). --config takes any supported model_type (llama, mistral, qwen2, starcoder2, phi, codegen, gpt_bigcode) with its
+Hugging Face keys.
+
+model check says what a Hugging Face model folder is (family, parameters, dtypes, context length,
+tokenizer, memory it will need) or exactly why TestTune cannot use it (exit code 1). With --ids it also
+runs the model on those token ids and prints the logits of every position ({"logits": [[...], ...]} with
+--json), so any implementation can be compared with TestTune; that needs no tokenizer.json.`;
 
 function repoRoot(): string {
   // src/cli/commands (tsx) or dist (bundle): walk up to the package.json
@@ -95,13 +106,55 @@ async function init(argv: string[]): Promise<number> {
   return 0;
 }
 
+async function check(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, { values: ['ids'], booleans: ['json'] });
+  const dir = args.positional[0];
+  if (!dir || args.positional.length > 1) throw new UsageError(`give one model folder\n\n${USAGE}`);
+  const idsText = str(args, 'ids');
+  const ids = idsText?.split(',').map((s) => Number(s.trim()));
+  if (ids && (!ids.length || ids.some((i) => !Number.isInteger(i) || i < 0))) throw new UsageError(`--ids must be non-negative integers separated by commas, got '${idsText}'`);
+  const report = inspectModel(dir);
+  // --ids needs the config and the weights only: a missing or unusable tokenizer does not stop it
+  let logits: number[][] | undefined;
+  if (ids && report.runnable) {
+    const { cfg, weights } = loadModelFiles(dir);
+    const bad = ids.filter((i) => i >= cfg.vocabSize);
+    if (bad.length) throw new UsageError(`--ids ${bad.join(', ')} are outside the vocabulary (vocab_size ${cfg.vocabSize})`);
+    if (ids.length > cfg.maxPositions) throw new UsageError(`--ids has ${ids.length} ids, more than the context length ${cfg.maxPositions}`);
+    logits = await allLogits(cfg, weights, ids);
+  }
+  if (args.flags.has('json')) console.log(JSON.stringify({ ...report, ...(logits ? { logits } : {}) }));
+  else {
+    console.log(formatReport(report));
+    if (logits) logits.forEach((row, t) => console.log(`  logits[${t}] (id ${ids![t]}): ${row.slice(0, 8).map((v) => v.toFixed(5)).join(' ')} … (${row.length} values; --json prints all)`));
+  }
+  if (ids) return report.runnable ? 0 : 1; // the logits were asked for: printed or not
+  return report.usable ? 0 : 1;
+}
+
+/** Logits [ids.length][vocab] from one prefill of the inference graph (no adapter, F32, CPU). */
+async function allLogits(cfg: ModelConfig, weights: Map<string, Float32Array>, ids: number[]): Promise<number[][]> {
+  const { bytes, graph } = buildInferenceModel(cfg, weights, {}, 'all');
+  const session = await createSession(bytes, { provider: 'cpu', threads: 1 });
+  try {
+    const runner = new KvRunner(session, cfg, graph, ids.length);
+    await runner.step(ids);
+    const out = runner.lastOutput;
+    const V = cfg.vocabSize;
+    return ids.map((_, t) => Array.from(out.subarray(t * V, (t + 1) * V)));
+  } finally {
+    await session.release();
+  }
+}
+
 export const command: CliCommand = {
   name: 'model',
-  summary: 'create a randomly initialised model (model init)',
+  summary: 'check a model folder (model check) or create a randomly initialised model (model init)',
   usage: USAGE,
   async run(argv) {
     const [sub, ...rest] = argv;
     if (sub === 'init') return init(rest);
+    if (sub === 'check') return check(rest);
     throw new UsageError(`unknown subcommand '${sub ?? ''}'\n\n${USAGE}`);
   },
 };

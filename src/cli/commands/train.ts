@@ -58,8 +58,10 @@ export const command: CliCommand = {
     if (!data || !method || !modelDir || !outDir) throw new UsageError(`--data, --method, --model and --out are required\n\n${USAGE}`);
     if (!(METHODS as readonly string[]).includes(method)) throw new UsageError(`--method must be one of ${METHODS.join(', ')}, got '${method}'`);
     if (!fs.existsSync(data)) throw new UsageError(`no such data file: ${data}`);
-    for (const f of ['config.json', 'model.safetensors', 'tokenizer.json'])
+    for (const f of ['config.json', 'tokenizer.json'])
       if (!fs.existsSync(path.join(modelDir, f))) throw new UsageError(`model folder ${modelDir} lacks ${f}`);
+    if (!['model.safetensors', 'model.safetensors.index.json'].some((f) => fs.existsSync(path.join(modelDir, f))))
+      throw new UsageError(`model folder ${modelDir} lacks model.safetensors (or model.safetensors.index.json)`);
     const recipe: RecipeOverrides = {
       method: method as Method,
       epochs: int(args, 'epochs'),

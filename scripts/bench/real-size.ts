@@ -1,0 +1,106 @@
+// Real-size benchmark (run by scripts/bench.mjs): a random model with Qwen2.5-Coder-0.5B's shapes
+// (scripts/bench/real_size.py writes it as F16 safetensors; TestTune widens to F32), loaded through
+// TestTune's own loader. Measures, in a fresh process each, f32 and int8 (DynamicQuantizeMatMul):
+// graph build + session time, prefill tokens/s, greedy decode tokens/s with the KV cache, peak RSS
+// against the weights' F32 bytes. Anchor in the same run: transformers 5.17 generate (greedy, KV cache,
+// F32) on the same weights and thread count.
+// Needs TESTTUNE_BENCH_PYTHON: a python with torch 2.13 CPU + transformers 5.17 (a virtualenv outside
+// git); without it the module prints [] and says why. Env: BENCH_LAYERS (default 24: the real depth;
+// fewer for a quick look), BENCH_THREADS (default 1), BENCH_QUICK=1 (decode 16 tokens instead of 64).
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { loadModelFiles } from '../../src/model/engine';
+import { buildInferenceModel, KvRunner, type Quantize } from '../../src/model/inference';
+import { createSession } from '../../src/runtime/ort';
+import type { BenchResult } from './_common';
+
+const PREFILL = 128;
+const DECODE = process.env.BENCH_QUICK === '1' ? 16 : 64;
+const THREADS = Number(process.env.BENCH_THREADS ?? '1');
+const LAYERS = Number(process.env.BENCH_LAYERS ?? '24');
+const log = (s: string) => process.stderr.write(`[real-size] ${s}\n`);
+
+interface Measured {
+  buildS: number;
+  prefillTokS: number;
+  decodeTokS: number;
+  peakRss: number;
+  weightBytesF32: number;
+}
+
+async function child(dir: string, quantize: Quantize): Promise<void> {
+  const t0 = performance.now();
+  const { cfg, weights } = loadModelFiles(dir);
+  let weightBytesF32 = 0;
+  for (const w of weights.values()) weightBytesF32 += w.byteLength;
+  const { bytes, graph } = buildInferenceModel(cfg, weights, {}, 'last', quantize);
+  weights.clear(); // the session holds the weights from here on
+  const session = await createSession(bytes, { provider: 'cpu', threads: THREADS });
+  const buildS = (performance.now() - t0) / 1000;
+  const runner = new KvRunner(session, cfg, graph, PREFILL + DECODE + 8);
+  const ids = Array.from({ length: PREFILL }, (_, i) => (i * 7919) % 50000);
+  await runner.step(ids.slice(0, 16)); // warm-up
+  runner.reset();
+  let t = performance.now();
+  let logits = await runner.step(ids);
+  const prefillTokS = PREFILL / ((performance.now() - t) / 1000);
+  t = performance.now();
+  for (let i = 0; i < DECODE; i++) {
+    let best = 0;
+    for (let v = 1; v < logits.length; v++) if (logits[v] > logits[best]) best = v;
+    logits = await runner.step([best]);
+  }
+  const decodeTokS = DECODE / ((performance.now() - t) / 1000);
+  const m: Measured = { buildS, prefillTokS, decodeTokS, peakRss: process.resourceUsage().maxRSS * 1024, weightBytesF32 };
+  console.log(JSON.stringify(m));
+  await session.release();
+}
+
+function runChild(dir: string, quantize: Quantize): Measured | undefined {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', __filename, '--child', dir, quantize], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  if (r.status !== 0) {
+    log(`${quantize}: child failed (${r.status}): ${r.stderr.slice(-2000)}`);
+    return undefined;
+  }
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as Measured;
+}
+
+async function main(): Promise<void> {
+  const py = process.env.TESTTUNE_BENCH_PYTHON;
+  if (!py || !fs.existsSync(py)) {
+    log('skipped: set TESTTUNE_BENCH_PYTHON to a python with torch 2.13 + transformers 5.17 (it writes the weights and is the anchor)');
+    console.log('[]');
+    return;
+  }
+  const dir = path.join(os.tmpdir(), `testtune-bench-qwen2-0.5b-shape-${LAYERS}l`);
+  const script = path.join(__dirname, 'real_size.py');
+  if (!fs.existsSync(path.join(dir, 'config.json'))) {
+    log(`writing ${dir}`);
+    const mk = spawnSync(py, [script, 'make', dir, '--layers', String(LAYERS)], { stdio: ['ignore', 'ignore', 'inherit'] });
+    if (mk.status !== 0) throw new Error('real_size.py make failed');
+  }
+  const results: BenchResult[] = [];
+  const an = spawnSync(py, [script, 'measure', dir, '--threads', String(THREADS), '--prefill', String(PREFILL), '--decode', String(DECODE)], { encoding: 'utf8' });
+  const anchor = an.status === 0 ? (JSON.parse(an.stdout.trim().split('\n').pop()!) as { prefill_tok_s: number; decode_tok_s: number; peak_rss: number }) : undefined;
+  if (!anchor) log(`anchor failed: ${an.stderr.slice(-1500)}`);
+  const tag = `qwen2-0.5b-shape ${LAYERS}L ${THREADS}t`;
+  for (const q of ['none', 'int8'] as Quantize[]) {
+    const m = runChild(dir, q);
+    if (!m) continue;
+    const name = q === 'none' ? 'f32' : q;
+    log(`${name}: build ${m.buildS.toFixed(1)} s, prefill ${m.prefillTokS.toFixed(1)} tok/s, decode ${m.decodeTokS.toFixed(2)} tok/s, peak RSS ${(m.peakRss / 2 ** 30).toFixed(2)} GiB (weights F32 ${(m.weightBytesF32 / 2 ** 30).toFixed(2)} GiB)`);
+    const vs = (value: number, a: number | undefined, label: string): BenchResult => ({ name: label, value, unit: 'tok/s', anchor: a === undefined ? null : 'transformers 5.17 generate f32', anchor_value: a ?? null, ratio: a === undefined ? null : value / a });
+    results.push(
+      vs(m.prefillTokS, anchor?.prefill_tok_s, `${tag} ${name} prefill ${PREFILL}`),
+      vs(m.decodeTokS, anchor?.decode_tok_s, `${tag} ${name} greedy decode`),
+      { name: `${tag} ${name} peak RSS / F32 weight bytes`, value: m.peakRss / m.weightBytesF32, unit: 'x', anchor: anchor ? 'transformers peak RSS / F32 weight bytes' : null, anchor_value: anchor ? anchor.peak_rss / m.weightBytesF32 : null, ratio: anchor ? anchor.peak_rss / m.peakRss : null },
+      { name: `${tag} ${name} build + session`, value: m.buildS, unit: 's', anchor: null, anchor_value: null, ratio: null },
+    );
+  }
+  console.log(JSON.stringify(results));
+}
+
+if (process.argv[2] === '--child') child(process.argv[3], process.argv[4] as Quantize).catch((e) => { console.error(e); process.exit(1); });
+else main().catch((e) => { console.error(e); process.exit(1); });
