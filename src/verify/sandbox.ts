@@ -92,8 +92,27 @@ public final class ${SANDBOX_CLASS} extends SecurityManager {
 }
 `;
 
-/** Compiles the sandbox class into `<cacheDir>/sandbox` once; returns its directory or an error. */
-export async function prepareSandbox(tc: Toolchain, cacheDir: string): Promise<{ dir?: string; error?: string }> {
+let javaMajor: Promise<number | undefined> | undefined;
+
+/** The major version of `java` on PATH ("17.0.21" → 17), once per process; undefined when unreadable. */
+function javaMajorVersion(tc: Toolchain): Promise<number | undefined> {
+  javaMajor ??= runProcess(tc.java, ['-version'], { timeoutMs: 30_000 }).then((r) => {
+    const m = /version "(\d+)(?:\.(\d+))?/.exec(r.stderr + r.stdout);
+    if (!m) return undefined;
+    return m[1] === '1' ? Number(m[2]) : Number(m[1]); // "1.8.0_x" is Java 8
+  });
+  return javaMajor;
+}
+
+/**
+ * Compiles the sandbox class into `<cacheDir>/sandbox` once; returns its directory or an error.
+ * From Java 24 on (JEP 486) a JVM refuses to start with a security manager: then `unsupported` says
+ * so and the run goes without it (time limit, process-group kill and the scratch working directory
+ * still apply; exits, sockets and writes are then not refused).
+ */
+export async function prepareSandbox(tc: Toolchain, cacheDir: string): Promise<{ dir?: string; error?: string; unsupported?: string }> {
+  const major = await javaMajorVersion(tc);
+  if (major !== undefined && major >= 24) return { unsupported: `Java ${major} no longer allows a security manager: the test ran without the sandbox's refusals` };
   const dir = path.join(cacheDir, 'sandbox-v1');
   if (fs.existsSync(path.join(dir, `${SANDBOX_CLASS}.class`))) return { dir };
   fs.mkdirSync(dir, { recursive: true });

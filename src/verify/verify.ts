@@ -144,8 +144,8 @@ export async function verifyCandidate(req: VerifyRequest): Promise<VerifyResult>
       `-javaagent:${toolchain.jacocoAgent}=destfile=${execFile},excludes=TesttuneSandbox`,
       '-Djava.awt.headless=true',
       ...FAST_JVM,
-      ...sandboxJvmArgs([run, tree], tmp),
-      '-cp', [toolchain.junit5Console, sandbox.dir!].join(path.delimiter),
+      ...(sandbox.dir ? sandboxJvmArgs([run, tree], tmp) : [`-Djava.io.tmpdir=${tmp}`]),
+      '-cp', [toolchain.junit5Console, ...(sandbox.dir ? [sandbox.dir] : [])].join(path.delimiter),
       'org.junit.platform.console.ConsoleLauncher',
       '--disable-banner', '--details=tree', '--disable-ansi-colors',
       '--class-path', [classes, req.mainClassesDir, ...testResources, ...libs].join(path.delimiter),
@@ -173,7 +173,7 @@ export async function verifyCandidate(req: VerifyRequest): Promise<VerifyResult>
       callsFocal: (coverage?.entered ?? false) || (summary.failure?.throughFocal ?? false),
       focalLines: coverage?.lines ?? NO_COVERAGE,
       focalBranches: coverage?.branches ?? NO_COVERAGE,
-      log: coverageNote ? `${log}\n${coverageNote}` : log,
+      log: [log, coverageNote, sandbox.unsupported].filter(Boolean).join('\n'),
     };
     const refused = sandboxRefusal(out);
     if (r.aborted) return done({ ...base, status: 'error', message: 'cancelled' });
