@@ -30,7 +30,7 @@ function studyScore(file: string): number {
 describe('CodeBLEU reproduces the study (paper-predictions)', function () {
   this.timeout(300_000);
   before(function () {
-    if (!fs.existsSync(DIR)) this.skip();
+    if (!fs.existsSync(DIR)) throw new Error(`${DIR} is missing: the study's predictions live in ../shared/benchmarks beside the checkout`);
   });
   for (const file of FILES) {
     it(file, async () => {
