@@ -5,24 +5,13 @@ import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 import { command } from '../../src/cli/commands/demo';
+import { runCli } from '../helpers/capture-cli';
 
 describe('testtune demo (shipped model, verified)', function () {
   this.timeout(300_000);
 
   it('prints a passing test of factorial that asserts what factorial returned, and writes nothing', async () => {
-    let out = '';
-    let err = '';
-    const w1 = process.stdout.write;
-    const w2 = process.stderr.write;
-    process.stdout.write = ((c: string | Uint8Array) => ((out += c.toString()), true)) as typeof process.stdout.write;
-    process.stderr.write = ((c: string | Uint8Array) => ((err += c.toString()), true)) as typeof process.stderr.write;
-    let code: number;
-    try {
-      code = await command.run([]);
-    } finally {
-      process.stdout.write = w1;
-      process.stderr.write = w2;
-    }
+    const { code, out, err } = await runCli(command, []);
     assert.equal(code, 0, err);
     assert.match(out, /@Test\s+void testFactorial\(\)/);
     assert.match(out, /factorial\(/);

@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { command } from '../../src/cli/commands/generate';
+import { runCli } from '../helpers/capture-cli';
 import { chain, makeScriptedModel } from './helpers/tiny-model';
 
 const Q = `package demo;
@@ -22,21 +23,7 @@ public class Q {
 }
 `;
 
-async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const w1 = process.stdout.write;
-  const w2 = process.stderr.write;
-  process.stdout.write = ((c: string | Uint8Array) => ((out += c.toString()), true)) as typeof process.stdout.write;
-  process.stderr.write = ((c: string | Uint8Array) => ((err += c.toString()), true)) as typeof process.stderr.write;
-  try {
-    const code = await command.run(argv).catch((e: Error) => ((err += `THROWN: ${e.message}\n`), -1));
-    return { code, out, err };
-  } finally {
-    process.stdout.write = w1;
-    process.stderr.write = w2;
-  }
-}
+const run = (argv: string[]) => runCli(command, argv);
 
 describe('testtune generate --verify (scripted model, real javac + JUnit + JaCoCo)', function () {
   this.timeout(300_000);

@@ -6,6 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { command, packageRoot, resolveModelDir } from '../../src/cli/commands/generate';
 import { promptSignature } from '../../src/pipeline/prompt';
+import { runCli } from '../helpers/capture-cli';
 import { chain, makeScriptedModel, makeTinyAdapter, makeTinyModel } from './helpers/tiny-model';
 
 const CALC = `package demo;
@@ -23,22 +24,7 @@ public class Calc {
 }
 `;
 
-/** Runs the command in this process, capturing what it writes to stdout and stderr. */
-async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const w1 = process.stdout.write;
-  const w2 = process.stderr.write;
-  process.stdout.write = ((c: string | Uint8Array) => ((out += c.toString()), true)) as typeof process.stdout.write;
-  process.stderr.write = ((c: string | Uint8Array) => ((err += c.toString()), true)) as typeof process.stderr.write;
-  try {
-    const code = await command.run(argv).catch((e: Error) => ((err += `THROWN: ${e.message}\n`), -1));
-    return { code, out, err };
-  } finally {
-    process.stdout.write = w1;
-    process.stderr.write = w2;
-  }
-}
+const run = (argv: string[]) => runCli(command, argv);
 
 describe('testtune generate (CLI, tiny scripted model)', function () {
   this.timeout(120_000);
