@@ -5,9 +5,9 @@
 // repaired from what compiling and running said (src/verify/repair.ts: an observed value becomes a
 // regression assertion, an exception from the focal method an assertThrows, an uncompilable statement
 // is removed), for up to `rounds` rounds. Every attempt is kept with its compiler and test output.
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { declaredPackage } from '../java/location';
+import { userCacheDir } from '../util/cache-dir';
 import { compileMainClasses } from '../project/compile-main';
 import { loadProjectModel, type ProjectModel } from '../project/model';
 import { checkCandidate } from '../verify/candidate-rules';
@@ -27,7 +27,7 @@ export interface Verifier {
 }
 
 export function defaultVerifyCacheDir(): string {
-  return path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'testtune', 'verify');
+  return path.join(userCacheDir(), 'verify');
 }
 
 /**

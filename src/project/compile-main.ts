@@ -4,7 +4,6 @@
 // changed. Main resources are copied next to the classes. The user's tree is never written.
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { compileSettingAside } from './javac-rounds';
 import { mainSourceFiles, type ProjectModel } from './model';
@@ -37,8 +36,7 @@ const MARKER = '.testtune-complete';
 const MIN_RELEASE = 8; // the oldest release every supported JDK still compiles for
 
 export function defaultClassesCacheDir(): string {
-  const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
-  return path.join(base, 'testtune', 'classes');
+  return path.join(userCacheDir(), 'classes');
 }
 
 function fileDigest(hash: ReturnType<typeof createHash>, file: string): void {
