@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { userCacheDir } from '../util/cache-dir';
 import { compileSettingAside } from './javac-rounds';
 import { mainSourceFiles, type ProjectModel } from './model';
 
