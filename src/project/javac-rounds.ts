@@ -4,7 +4,7 @@
 // integration, say), and to count which of a project's tests compile against a classpath.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { runProcess } from '../eval/execution/toolchain';
+import { runProcess } from '../util/process';
 
 export interface RoundsResult {
   /** Files in the set that finally compiled (empty when none did). */
