@@ -1,4 +1,4 @@
-// `npm test`: every tier in turn — build, typecheck, unit, sidecar, integration — each one run even when
+// `npm test`: every tier in turn — build, typecheck, unit, sidecar, faults, integration — each one run even when
 // an earlier one failed (a red sidecar tier must not hide the integration tier's result), then one line
 // per tier and, last, the plain summary `N passed, N failed` (tiers). Exits 1 when any tier failed.
 // Each tier is its `npm run` script in package.json, so the commands live in one place.
@@ -11,6 +11,7 @@ const TIERS = [
   { name: 'typecheck', script: 'typecheck' },
   { name: 'unit', script: 'test:unit' },
   { name: 'sidecar', script: 'test:sidecar' },
+  { name: 'faults', script: 'test:faults' },
   { name: 'integration', script: 'test:integration' },
 ];
 

@@ -1,7 +1,8 @@
 // The sidecar process: JSON-RPC over stdio (protocol only on stdout, every log on stderr). The model
 // runs in a worker thread (model-host.ts → worker.ts), so this thread always answers: `status` and
 // `adapters/list` come from the worker's last snapshot, and `$/cancelRequest` reaches a running
-// generation within one decode step. Exits when stdin ends (its host is gone) or on `shutdown`.
+// generation within one decode step. Exits on `shutdown`, and within a second of losing its host
+// (stdin ends, a broken pipe on any stdio, the parent process gone: lifeline.ts), whatever it is doing.
 
 // Before anything can print: stdout belongs to the protocol. Whatever else writes to it goes to stderr.
 const protocolWrite = process.stdout.write.bind(process.stdout);
@@ -11,6 +12,7 @@ console.log = console.info = console.debug = (...args: unknown[]) => console.err
 
 import { RpcConnection, type RequestContext } from './connection';
 import { ModelHost } from './model-host';
+import { Lifeline } from './lifeline';
 import {
   ErrorCodes,
   PROTOCOL_VERSION,
@@ -26,9 +28,16 @@ import {
   type SidecarStatus,
 } from './protocol';
 
+// Created first of all (below), so that every log line goes through it: it never writes to a dead stderr.
+let lifeline: Lifeline | undefined;
+
 function log(message: string): void {
-  process.stderr.write(`[sidecar ${process.pid}] ${message}\n`);
+  if (lifeline) lifeline.log(`[sidecar ${process.pid}] ${message}\n`);
 }
+
+/** How long the worker gets to stop before the process exits anyway: short when nobody is listening. */
+const EXIT_GRACE_MS = 2000;
+const LOST_HOST_GRACE_MS = 300;
 
 function valid<T>(c: Checked<T>): T {
   if (!c.ok) throw new RpcError(ErrorCodes.InvalidParams, c.error);
@@ -171,25 +180,37 @@ class Sidecar {
     void this.exit(70, 'model worker died');
   }
 
-  async exit(code: number, why: string): Promise<void> {
+  get isExiting(): boolean {
+    return this.exiting;
+  }
+
+  async exit(code: number, why: string, hostLost = false): Promise<void> {
     if (this.exiting) return;
     this.exiting = true;
     log(`exiting (${why})`);
-    this.conn.close(why);
-    await Promise.race([this.host.terminate(), new Promise((r) => setTimeout(r, 2000))]);
+    // Whatever happens below (a worker stuck in a native call, a throwing close), the process goes.
+    const grace = hostLost ? LOST_HOST_GRACE_MS : EXIT_GRACE_MS;
+    setTimeout(() => process.exit(code), grace + 100);
+    try {
+      this.conn.close(why);
+    } catch {
+      // closing fails pending requests; their handlers' errors do not matter any more
+    }
+    await Promise.race([this.host.terminate().catch(() => undefined), new Promise((r) => setTimeout(r, grace))]);
     process.exit(code);
   }
 }
 
-const sidecar = new Sidecar();
+let sidecar: Sidecar | undefined;
+lifeline = new Lifeline({ onLost: (reason) => void (sidecar ? sidecar.exit(0, reason, true) : process.exit(0)) });
+sidecar = new Sidecar();
 sidecar.registerHandlers();
 sidecar.prewarm();
-process.stdin.on('data', (chunk: Buffer) => sidecar.conn.feed(chunk));
-process.stdin.on('end', () => void sidecar.exit(0, 'stdin closed'));
-process.stdin.on('error', () => void sidecar.exit(0, 'stdin error'));
-process.stdout.on('error', () => void sidecar.exit(0, 'stdout closed'));
+process.stdin.on('data', (chunk: Buffer) => sidecar!.conn.feed(chunk));
 process.on('uncaughtException', (e) => {
+  // A broken pipe is the host going away (lifeline); anything else is logged once, then the process exits.
+  if (lifeline!.handleUncaught(e) || sidecar!.isExiting) return;
   log(`uncaught: ${e.stack ?? e.message}`);
-  void sidecar.exit(70, 'uncaught exception');
+  void sidecar!.exit(70, 'uncaught exception');
 });
 log(`started in ${Math.round(performance.now())} ms (node ${process.version}, protocol ${PROTOCOL_VERSION})`);

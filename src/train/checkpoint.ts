@@ -63,6 +63,42 @@ export function saveCheckpoint(
   if (fs.existsSync(final)) fs.renameSync(final, old);
   fs.renameSync(tmp, final);
   fs.rmSync(old, { recursive: true, force: true });
+  removeStaleTemps(outDir);
+}
+
+/** True while a process with this id runs (EPERM: it runs under another user). */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes the temp directories and files (`.checkpoint.tmp-<pid>`, `.final.tmp-<pid>`, `*.tmp-<pid>`)
+ * that a killed save left behind. Only those of processes no longer running: a second training run
+ * writing into the same folder keeps its own. Called after each good save, so a resumed run cleans up
+ * what the killed one left.
+ */
+export function removeStaleTemps(outDir: string): string[] {
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = fs.readdirSync(outDir);
+  } catch {
+    return removed;
+  }
+  for (const name of names) {
+    const m = /\.tmp-(\d+)$/.exec(name);
+    if (!m) continue;
+    const pid = Number(m[1]);
+    if (pid === process.pid || processAlive(pid)) continue;
+    fs.rmSync(path.join(outDir, name), { recursive: true, force: true });
+    removed.push(name);
+  }
+  return removed;
 }
 
 export interface LoadedCheckpoint {
