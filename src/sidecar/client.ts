@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { RestartPolicy, type BackoffOptions } from './backoff';
 import { tokenToSignal, type CancellationToken, type Disposable } from './cancellation';
 import { RpcConnection } from './connection';
+import { requestDeadlineMs } from './deadlines';
 import type {
   GenerateParams,
   GeneratePartial,
@@ -67,6 +68,8 @@ export interface SidecarClientOptions {
   stopTimeoutMs?: number;
   /** A process that has not answered `initialize` (or the handshake) by then is killed: a crash (default 180 s). */
   startTimeoutMs?: number;
+  /** Deadline of each request in ms (default `requestDeadlineMs`: generation in proportion to its token budget). */
+  deadlineMs?: (method: string, params: unknown) => number;
 }
 
 export class SidecarCrashedError extends Error {
@@ -206,7 +209,7 @@ export class SidecarClient {
         })
       : undefined;
     try {
-      const result = await conn.request(method, params, signal, (i) => (id = i));
+      const result = await this.send(conn, method, params, signal, (i) => (id = i));
       this.remember(method, params);
       return result;
     } catch (e) {
@@ -262,6 +265,12 @@ export class SidecarClient {
       this.loadedAdapters = [];
       this.selected = null;
     }
+  }
+
+  /** A request with its deadline: a lost answer fails it with RequestTimeoutError instead of hanging. */
+  private send(conn: RpcConnection, method: string, params?: unknown, signal?: AbortSignal, onId?: (id: RequestId) => void): Promise<unknown> {
+    const deadline = (this.opts.deadlineMs ?? requestDeadlineMs)(method, params);
+    return conn.request(method, params, signal, onId, deadline);
   }
 
   private crashText(): string {
@@ -333,12 +342,12 @@ export class SidecarClient {
   private async initializeNow(): Promise<void> {
     const conn = this.conn!;
     if (!this.initParams) {
-      this._status = (await conn.request('status')) as SidecarStatus;
+      this._status = (await this.send(conn, 'status')) as SidecarStatus;
       this.setState('ready');
       return;
     }
     try {
-      this._status = (await conn.request('initialize', this.initParams)) as SidecarStatus;
+      this._status = (await this.send(conn, 'initialize', this.initParams)) as SidecarStatus;
     } catch (e) {
       if (conn.closed) throw e;
       this._lastError = e instanceof Error ? e.message : String(e);
@@ -348,10 +357,10 @@ export class SidecarClient {
     // After a restart: the adapters loaded and the selection made in the previous process. One that
     // no longer loads (its folder was removed, say) is reported, not fatal: the model works without it.
     for (const dir of this.loadedAdapters) {
-      await conn.request('adapters/load', { dir }).catch((e: Error) => this.replayFailed(`adapter ${dir}`, e, conn));
+      await this.send(conn, 'adapters/load', { dir }).catch((e: Error) => this.replayFailed(`adapter ${dir}`, e, conn));
     }
     if (this.selected) {
-      const s = await conn.request('adapters/select', this.selected).catch((e: Error) => this.replayFailed(`selection ${JSON.stringify(this.selected?.name)}`, e, conn));
+      const s = await this.send(conn, 'adapters/select', this.selected).catch((e: Error) => this.replayFailed(`selection ${JSON.stringify(this.selected?.name)}`, e, conn));
       if (s) this._status = s as SidecarStatus;
     }
     this._lastError = undefined;

@@ -2,6 +2,7 @@
 // requests) and the host (sending them). Matches responses to requests, dispatches incoming requests
 // and notifications to handlers, and turns `$/cancelRequest` into an AbortSignal for the handler.
 // Never throws on bad input: malformed messages get a JSON-RPC error or are reported via onProblem.
+import { RequestTimeoutError } from './deadlines';
 import { LineDecoder, encodeMessage } from './framing';
 import {
   ErrorCodes,
@@ -115,15 +116,29 @@ export class RpcConnection {
   /**
    * Sends a request. When `signal` aborts, `$/cancelRequest` goes to the peer and the promise still
    * settles with the peer's answer (normally a RequestCancelled error), so the caller learns when the
-   * work really stopped.
+   * work really stopped. With `timeoutMs`, a request still unanswered by then is cancelled at the peer
+   * and rejects with RequestTimeoutError (a late answer is then reported as for an unknown id).
    */
-  request(method: string, params?: unknown, signal?: AbortSignal, onId?: (id: RequestId) => void): Promise<unknown> {
+  request(method: string, params?: unknown, signal?: AbortSignal, onId?: (id: RequestId) => void, timeoutMs?: number): Promise<unknown> {
     if (this.closedReason !== null) return Promise.reject(new ConnectionClosedError(`${method} failed: ${this.closedReason}`));
     const id = this.nextId++;
     onId?.(id);
     return new Promise<unknown>((resolve, reject) => {
       const onAbort = () => this.notify('$/cancelRequest', { id });
-      const cleanup = () => signal?.removeEventListener('abort', onAbort);
+      const timer =
+        timeoutMs === undefined
+          ? undefined
+          : setTimeout(() => {
+              if (!this.pending.has(id)) return;
+              this.pending.delete(id);
+              cleanup();
+              this.notify('$/cancelRequest', { id });
+              reject(new RequestTimeoutError(method, id, timeoutMs));
+            }, timeoutMs);
+      const cleanup = () => {
+        signal?.removeEventListener('abort', onAbort);
+        if (timer) clearTimeout(timer);
+      };
       this.pending.set(id, { method, resolve, reject, cleanup });
       this.write(encodeMessage(request(id, method, params)));
       if (signal) {

@@ -1,7 +1,11 @@
 // Framing of the sidecar's stdio channel: newline-delimited JSON (one JSON-RPC message per line).
 // JSON.stringify never emits a raw newline, so a line is a message; a line that is not JSON (a stray
 // print from a library, say) is reported and skipped instead of desynchronising the stream, which is
-// why this framing was chosen over Content-Length headers.
+// why this framing was chosen over Content-Length headers. A stray write without a newline glues itself
+// to the next message (`stray{"jsonrpc":…}`) or the message to it (`{"jsonrpc":…}stray`): such a line is
+// salvaged (the JSON-RPC message inside is recovered, the rest reported), so a stray print cannot
+// swallow a response. A message torn by a stray write in its middle is lost (one damaged line); the
+// request deadlines (deadlines.ts) make its request fail instead of hanging.
 
 const NEWLINE = 0x0a;
 
@@ -62,8 +66,7 @@ export class LineDecoder {
       const line = (this.pending > 0 ? Buffer.concat([...this.chunks, head]) : head).toString('utf8');
       this.chunks = [];
       this.pending = 0;
-      const frame = parseLine(line);
-      if (frame) frames.push(frame);
+      frames.push(...parseLine(line));
     }
   }
 
@@ -78,8 +81,7 @@ export class LineDecoder {
     const line = Buffer.concat(this.chunks).toString('utf8');
     this.chunks = [];
     this.pending = 0;
-    const frame = parseLine(line);
-    return frame ? [frame] : [];
+    return parseLine(line);
   }
 
   private overLong(size: number): Frame {
@@ -90,13 +92,44 @@ export class LineDecoder {
   }
 }
 
-function parseLine(raw: string): Frame | null {
+const shorten = (text: string) => (text.length > 200 ? text.slice(0, 200) + '…' : text);
+
+function parseLine(raw: string): Frame[] {
   const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-  if (line.trim() === '') return null;
+  if (line.trim() === '') return [];
   try {
-    return { kind: 'message', value: JSON.parse(line) };
+    return [{ kind: 'message', value: JSON.parse(line) }];
   } catch (e) {
-    const shown = line.length > 200 ? line.slice(0, 200) + '…' : line;
-    return { kind: 'garbage', line: shown, error: `not JSON: ${e instanceof Error ? e.message : String(e)}` };
+    const error = `not JSON: ${e instanceof Error ? e.message : String(e)}`;
+    return salvage(line) ?? [{ kind: 'garbage', line: shorten(line), error }];
   }
+}
+
+const MESSAGE_START = '{"jsonrpc"';
+/** Attempts per line: each is one JSON.parse of (part of) the line, so a long damaged line stays cheap. */
+const MAX_SALVAGE_TRIES = 8;
+
+/**
+ * A damaged line that still holds one whole JSON-RPC message with stray text glued before and/or after
+ * it: the message and a garbage frame for the stray text. Null when no message is recoverable.
+ */
+function salvage(line: string): Frame[] | null {
+  let tries = 0;
+  for (let start = line.indexOf(MESSAGE_START); start >= 0 && tries < MAX_SALVAGE_TRIES; start = line.indexOf(MESSAGE_START, start + 1)) {
+    // The message ends at one of the last closing braces (stray text after it holds few, usually none).
+    for (let end = line.lastIndexOf('}'); end > start && tries < MAX_SALVAGE_TRIES; end = line.lastIndexOf('}', end - 1)) {
+      tries++;
+      let value: unknown;
+      try {
+        value = JSON.parse(line.slice(start, end + 1));
+      } catch {
+        continue;
+      }
+      const stray = (line.slice(0, start) + line.slice(end + 1)).trim();
+      const frames: Frame[] = [{ kind: 'message', value }];
+      if (stray) frames.unshift({ kind: 'garbage', line: shorten(stray), error: 'stray output glued to a message' });
+      return frames;
+    }
+  }
+  return null;
 }

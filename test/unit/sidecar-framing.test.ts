@@ -59,3 +59,35 @@ describe('sidecar framing (newline-delimited JSON)', () => {
     assert.deepEqual(d.end(), []);
   });
 });
+
+describe('sidecar framing: stray output glued to a message', () => {
+  const msg = { jsonrpc: '2.0', id: 7, result: { text: 'a } b {"jsonrpc"' } };
+
+  it('recovers a message preceded by stray text without a newline, and reports the stray text', () => {
+    const frames = new LineDecoder().push('stray print' + encodeMessage(msg));
+    assert.deepEqual(frames, [
+      { kind: 'garbage', line: 'stray print', error: 'stray output glued to a message' },
+      { kind: 'message', value: msg },
+    ]);
+  });
+
+  it('recovers a message followed by stray text on its line, and the next message', () => {
+    const text = JSON.stringify(msg) + 'tail}noise\n' + encodeMessage({ jsonrpc: '2.0', id: 8, result: null });
+    const frames = new LineDecoder().push(text);
+    assert.deepEqual(frames.map((f) => f.kind), ['garbage', 'message', 'message']);
+    assert.deepEqual(frames[1], { kind: 'message', value: msg });
+  });
+
+  it('drops only the damaged line when a stray write tears a message apart', () => {
+    const line = encodeMessage(msg);
+    const torn = line.slice(0, 20) + 'stray\n' + line.slice(20) + encodeMessage({ jsonrpc: '2.0', id: 9, result: 1 });
+    const frames = new LineDecoder().push(torn);
+    assert.deepEqual(frames.map((f) => f.kind), ['garbage', 'garbage', 'message']);
+    assert.deepEqual(frames[2], { kind: 'message', value: { jsonrpc: '2.0', id: 9, result: 1 } });
+  });
+
+  it('a long damaged line with many braces is reported as garbage (a bounded number of parse tries)', () => {
+    const frames = new LineDecoder().push('{"jsonrpc"' + '}'.repeat(200_000) + '\n');
+    assert.deepEqual(frames.map((f) => f.kind), ['garbage']);
+  });
+});
