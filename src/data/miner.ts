@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { javaParser } from '../java/parser';
-import { buildTrainingPair, type MethodSelector, type TrainingPair, type ContextFormat } from '../java/context';
+import { DEFAULT_FORMAT, buildTrainingPair, type MethodSelector, type TrainingPair, type ContextFormat } from '../java/context';
 import { indexJavaFile, testTypes, simpleType, type FileIndex, type MethodInfo, type TypeInfo } from './java-index';
 import { TypeTable, findFocalClass, classMethodHint, focalClassNames } from './focal-class';
 import { findFocalMethod } from './focal-method';
@@ -219,8 +219,11 @@ async function renderMappings(
       countSkip(report, { test_path: m.test_path, test_class: m.test_class, test_case: m.test_case, reason: 'render error', detail: pair.errors.join('; ') });
       continue;
     }
+    // In the +t+tc formats the prompt ends with the test method's head and the target starts after its
+    // first '{'; in the others the target is the whole test method (its name is rightly in it).
+    const promptHasTestHead = (opts.format ?? DEFAULT_FORMAT).endsWith('+t+tc');
     const head = pair.target.slice(0, pair.target.indexOf('{') + 1);
-    if (new RegExp(`\\b${m.test_case.replace(/\$/g, '\\$')}\\s*\\(`).test(head)) {
+    if (promptHasTestHead && new RegExp(`\\b${m.test_case.replace(/\$/g, '\\$')}\\s*\\(`).test(head)) {
       // the prompt was cut at a '{' inside an annotation (e.g. @SuppressWarnings({...})): not a usable pair
       countSkip(report, { test_path: m.test_path, test_class: m.test_class, test_case: m.test_case, reason: 'render error', detail: 'the prompt ends inside the test method\'s annotations' });
       continue;

@@ -96,4 +96,13 @@ describe('miner on the labelled fixtures', function () {
       }
     }
   });
+
+  it('mines as many pairs in every format as in the default one (fm, fm+fc, …: the target is the whole test method)', async () => {
+    const def = results.get('calc')!;
+    for (const format of ['fm', 'fm+fc', 'fm+fc+c+m+f'] as const) {
+      const r = await mineRepo(path.join(ROOT, 'calc'), { format });
+      assert.equal(r.report.pairs, def.report.pairs, `${format}: ${JSON.stringify(r.report.skips ?? r.report).slice(0, 300)}`);
+      for (const rec of r.records) assert.match(rec.target, new RegExp(`\\b${rec.test_case}\\s*\\(`), `${format}: ${rec.test_case}`);
+    }
+  });
 });
