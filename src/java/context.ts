@@ -1,7 +1,8 @@
 // Focal context of a method in the study's formats (fm ... fm+fc+c+m+f, each also with +t+tc), for
 // generation (the prompt ends with the new test method's signature and '{') and for mining training
 // pairs (source + target from a real test method). The text format itself lives in m2t-format.ts.
-import { javaParser, type SyntaxNode, type SyntaxTree } from './parser';
+import { type SyntaxNode, type SyntaxTree } from './parser';
+import { BATCH_PARSE_MS, INTERACTIVE_PARSE_MS, parseBounded } from './limits';
 import { TYPE_DECLS, enclosingTypes, members, modifiersNode, syntaxErrorMessage, typeName } from './ast';
 import { describeMethod, methodAtLine, methodNodes, methodsNamed, type JavaMethod } from './methods';
 import { methodIndent, renderPrompt, type ContextFormat, type FocalParts, type TestParts } from './m2t-format';
@@ -18,6 +19,7 @@ export interface ContextOptions {
   testClassName?: string; // default: the existing test class's name, else <Focal>Test
   testMethodName?: string; // default: test<MethodName>, renamed on a clash (testAdd2, ...)
   framework?: 'junit4' | 'junit5'; // default junit5
+  parseBudgetMs?: number; // time for parsing both files (default INTERACTIVE_PARSE_MS); slower input is refused
 }
 
 export interface ContextResult {
@@ -95,19 +97,17 @@ function focalParts(decl: SyntaxNode, focal: SyntaxNode): FocalParts {
   return { header: classHeader(decl), method: focal.text, constructors, methods };
 }
 
-async function parse(text: string): Promise<SyntaxTree> {
-  return (await javaParser()).parse(text);
-}
 
 /** Finds the focal method node; errors say why none was found. */
 function selectFocal(tree: SyntaxTree, selector: MethodSelector): { node?: SyntaxNode; errors: string[] } {
   const all = methodNodes(tree).filter((n) => n.type !== 'compact_constructor_declaration');
   // describe only the candidates: describing every method of a large file costs more than parsing it
-  const nodes =
-    'line' in selector
-      ? all.filter((n) => n.startPosition.row <= selector.line && selector.line <= n.endPosition.row)
-      : all.filter((n) => n.childForFieldName('name')?.text === selector.name);
-  const described = nodes.map(describeMethod);
+  // By line: only the innermost method on that line (what methodAtLine picks), so that a line holding
+  // thousands of nested methods costs one description.
+  const onLine = 'line' in selector ? all.filter((n) => n.startPosition.row <= selector.line && selector.line <= n.endPosition.row) : [];
+  const innermost = onLine.reduce<SyntaxNode | undefined>((best, n) => (!best || n.endIndex - n.startIndex < best.endIndex - best.startIndex ? n : best), undefined);
+  const nodes = 'line' in selector ? (innermost ? [innermost] : []) : all.filter((n) => n.childForFieldName('name')?.text === selector.name);
+  const described = nodes.map((n) => describeMethod(n));
   if ('line' in selector) {
     const m = methodAtLine(described, selector.line);
     if (!m) return { errors: [`line ${selector.line + 1} is not inside a method`] };
@@ -161,7 +161,10 @@ export async function buildContext(focalSource: string, selector: MethodSelector
   const errors: string[] = [];
   if (focalSource.trim() === '') return { errors: ['the focal file is empty'] };
   const text = normalize(focalSource);
-  const tree = await parse(text);
+  const deadline = performance.now() + (opts.parseBudgetMs ?? INTERACTIVE_PARSE_MS);
+  const parsed = await parseBounded(text, 'the focal file', deadline - performance.now());
+  if (!parsed.tree) return { errors: [parsed.error!] };
+  const tree = parsed.tree;
   let testTree: SyntaxTree | undefined;
   try {
     const err = syntaxErrorMessage(tree.rootNode);
@@ -181,10 +184,12 @@ export async function buildContext(focalSource: string, selector: MethodSelector
     let publicTests: boolean | undefined;
     if (opts.testSource !== undefined && opts.testSource.trim() !== '') {
       const testText = normalize(opts.testSource);
-      testTree = await parse(testText);
-      const terr = syntaxErrorMessage(testTree.rootNode);
+      const tparsed = await parseBounded(testText, 'the test file', Math.max(200, deadline - performance.now()));
+      testTree = tparsed.tree;
+      const terr = testTree && syntaxErrorMessage(testTree.rootNode);
       if (terr) errors.push(`test file: ${terr}`);
-      const tdecl = testClassDecl(testTree, opts.testClassName);
+      const tdecl = testTree ? testClassDecl(testTree, opts.testClassName) : undefined;
+      if (tparsed.error) errors.push(`${tparsed.error}; a new test class is assumed`);
       if (tdecl) {
         testHeader = testClassHeader(tdecl, decl);
         fields = fieldLines(tdecl);
@@ -194,7 +199,8 @@ export async function buildContext(focalSource: string, selector: MethodSelector
         // follow the class's own style: `public void` when most of its @Test methods say public
         const tests = tm.filter((m) => (modifiersNode(m)?.text ?? '').includes('@Test'));
         if (tests.length) publicTests = tests.filter((m) => /\bpublic\b/.test(modifiersNode(m)?.text ?? '')).length * 2 > tests.length;
-      } else errors.push('test file: no class found; a new test class is assumed');
+      }
+      if (!tparsed.error && !tdecl) errors.push('test file: no class found; a new test class is assumed');
     }
     const testMethodName = freeMethodName(opts.testMethodName ?? `test${capitalize(method.name)}`, taken);
     const sig = `${(publicTests ?? framework === 'junit4') ? 'public ' : ''}void ${testMethodName}() {`;
@@ -223,13 +229,21 @@ export async function buildTrainingPair(
   focalSelector: MethodSelector,
   testSource: string,
   testMethodName: string,
-  opts: { format?: ContextFormat; testMethodLine?: number } = {},
+  opts: { format?: ContextFormat; testMethodLine?: number; parseBudgetMs?: number } = {},
 ): Promise<TrainingPair> {
   const errors: string[] = [];
   const text = normalize(focalSource);
   const testText = normalize(testSource);
-  const tree = await parse(text);
-  const testTree = await parse(testText);
+  const budget = opts.parseBudgetMs ?? BATCH_PARSE_MS;
+  const parsed = await parseBounded(text, 'the focal file', budget);
+  if (!parsed.tree) return { errors: [parsed.error!] };
+  const tree = parsed.tree;
+  const tparsed = await parseBounded(testText, 'the test file', budget);
+  if (!tparsed.tree) {
+    tree.delete();
+    return { errors: [tparsed.error!] };
+  }
+  const testTree = tparsed.tree;
   try {
     const sel = selectFocal(tree, focalSelector);
     if (!sel.node) return { errors: sel.errors };

@@ -1,7 +1,8 @@
 // The methods (and constructors) of a Java file: names, parameter types, ranges, enclosing type, and
 // whether a method is worth a test. Used by code lenses, `testtune context`, the miner.
-import { javaParser, type SyntaxNode, type SyntaxTree } from './parser';
-import { allTypeDecls, enclosingTypes, isAnnotation, modifierParts, syntaxErrorMessage } from './ast';
+import { type SyntaxNode, type SyntaxTree } from './parser';
+import { INTERACTIVE_PARSE_MS, parseBounded } from './limits';
+import { allTypeDecls, enclosingTypes, enclosingTypesOfAll, isAnnotation, modifierParts, syntaxErrorMessage, type Enclosing } from './ast';
 
 export interface JavaMethod {
   name: string;
@@ -51,8 +52,8 @@ export function parameterTypes(params: SyntaxNode | null): string[] {
   return out;
 }
 
-/** Describes one method/constructor node. */
-export function describeMethod(node: SyntaxNode): JavaMethod {
+/** Describes one method/constructor node (`enc`: its enclosing types, when already known). */
+export function describeMethod(node: SyntaxNode, enc: Enclosing = enclosingTypes(node)): JavaMethod {
   const kind = node.type === 'method_declaration' ? 'method' : 'constructor';
   const name = node.childForFieldName('name')?.text ?? '';
   const parts = modifierParts(node);
@@ -62,7 +63,6 @@ export function describeMethod(node: SyntaxNode): JavaMethod {
   const returnType = kind === 'method' ? oneLine((node.childForFieldName('type')?.text ?? '') + dims) : '';
   const params = node.childForFieldName('parameters');
   const body = node.childForFieldName('body');
-  const enc = enclosingTypes(node);
   const hasBody = !!body && (body.type === 'block' || body.type === 'constructor_body');
   const testable = kind === 'method' && hasBody && !modifiers.includes('abstract') && !modifiers.includes('native') && !enc.local && !!name;
   const nameNode = node.childForFieldName('name');
@@ -92,20 +92,18 @@ export function methodNodes(tree: SyntaxTree): SyntaxNode[] {
   return tree.rootNode.descendantsOfType(METHOD_TYPES).filter((n): n is SyntaxNode => !!n && !n.isMissing);
 }
 
-/** Lists the methods and constructors of a Java source text. Never throws. */
-export async function listMethods(source: string): Promise<MethodListing> {
+/** Lists the methods and constructors of a Java source text (parsed within `parseBudgetMs`). Never throws. */
+export async function listMethods(source: string, parseBudgetMs = INTERACTIVE_PARSE_MS): Promise<MethodListing> {
   const errors: string[] = [];
   if (source.trim() === '') return { methods: [], errors: ['the file is empty'] };
-  let tree: SyntaxTree;
-  try {
-    tree = (await javaParser()).parse(source);
-  } catch (e) {
-    return { methods: [], errors: [`cannot parse: ${e instanceof Error ? e.message : String(e)}`] };
-  }
+  const parsed = await parseBounded(source, 'the file', parseBudgetMs);
+  if (!parsed.tree) return { methods: [], errors: [parsed.error!] };
+  const tree = parsed.tree;
   try {
     const err = syntaxErrorMessage(tree.rootNode);
     if (err) errors.push(`${err}; methods found outside broken regions are still listed`);
-    const methods = methodNodes(tree).map(describeMethod);
+    const enclosing = enclosingTypesOfAll(tree.rootNode, new Set(METHOD_TYPES));
+    const methods = methodNodes(tree).map((n) => describeMethod(n, enclosing.get(n.id)));
     if (allTypeDecls(tree.rootNode).length === 0 && methods.length === 0) {
       errors.push('no Java declarations found: is this a Java file?');
     }

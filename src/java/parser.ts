@@ -11,6 +11,12 @@ export { Query };
 
 let ready: Promise<JavaParser> | undefined;
 
+const PARSE_CHUNK = 64 * 1024;
+
+function describeSize(text: string): string {
+  return text.length >= 1e6 ? `${(text.length / 1e6).toFixed(1)} M characters` : `${Math.ceil(text.length / 1000)} k characters`;
+}
+
 function locate(file: string): string {
   const candidates = [path.join(__dirname, file), path.join(__dirname, '..', file), path.join(__dirname, '..', '..', 'dist', file)];
   for (const c of candidates) if (fs.existsSync(c)) return c;
@@ -41,6 +47,29 @@ export class JavaParser {
     const tree = this.parser.parse(text);
     if (!tree) throw new Error('tree-sitter returned no tree'); // only on cancellation, which we never request
     return tree;
+  }
+
+  /**
+   * Parses within a time budget: a parse still running after `budgetMs` is cancelled (tree-sitter's
+   * progress callback) and reported, never waited for. Tree-sitter needs 15–40 s and 1 GB for 5 MB of
+   * one long expression or of random bytes; in the extension host that would freeze the editor.
+   * Never throws.
+   */
+  parseWithin(text: string, budgetMs: number): { tree?: Tree; error?: string } {
+    const t0 = performance.now();
+    let cancelled = false;
+    try {
+      // Text handed over in chunks: tree-sitter asks for the text from an offset on each read.
+      const tree = this.parser.parse((index: number) => text.slice(index, index + PARSE_CHUNK), null, {
+        progressCallback: () => (cancelled = performance.now() - t0 > budgetMs),
+      });
+      if (tree) return { tree };
+    } catch (e) {
+      this.parser.reset();
+      return { error: `cannot parse: ${e instanceof Error ? e.message : String(e)}` };
+    }
+    this.parser.reset(); // a cancelled parse would otherwise resume on the next call
+    return { error: cancelled ? `parsing took longer than ${(budgetMs / 1000).toFixed(1)} s and was stopped (${describeSize(text)}; is it generated or not Java?)` : 'tree-sitter returned no tree' };
   }
 
   query(source: string): Query {
