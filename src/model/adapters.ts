@@ -10,6 +10,8 @@ import type { ModelConfig } from './config';
 import { unsupportedAdapterSettings } from './adapter-keys';
 import { targetModules, type AdapterSlots, type AdapterWeights } from './family';
 import { readSafetensors, toF32, writeSafetensors, type StTensor } from './safetensors';
+import { boundedFullMatches } from './safe-load';
+import { MAX_JSON_CONFIG_BYTES, readRegularText } from '../util/safe-read';
 
 export class AdapterError extends Error {}
 
@@ -43,13 +45,15 @@ function shortNames(v: unknown, key: string, dir: string, known: string[]): stri
   if (v === undefined || v === null) return [];
   if (typeof v === 'string') {
     // PEFT: a string is a regex that must fully match the module path; resolve against short names.
-    let re: RegExp;
+    // Run with a time bound (safe-load.ts): a backtracking pattern fails with a message, never hangs.
+    const forms = known.map((s) => [s, `model.layers.0.self_attn.${s}`, `model.layers.0.mlp.${s}`]);
+    let hits: boolean[];
     try {
-      re = new RegExp(`^(?:${v})$`);
-    } catch {
-      fail(dir, `${key} regex ${JSON.stringify(v)} is invalid`);
+      hits = boundedFullMatches(v, forms.flat(), `${ADAPTER_CONFIG} '${key}'`);
+    } catch (e) {
+      fail(dir, (e as Error).message);
     }
-    return known.filter((s) => re.test(s) || re.test(`model.layers.0.self_attn.${s}`) || re.test(`model.layers.0.mlp.${s}`));
+    return known.filter((_, i) => hits[3 * i] || hits[3 * i + 1] || hits[3 * i + 2]);
   }
   if (!Array.isArray(v) || !v.every((s) => typeof s === 'string')) fail(dir, `${key} must be a list of module names`);
   const unknown = (v as string[]).filter((s) => !known.includes(s));
@@ -86,7 +90,7 @@ export function loadAdapterDir(dir: string, cfg: ModelConfig, knownModules: stri
   if (!fs.existsSync(cfgPath)) fail(dir, `no ${ADAPTER_CONFIG}`);
   let raw: Record<string, unknown>;
   try {
-    raw = JSON.parse(fs.readFileSync(cfgPath, 'utf8'));
+    raw = JSON.parse(readRegularText(cfgPath, MAX_JSON_CONFIG_BYTES, ADAPTER_CONFIG));
   } catch (e) {
     fail(dir, `${ADAPTER_CONFIG} is not valid JSON (${(e as Error).message})`);
   }
@@ -226,10 +230,10 @@ export function defaultAdapterOf(modelDir: string): DefaultAdapter {
   const none = (warning: string, declared: boolean): DefaultAdapter => ({ name: null, warning: `${warning}; using the base model`, declared });
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    if (!fs.existsSync(file)) return none(`${file} does not exist`, false);
+    text = readRegularText(file, MAX_JSON_CONFIG_BYTES);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    return none(code === 'ENOENT' ? `${file} does not exist` : `cannot read ${file} (${(e as Error).message})`, code !== 'ENOENT');
+    return none(`cannot read ${file} (${(e as Error).message})`, true);
   }
   let raw: unknown;
   try {

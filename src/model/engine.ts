@@ -15,9 +15,11 @@ import type { AdapterInfo, Engine, EngineStatus, GenerateOptions, GenerateResult
 import { family, lmHeadOf, type AdapterSlots, type DecoderGraph } from './family';
 import { findCachedGraph, graphCacheKey, storeCachedGraphAsync } from './graph-cache';
 import { buildInferenceModel, inferenceGraphNames, KvRunner, missingSlots, type Quantize } from './inference';
+import { configRangeErrors, configWeightErrors } from './safe-load';
+import { MAX_JSON_CONFIG_BYTES, readRegularText } from '../util/safe-read';
 import { StreamDecoder } from './stream-decoder';
 import { Tokenizer } from './tokenizer';
-import { readWeightTensors, selectWeights } from './weight-files';
+import { readWeightTensors, selectWeights, weightFiles } from './weight-files';
 
 export interface EngineOptions {
   provider?: ProviderPreference;
@@ -47,17 +49,36 @@ export function readModelConfig(modelDir: string): ModelConfig {
   const cfgPath = path.join(modelDir, 'config.json');
   let json: unknown;
   try {
-    json = JSON.parse(fs.readFileSync(cfgPath, 'utf8'));
+    json = JSON.parse(readRegularText(cfgPath, MAX_JSON_CONFIG_BYTES));
   } catch (e) {
     throw new Error(`model ${modelDir}: cannot read config.json (${(e as Error).message})`);
   }
   const parsed = parseModelConfig(json);
   if (!parsed.value) throw new Error(`model ${modelDir}: ${parsed.errors.join('; ')}`);
+  const ranges = configRangeErrors(parsed.value, 'config.json');
+  if (ranges.length) throw new Error(`model ${modelDir}: ${ranges.join('; ')}`);
   return parsed.value;
 }
 
 export function readModelWeights(modelDir: string, cfg: ModelConfig): Map<string, Float32Array> {
-  return selectWeights(modelDir, readWeightTensors(modelDir), family(cfg).weightSpecs(cfg), cfg.tieWordEmbeddings ? lmHeadOf(cfg) : undefined);
+  const tensors = readWeightTensors(modelDir);
+  const mismatch = configWeightErrors(cfg, tensors, 'config.json', weightsName(modelDir), weightLayout(cfg));
+  if (mismatch.length) throw new Error(`model ${modelDir}: ${mismatch.join('; ')}`);
+  return selectWeights(modelDir, tensors, family(cfg).weightSpecs(cfg), cfg.tieWordEmbeddings ? lmHeadOf(cfg) : undefined);
+}
+
+/** Where a family keeps its layers and embedding (for the config-against-weights checks of safe-load.ts). */
+function weightLayout(cfg: ModelConfig): { layerPrefix: (i: number) => string; embed: string } {
+  return { layerPrefix: family(cfg).layerPrefix, embed: lmHeadOf(cfg).embed };
+}
+
+/** The weight files' names for messages: model.safetensors, or the shards. */
+function weightsName(modelDir: string): string {
+  try {
+    return weightFiles(modelDir).files.map((f) => path.basename(f)).join(', ');
+  } catch {
+    return 'the weights';
+  }
 }
 
 function mergeSlots(a: AdapterSlots, b: AdapterSlots): AdapterSlots {

@@ -3,6 +3,7 @@
 // validates everything (header, dtypes, shapes, offsets, overlaps) and throws a clear Error on a
 // corrupt file; F16/BF16 tensors are widened to F32 on request.
 import * as fs from 'fs';
+import { readSafetensorsBytes } from './safe-load';
 
 export type StDType = 'F32' | 'F16' | 'BF16' | 'I64' | 'I32';
 const BYTES: Record<StDType, number> = { F32: 4, F16: 2, BF16: 2, I64: 8, I32: 4 };
@@ -82,9 +83,10 @@ export function parseSafetensors(buf: Uint8Array, where = 'safetensors'): { tens
 export function readSafetensors(path: string): { tensors: Map<string, StTensor>; metadata: Record<string, string> } {
   let buf: Buffer;
   try {
-    buf = fs.readFileSync(path);
+    buf = readSafetensorsBytes(path); // a regular file whose header agrees with its size
   } catch (e) {
-    throw new SafetensorsError(`${path}: cannot read (${(e as Error).message})`);
+    const msg = (e as Error).message;
+    throw new SafetensorsError(msg.startsWith(path) ? msg : `${path}: cannot read (${msg})`);
   }
   return parseSafetensors(buf, path);
 }

@@ -10,6 +10,7 @@ import { fromByteLevel, toByteLevel } from './bytelevel';
 import { PairHeap } from './pair-heap';
 import { buildNormalizer, buildPreTokenizer, Normalizer, PreTokenizer, UnsupportedTokenizerError } from './pretokenize';
 import { buildMetaspace, buildSpDecoder, characterSymbols, isMetaspace, spTokenBytes, stripLeading, type MetaspaceFn, type SpDecoder } from './sentencepiece';
+import { MAX_JSON_CONFIG_BYTES, MAX_TOKENIZER_BYTES, readRegularText } from '../util/safe-read';
 
 export { UnsupportedTokenizerError } from './pretokenize';
 
@@ -80,9 +81,10 @@ export class Tokenizer {
   static fromFile(file: string, roles?: SpecialRoles): Tokenizer {
     let text: string;
     try {
-      text = fs.readFileSync(file, 'utf8');
+      text = readRegularText(file, MAX_TOKENIZER_BYTES, `tokenizer ${file}`);
     } catch (e) {
-      throw new Error(`cannot read tokenizer ${file}: ${(e as Error).message}`);
+      const msg = (e as Error).message;
+      throw new Error(msg.includes(file) ? msg : `cannot read tokenizer ${file}: ${msg}`);
     }
     let obj: unknown;
     try {
@@ -371,7 +373,7 @@ function rolesFromConfig(dir: string): SpecialRoles | undefined {
   const file = path.join(dir, 'tokenizer_config.json');
   if (!fs.existsSync(file)) return undefined;
   try {
-    const cfg = JSON.parse(fs.readFileSync(file, 'utf8')) as Json;
+    const cfg = JSON.parse(readRegularText(file, MAX_JSON_CONFIG_BYTES)) as Json;
     const name = (v: unknown): string | undefined =>
       typeof v === 'string' ? v : typeof (v as Json | null)?.content === 'string' ? ((v as Json).content as string) : undefined;
     return { eos: name(cfg.eos_token), bos: name(cfg.bos_token), pad: name(cfg.pad_token) };
