@@ -15,7 +15,7 @@ import type { AdapterInfo, Engine, EngineStatus, GenerateOptions, GenerateResult
 import { family, lmHeadOf, type AdapterSlots, type DecoderGraph } from './family';
 import { findCachedGraph, graphCacheKey, storeCachedGraphAsync } from './graph-cache';
 import { buildInferenceModel, inferenceGraphNames, KvRunner, missingSlots, type Quantize } from './inference';
-import { configRangeErrors, configWeightErrors } from './safe-load';
+import { configRangeErrors, configWeightErrors, readSafetensorsShapes } from './safe-load';
 import { MAX_JSON_CONFIG_BYTES, readRegularText } from '../util/safe-read';
 import { StreamDecoder } from './stream-decoder';
 import { Tokenizer } from './tokenizer';
@@ -57,6 +57,17 @@ export function readModelConfig(modelDir: string): ModelConfig {
   if (!parsed.value) throw new Error(`model ${modelDir}: ${parsed.errors.join('; ')}`);
   const ranges = configRangeErrors(parsed.value, 'config.json');
   if (ranges.length) throw new Error(`model ${modelDir}: ${ranges.join('; ')}`);
+  // Before anything is sized by the config (adapters, graphs): its layers and embedding against the
+  // weights' headers (the data is read later).
+  const shapes = new Map<string, { shape: number[] }>();
+  try {
+    for (const file of weightFiles(modelDir).files) for (const [name, t] of readSafetensorsShapes(file) ?? []) shapes.set(name, t);
+  } catch (e) {
+    const msg = (e as Error).message;
+    throw new Error(msg.startsWith(`model ${modelDir}`) ? msg : `model ${modelDir}: ${msg}`);
+  }
+  const mismatch = shapes.size ? configWeightErrors(parsed.value, shapes, 'config.json', weightsName(modelDir), weightLayout(parsed.value)) : [];
+  if (mismatch.length) throw new Error(`model ${modelDir}: ${mismatch.join('; ')}`);
   return parsed.value;
 }
 

@@ -39,6 +39,35 @@ export function readSafetensorsBytes(file: string, maxBytes: number = bufferCons
   }
 }
 
+/**
+ * Tensor names and shapes from a safetensors header, without reading the data (for checking a
+ * config against its weights before anything is sized by the config). Undefined when the header
+ * cannot be read as JSON: the full read reports that with its own message.
+ */
+export function readSafetensorsShapes(file: string): Map<string, { shape: number[] }> | undefined {
+  const { fd, size } = openRegularFile(file);
+  try {
+    if (size < 8) return undefined;
+    const headerLen = readExactly(fd, 8, 0, file).readBigUInt64LE(0);
+    if (headerLen > BigInt(Math.min(size - 8, MAX_SAFETENSORS_HEADER_BYTES))) throw new UnsafeFileError(`${file}: header length ${headerLen} exceeds the file size ${size}`);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(readExactly(fd, Number(headerLen), 8, file).toString('utf8'));
+    } catch {
+      return undefined;
+    }
+    if (typeof parsed !== 'object' || parsed === null) return undefined;
+    const out = new Map<string, { shape: number[] }>();
+    for (const [name, entry] of Object.entries(parsed as Record<string, unknown>)) {
+      const shape = (entry as { shape?: unknown } | null)?.shape;
+      if (name !== '__metadata__' && Array.isArray(shape)) out.set(name, { shape: shape as number[] });
+    }
+    return out;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 /** The largest `data_offsets` end in a header, or undefined when the header is not readable JSON. */
 function dataEnd(header: Buffer): number | undefined {
   let parsed: unknown;
