@@ -3,7 +3,8 @@
 // the sidecar, under a cancellable progress notification → ONE WorkspaceEdit (one undo), saved or left
 // dirty per `testtune.saveAfterInsert`, and revealed. A second request for the same method cancels the
 // first. This file is the UI only.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { readSourceFile } from '../java/encoding';
 import * as vscode from 'vscode';
 import { decodingParams } from '../pipeline/decoding';
 import { runPipeline, type Stage, type VerifyRequest } from '../pipeline/pipeline';
@@ -112,6 +113,9 @@ async function generateAndPlace(
   let chars = 0;
   let stage = 'generating…';
   const verification = await setUpVerification(svc, p, settings, cancel.signal, progress);
+  // The existing test file as VS Code decodes it (files.encoding, BOM): the edit's offsets must index
+  // the document's own text, and VS Code keeps the document's encoding when it saves.
+  if (p.location.exists) await vscode.workspace.openTextDocument(vscode.Uri.file(p.location.testFile));
   const run = await runPipeline({
     prepared: p,
     generator: bridge,
@@ -205,9 +209,16 @@ function statusOf(svc: Services): VerifyStatus {
   return verifyStatus;
 }
 
-/** An open document's text (it may be dirty), else the file on disk, else undefined. */
+/**
+ * An open document's text (it may be dirty), else the file on disk decoded by its BOM, as UTF-8 when
+ * valid, else as Latin-1 (java/encoding.ts; never U+FFFD for bytes that are not UTF-8), else undefined.
+ */
 function readOpenOrDisk(p: string): string | undefined {
   const open = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'file' && d.uri.fsPath === p);
   if (open) return open.getText();
-  return existsSync(p) ? readFileSync(p, 'utf8') : undefined;
+  try {
+    return existsSync(p) ? readSourceFile(p).text : undefined;
+  } catch {
+    return undefined; // not a regular file, or too large: treated as absent by the caller's checks
+  }
 }

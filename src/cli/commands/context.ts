@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CliCommand, UsageError, int, parseArgs, str } from '../command';
 import { buildContext, CONTEXT_FORMATS, DEFAULT_FORMAT, isContextFormat } from '../../java/context';
+import { readSourceFile } from '../../java/encoding';
 import { detectFramework } from '../../java/framework';
 import { findProjectRoot, findTestLocation } from '../../java/location';
 
@@ -21,7 +22,11 @@ export function readJavaFile(file: string | undefined): string {
   if (!file) throw new UsageError(`a Java file is required\n\n${USAGE}`);
   if (!file.endsWith('.java')) throw new UsageError(`${file} is not a .java file`);
   if (!fs.existsSync(file)) throw new UsageError(`${file} does not exist`);
-  return fs.readFileSync(file, 'utf8');
+  try {
+    return readSourceFile(file).text; // BOM, UTF-8 or Latin-1 (java/encoding.ts); a regular file of bounded size
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
 }
 
 export const command: CliCommand = {

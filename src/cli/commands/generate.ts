@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { UsageError, bool, int, parseArgs, str, type CliCommand, type ParsedArgs } from '../command';
 import { DEFAULT_SETTINGS } from '../../config/settings';
 import type { MethodSelector } from '../../java/context';
+import { readSourceFile, writeEditedSource, type DecodedSource } from '../../java/encoding';
 import { findProjectRoot } from '../../java/location';
 import { defaultAdapterOf } from '../../model/adapters';
 import { QUANTIZE_VALUES, type ProviderPreference, type Quantize } from '../../model/engine-api';
@@ -189,7 +190,7 @@ export const command: CliCommand = {
 
     let source: string;
     try {
-      source = fs.readFileSync(file, 'utf8');
+      source = readSourceFile(file).text; // BOM, UTF-8 or Latin-1 byte for byte (java/encoding.ts)
     } catch (e) {
       throw new UsageError(`cannot read ${file}: ${(e as Error).message}`);
     }
@@ -331,9 +332,10 @@ export function generateReport(run: PipelineResult, verified: boolean, seconds: 
   };
 }
 
+/** A Java file decoded in its own encoding (java/encoding.ts), as writePlaced will write it back. */
 function readIfExists(file: string): string | undefined {
   try {
-    return fs.readFileSync(file, 'utf8');
+    return readSourceFile(file).text;
   } catch {
     return undefined;
   }
@@ -345,8 +347,21 @@ function writePlaced(prepared: PreparedTest, run: PipelineResult): number {
     process.stderr.write(`not written to ${prepared.location.testFile}: ${run.errors.join('; ') || 'nothing to place'}\n`);
     return 1;
   }
-  fs.mkdirSync(path.dirname(run.placed.path), { recursive: true });
-  fs.writeFileSync(run.placed.path, run.placed.fileText);
+  // In the file's own encoding and line ending, inserting only: refused (nothing written) when any
+  // existing byte would change or the file changed since it was read (java/encoding.ts).
+  const p = run.placed;
+  let decoded: DecodedSource | undefined;
+  try {
+    decoded = p.created ? undefined : readSourceFile(p.path);
+  } catch (e) {
+    process.stderr.write(`not written: ${(e as Error).message}\n`);
+    return 1;
+  }
+  const w = writeEditedSource(p.path, decoded, { offset: p.start, deleteLength: p.end - p.start, insertText: p.newText });
+  if (w.error) {
+    process.stderr.write(`not written: ${w.error}\n`);
+    return 1;
+  }
   process.stderr.write(`${run.placed.created ? 'created' : 'updated'} ${run.placed.path} (method ${run.placed.testMethodName})\n`);
   return 0;
 }

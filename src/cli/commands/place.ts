@@ -4,7 +4,8 @@ import * as path from 'node:path';
 import { CliCommand, UsageError, bool, parseArgs, str } from '../command';
 import { readJavaFile } from './context';
 import { extractTestMethod } from '../../java/extract';
-import { findProjectRoot } from '../../java/location';
+import { readSourceFile, writeEditedSource, type DecodedSource } from '../../java/encoding';
+import { findProjectRoot, findTestLocation } from '../../java/location';
 import { listMethods } from '../../java/methods';
 import { isFatalPlacementError, placeTest } from '../../java/placement';
 
@@ -45,6 +46,15 @@ export const command: CliCommand = {
       return 1;
     }
     const root = path.resolve(str(args, 'project') ?? findProjectRoot(file));
+    // The existing test file decoded in its own encoding, so that the edit's offsets and the write agree.
+    const loc = findTestLocation(root, path.resolve(file), { testRootOverride: str(args, 'test-root') });
+    let existing: DecodedSource | undefined;
+    try {
+      existing = loc.exists ? readSourceFile(loc.testFile) : undefined;
+    } catch (e) {
+      console.error(`testtune place: ${(e as Error).message}`);
+      return 1;
+    }
     const p = await placeTest({
       projectRoot: root,
       focalFile: path.resolve(file),
@@ -52,6 +62,7 @@ export const command: CliCommand = {
       testMethod: extracted.method,
       framework: fw,
       testRootOverride: str(args, 'test-root'),
+      existingTestText: existing?.text,
     });
     const fatal = p.errors.filter(isFatalPlacementError);
     if (fatal.length || p.edit.insertText === '') {
@@ -61,8 +72,11 @@ export const command: CliCommand = {
     for (const e of p.errors) console.error(`testtune place: warning: ${e}`);
     const dry = bool(args, 'dry-run');
     if (!dry) {
-      fs.mkdirSync(path.dirname(p.path), { recursive: true });
-      fs.writeFileSync(p.path, p.text);
+      const w = writeEditedSource(p.path, p.created ? undefined : existing, p.edit);
+      if (w.error) {
+        console.error(`testtune place: not written: ${w.error}`);
+        return 1;
+      }
     }
     if (bool(args, 'json')) console.log(JSON.stringify({ path: p.path, created: p.created, text: p.text }));
     else if (dry) process.stdout.write(p.text);
