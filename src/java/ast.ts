@@ -122,10 +122,27 @@ function materialize(scope: Scope): Enclosing {
 
 /**
  * `enclosingTypes` of every node whose type is in `types`, keyed by node id, in one walk of the tree
- * (linear in its size, where one `enclosingTypes` per node costs depth × nodes).
+ * (where one `enclosingTypes` per node costs depth × nodes). The walk enters only subtrees that hold
+ * such a node, so a long expression or string costs nothing.
  */
 export function enclosingTypesOfAll(root: SyntaxNode, types: ReadonlySet<string>): Map<number, Enclosing> {
   const out = new Map<number, Enclosing>();
+  const starts = root
+    .descendantsOfType([...types])
+    .filter((n): n is SyntaxNode => !!n)
+    .map((n) => n.startIndex)
+    .sort((a, b) => a - b);
+  /** Whether some wanted node starts in [from, to). */
+  const holds = (from: number, to: number): boolean => {
+    let lo = 0;
+    let hi = starts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (starts[mid] < from) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < starts.length && starts[lo] < to;
+  };
   const cursor = root.walk();
   // One entry per ancestor of the cursor's node: its type, its node where a child's scope needs it,
   // and the scope in effect for it (restored when the walk climbs back).
@@ -145,7 +162,8 @@ export function enclosingTypesOfAll(root: SyntaxNode, types: ReadonlySet<string>
       } else if (type === 'class_body' && parent?.node && parent.type === 'object_creation_expression') {
         inner = { names: { name: '<anonymous>', outer: scope.names }, local: true, decl: parent.node };
       }
-      if (cursor.gotoFirstChild()) {
+      // A wanted node inside starts strictly after this node's start, or at it (a child's own start).
+      if (holds(cursor.startIndex, cursor.endIndex) && cursor.gotoFirstChild()) {
         stack.push({ type, node, scope });
         scope = inner;
         continue;
