@@ -23,6 +23,7 @@ const entries = {
   sidecar: 'src/sidecar/main.ts',
   cli: 'src/cli/main.ts',
   'model-worker': 'src/sidecar/worker.ts',
+  'java-worker': 'src/java/analysis-worker.ts', // code lenses parse off the extension host's thread
 };
 const entryPoints = Object.fromEntries(
   Object.entries(entries)

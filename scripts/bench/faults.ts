@@ -9,12 +9,11 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import * as esbuild from 'esbuild';
-import { SidecarClient, bundledSidecarLaunch, type SidecarLaunch } from '../../src/sidecar/client';
+import { SidecarClient, type SidecarLaunch } from '../../src/sidecar/client';
 import { RequestTimeoutError } from '../../src/sidecar/deadlines';
 import { rng } from '../../src/util/rng';
 import { makeTinyModel } from '../../test/sidecar/helpers/tiny-model';
-import { killHostTrial, type KillPhase } from '../../test/faults/helpers/orphan';
+import { bundleSidecar, killHostTrial, type KillPhase } from '../../test/faults/helpers/orphan';
 import { analyse, fuzzJava } from '../../test/faults/helpers/fuzz-java';
 import { HOSTILE_CASES, loadInChild, makeHostileFolder } from '../../test/faults/helpers/hostile-model';
 import { STRAY_MODES, strayLaunch } from '../../test/faults/helpers/stray';
@@ -28,23 +27,6 @@ const root = path.resolve(__dirname, '../..');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'testtune-bench-faults-'));
 const results: BenchResult[] = [];
 const add = (name: string, value: number, unit: string) => results.push({ name, value, unit, anchor: null, anchor_value: null, ratio: null });
-
-async function bundle(): Promise<SidecarLaunch> {
-  const out = path.join(tmp, 'dist');
-  await esbuild.build({
-    entryPoints: { sidecar: path.join(root, 'src/sidecar/main.ts'), 'model-worker': path.join(root, 'src/sidecar/worker.ts') },
-    outdir: out,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    external: ['onnxruntime-node'],
-    logLevel: 'error',
-  });
-  const launch = bundledSidecarLaunch(path.join(out, 'sidecar.js'));
-  launch.env = { ...launch.env, NODE_PATH: path.join(root, 'node_modules') };
-  return launch;
-}
 
 async function orphans(launch: SidecarLaunch): Promise<void> {
   const n = count(100);
@@ -168,7 +150,7 @@ async function insertions(): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const launch = await bundle();
+  const launch = await bundleSidecar(path.join(tmp, 'dist'));
   const t0 = performance.now();
   for (const [name, fn] of [
     ['orphans', () => orphans(launch)],

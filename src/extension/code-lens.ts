@@ -2,8 +2,8 @@
 // which methods is decided in `src/java/lens-targets.ts`. The Java parser loads on the first request,
 // not at activation.
 import * as vscode from 'vscode';
+import { JavaAnalysisThread } from '../java/analysis-thread';
 import { lensTargets } from '../java/lens-targets';
-import { listMethods } from '../java/methods';
 import { CMD } from './manifest';
 import type { Services } from './services';
 
@@ -17,7 +17,14 @@ class TestLensProvider implements vscode.CodeLensProvider {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.changed.event;
 
+  // Parsing on a worker thread: a large or odd file never freezes the editor (java/analysis-thread.ts).
+  private readonly analysis = new JavaAnalysisThread();
+
   constructor(private readonly svc: Services) {}
+
+  dispose(): void {
+    this.analysis.dispose();
+  }
 
   refresh(): void {
     this.changed.fire();
@@ -27,7 +34,7 @@ class TestLensProvider implements vscode.CodeLensProvider {
     const settings = this.svc.settings(doc.uri);
     if (!settings.codeLensEnabled) return [];
     const source = doc.getText();
-    const listing = await listMethods(source);
+    const listing = await this.analysis.listMethods(source);
     if (token.isCancellationRequested) return [];
     const workspaceRoot = vscode.workspace.getWorkspaceFolder(doc.uri)?.uri.fsPath;
     return lensTargets(doc.uri.fsPath, source, listing.methods, { testSourceRoot: settings.testSourceRoot, workspaceRoot })
@@ -47,6 +54,7 @@ class TestLensProvider implements vscode.CodeLensProvider {
 export function registerCodeLenses(svc: Services): vscode.Disposable {
   const provider = new TestLensProvider(svc);
   return vscode.Disposable.from(
+    provider,
     vscode.languages.registerCodeLensProvider({ language: 'java' }, provider),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('testtune.codeLens.enabled') || e.affectsConfiguration('testtune.testSourceRoot')) provider.refresh();

@@ -196,7 +196,15 @@ class Sidecar {
     } catch {
       // closing fails pending requests; their handlers' errors do not matter any more
     }
-    await Promise.race([this.host.terminate().catch(() => undefined), new Promise((r) => setTimeout(r, grace))]);
+    const stopped = await Promise.race([
+      this.host.terminate().then(() => true, () => true),
+      new Promise<boolean>((r) => setTimeout(() => r(false), grace)),
+    ]);
+    // process.exit() waits for the worker thread to leave native code (ONNX Runtime loading a model or
+    // running a step), which took seconds on a loaded machine. A worker that did not stop within the
+    // grace is in native code: with no host to answer, the process ends at once instead. Files are
+    // written by temp file + rename, so none is left half-written.
+    if (hostLost && !stopped) process.kill(process.pid, 'SIGKILL');
     process.exit(code);
   }
 }

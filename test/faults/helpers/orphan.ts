@@ -4,7 +4,28 @@
 // (test/faults/sidecar-orphan.test.ts) and the soak (`npm run bench -- --only faults`).
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import type { SidecarLaunch } from '../../../src/sidecar/client';
+import * as path from 'node:path';
+import * as esbuild from 'esbuild';
+import { bundledSidecarLaunch, type SidecarLaunch } from '../../../src/sidecar/client';
+
+const ROOT = path.resolve(__dirname, '../../..');
+
+/** The sidecar and its model worker bundled into `outDir` the way scripts/build.mjs bundles dist/. */
+export async function bundleSidecar(outDir: string): Promise<SidecarLaunch> {
+  await esbuild.build({
+    entryPoints: { sidecar: path.join(ROOT, 'src/sidecar/main.ts'), 'model-worker': path.join(ROOT, 'src/sidecar/worker.ts') },
+    outdir: outDir,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['onnxruntime-node'],
+    logLevel: 'error',
+  });
+  const launch = bundledSidecarLaunch(path.join(outDir, 'sidecar.js'));
+  launch.env = { ...launch.env, NODE_PATH: path.join(ROOT, 'node_modules') };
+  return launch;
+}
 
 export type KillPhase = 'spawned' | 'loading' | 'initialized' | 'generating';
 
