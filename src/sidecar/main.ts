@@ -37,7 +37,7 @@ function log(message: string): void {
 
 /** How long the worker gets to stop before the process exits anyway: short when nobody is listening. */
 const EXIT_GRACE_MS = 2000;
-const LOST_HOST_GRACE_MS = 300;
+const LOST_HOST_GRACE_MS = 100;
 
 function valid<T>(c: Checked<T>): T {
   if (!c.ok) throw new RpcError(ErrorCodes.InvalidParams, c.error);
