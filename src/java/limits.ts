@@ -11,6 +11,9 @@ export const INTERACTIVE_PARSE_MS = 1000;
 /** Parse budget for batch work (mining, evaluation), where a slow file only costs time. */
 export const BATCH_PARSE_MS = 20_000;
 
+/** Methods described per file: each costs ~0.1 ms, and a generated file can hold tens of thousands. */
+export const MAX_LISTED_METHODS = 5000;
+
 const SAMPLE_CHARS = 64 * 1024;
 
 /**

@@ -1,7 +1,7 @@
 // The methods (and constructors) of a Java file: names, parameter types, ranges, enclosing type, and
 // whether a method is worth a test. Used by code lenses, `testtune context`, the miner.
 import { type SyntaxNode, type SyntaxTree } from './parser';
-import { INTERACTIVE_PARSE_MS, parseBounded } from './limits';
+import { INTERACTIVE_PARSE_MS, MAX_LISTED_METHODS, parseBounded } from './limits';
 import { allTypeDecls, enclosingTypes, enclosingTypesOfAll, isAnnotation, modifierParts, syntaxErrorMessage, type Enclosing } from './ast';
 
 export interface JavaMethod {
@@ -103,7 +103,9 @@ export async function listMethods(source: string, parseBudgetMs = INTERACTIVE_PA
     const err = syntaxErrorMessage(tree.rootNode);
     if (err) errors.push(`${err}; methods found outside broken regions are still listed`);
     const enclosing = enclosingTypesOfAll(tree.rootNode, new Set(METHOD_TYPES));
-    const methods = methodNodes(tree).map((n) => describeMethod(n, enclosing.get(n.id)));
+    const nodes = methodNodes(tree);
+    if (nodes.length > MAX_LISTED_METHODS) errors.push(`the file has ${nodes.length} methods; only the first ${MAX_LISTED_METHODS} are listed`);
+    const methods = nodes.slice(0, MAX_LISTED_METHODS).map((n) => describeMethod(n, enclosing.get(n.id)));
     if (allTypeDecls(tree.rootNode).length === 0 && methods.length === 0) {
       errors.push('no Java declarations found: is this a Java file?');
     }
