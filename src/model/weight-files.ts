@@ -6,6 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { readSafetensors, toF32, type StTensor } from './safetensors';
+import { MAX_JSON_CONFIG_BYTES, readRegularText } from '../util/safe-read';
 import type { WeightSpec } from './family-api';
 
 const SINGLE_FILE = 'model.safetensors';
@@ -21,7 +22,7 @@ export function weightFiles(modelDir: string): { files: string[]; dtypes?: strin
   if (fs.existsSync(index)) {
     let json: { weight_map?: unknown };
     try {
-      json = JSON.parse(fs.readFileSync(index, 'utf8'));
+      json = JSON.parse(readRegularText(index, MAX_JSON_CONFIG_BYTES)); // a regular file of bounded size (no FIFO hang)
     } catch (e) {
       throw new Error(`model ${modelDir}: cannot read ${INDEX_FILE} (${(e as Error).message})`);
     }
