@@ -11,6 +11,7 @@ import { runPipeline, type Stage, type VerifyRequest } from '../pipeline/pipelin
 import { describeAttempt, prepareVerifier } from '../pipeline/verify-stage';
 import type { TestTuneSettings } from '../config/settings';
 import { VerifyStatus } from './verify-status';
+import { JavaAnalysisThread } from '../java/analysis-thread';
 import { prepareTest, type PreparedTest } from '../pipeline/prepare';
 import { tokenToSignal } from '../sidecar/cancellation';
 import type { GenerateTestArgs } from './code-lens';
@@ -59,6 +60,7 @@ export async function generateTestCommand(svc: Services, args: unknown[]): Promi
     testFramework: settings.testFramework,
     testSourceRoot: settings.testSourceRoot,
     readFile: (p) => readOpenOrDisk(p),
+    analysis: analysisOf(svc),
   });
   for (const w of prep.warnings) svc.log.warn(w);
   if (!prep.value) {
@@ -198,6 +200,17 @@ async function setUpVerification(
     return { why: v.errors[0] ?? 'the project could not be prepared for verification' };
   }
   return { request: { verifier: v.verifier, rounds: settings.verifyRepairRounds, insertFailing: settings.verifyInsertFailing }, why: '' };
+}
+
+let analysis: JavaAnalysisThread | undefined;
+/** The Java analyses of "Generate test" on a worker thread, so the editor never waits for tree-sitter. */
+function analysisOf(svc: Services): JavaAnalysisThread {
+  if (!analysis) {
+    const thread = new JavaAnalysisThread();
+    analysis = thread;
+    svc.context.subscriptions.push({ dispose: () => thread.dispose() });
+  }
+  return analysis;
 }
 
 let verifyStatus: VerifyStatus | undefined;

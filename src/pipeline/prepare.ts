@@ -22,7 +22,16 @@ export interface PrepareInput {
   testSourceRoot?: string; // '' or undefined: from the Maven/Gradle layout
   /** An open (maybe unsaved) document's text, else the file on disk, else undefined. */
   readFile(filePath: string): string | undefined;
+  /** Where the Java parsing runs: this thread (default) or a worker (the editor: src/java/analysis-thread.ts). */
+  analysis?: JavaAnalysis;
 }
+
+/** The two analyses preparation needs; `JavaAnalysisThread` runs them on a worker thread. */
+export interface JavaAnalysis {
+  buildContext: typeof buildContext;
+  listMethods: typeof listMethods;
+}
+const IN_THREAD: JavaAnalysis = { buildContext, listMethods };
 
 export interface PreparedTest {
   prompt: string;
@@ -59,7 +68,7 @@ function whyNotTestable(m: JavaMethod): string {
 
 /** Seeds for the focal method, with values for the project's own parameter types (its constructors' too). */
 async function seedsOf(m: JavaMethod, input: PrepareInput): Promise<Seed[]> {
-  const methods = (await listMethods(input.focalText)).methods;
+  const methods = (await (input.analysis ?? IN_THREAD).listMethods(input.focalText)).methods;
   const ctorTypes = methods.filter((c) => c.kind === 'constructor' && c.enclosingType === m.enclosingType).flatMap((c) => c.parameterTypes);
   const values = await projectValues([...m.parameterTypes, ...ctorTypes], input.focalPath, input.focalText, input.readFile);
   return seedsFor(m, methods, input.focalText, values);
@@ -75,7 +84,8 @@ export async function prepareTest(input: PrepareInput): Promise<Prepared> {
   const detected = detectFramework(root, testText);
   const framework: Framework = !input.testFramework || input.testFramework === 'auto' ? detected.framework : input.testFramework;
 
-  const ctx = await buildContext(input.focalText, input.selector, { testSource: testText, testClassName: location.testClassName, framework });
+  const analysis = input.analysis ?? IN_THREAD;
+  const ctx = await analysis.buildContext(input.focalText, input.selector, { testSource: testText, testClassName: location.testClassName, framework });
   const m = ctx.method;
   if (m && !m.testable) return { errors: [whyNotTestable(m)], warnings };
   if (!m || !ctx.context || !ctx.testMethodName) {
