@@ -12,8 +12,9 @@ import { command as evaluate } from './commands/eval';
 import { command as tokenizer } from './commands/tokenizer';
 import { command as demo } from './commands/demo';
 import { command as project } from './commands/project';
+import { command as finetune } from './commands/finetune';
 
-const COMMANDS: CliCommand[] = [context, place, generate, model, train, mine, corpus, evaluate, tokenizer, demo, project];
+const COMMANDS: CliCommand[] = [context, place, generate, model, train, mine, corpus, evaluate, tokenizer, demo, project, finetune];
 
 function usage(): string {
   const lines = ['usage: testtune <command> [options]', '', 'commands:'];

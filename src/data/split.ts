@@ -64,3 +64,51 @@ export function splitByClass<T extends { focal_class: string }>(records: T[], fr
   for (const r of records) (held.has(r.focal_class) ? heldOut : train).push(r);
   return { train, heldOut, heldOutClasses: [...held] };
 }
+
+/**
+ * Splits one repository's pairs so that no test class and no focal class lands on both sides: pairs
+ * that share a test class or a focal class are one group (connected through either), and whole groups
+ * are held out in a seeded order until at least `fraction` of the pairs are held out. With two or more
+ * groups both parts are non-empty. Used by `testtune finetune`, whose judgement must never generate for
+ * a focal method whose tests (or a sibling test of the same class) were trained on.
+ */
+export function splitByTestClass<T extends { focal_class: string; test_class: string }>(
+  records: T[],
+  fraction: number,
+  seed = 0,
+): { train: T[]; heldOut: T[]; heldOutTestClasses: string[] } {
+  if (!(fraction > 0 && fraction < 1)) throw new Error(`held-out fraction must be in (0, 1), got ${fraction}`);
+  // union-find over "t:<test class>" and "f:<focal class>" keys
+  const parent = new Map<string, string>();
+  const find = (k: string): string => {
+    let r = k;
+    while (parent.get(r) !== r) r = parent.get(r) ?? (parent.set(r, r), r);
+    parent.set(k, r);
+    return r;
+  };
+  for (const r of records) {
+    const a = find(`t:${r.test_class}`);
+    const b = find(`f:${r.focal_class}`);
+    if (a !== b) parent.set(a < b ? b : a, a < b ? a : b);
+  }
+  const groups = new Map<string, T[]>();
+  for (const r of records) {
+    const g = find(`t:${r.test_class}`);
+    const list = groups.get(g);
+    if (list) list.push(r);
+    else groups.set(g, [r]);
+  }
+  const keys = [...groups.keys()].sort((a, b) => bucketOf(a, seed) - bucketOf(b, seed) || a.localeCompare(b));
+  const want = Math.max(1, Math.round(records.length * fraction));
+  const held = new Set<string>();
+  let n = 0;
+  for (const k of keys) {
+    if (n >= want || held.size >= keys.length - 1) break;
+    held.add(k);
+    n += groups.get(k)!.length;
+  }
+  const train: T[] = [];
+  const heldOut: T[] = [];
+  for (const r of records) (held.has(find(`t:${r.test_class}`)) ? heldOut : train).push(r);
+  return { train, heldOut, heldOutTestClasses: [...new Set(heldOut.map((r) => r.test_class))].sort() };
+}

@@ -14,7 +14,8 @@ export interface FoundAdapter {
   source: 'model' | 'workspace';
 }
 
-export const EVAL_REPORT_FILES = ['eval_report.json', 'evaluation.json', 'eval.json'];
+// judgement.json (`testtune finetune` and the fine-tune command: tests run on held-out methods) comes first
+export const EVAL_REPORT_FILES = ['judgement.json', 'eval_report.json', 'evaluation.json', 'eval.json'];
 
 function readJson(file: string): unknown {
   try {
@@ -57,6 +58,7 @@ export function scanAdapters(roots: { dir: string; source: 'model' | 'workspace'
       continue;
     }
     for (const name of names.sort()) {
+      if (name.startsWith('.')) continue; // hidden: an adapter still being written (`testtune finetune`'s .<name>.partial)
       const dir = path.join(root.dir, name);
       try {
         if (!statSync(dir).isDirectory() || !isAdapterDir(dir)) continue;
@@ -90,6 +92,8 @@ export function describeAdapter(a: FoundAdapter): string {
     const bleu = pick(['codebleu', 'codeBleu', 'CodeBLEU']);
     const syn = pick(['syntaxValid', 'syntax', 'validSyntax', 'syntacticValidity']);
     const pass = pick(['passRate', 'pass', 'passed']);
+    const focal = pick(['passesCallingFocal']);
+    if (focal !== undefined) figs.push(`passes + runs focal ${(focal * 100).toFixed(0)}%`);
     if (bleu !== undefined) figs.push(`CodeBLEU ${bleu.toFixed(3)}`);
     if (syn !== undefined) figs.push(`syntax ${(syn <= 1 ? syn * 100 : syn).toFixed(0)}%`);
     if (pass !== undefined) figs.push(`pass ${(pass <= 1 ? pass * 100 : pass).toFixed(0)}%`);

@@ -46,16 +46,23 @@ describe('extension: adapters on disk', () => {
     utimesSync(path.join(ws, 'ia3-b'), new Date('2026-01-02T03:04:00Z'), new Date('2026-01-02T03:04:00Z'));
     mkdirSync(path.join(ws, 'lora-a'));
     writeFileSync(path.join(ws, 'lora-a', 'adapter_config.json'), '{}');
+    // an adapter still being written (hidden .partial folder) is never listed
+    mkdirSync(path.join(ws, '.lora-c.partial'));
+    writeFileSync(path.join(ws, '.lora-c.partial', 'adapter_config.json'), JSON.stringify({ peft_type: 'LORA' }));
+    mkdirSync(path.join(ws, 'lora-d'));
+    writeFileSync(path.join(ws, 'lora-d', 'adapter_config.json'), JSON.stringify({ peft_type: 'LORA' }));
+    writeFileSync(path.join(ws, 'lora-d', 'judgement.json'), JSON.stringify({ adapter: { n: 14, compiles: 0.5, passes: 0.25, passesCallingFocal: 0.125 }, better: true }));
     const r = scanAdapters([
       { dir: model, source: 'model' },
       { dir: ws, source: 'workspace' },
       { dir: path.join(root, 'missing'), source: 'workspace' },
     ]);
-    assert.deepEqual(r.adapters.map((a) => [a.name, a.peftType, a.source]), [['lora-a', 'LORA', 'model'], ['ia3-b', 'IA3', 'workspace']]);
+    assert.deepEqual(r.adapters.map((a) => [a.name, a.peftType, a.source]), [['lora-a', 'LORA', 'model'], ['ia3-b', 'IA3', 'workspace'], ['lora-d', 'LORA', 'workspace']]);
     assert.equal(r.problems.length, 1);
     assert.match(r.problems[0], /lora-a appears twice/);
     assert.equal(describeAdapter(r.adapters[0]), 'LoRA · 2026-11-28 10:00 · CodeBLEU 0.412, syntax 90%');
     assert.equal(describeAdapter(r.adapters[1]), '(IA)³ · 2026-01-02 03:04 · not evaluated');
+    assert.match(describeAdapter(r.adapters[2]), /passes \+ runs focal 13%$/);
   });
 });
 

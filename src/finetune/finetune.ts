@@ -1,0 +1,180 @@
+// Fine-tuning judged by running the repository's tests (`testtune finetune`): mine the repository's
+// (focal method, test) pairs, split them by test class (src/data/split.ts `splitByTestClass`: no test
+// class and no focal class on both sides), train the adapter on the train part with the training loop
+// the `testtune train` command runs (src/train/loop.ts `train`), then generate for every held-out focal
+// method with the base model and with the adapter through the product's whole generation path
+// (./judge.ts) and let the gate decide (./gate.ts). The adapter is trained into a hidden sibling folder
+// and renamed to its place only when the judgement is written, so no half-written adapter is ever where
+// the picker lists adapters.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { mineRepo } from '../data/miner';
+import { splitByTestClass } from '../data/split';
+import { loadEngine } from '../model/engine';
+import { decodingParams } from '../pipeline/decoding';
+import { engineGenerator } from '../pipeline/generator';
+import { prepareVerifier } from '../pipeline/verify-stage';
+import type { Method } from '../train/recipe';
+import { train, type ProgressEvent } from '../train/loop';
+import { judgeSides, type GateVerdict, type MethodOutcome } from './gate';
+import { focalTargets, judgeSide, type FocalTarget } from './judge';
+import { locatePairs, smallRepositoryNote, whyNotEnoughPairs } from './pairs';
+
+export class FinetuneError extends Error {}
+
+export interface FinetuneOptions {
+  repoDir: string;
+  modelDir: string;
+  method: Method;
+  outDir: string;
+  heldOutShare: number; // (0, 1)
+  maxSteps?: number;
+  seed?: number;
+  candidates: number;
+  rounds: number;
+  maxMethods?: number; // most held-out focal methods judged (in their stable order)
+  extraClasspath?: string[];
+  threads?: number;
+  timeoutMs?: number; // per verified test
+  signal?: AbortSignal;
+  log?: (message: string) => void;
+  onTrainProgress?: (e: ProgressEvent) => void;
+}
+
+export interface MethodJudgement {
+  focal: string;
+  base: MethodOutcome;
+  adapter: MethodOutcome;
+}
+
+export interface Judgement extends GateVerdict {
+  repository: string;
+  model: string;
+  method: Method;
+  pairs: { total: number; train: number; heldOut: number };
+  heldOutTestClasses: string[];
+  heldOutFocalMethods: number; // unique focal methods of the held-out pairs (n ≤ this with --max-methods)
+  trainSteps: number;
+  finalTrainLoss?: number;
+  candidates: number;
+  rounds: number;
+  notes: string[]; // what limits the figures (small repository, a cap on methods)
+  methods: MethodJudgement[];
+  seconds: number;
+  trainSeconds: number;
+  judgeSeconds: number;
+  adapterDir: string;
+  judgedAt: string;
+}
+
+/** The hidden sibling folder the adapter is written into before it is complete. */
+export function partialDirOf(outDir: string): string {
+  const abs = path.resolve(outDir);
+  return path.join(path.dirname(abs), `.${path.basename(abs)}.partial`);
+}
+
+export async function finetune(o: FinetuneOptions): Promise<Judgement> {
+  const t0 = Date.now();
+  const log = o.log ?? (() => {});
+  const outDir = path.resolve(o.outDir);
+  if (fs.existsSync(outDir) && (!fs.statSync(outDir).isDirectory() || fs.readdirSync(outDir).length > 0))
+    throw new FinetuneError(`${outDir} already exists and is not an empty folder: choose another --out (an adapter is never overwritten)`);
+
+  // 1. Mine.
+  const mined = await mineRepo(o.repoDir);
+  const why = whyNotEnoughPairs(mined.report, mined.records.length);
+  if (why) throw new FinetuneError(`${o.repoDir}: ${why}`);
+  const pairs = locatePairs(mined.records, mined.mappings);
+  const notes: string[] = [];
+  const small = smallRepositoryNote(pairs.length);
+  if (small) notes.push(small);
+
+  // 2. Split by test class.
+  const split = splitByTestClass(pairs, o.heldOutShare, o.seed ?? 0);
+  if (split.heldOut.length === 0 || split.train.length === 0)
+    throw new FinetuneError(`${o.repoDir}: the ${pairs.length} pairs come from one group of related test classes, so none can be held out without training on it`);
+  let targets: FocalTarget[] = focalTargets(split.heldOut);
+  const heldOutFocalMethods = targets.length;
+  if (o.maxMethods !== undefined && targets.length > o.maxMethods) {
+    notes.push(`judged the first ${o.maxMethods} of ${targets.length} held-out focal methods (--max-methods)`);
+    targets = targets.slice(0, o.maxMethods);
+  }
+  log(`${pairs.length} pairs: ${split.train.length} train, ${split.heldOut.length} held out (${split.heldOutTestClasses.length} test classes, ${heldOutFocalMethods} focal methods)`);
+
+  // 3. The verifier first: a project whose main sources do not compile here cannot judge anything.
+  const v = await prepareVerifier(path.resolve(o.repoDir), { timeoutMs: o.timeoutMs ?? 30_000, extraClasspath: o.extraClasspath, signal: o.signal });
+  for (const w of v.warnings.slice(0, 10)) log(`project: ${w}`);
+  if (!v.verifier) throw new FinetuneError(`${o.repoDir}: ${v.errors.join('; ')}`);
+
+  // 4. Train into the hidden folder.
+  const partial = partialDirOf(outDir);
+  fs.rmSync(partial, { recursive: true, force: true });
+  const tTrain = Date.now();
+  let trained;
+  try {
+    trained = await train({
+      modelDir: o.modelDir,
+      outDir: partial,
+      data: split.train,
+      recipe: { method: o.method, ...(o.maxSteps !== undefined ? { maxSteps: o.maxSteps } : {}), ...(o.seed !== undefined ? { seed: o.seed } : {}) },
+      signal: o.signal,
+      onProgress: o.onTrainProgress,
+      log,
+      threads: o.threads,
+    });
+  } catch (e) {
+    fs.rmSync(partial, { recursive: true, force: true });
+    throw e;
+  }
+  if (trained.status !== 'completed') {
+    fs.rmSync(partial, { recursive: true, force: true });
+    throw new FinetuneError(`training cancelled at step ${trained.report.steps} of ${trained.report.totalSteps}: no adapter was written to ${outDir}`);
+  }
+  const trainSeconds = (Date.now() - tTrain) / 1000;
+
+  // 5. Judge base and adapter on the same held-out methods.
+  const tJudge = Date.now();
+  const engine = await loadEngine(o.modelDir, { provider: 'cpu', defer: true, threads: o.threads });
+  let base: MethodOutcome[];
+  let adapted: MethodOutcome[];
+  try {
+    const adapter = (await engine.loadAdapter(partial)).name;
+    const common = { projectRoot: path.resolve(o.repoDir), generator: engineGenerator(engine), decoding: decodingParams('product'), verifier: v.verifier, candidates: o.candidates, rounds: o.rounds, signal: o.signal };
+    const say = (side: string) => (i: number, t: FocalTarget, _o: MethodOutcome, detail: string) => log(`${side} ${i + 1}/${targets.length} ${t.label}: ${detail}`);
+    base = await judgeSide(targets, { ...common, adapter: null, onMethod: say('base') });
+    adapted = await judgeSide(targets, { ...common, adapter, onMethod: say('adapter') });
+  } catch (e) {
+    fs.rmSync(partial, { recursive: true, force: true });
+    throw e;
+  } finally {
+    await engine.dispose();
+  }
+  const verdict = judgeSides(base, adapted);
+  const judgement: Judgement = {
+    ...verdict,
+    repository: mined.report.repository,
+    model: path.basename(path.resolve(o.modelDir)),
+    method: o.method,
+    pairs: { total: pairs.length, train: split.train.length, heldOut: split.heldOut.length },
+    heldOutTestClasses: split.heldOutTestClasses,
+    heldOutFocalMethods,
+    trainSteps: trained.report.steps,
+    finalTrainLoss: trained.report.lossCurve.at(-1)?.loss,
+    candidates: o.candidates,
+    rounds: o.rounds,
+    notes,
+    methods: targets.map((t, i) => ({ focal: t.label, base: base[i], adapter: adapted[i] })),
+    seconds: (Date.now() - t0) / 1000,
+    trainSeconds,
+    judgeSeconds: (Date.now() - tJudge) / 1000,
+    adapterDir: outDir,
+    judgedAt: new Date().toISOString(),
+  };
+
+  // 6. Complete: the judgement beside the adapter, then the folder to its place in one rename.
+  fs.writeFileSync(path.join(partial, 'judgement.json'), JSON.stringify(judgement, null, 2) + '\n');
+  if (fs.existsSync(outDir)) fs.rmdirSync(outDir); // empty (checked above)
+  fs.mkdirSync(path.dirname(outDir), { recursive: true });
+  fs.renameSync(partial, outDir);
+  return judgement;
+}
