@@ -1,0 +1,115 @@
+// `testtune finetune` end to end on a tiny fixture repository: mine 12 pairs from 6 test classes, hold
+// out whole test classes, train a LoRA adapter for one step on a scripted tiny model, and judge base vs
+// adapter by generating, compiling and running tests (real javac, JUnit console launcher, JaCoCo). The
+// scripted model zeroes attention outputs, so a LoRA on q/v cannot change what it writes: both sides
+// write the same passing test, and the gate must call that a tie (not better). Also: the clear refusals
+// (no tests, too few pairs, an existing --out) and no hidden half-written adapter left behind.
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { main } from '../../src/cli/main';
+import { chain, makeScriptedModel } from './helpers/tiny-model';
+
+async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const log = console.log;
+  const error = console.error;
+  console.log = (...a: unknown[]) => void (out += a.join(' ') + '\n');
+  console.error = (...a: unknown[]) => void (err += a.join(' ') + '\n');
+  try {
+    return { code: await main(argv), out, err };
+  } finally {
+    console.log = log;
+    console.error = error;
+  }
+}
+
+/** Package p<i>: class Q with f(v) = v * (i + 2), and QTest with two JUnit 5 tests of f. */
+function writeRepo(root: string, packages: number): void {
+  fs.mkdirSync(root, { recursive: true });
+  fs.writeFileSync(path.join(root, 'pom.xml'), '<project><modelVersion>4.0.0</modelVersion><groupId>d</groupId><artifactId>q</artifactId><version>1</version></project>');
+  for (let i = 0; i < packages; i++) {
+    const main = path.join(root, `src/main/java/p${i}`);
+    const test = path.join(root, `src/test/java/p${i}`);
+    fs.mkdirSync(main, { recursive: true });
+    fs.mkdirSync(test, { recursive: true });
+    fs.writeFileSync(path.join(main, 'Q.java'), `package p${i};\n\npublic class Q {\n    public static int f(int v) {\n        return v * ${i + 2};\n    }\n}\n`);
+    fs.writeFileSync(
+      path.join(test, 'QTest.java'),
+      `package p${i};\n\nimport org.junit.jupiter.api.Test;\nimport static org.junit.jupiter.api.Assertions.assertEquals;\n\npublic class QTest {\n` +
+        `    @Test\n    public void testF() {\n        assertEquals(${2 * (i + 2)}, Q.f(2));\n    }\n\n` +
+        `    @Test\n    public void testFZero() {\n        int r = Q.f(0);\n        assertEquals(0, r);\n    }\n}\n`,
+    );
+  }
+}
+
+describe('testtune finetune (scripted tiny model, real javac + JUnit + JaCoCo)', function () {
+  this.timeout(120_000);
+  let tmp: string;
+  let model: string;
+  const saved = process.env.XDG_CACHE_HOME;
+  before(() => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tt-finetune-'));
+    process.env.XDG_CACHE_HOME = path.join(tmp, 'cache'); // verification caches stay in the test's folder
+    model = path.join(tmp, 'model');
+    // after the prompt's "{\n" the model writes "int y=Q.f(3);}": it calls the focal method f
+    makeScriptedModel(model, chain('\nint y=Q.f(3);}'), { config: { maxPositions: 2048 } });
+  });
+  after(() => {
+    if (saved === undefined) delete process.env.XDG_CACHE_HOME;
+    else process.env.XDG_CACHE_HOME = saved;
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('trains, judges both sides by running their tests, calls a tie not better, and writes the adapter with judgement.json', async () => {
+    const repo = path.join(tmp, 'repo');
+    writeRepo(repo, 6);
+    const out = path.join(tmp, 'adapters', 'mine');
+    const t0 = Date.now();
+    const r = await run(['finetune', repo, '--method', 'lora', '--out', out, '--model', model, '--max-steps', '1', '--heldout-share', '0.3', '--candidates', '1', '--rounds', '1', '--json']);
+    assert.equal(r.code, 0, r.err);
+    const j = JSON.parse(r.out);
+    assert.deepEqual(j.pairs, { total: 12, train: 8, heldOut: 4 });
+    assert.equal(j.heldOutTestClasses.length, 2);
+    assert.equal(j.trainSteps, 1);
+    for (const side of [j.base, j.adapter]) {
+      // each held-out Q.f gets "int y=Q.f(3);", observed and repaired into a passing assertion
+      assert.deepEqual(side, { n: 2, compiles: 1, passes: 1, passesCallingFocal: 1, focalLineCoverage: 1 }, JSON.stringify(j));
+    }
+    assert.equal(j.difference, 0);
+    assert.deepEqual([j.interval.low, j.interval.high], [0, 0]);
+    assert.equal(j.better, false);
+    assert.equal(j.methods.length, 2);
+    assert.match(j.notes[0], /small repository: 12 pairs/);
+    assert.ok(j.seconds > 0 && j.seconds <= (Date.now() - t0) / 1000 + 1);
+    for (const f of ['adapter_config.json', 'adapter_model.safetensors', 'training_report.json', 'judgement.json']) assert.ok(fs.existsSync(path.join(out, f)), f);
+    assert.deepEqual(JSON.parse(fs.readFileSync(path.join(out, 'judgement.json'), 'utf8')).base, j.base);
+    assert.deepEqual(fs.readdirSync(path.dirname(out)), ['mine']); // no hidden .mine.partial left
+
+    // an existing adapter is never overwritten
+    const again = await run(['finetune', repo, '--method', 'lora', '--out', out, '--model', model, '--max-steps', '1']);
+    assert.equal(again.code, 1);
+    assert.match(again.err, /already exists and is not an empty folder/);
+  });
+
+  it('refuses a repository without tests, or with too few pairs, with the reason and writes nothing', async () => {
+    const none = path.join(tmp, 'no-tests');
+    writeRepo(none, 2);
+    fs.rmSync(path.join(none, 'src/test'), { recursive: true });
+    const out = path.join(tmp, 'refused');
+    const a = await run(['finetune', none, '--method', 'lora', '--out', out, '--model', model]);
+    assert.equal(a.code, 1);
+    assert.match(a.err, /no test classes among 2 Java files/);
+    const few = path.join(tmp, 'few');
+    writeRepo(few, 2);
+    const b = await run(['finetune', few, '--method', 'lora', '--out', out, '--model', model]);
+    assert.equal(b.code, 1);
+    assert.match(b.err, /only 4 \(focal method, test\) pairs: at least 10/);
+    assert.equal(fs.existsSync(out), false);
+    const c = await run(['finetune', few, '--method', 'nope', '--out', out, '--model', model]);
+    assert.equal(c.code, 1);
+    assert.match(c.err, /--method must be one of/);
+  });
+});
