@@ -1,21 +1,24 @@
-// Adapter vs base model on held-out pairs (`testtune.evaluateAdapter`, and the last step of fine-tuning):
-// generates each held-out pair's test with the base model and with the adapter through the running
-// sidecar, scores syntactic validity (strict and the study's lenient repair) and CodeBLEU against the
-// real test, and — in a trusted workspace only, since it runs project code — compiles and runs the
-// generated tests in a temporary copy of the project (src/eval/). Writes eval_report.json beside the
-// adapter (the picker shows it) and fills the webview's comparison.
+// Adapter vs base model on held-out pairs (`testtune.evaluateAdapter`, and the last step of fine-tuning).
+// The gate is execution (src/finetune/): in a trusted workspace only, since it runs project code, every
+// held-out focal method gets a test from the base model and from the adapter through the product's whole
+// generation path with verification (the running sidecar generates), and the share that passes while
+// executing the focal method decides (`judgement.json` beside the adapter; the picker shows it). Syntactic
+// validity and CodeBLEU against the real test are kept as secondary rows (eval_report.json). Fills the
+// webview's comparison.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { calcCodeBleu } from '../eval/codebleu/codebleu';
-import { evaluateExecution, type ExecTask } from '../eval/execution/harness';
 import { syntaxValidity } from '../eval/syntax';
+import { judgeSides, type GateVerdict } from '../finetune/gate';
+import { focalTargets, judgeSide } from '../finetune/judge';
 import { javaParser } from '../java/parser';
 import { decodingParams } from '../pipeline/decoding';
-import { completionToMethod } from '../pipeline/prompt';
+import { prepareVerifier } from '../pipeline/verify-stage';
 import { tokenToSignal } from '../sidecar/cancellation';
 import { emitEvent } from './events';
 import { FineTunePanel, type ComparisonRow } from './fine-tune-panel';
+import { gateRows } from './gate-view';
 import type { Services } from './services';
 
 export interface EvalInput {
@@ -30,6 +33,9 @@ interface Pair {
   source: string;
   target: string;
   focal_path?: string;
+  focal_line?: number; // 0-based name line (runs since the execution gate)
+  focal_class?: string;
+  focal_method?: string;
 }
 
 export interface SideScores {
@@ -37,9 +43,15 @@ export interface SideScores {
   syntaxLenient: number; // share valid after the study's repair
   codebleu: number;
   bleu: number;
-  compileRate?: number; // trusted workspaces only
-  passRate?: number;
   n: number;
+}
+
+export interface Evaluation {
+  base: SideScores;
+  adapter: SideScores;
+  /** The execution gate's verdict; absent when the tests could not be run (`why`). */
+  gate?: GateVerdict;
+  why?: string;
 }
 
 
@@ -51,7 +63,7 @@ function readPairs(file: string): Pair[] {
     .filter((p) => typeof p.source === 'string' && typeof p.target === 'string');
 }
 
-export async function evaluateAdapter(svc: Services, input: EvalInput): Promise<{ base: SideScores; adapter: SideScores }> {
+export async function evaluateAdapter(svc: Services, input: EvalInput): Promise<Evaluation> {
   const pairs = readPairs(input.heldOutFile);
   if (pairs.length === 0) throw new Error(`no held-out pairs in ${input.heldOutFile}`);
   const bridge = await svc.model();
@@ -69,8 +81,7 @@ export async function evaluateAdapter(svc: Services, input: EvalInput): Promise<
         const preds: string[] = [];
         let strict = 0;
         let lenient = 0;
-        const tasks: ExecTask[] = [];
-        for (const [i, p] of pairs.entries()) {
+        for (const p of pairs) {
           if (token.isCancellationRequested) throw new Error('evaluation cancelled');
           const r = await bridge.generate(p.source, { decoding, adapter: side === 'base' ? null : input.adapterName, signal: cancel.signal });
           if (r.stopReason === 'cancelled') throw new Error('evaluation cancelled');
@@ -78,8 +89,6 @@ export async function evaluateAdapter(svc: Services, input: EvalInput): Promise<
           const v = syntaxValidity(parser, r.text);
           if (v.strict) strict++;
           if (v.lenient) lenient++;
-          const method = p.focal_path ? (await completionToMethod(p.source, r.text)).method : undefined;
-          if (method && p.focal_path) tasks.push({ id: `${side}-${i}`, focalFile: p.focal_path, testMethod: method });
           done++;
           progress.report({ increment: 100 / total, message: `${side === 'base' ? 'base model' : 'adapter'}: ${done}/${total}` });
         }
@@ -88,51 +97,74 @@ export async function evaluateAdapter(svc: Services, input: EvalInput): Promise<
           preds,
         );
         sides[side] = { syntaxValid: strict / pairs.length, syntaxLenient: lenient / pairs.length, codebleu: bleu.codebleu, bleu: bleu.bleu, n: pairs.length };
-        if (vscode.workspace.isTrusted && tasks.length > 0 && !token.isCancellationRequested) {
-          progress.report({ message: `${side === 'base' ? 'base model' : 'adapter'}: compiling and running ${tasks.length} tests…` });
-          try {
-            const ex = await evaluateExecution(input.projectRoot, tasks, { log: (l) => svc.log.raw(l, 'eval') });
-            // tests that could not even be extracted count as not compiled
-            sides[side].compileRate = ex.compiled / pairs.length;
-            sides[side].passRate = ex.passed / pairs.length;
-            for (const n of ex.notes) svc.log.info(`execution: ${n}`);
-          } catch (e) {
-            svc.log.error('compiling/running the generated tests failed', e);
-          }
-        } else if (vscode.workspace.isTrusted) {
-          sides[side].compileRate = 0;
-          sides[side].passRate = 0;
-        }
       }
     },
   );
-  const trusted = vscode.workspace.isTrusted;
-  const note = trusted
-    ? sides.base.compileRate === undefined
-      ? 'The project could not be built here: compile and pass rates are missing (see the log).'
-      : 'Generated tests were compiled and run in a temporary copy of the project.'
-    : 'This workspace is not trusted: TestTune did not compile or run project code. Syntax and CodeBLEU only.';
+  const judged = await judgeByTests(svc, input, pairs, decoding);
+  const note = judged.gate
+    ? `Each held-out focal method got a test from each side through the product's generation path with verification (compiled and run, JaCoCo); the adapter is recommended only when more of them pass and execute the focal method.`
+    : `Not judged by running tests: ${judged.why}. Syntax and CodeBLEU only.`;
   const report = { adapter: sides.adapter, base: sides.base, heldOutPairs: pairs.length, evaluatedAt: new Date().toISOString(), note };
   writeFileSync(path.join(input.adapterDir, 'eval_report.json'), JSON.stringify(report, null, 2) + '\n');
   const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
   const better = (b: number, a: number): ComparisonRow['better'] => (a > b ? 'adapter' : b > a ? 'base' : undefined);
   const rows: ComparisonRow[] = [
+    ...(judged.gate ? gateRows(judged.gate) : []),
     { label: 'Syntactically valid (strict)', base: pct(sides.base.syntaxValid), adapter: pct(sides.adapter.syntaxValid), better: better(sides.base.syntaxValid, sides.adapter.syntaxValid) },
     { label: 'Syntactically valid (repaired)', base: pct(sides.base.syntaxLenient), adapter: pct(sides.adapter.syntaxLenient), better: better(sides.base.syntaxLenient, sides.adapter.syntaxLenient) },
     { label: 'CodeBLEU', base: sides.base.codebleu.toFixed(4), adapter: sides.adapter.codebleu.toFixed(4), better: better(sides.base.codebleu, sides.adapter.codebleu) },
     { label: 'BLEU', base: sides.base.bleu.toFixed(4), adapter: sides.adapter.bleu.toFixed(4), better: better(sides.base.bleu, sides.adapter.bleu) },
   ];
-  if (sides.base.compileRate !== undefined && sides.adapter.compileRate !== undefined) {
-    rows.push({ label: 'Compiles', base: pct(sides.base.compileRate), adapter: pct(sides.adapter.compileRate), better: better(sides.base.compileRate, sides.adapter.compileRate) });
-    rows.push({ label: 'Passes', base: pct(sides.base.passRate ?? 0), adapter: pct(sides.adapter.passRate ?? 0), better: better(sides.base.passRate ?? 0, sides.adapter.passRate ?? 0) });
-  }
   rows.push({ label: 'Held-out pairs', base: String(pairs.length), adapter: String(pairs.length) });
   const panel = input.panel ?? FineTunePanel.show(svc.context.extensionUri, `Evaluation: ${input.adapterName}`);
   panel.post({ type: 'comparison', comparison: { adapterName: input.adapterName, rows, note } });
   panel.post({ type: 'status', text: `Evaluated on ${pairs.length} held-out pairs.` });
   svc.log.info(`evaluation of ${input.adapterName}: ${JSON.stringify(report)}`);
-  emitEvent({ type: 'evaluated', adapter: input.adapterName, summary: { baseCodebleu: sides.base.codebleu, adapterCodebleu: sides.adapter.codebleu, baseSyntax: sides.base.syntaxValid, adapterSyntax: sides.adapter.syntaxValid } });
-  return sides;
+  emitEvent({ type: 'evaluated', adapter: input.adapterName, summary: { baseCodebleu: sides.base.codebleu, adapterCodebleu: sides.adapter.codebleu, baseSyntax: sides.base.syntaxValid, adapterSyntax: sides.adapter.syntaxValid, ...(judged.gate ? { better: judged.gate.better ? 1 : 0, basePassesCallingFocal: judged.gate.base.passesCallingFocal, adapterPassesCallingFocal: judged.gate.adapter.passesCallingFocal } : {}) } });
+  return { ...sides, gate: judged.gate, why: judged.why };
+}
+
+/**
+ * The execution gate on the held-out focal methods (src/finetune/judge.ts through the sidecar), with
+ * judgement.json beside the adapter; no verdict (and why) in an untrusted workspace, with verification
+ * off, for pairs of an older run without focal lines, or when the project cannot be compiled here.
+ */
+async function judgeByTests(svc: Services, input: EvalInput, pairs: Pair[], decoding: ReturnType<typeof decodingParams>): Promise<{ gate?: GateVerdict; why?: string }> {
+  const settings = svc.settings();
+  if (!vscode.workspace.isTrusted) return { why: 'this workspace is not trusted, so TestTune does not compile or run its code' };
+  if (!settings.verifyEnabled) return { why: 'verification is off (testtune.verify.enabled)' };
+  const located = pairs.filter((p): p is Pair & { focal_path: string; focal_line: number; focal_class: string; focal_method: string } =>
+    typeof p.focal_path === 'string' && typeof p.focal_line === 'number' && typeof p.focal_class === 'string' && typeof p.focal_method === 'string');
+  if (located.length === 0) return { why: `the held-out pairs in ${input.heldOutFile} carry no focal lines (a run from an older version: fine-tune again)` };
+  const targets = focalTargets(located);
+  const bridge = await svc.model();
+  return vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `TestTune: judging ${input.adapterName} by running tests`, cancellable: true },
+    async (progress, token) => {
+      const cancel = tokenToSignal(token);
+      progress.report({ message: 'compiling the project…' });
+      const v = await prepareVerifier(input.projectRoot, { timeoutMs: settings.verifyTimeLimitSeconds * 1000, signal: cancel.signal });
+      for (const w of v.warnings) svc.log.warn(`verification: ${w}`);
+      if (!v.verifier) return { why: v.errors[0] ?? 'the project could not be prepared for verification' };
+      const total = targets.length * 2;
+      let done = 0;
+      const common = { projectRoot: input.projectRoot, generator: bridge, decoding, verifier: v.verifier, candidates: settings.verifyCandidates, rounds: settings.verifyRepairRounds, signal: cancel.signal };
+      const onMethod = (side: string) => (_i: number, t: { label: string }, _o: unknown, detail: string) => {
+        svc.log.info(`judge ${side}: ${t.label}: ${detail}`);
+        progress.report({ increment: 100 / total, message: `${side}: ${++done}/${total} tests run` });
+      };
+      try {
+        const base = await judgeSide(targets, { ...common, adapter: null, onMethod: onMethod('base model') });
+        const adapted = await judgeSide(targets, { ...common, adapter: input.adapterName, onMethod: onMethod('adapter') });
+        const gate = judgeSides(base, adapted);
+        const judgement = { ...gate, heldOutFocalMethods: targets.length, methods: targets.map((t, i) => ({ focal: t.label, base: base[i], adapter: adapted[i] })), candidates: settings.verifyCandidates, rounds: settings.verifyRepairRounds, judgedAt: new Date().toISOString() };
+        writeFileSync(path.join(input.adapterDir, 'judgement.json'), JSON.stringify(judgement, null, 2) + '\n');
+        return { gate };
+      } catch (e) {
+        return { why: token.isCancellationRequested ? 'judging was cancelled' : `judging failed: ${e instanceof Error ? e.message : String(e)}` };
+      }
+    },
+  );
 }
 
 /** `testtune.evaluateAdapter`: pick an adapter fine-tuned here and evaluate it on its run's held-out pairs. */

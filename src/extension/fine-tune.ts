@@ -1,19 +1,23 @@
 // "Fine-tune adapter on this repo": mine (focal method, test) pairs from the workspace (with the skip
-// report), split by focal class, pick a method (trainable parameters, time estimate), train in a child
-// process with a cancellable progress notification (epoch, loss, ETA) and resume, evaluate adapter vs
-// base on the held-out pairs, show it all in the webview, and offer to switch the adapter on.
+// report), split by test class (no test or focal class on both sides), pick a method (trainable
+// parameters, time estimate), train in a child process with a cancellable progress notification (epoch,
+// loss, ETA) and resume, judge adapter vs base by running generated tests on the held-out focal methods
+// (the execution gate of src/finetune/), show it all in the webview, and switch the adapter on only when
+// the gate says it is better (the user can override).
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { formatReport } from '../data/report';
 import { mineRepo } from '../data/miner';
-import { splitByClass } from '../data/split';
+import { splitByTestClass } from '../data/split';
+import { locatePairs, smallRepositoryNote } from '../finetune/pairs';
 import { parseModelConfig, type ModelConfig } from '../model/config';
 import { Tokenizer } from '../model/tokenizer';
 import { runCli } from './cli-runner';
 import { emitEvent } from './events';
 import { evaluateAdapter } from './evaluate';
 import { FineTunePanel } from './fine-tune-panel';
+import { gateOffer } from './gate-view';
 import { describeChoice, formatDuration, planMethods, type MethodChoice, type Throughputs } from './fine-tune-plan';
 import { describeUnfinishedRun, readRunState, unfinishedRun, writeRunState } from './run-state';
 import { workspaceRunsDir } from './adapter-choice';
@@ -51,7 +55,9 @@ export async function fineTuneCommand(svc: Services): Promise<string | undefined
     () => mineRepo(root, { repository: folder.name }),
   );
   svc.log.info(`mining ${folder.name}:\n${formatReport(mined.report, 50)}`);
-  const { records, report } = mined;
+  const { report } = mined;
+  // each pair with its focal method's line: the held-out ones are judged by generating for that method
+  const records = locatePairs(mined.records, mined.mappings);
   if (records.length === 0) {
     const why =
       report.testClasses === 0
@@ -75,9 +81,11 @@ export async function fineTuneCommand(svc: Services): Promise<string | undefined
   const modelName = path.basename(modelDir);
   const cfg = loadConfig(modelDir);
 
-  // 2. Split by focal class: held-out pairs measure the adapter against the base model.
+  // 2. Split by test class: held-out focal methods measure the adapter against the base model.
   const fraction = records.length >= 10 ? 0.2 : records.length >= 2 ? 1 / records.length : 0;
-  const split = fraction > 0 ? splitByClass(records, fraction, 0) : { train: records, heldOut: [], heldOutClasses: [] };
+  const split = fraction > 0 ? splitByTestClass(records, fraction, 0) : { train: records, heldOut: [], heldOutTestClasses: [] };
+  const small = smallRepositoryNote(records.length);
+  if (small) svc.log.info(small);
   const train = split.train.length ? split.train : records;
   const heldOut = split.heldOut;
 
@@ -213,17 +221,24 @@ export async function fineTuneCommand(svc: Services): Promise<string | undefined
   emitEvent({ type: 'fineTuneDone', adapter: adapterName, dir: adapterDir, ms });
   panel.post({ type: 'status', text: `Trained in ${formatDuration(ms / 1000)}. Evaluating on ${heldOut.length} held-out pairs…` });
 
-  // 6. Evaluate against the base model on the held-out pairs.
+  // 6. Judge against the base model on the held-out focal methods (the execution gate).
+  let evaluation: Awaited<ReturnType<typeof evaluateAdapter>> | undefined;
+  let why = 'too few pairs to hold any out';
   if (heldOut.length > 0) {
-    await evaluateAdapter(svc, { adapterName, adapterDir, heldOutFile, projectRoot: root, panel }).catch((e) => {
+    evaluation = await evaluateAdapter(svc, { adapterName, adapterDir, heldOutFile, projectRoot: root, panel }).catch((e) => {
       svc.log.error('evaluation failed', e);
+      why = `evaluation failed: ${e instanceof Error ? e.message : String(e)}`;
       panel.post({ type: 'status', text: `Evaluation failed: ${e instanceof Error ? e.message : String(e)}`, error: true });
+      return undefined;
     });
+    if (evaluation?.why) why = evaluation.why;
   } else panel.post({ type: 'status', text: 'Too few pairs to hold any out: no evaluation.' });
 
-  // 7. Offer to switch it on.
-  const use = await vscode.window.showInformationMessage(`TestTune: adapter ${adapterName} is ready. Use it for this workspace?`, 'Use adapter', 'Not now');
-  if (use === 'Use adapter') await svc.selectAdapter(adapterName);
+  // 7. Switch it on only when the gate says it is better; the user can override either way.
+  const offer = gateOffer(adapterName, evaluation?.gate, why);
+  if (small) offer.message += ` Note: ${small}.`;
+  const answer = await vscode.window.showInformationMessage(`TestTune: ${offer.message}`, ...offer.buttons);
+  if (answer === offer.use) await svc.selectAdapter(adapterName);
   return adapterName;
 }
 

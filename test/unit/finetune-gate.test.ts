@@ -133,3 +133,26 @@ describe('finetune: what can be fine-tuned', () => {
     ]);
   });
 });
+
+describe('finetune: the gate in the fine-tune panel and the final question', () => {
+  it('shows the execution rows and recommends the adapter only when it is better', async () => {
+    const { gateOffer, gateRows } = await import('../../src/extension/gate-view');
+    const better = judgeSides([O(false), O(false), O(true)], [O(true), O(false), O(true)]);
+    const rows = gateRows(better);
+    assert.deepEqual(rows.slice(0, 4).map((r) => r.label), ['Compiles (held-out methods)', 'Passes', 'Passes and executes the focal method', 'Mean focal line coverage']);
+    assert.deepEqual(rows[2], { label: 'Passes and executes the focal method', base: '33.3%', adapter: '66.7%', better: 'adapter' });
+    assert.match(rows[4].adapter, /^\+33\.3 \[[-+]\d+\.\d, [-+]\d+\.\d\]$/);
+    assert.deepEqual(rows[5], { label: 'Held-out focal methods', base: '3', adapter: '3' });
+    const yes = gateOffer('a1', better);
+    assert.equal(yes.recommended, 'adapter');
+    assert.equal(yes.buttons[0], yes.use);
+    assert.match(yes.message, /is better: .*66\.7% of 3 held-out methods vs 33\.3%.*within chance/);
+    const tie = gateOffer('a1', judgeSides([O(true)], [O(true)]));
+    assert.equal(tie.recommended, 'base');
+    assert.deepEqual(tie.buttons, ['Keep base model', 'Use adapter anyway']);
+    assert.equal(tie.use, 'Use adapter anyway');
+    assert.match(tie.message, /not better than the base model.*stays off/);
+    const none = gateOffer('a1', undefined, 'this workspace is not trusted');
+    assert.match(none.message, /not judged by running tests \(this workspace is not trusted\)/);
+  });
+});
