@@ -8,23 +8,11 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { main } from '../../src/cli/main';
+import { command } from '../../src/cli/commands/finetune';
+import { runCli } from '../helpers/capture-cli';
 import { chain, makeScriptedModel } from './helpers/tiny-model';
 
-async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const log = console.log;
-  const error = console.error;
-  console.log = (...a: unknown[]) => void (out += a.join(' ') + '\n');
-  console.error = (...a: unknown[]) => void (err += a.join(' ') + '\n');
-  try {
-    return { code: await main(argv), out, err };
-  } finally {
-    console.log = log;
-    console.error = error;
-  }
-}
+const run = (argv: string[]) => runCli(command, argv);
 
 /** Package p<i>: class Q with f(v) = v * (i + 2), and QTest with two JUnit 5 tests of f. */
 function writeRepo(root: string, packages: number): void {
@@ -68,7 +56,7 @@ describe('testtune finetune (scripted tiny model, real javac + JUnit + JaCoCo)',
     writeRepo(repo, 6);
     const out = path.join(tmp, 'adapters', 'mine');
     const t0 = Date.now();
-    const r = await run(['finetune', repo, '--method', 'lora', '--out', out, '--model', model, '--max-steps', '1', '--heldout-share', '0.3', '--candidates', '1', '--rounds', '1', '--json']);
+    const r = await run([repo, '--method', 'lora', '--out', out, '--model', model, '--max-steps', '1', '--heldout-share', '0.3', '--candidates', '1', '--rounds', '1', '--json']);
     assert.equal(r.code, 0, r.err);
     const j = JSON.parse(r.out);
     assert.deepEqual(j.pairs, { total: 12, train: 8, heldOut: 4 });
@@ -89,7 +77,7 @@ describe('testtune finetune (scripted tiny model, real javac + JUnit + JaCoCo)',
     assert.deepEqual(fs.readdirSync(path.dirname(out)), ['mine']); // no hidden .mine.partial left
 
     // an existing adapter is never overwritten
-    const again = await run(['finetune', repo, '--method', 'lora', '--out', out, '--model', model, '--max-steps', '1']);
+    const again = await run([repo, '--method', 'lora', '--out', out, '--model', model, '--max-steps', '1']);
     assert.equal(again.code, 1);
     assert.match(again.err, /already exists and is not an empty folder/);
   });
@@ -99,17 +87,17 @@ describe('testtune finetune (scripted tiny model, real javac + JUnit + JaCoCo)',
     writeRepo(none, 2);
     fs.rmSync(path.join(none, 'src/test'), { recursive: true });
     const out = path.join(tmp, 'refused');
-    const a = await run(['finetune', none, '--method', 'lora', '--out', out, '--model', model]);
+    const a = await run([none, '--method', 'lora', '--out', out, '--model', model]);
     assert.equal(a.code, 1);
     assert.match(a.err, /no test classes among 2 Java files/);
     const few = path.join(tmp, 'few');
     writeRepo(few, 2);
-    const b = await run(['finetune', few, '--method', 'lora', '--out', out, '--model', model]);
+    const b = await run([few, '--method', 'lora', '--out', out, '--model', model]);
     assert.equal(b.code, 1);
     assert.match(b.err, /only 4 \(focal method, test\) pairs: at least 10/);
     assert.equal(fs.existsSync(out), false);
-    const c = await run(['finetune', few, '--method', 'nope', '--out', out, '--model', model]);
-    assert.equal(c.code, 1);
+    const c = await run([few, '--method', 'nope', '--out', out, '--model', model]);
+    assert.equal(c.code, -1); // a usage error: main prints it and exits 1
     assert.match(c.err, /--method must be one of/);
   });
 });
