@@ -145,6 +145,7 @@ export async function finetune(o: FinetuneOptions): Promise<Judgement> {
     adapted = await judgeSide(targets, { ...common, adapter, onMethod: say('adapter') });
   } catch (e) {
     fs.rmSync(partial, { recursive: true, force: true });
+    if (o.signal?.aborted) throw new FinetuneError(`cancelled while judging: no adapter was written to ${outDir}`);
     throw e;
   } finally {
     await engine.dispose();

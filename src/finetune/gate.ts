@@ -12,6 +12,8 @@ export interface MethodOutcome {
   passes: boolean;
   passesCallingFocal: boolean;
   focalLineCoverage: number; // 0–1; 0 unless the test passes
+  /** Which candidate gave the best attempt (0 = the model's greedy test; then seeded, then sampled): where a pass came from. */
+  candidate?: number;
 }
 
 export interface SideScores {

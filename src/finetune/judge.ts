@@ -80,6 +80,7 @@ export async function judgeSide(targets: readonly FocalTarget[], o: JudgeOptions
       passes,
       passesCallingFocal: passes && b.callsFocal,
       focalLineCoverage: passes && b.focalLines.total ? b.focalLines.covered / b.focalLines.total : 0,
+      ...(b ? { candidate: b.candidate } : {}),
     };
     out.push(outcome);
     o.onMethod?.(i, t, outcome, b ? `${b.status}${b.callsFocal ? ' (calls focal)' : ''} ${b.focalLines.covered}/${b.focalLines.total} lines` : run.errors.join('; ') || 'no test');

@@ -70,6 +70,7 @@ describe('testtune finetune (scripted tiny model, real javac + JUnit + JaCoCo)',
     assert.deepEqual([j.interval.low, j.interval.high], [0, 0]);
     assert.equal(j.better, false);
     assert.equal(j.methods.length, 2);
+    for (const m of j.methods) assert.deepEqual([m.base.candidate, m.adapter.candidate], [0, 0]); // the model's own (greedy) test
     assert.match(j.notes[0], /small repository: 12 pairs/);
     assert.ok(j.seconds > 0 && j.seconds <= (Date.now() - t0) / 1000 + 1);
     for (const f of ['adapter_config.json', 'adapter_model.safetensors', 'training_report.json', 'judgement.json']) assert.ok(fs.existsSync(path.join(out, f)), f);
