@@ -64,6 +64,27 @@
     s.className = state.error ? 'error' : '';
   }
 
+  /** Bars per execution measure (0–1), base and adapter side by side: the gate's figures at a glance. */
+  function drawChart(chart) {
+    const W = 720, rowH = 36, L = 250, R = 70, top = 22;
+    const svg = el('svg', { viewBox: `0 0 ${W} ${top + chart.length * rowH}`, class: 'gate-chart', role: 'img' });
+    svg.appendChild(el('rect', { x: L, y: 4, width: 10, height: 10, class: 'bar-base' }));
+    svg.appendChild(el('text', { x: L + 14, y: 13 }, 'base model'));
+    svg.appendChild(el('rect', { x: L + 110, y: 4, width: 10, height: 10, class: 'bar-adapter' }));
+    svg.appendChild(el('text', { x: L + 124, y: 13 }, 'adapter'));
+    chart.forEach((c, i) => {
+      const y = top + i * rowH;
+      svg.appendChild(el('text', { x: 0, y: y + 16 }, c.label));
+      [['base', 0], ['adapter', 1]].forEach(([side, k]) => {
+        const v = Math.max(0, Math.min(1, Number(c[side]) || 0));
+        const w = (W - L - R) * v;
+        svg.appendChild(el('rect', { x: L, y: y + k * 13, width: w, height: 11, class: `bar-${side}` }));
+        svg.appendChild(el('text', { x: L + w + 4, y: y + k * 13 + 9 }, `${(100 * v).toFixed(1)}%`));
+      });
+    });
+    return svg;
+  }
+
   function drawComparison() {
     const box = $('comparison');
     const c = state.comparison;
@@ -89,6 +110,7 @@
       if (row.better === 'base') b.className = 'better';
     }
     box.innerHTML = '';
+    if (Array.isArray(c.chart) && c.chart.length) box.appendChild(drawChart(c.chart));
     box.appendChild(table);
     if (c.note) {
       const p = document.createElement('p');

@@ -18,7 +18,7 @@ import { prepareVerifier } from '../pipeline/verify-stage';
 import { tokenToSignal } from '../sidecar/cancellation';
 import { emitEvent } from './events';
 import { FineTunePanel, type ComparisonRow } from './fine-tune-panel';
-import { gateRows } from './gate-view';
+import { gateChart, gateRows } from './gate-view';
 import type { Services } from './services';
 
 export interface EvalInput {
@@ -117,7 +117,7 @@ export async function evaluateAdapter(svc: Services, input: EvalInput): Promise<
   ];
   rows.push({ label: 'Held-out pairs', base: String(pairs.length), adapter: String(pairs.length) });
   const panel = input.panel ?? FineTunePanel.show(svc.context.extensionUri, `Evaluation: ${input.adapterName}`);
-  panel.post({ type: 'comparison', comparison: { adapterName: input.adapterName, rows, note } });
+  panel.post({ type: 'comparison', comparison: { adapterName: input.adapterName, rows, note, ...(judged.gate ? { chart: gateChart(judged.gate) } : {}) } });
   panel.post({ type: 'status', text: `Evaluated on ${pairs.length} held-out pairs.` });
   svc.log.info(`evaluation of ${input.adapterName}: ${JSON.stringify(report)}`);
   emitEvent({ type: 'evaluated', adapter: input.adapterName, summary: { baseCodebleu: sides.base.codebleu, adapterCodebleu: sides.adapter.codebleu, baseSyntax: sides.base.syntaxValid, adapterSyntax: sides.adapter.syntaxValid, ...(judged.gate ? { better: judged.gate.better ? 1 : 0, basePassesCallingFocal: judged.gate.base.passesCallingFocal, adapterPassesCallingFocal: judged.gate.adapter.passesCallingFocal } : {}) } });

@@ -15,7 +15,14 @@ export type PanelMessage =
   | { type: 'loss'; split: 'train' | 'val'; step: number; loss: number }
   | { type: 'info'; info: Record<string, string | null> } // null removes a row (e.g. "Time left" when done)
   | { type: 'status'; text: string; error?: boolean }
-  | { type: 'comparison'; comparison: { adapterName: string; rows: ComparisonRow[]; note?: string } };
+  | { type: 'comparison'; comparison: { adapterName: string; rows: ComparisonRow[]; note?: string; chart?: ChartBar[] } };
+
+/** One measure of the comparison chart: shares (0–1) for the base model and the adapter. */
+export interface ChartBar {
+  label: string;
+  base: number;
+  adapter: number;
+}
 
 export class FineTunePanel implements vscode.Disposable {
   private static current: FineTunePanel | undefined;

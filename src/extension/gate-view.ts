@@ -3,7 +3,7 @@
 // when the adapter is better at writing passing tests that execute the focal method; otherwise the
 // adapter stays off unless the user overrides. Plain TS (no `vscode`), unit-tested.
 import type { GateVerdict } from '../finetune/gate';
-import type { ComparisonRow } from './fine-tune-panel';
+import type { ChartBar, ComparisonRow } from './fine-tune-panel';
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 const points = (x: number) => `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)}`;
@@ -29,6 +29,12 @@ export function gateRows(v: GateVerdict): ComparisonRow[] {
     },
     { label: 'Held-out focal methods', base: String(v.base.n), adapter: String(v.adapter.n) },
   ];
+}
+
+/** The chart's bars: the four execution measures, base and adapter. */
+export function gateChart(v: GateVerdict): ChartBar[] {
+  const bar = (label: string, key: 'compiles' | 'passes' | 'passesCallingFocal' | 'focalLineCoverage'): ChartBar => ({ label, base: v.base[key], adapter: v.adapter[key] });
+  return [bar('Compiles', 'compiles'), bar('Passes', 'passes'), bar('Passes + executes focal method', 'passesCallingFocal'), bar('Focal line coverage', 'focalLineCoverage')];
 }
 
 export interface GateOffer {

@@ -31,6 +31,12 @@ class FakeElement {
   setAttribute(k: string, v: string): void {
     this.attributes[k] = v;
   }
+  insertRow(): FakeElement {
+    return this.appendChild(new FakeElement('tr'));
+  }
+  insertCell(): FakeElement {
+    return this.appendChild(new FakeElement('td'));
+  }
 }
 
 function loadPanel(): { post: (m: unknown) => void; el: (id: string) => FakeElement } {
@@ -77,5 +83,24 @@ describe('fine-tune panel webview', () => {
     assert.deepEqual(rows(), ['Method', 'LoRA', 'Time left', 'about 3 min left']);
     p.post({ type: 'info', info: { 'Time left': null, 'Training time': '3 min' } });
     assert.deepEqual(rows(), ['Method', 'LoRA', 'Training time', '3 min']);
+  });
+
+  it('draws the gate chart (base and adapter bars per execution measure) above the comparison table', () => {
+    const p = loadPanel();
+    const chart = [
+      { label: 'Compiles', base: 0.5, adapter: 0.75 },
+      { label: 'Passes + executes focal method', base: 0.25, adapter: 0 },
+    ];
+    p.post({ type: 'comparison', comparison: { adapterName: 'a1', rows: [{ label: 'Passes', base: '25.0%', adapter: '0.0%', better: 'base' }], chart } });
+    const [svg, table] = p.el('comparison').children;
+    assert.equal(svg.attributes.class, 'gate-chart');
+    assert.equal(table.tag, 'table');
+    const bars = svg.children.filter((c) => c.tag === 'rect' && Number(c.attributes.y) > 10);
+    assert.deepEqual(bars.map((b) => b.attributes.class), ['bar-base', 'bar-adapter', 'bar-base', 'bar-adapter']);
+    const widths = bars.map((b) => Number(b.attributes.width));
+    assert.ok(Math.abs(widths[1] / widths[0] - 1.5) < 1e-9 && widths[3] === 0, widths.join(','));
+    assert.ok(svg.children.some((c) => c.tag === 'text' && c.textContent === '75.0%'));
+    p.post({ type: 'comparison', comparison: { adapterName: 'a1', rows: [] } });
+    assert.deepEqual(p.el('comparison').children.map((c) => c.tag), ['table'], 'no verdict: no chart');
   });
 });
