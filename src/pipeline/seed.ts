@@ -123,7 +123,37 @@ export function seedFor(focal: JavaMethod, fileMethods: readonly JavaMethod[], f
   const noArgs = !constructors.length || visible.some((c) => c.parameterTypes.length === 0);
   const fewest = [...visible].sort((a, b) => a.parameterTypes.length - b.parameterTypes.length)[0];
   const construction = noArgs ? ');' : typedArguments ? args(fewest.parameterTypes) : '';
-  return { statements: [`${type} ${variable} = ${created}${construction}`, call(variable)] };
+  const statements = [`${type} ${variable} = ${created}${construction}`, call(variable)];
+  // a void method shows its effect through the receiver: assert on an observer (a getter) afterwards,
+  // with a placeholder that the run's observed value replaces (src/verify/repair.ts)
+  const observer = ret === 'void' ? observerOf(focal, fileMethods) : undefined;
+  if (observer) statements.push(observerAssertion(variable, observer));
+  return { statements };
+}
+
+const OBSERVER_NAME = /^(get|is|has|size$|length$|count|position|offset|index)/;
+
+/** A no-argument, non-private method of the focal class that returns a value a literal can write back (a getter), other than the focal method. */
+export function observerOf(focal: JavaMethod, fileMethods: readonly JavaMethod[]): JavaMethod | undefined {
+  const candidates = fileMethods.filter(
+    (m) =>
+      m.kind === 'method' &&
+      m.enclosingType === focal.enclosingType &&
+      m.name !== focal.name &&
+      m.parameterTypes.length === 0 &&
+      !m.modifiers.includes('private') &&
+      !m.modifiers.includes('static') &&
+      /^(int|long|short|byte|double|float|boolean|char|String)$/.test(m.returnType.trim()), // boxed values make JUnit 4's assertEquals ambiguous
+  );
+  return candidates.find((m) => OBSERVER_NAME.test(m.name)) ?? candidates[0];
+}
+
+/** `assertEquals(<placeholder>, receiver.observer())`, as src/verify/observe.ts writes placeholders. */
+function observerAssertion(receiver: string, observer: JavaMethod): string {
+  const t = observer.returnType.trim();
+  const p = t === 'long' ? '0L' : t === 'double' ? '0.0' : t === 'float' ? '0.0f' : t === 'boolean' ? 'false' : t === 'char' ? "' '" : t === 'String' ? '""' : '0';
+  const delta = p === '0.0' ? ', 1e-9' : p === '0.0f' ? ', 1e-6f' : '';
+  return `assertEquals(${p}, ${receiver}.${observer.name}()${delta});`;
 }
 
 /**

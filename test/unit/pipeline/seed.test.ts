@@ -48,6 +48,16 @@ describe('pipeline: seeded candidate', () => {
     assert.deepEqual([...values.entries()], [['Coordinate', 'new Coordinate(1.0, 1.0)'], ['Helper', 'new Helper()']]);
   });
 
+  it('asserts a void method\'s effect through a getter of the receiver, with a placeholder the run replaces', async () => {
+    const text = 'class W { private int pos; public W() {} public void write(int b) { pos++; } public int getPosition() { return pos; } public Integer boxed() { return 1; } }';
+    const methods = (await listMethods(text)).methods;
+    const write = methods.find((m) => m.name === 'write')!;
+    assert.deepEqual(seedFor(write, methods, text, new Map()), { statements: ['W w = new W();', 'w.write(1);', 'assertEquals(0, w.getPosition());'] });
+    const none = 'class V { public void run() {} public Integer boxed() { return 1; } }';
+    const vm = (await listMethods(none)).methods;
+    assert.deepEqual(seedFor(vm.find((m) => m.name === 'run')!, vm, none, new Map()), { statements: ['V v = new V();', 'v.run();'] }, 'no observer: nothing is asserted, the candidate rules decide');
+  });
+
   it('cuts the model\'s arguments at the statement\'s end, outside strings and brackets', () => {
     assert.equal(firstStatement('1, ";)", f(2));\n  x();'), '1, ";)", f(2));');
     assert.equal(firstStatement('a, b'), undefined);
