@@ -7,14 +7,14 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { int8WeightMax } from '../runtime/int8-range';
-import { createSession, type ModelSession } from '../runtime/ort';
+import { createSession, resolveProvider, type ModelSession } from '../runtime/ort';
 import { loadAdapterDir, type LoadedAdapter } from './adapters';
 import { parameterCount, parseModelConfig, type ModelConfig } from './config';
 import { decode } from './decode';
 import type { AdapterInfo, Engine, EngineStatus, GenerateOptions, GenerateResult, ProviderPreference } from './engine-api';
 import { family, lmHeadOf, type AdapterSlots, type DecoderGraph } from './family';
 import { findCachedGraph, graphCacheKey, storeCachedGraphAsync } from './graph-cache';
-import { buildInferenceModel, inferenceGraphNames, KvRunner, missingSlots, type Quantize } from './inference';
+import { buildInferenceModel, inferenceGraphNames, KvRunner, matmulLayoutFor, missingSlots, type Quantize } from './inference';
 import { configRangeErrors, configWeightErrors, readSafetensorsShapes } from './safe-load';
 import { MAX_JSON_CONFIG_BYTES, readRegularText } from '../util/safe-read';
 import { StreamDecoder } from './stream-decoder';
@@ -152,11 +152,17 @@ export class ModelEngine implements Engine {
   }
 
   private async buildVariant(kind: VariantKind): Promise<Variant> {
-    const provider = this.opts.provider ?? 'auto';
     const quantize = this.opts.quantize ?? 'none';
+    // The provider is resolved (cheap checks, cached) before the graph is built: WebGPU gets standard
+    // MatMul nodes (it has no FusedMatMul kernel); createSession resolves the same way and reports what
+    // it skipped. int8 graphs (DynamicQuantizeMatMul) have CPU kernels only, so they never go to WebGPU.
+    const wanted = this.opts.provider ?? 'auto';
+    const resolved = (await resolveProvider(wanted)).provider;
+    const provider = quantize === 'int8' && resolved === 'webgpu' ? 'cpu' : wanted;
+    const layout = quantize === 'none' ? matmulLayoutFor(resolved) : 'fused';
     const slots = kind === 'bare' ? {} : this.slots;
     // int8 graphs depend on the CPU's weight range (runtime/int8-range.ts): one cache file per range.
-    const precision = quantize === 'none' ? 'f32' : `${quantize}_${int8WeightMax()}`;
+    const precision = quantize === 'none' ? (layout === 'standard' ? 'f32mm' : 'f32') : `${quantize}_${int8WeightMax()}`;
     const key = graphCacheKey(this.dir, this.cfg, slots, `${precision}${kind === 'bare' ? '_bare' : ''}`);
     const cached = this.opts.cache === false ? undefined : findCachedGraph(this.dir, key);
     let session: ModelSession | undefined;
@@ -170,7 +176,7 @@ export class ModelEngine implements Engine {
       }
     }
     if (!session || !graph) {
-      const built = buildInferenceModel(this.cfg, readModelWeights(this.dir, this.cfg), slots, 'last', quantize);
+      const built = buildInferenceModel(this.cfg, readModelWeights(this.dir, this.cfg), slots, 'last', quantize, layout);
       graph = built.graph;
       session = await createSession(built.bytes, { provider, threads: this.opts.threads });
       if (this.opts.cache !== false) {

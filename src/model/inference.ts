@@ -19,6 +19,7 @@ export function buildInferenceModel(
   slots: AdapterSlots,
   logits: 'last' | 'all' = 'last',
   quantize: Quantize = 'none',
+  layout: MatmulLayout = 'fused',
 ): { bytes: Uint8Array; graph: DecoderGraph } {
   const g = new Graph('testtune_decoder');
   const shapes = new Map(family(cfg).weightSpecs(cfg).map((s) => [s.name, s.shape]));
@@ -56,15 +57,29 @@ export function buildInferenceModel(
           const zp = gr.initializer(`${name}.q8_zero`, { dtype: 'int8', dims: [shape[0]], data: new Int8Array(shape[0]) });
           return gr.op('DynamicQuantizeMatMul', [x, bq, sc, zp], {}, { domain: 'com.microsoft' });
         }
-      : (gr: Graph, x: string, name: string): string =>
-          // x @ W^T straight from W [out, in]: no transposed copy to make, serialise and load, and the
-          // tied LM head shares the embedding's initializer. ORT pre-packs B at session creation.
-          gr.op('FusedMatMul', [x, weight(name)], { transB: 1 }, { domain: 'com.microsoft' });
+      : layout === 'standard'
+        ? (gr: Graph, x: string, name: string): string => gr.op('MatMul', [x, weightT(name)])
+        : (gr: Graph, x: string, name: string): string =>
+            // x @ W^T straight from W [out, in]: no transposed copy to make, serialise and load, and the
+            // tied LM head shares the embedding's initializer. ORT pre-packs B at session creation.
+            gr.op('FusedMatMul', [x, weight(name)], { transB: 1 }, { domain: 'com.microsoft' });
   const graph = buildDecoderGraph(g, cfg, { mode: 'decode', weight, weightT, matmul, adapter: slots, logits });
   return { bytes: modelBytes(g, { opset: INFERENCE_OPSET }), graph };
 }
 
 export type { Quantize };
+
+/**
+ * How base-weight matrix products are written: 'fused' is com.microsoft FusedMatMul(transB) on W as
+ * stored (CPU and CUDA have the kernel); 'standard' is ONNX MatMul on a transposed copy, for providers
+ * without FusedMatMul: ORT 1.30's WebGPU provider would leave every FusedMatMul on the CPU.
+ */
+export type MatmulLayout = 'fused' | 'standard';
+
+/** The layout whose every node the provider has kernels for. */
+export function matmulLayoutFor(provider: 'cuda' | 'webgpu' | 'cpu'): MatmulLayout {
+  return provider === 'webgpu' ? 'standard' : 'fused';
+}
 
 /**
  * Symmetric per-output-row quantisation of W [out, in] to int8 values in ±weightMax, stored transposed
