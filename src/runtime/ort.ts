@@ -1,6 +1,7 @@
 // The only module that imports onnxruntime-node. Execution-provider choice with fallback (auto → CUDA
-// when its provider library is installed → WebGPU when an adapter exists → CPU; the Node binding rejects
-// instead of falling back, so each step is tried here and what was skipped is reported in a note), the
+// when its provider library is installed → WebGPU when an adapter exists and WEBGPU_IN_AUTO → CPU; the
+// Node binding rejects instead of falling back, so each step is tried here and what was skipped is
+// reported in a note), the
 // intra-op thread choice (spinning off when > 1 thread), and plain host tensors in and out so no other
 // module touches ORT types.
 import * as fs from 'fs';
@@ -123,6 +124,14 @@ export function cudaProviderLibrary(): string | undefined {
   }
 }
 
+/**
+ * Whether `auto` tries WebGPU after CUDA. Off until the KV-cache graph runs there: every node of the decode
+ * graph is placed on WebGPU, but ORT 1.30's WebGPU GroupQueryAttention aliases its present K/V to the past
+ * buffer (it expects one max-length shared buffer), so a prefill with an empty past fails ("Shape mismatch
+ * attempting to re-use buffer {1,2,0,16} != {1,2,3,16}") and the adapted graph crashed the process.
+ */
+const WEBGPU_IN_AUTO = false;
+
 let webgpuProbe: Promise<string | undefined> | undefined;
 
 /**
@@ -164,6 +173,10 @@ export async function resolveProvider(pref: ProviderPreference): Promise<{ provi
     if (cudaProviderLibrary()) return { provider: 'cuda', skipped };
     skipped.push("CUDA: onnxruntime-node's CUDA provider library is not installed");
     if (pref === 'cuda') return { provider: 'cpu', skipped };
+  }
+  if (pref === 'auto' && !WEBGPU_IN_AUTO) {
+    skipped.push('WebGPU: not tried by auto yet (choose "webgpu" to try it)');
+    return { provider: 'cpu', skipped };
   }
   const why = await webgpuUnavailable();
   if (!why) return { provider: 'webgpu', skipped };

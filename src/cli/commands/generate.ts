@@ -28,8 +28,8 @@ Writes a JUnit test for one method of <File.java> with the local model and print
                          (default without --model: the shipped model's default adapter,
                          adapters/default.json; with --model: none)
   --max-new-tokens <n>   generation limit (default 256, as the extension's testtune.maxNewTokens)
-  --provider <p>         auto | cuda | webgpu | cpu (default auto: CUDA when installed, else WebGPU
-                         when a GPU adapter exists, else CPU; stderr says which)
+  --provider <p>         auto | cuda | webgpu | cpu (default auto: CUDA when installed, else CPU;
+                         webgpu is experimental; stderr says which)
   --quantize <q>         none | int8: weight precision (default none = f32)
   --repetition-penalty <x>  > 1 penalises tokens already generated (default 1 = plain greedy)
   --loop-guard <n>       never emit n back-to-back copies of one unit (default 3, as the extension's
