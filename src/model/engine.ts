@@ -170,7 +170,7 @@ export class ModelEngine implements Engine {
     if (cached) {
       try {
         session = await createSession(cached, { provider, threads: this.opts.threads });
-        graph = inferenceGraphNames(this.cfg, slots);
+        graph = inferenceGraphNames(this.cfg, slots, 'last', layout);
       } catch {
         session = undefined; // a damaged cache file: rebuild below
       }

@@ -125,10 +125,10 @@ export function cudaProviderLibrary(): string | undefined {
 }
 
 /**
- * Whether `auto` tries WebGPU after CUDA. Off until the KV-cache graph runs there: every node of the decode
- * graph is placed on WebGPU, but ORT 1.30's WebGPU GroupQueryAttention aliases its present K/V to the past
- * buffer (it expects one max-length shared buffer), so a prefill with an empty past fails ("Shape mismatch
- * attempting to re-use buffer {1,2,0,16} != {1,2,3,16}") and the adapted graph crashed the process.
+ * Whether `auto` tries WebGPU after CUDA. Off for now: the Node binding does not say which adapter Dawn
+ * picked, and on a machine without a GPU a software Vulkan driver (Mesa's lavapipe, which many Linux
+ * desktops install) is an adapter too, measured 12–20× slower than the CPU provider. Turn it on once an
+ * adapter's kind can be told (or a real GPU's speed is measured); `webgpu` can be chosen explicitly.
  */
 const WEBGPU_IN_AUTO = false;
 

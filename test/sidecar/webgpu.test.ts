@@ -1,8 +1,9 @@
 // The WebGPU execution provider (Dawn over Vulkan) on a machine without a GPU: Mesa 25's lavapipe, which
-// scripts/ci/install-vulkan-lavapipe.sh unpacks into .cache/vulkan/ (CI runs it from .ci/run). Each case
-// runs in a child process (helpers/provider-run.ts) started with that driver's environment, and reads
-// ORT's verbose node placement from the child's stderr. Without the driver the tests fail with the
-// command that installs it.
+// scripts/ci/install-vulkan-lavapipe.sh unpacks into .cache/vulkan/ (CI runs it from .ci/run). The tiny
+// model runs on WebGPU and on CPU, each in a child process (helpers/provider-run.ts) started with that
+// driver's environment: logits of a prefill and of KV-cache decode steps within a tolerance, equal greedy
+// tokens, adapter swaps, and every compute node placed on WebGPU (ORT's verbose log, from the child's
+// stderr). Without the driver the tests fail with the command that installs it.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'fs';
@@ -13,21 +14,27 @@ import { adapterPath, makeTinyAdapter, makeTinyModel } from './helpers/tiny-mode
 const ROOT = path.resolve(__dirname, '../..');
 const VULKAN_ENV = path.join(ROOT, '.cache/vulkan/env.sh');
 const INSTALL = 'bash scripts/ci/install-vulkan-lavapipe.sh';
+/** WebGPU vs CPU logits, f32: 1.5e-6 measured on lavapipe; the bound leaves room for other drivers. */
+const LOGIT_TOLERANCE = 1e-4;
 
-interface ChildRun {
-  json: { provider: string; note: string | null };
-  stderr: string;
+type Logits = Record<'base' | 'lora' | 'ia3' | 'baseAgain', number[][]>;
+interface RunResult {
+  provider: string;
+  note: string | null;
+  engineProvider: string;
+  logits: Logits;
+  greedy: Record<string, string>;
 }
 
 /** Runs provider-run.ts on `provider` with the lavapipe environment sourced. */
-function runChild(provider: 'webgpu' | 'cpu', modelDir: string): ChildRun {
+function runChild(provider: 'webgpu' | 'cpu', modelDir: string): { json: RunResult; stderr: string } {
   assert.ok(fs.existsSync(VULKAN_ENV), `no software Vulkan driver in .cache/vulkan: run \`${INSTALL}\` from ${ROOT} first`);
   const script = path.join(__dirname, 'helpers/provider-run.ts');
   const r = spawnSync('bash', ['-c', `. "${VULKAN_ENV}" && exec "${process.execPath}" --import tsx "${script}" ${provider} "${modelDir}"`], {
     cwd: ROOT,
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
-    timeout: 90_000,
+    timeout: 100_000,
   });
   assert.equal(r.status, 0, `provider-run ${provider} exited ${r.status ?? r.signal}: ${r.stderr.slice(-2000)}`);
   return { json: JSON.parse(r.stdout), stderr: r.stderr };
@@ -51,48 +58,76 @@ function placements(log: string): Map<string, { count: number; nodes: string[] }
   return out;
 }
 
-// ONNX Runtime places these shape computations (int64/int32 lengths for GroupQueryAttention's seqlens_k and
-// total_sequence_length, from the past's shape) on the CPU on purpose, whatever the provider: they are
-// a few scalars, and their consumers read them on the host.
-// Seen with ORT 1.30 on the tiny model: Add, Squeeze, Cast, Sub, Shape, Expand, Cast (7 nodes).
+function maxDiff(a: number[][], b: number[][]): number {
+  assert.equal(a.length, b.length);
+  let m = 0;
+  a.forEach((row, i) => {
+    assert.equal(row.length, b[i].length);
+    row.forEach((v, j) => (m = Math.max(m, Math.abs(v - b[i][j]))));
+  });
+  return m;
+}
+
+// ONNX Runtime keeps shape arithmetic on the CPU whatever the provider ("ORT explicitly assigns shape
+// related ops to CPU"): here the int32 lengths GroupQueryAttention reads (seqlens_k, total_sequence_length)
+// from past_length and the input's shape. Seen with ORT 1.30: Add, Squeeze, Cast, Sub, Shape, Expand, Cast.
 const SHAPE_OPS_ON_CPU = new Set(['Add', 'Cast', 'Expand', 'Shape', 'Squeeze', 'Sub']);
 
-describe('WebGPU execution provider (software Vulkan)', function () {
-  this.timeout(120_000);
+describe('WebGPU execution provider (software Vulkan) against CPU', function () {
+  this.timeout(240_000);
   let tmp: string;
-  let modelDir: string;
+  let webgpu: { json: RunResult; stderr: string };
+  let cpu: { json: RunResult; stderr: string };
   before(() => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tt-webgpu-'));
     const m = makeTinyModel(path.join(tmp, 'tiny'));
     makeTinyAdapter(adapterPath(m.dir, 'lora'), m.cfg, 'LORA');
     makeTinyAdapter(adapterPath(m.dir, 'ia3'), m.cfg, 'IA3');
-    modelDir = m.dir;
+    makeTinyAdapter(adapterPath(m.dir, 'prompt'), m.cfg, 'PROMPT_TUNING');
+    webgpu = runChild('webgpu', m.dir);
+    cpu = runChild('cpu', m.dir);
   });
   after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-  it('places every compute node of the adapted decode graph on WebGPU (only ORT\'s shape arithmetic on CPU)', () => {
-    const { json, stderr } = runChild('webgpu', modelDir);
-    assert.equal(json.provider, 'webgpu', `the session fell back: ${json.note}`);
-    assert.equal(json.note, null);
-    const placed = placements(stderr);
-    const gpu = placed.get('WebGpuExecutionProvider')?.nodes ?? [];
-    const cpu = placed.get('CPUExecutionProvider')?.nodes ?? [];
-    const ops = (nodes: string[]) => nodes.map((n) => n.split(' ')[0]);
-    assert.ok(placed.has('WebGpuExecutionProvider'), 'no node placement in the verbose log');
-    assert.deepEqual(ops(cpu).filter((op) => !SHAPE_OPS_ON_CPU.has(op)), [], `compute nodes on CPU: ${cpu.join(', ')}`);
-    assert.ok(cpu.length <= 7, `${cpu.length} nodes on CPU: ${cpu.join(', ')}`);
-    // the base weights' and the adapters' matrix products, attention, rotary embedding, norms, activations
-    for (const op of ['MatMul', 'GroupQueryAttention', 'RotaryEmbedding', 'ReduceMean', 'QuickGelu', 'Gather'])
-      assert.ok(ops(gpu).includes(op), `${op} not on WebGPU: ${gpu.join(', ')}`);
-    assert.ok(!ops(gpu).includes('FusedMatMul') && !ops(cpu).includes('FusedMatMul'), 'the WebGPU layout uses standard MatMul');
-    assert.ok(gpu.length >= 100, `${gpu.length} nodes on WebGPU`);
+  it('runs on WebGPU without falling back (session and engine)', () => {
+    assert.equal(webgpu.json.provider, 'webgpu', `the session fell back: ${webgpu.json.note}`);
+    assert.equal(webgpu.json.note, null);
+    assert.equal(webgpu.json.engineProvider, 'webgpu');
+    assert.equal(cpu.json.provider, 'cpu');
   });
 
-  it('the CPU provider runs the fused layout with every node on CPU', () => {
-    const { json, stderr } = runChild('cpu', modelDir);
-    assert.equal(json.provider, 'cpu');
-    const placed = placements(stderr);
-    assert.deepEqual([...placed.keys()], ['CPUExecutionProvider']);
-    assert.ok(placed.get('CPUExecutionProvider')!.count >= 70, `${placed.get('CPUExecutionProvider')!.count} nodes`);
+  it('places every compute node of the adapted decode graph on WebGPU (only shape arithmetic on CPU)', () => {
+    const placed = placements(webgpu.stderr);
+    assert.ok(placed.has('WebGpuExecutionProvider'), 'no node placement in the verbose log');
+    const gpu = placed.get('WebGpuExecutionProvider')!.nodes;
+    const onCpu = placed.get('CPUExecutionProvider')?.nodes ?? [];
+    const ops = (nodes: string[]) => nodes.map((n) => n.split(' ')[0]);
+    assert.deepEqual(ops(onCpu).filter((op) => !SHAPE_OPS_ON_CPU.has(op)), [], `compute nodes on CPU: ${onCpu.join(', ')}`);
+    assert.ok(onCpu.length <= 7, `${onCpu.length} nodes on CPU: ${onCpu.join(', ')}`);
+    // base and adapter matrix products, attention, rotary embedding, norms, activation, embedding
+    for (const op of ['MatMul', 'GroupQueryAttention', 'RotaryEmbedding', 'ReduceMean', 'QuickGelu', 'Gather'])
+      assert.ok(ops(gpu).includes(op), `${op} not on WebGPU: ${gpu.join(', ')}`);
+    assert.ok(!ops(gpu).includes('FusedMatMul'), 'the WebGPU layout uses standard MatMul');
+    // the CPU run used one provider only
+    assert.deepEqual([...placements(cpu.stderr).keys()], ['CPUExecutionProvider']);
+  });
+
+  it('prefill and KV-cache decode logits match CPU, with and without adapters (swapped by feeds)', () => {
+    for (const k of ['base', 'lora', 'ia3', 'baseAgain'] as const) {
+      assert.equal(webgpu.json.logits[k].length, 7, 'a prefill and 6 decode steps');
+      const d = maxDiff(webgpu.json.logits[k], cpu.json.logits[k]);
+      assert.ok(d < LOGIT_TOLERANCE, `${k}: WebGPU and CPU logits differ by ${d}`);
+    }
+    // the adapters change the output, and swapping back restores the base exactly
+    assert.ok(maxDiff(webgpu.json.logits.base, webgpu.json.logits.lora) > 1e-2);
+    assert.ok(maxDiff(webgpu.json.logits.base, webgpu.json.logits.ia3) > 1e-2);
+    assert.equal(maxDiff(webgpu.json.logits.base, webgpu.json.logits.baseAgain), 0);
+  });
+
+  it('the engine generates the same greedy text on WebGPU as on CPU, across adapter swaps', () => {
+    assert.deepEqual(webgpu.json.greedy, cpu.json.greedy);
+    const g = cpu.json.greedy;
+    assert.equal(g.base, g.baseAgain);
+    assert.ok(g.lora !== g.base || g.ia3 !== g.base || g.prompt !== g.base, `adapters changed nothing: ${JSON.stringify(g)}`);
   });
 });

@@ -3,7 +3,7 @@
 import { strict as assert } from 'node:assert';
 import { describeStatus, providerNotice } from '../../src/extension/status-text';
 
-const NOTE = "auto: CUDA tried first but onnxruntime-node's CUDA provider library is not installed; running on CPU";
+const NOTE = "auto: CUDA: onnxruntime-node's CUDA provider library is not installed; WebGPU: not tried by auto yet (choose \"webgpu\" to try it); running on CPU";
 
 describe('extension: execution provider notice', () => {
   it('auto on a machine without CUDA: a log line and a tooltip line, no toast, no warning colour', () => {
