@@ -129,6 +129,8 @@ export class ModelEngine implements Engine {
   private busy: Promise<unknown> = Promise.resolve();
   /** Graph-cache writes in flight (awaited on dispose). */
   private writes: Promise<unknown> = Promise.resolve();
+  /** Set when a GPU session failed mid-generation: later sessions run on CPU, and status says why. */
+  private gpuFailure: string | undefined;
 
   constructor(
     readonly dir: string,
@@ -156,7 +158,7 @@ export class ModelEngine implements Engine {
     // The provider is resolved (cheap checks, cached) before the graph is built: WebGPU gets standard
     // MatMul nodes (it has no FusedMatMul kernel); createSession resolves the same way and reports what
     // it skipped. int8 graphs (DynamicQuantizeMatMul) have CPU kernels only, so they never go to WebGPU.
-    const wanted = this.opts.provider ?? 'auto';
+    const wanted = this.gpuFailure ? 'cpu' : this.opts.provider ?? 'auto';
     const resolved = (await resolveProvider(wanted)).provider;
     const provider = quantize === 'int8' && resolved === 'webgpu' ? 'cpu' : wanted;
     const layout = quantize === 'none' ? matmulLayoutFor(resolved) : 'fused';
@@ -202,7 +204,7 @@ export class ModelEngine implements Engine {
       modelName: path.basename(path.resolve(this.dir)),
       modelDir: path.resolve(this.dir),
       provider: this.anySession()?.provider ?? 'cpu',
-      providerNote: this.anySession() ? this.anySession()!.note : 'no session yet: the graph is built on first use',
+      providerNote: this.gpuFailure ?? (this.anySession() ? this.anySession()!.note : 'no session yet: the graph is built on first use'),
       adapter: this.selected,
       quantize: this.opts.quantize ?? 'none',
       parameters: parameterCount(this.cfg),
@@ -252,7 +254,7 @@ export class ModelEngine implements Engine {
       const keep = Math.max(1, runner.maxLen - p - Math.min(opts.maxNewTokens, Math.floor(runner.maxLen / 2)));
       if (ids.length > keep) ids = ids.slice(ids.length - keep); // keep the end: the focal method's `{`
       if (ids.length === 0) ids = [this.tokenizer.bosId ?? this.eosId()];
-      const r = await decode(runner, ids, new StreamDecoder(this.tokenizer), {
+      const r = await this.onGpuFailure(runner.session, () => decode(runner, ids, new StreamDecoder(this.tokenizer), {
         maxNewTokens: opts.maxNewTokens,
         eosId: this.eosId(),
         vocabLimit: this.tokenizer.vocabSize,
@@ -266,9 +268,31 @@ export class ModelEngine implements Engine {
         stopWhenBalanced: opts.stopWhenBalanced,
         signal: opts.signal,
         onText: opts.onText,
-      });
+      }));
       return { text: r.text, stopReason: r.stopReason, promptTokens: ids.length, newTokens: r.ids.length, ms: performance.now() - t0 };
     });
+  }
+
+  /**
+   * Runs a generation; when it fails on a GPU session (the device lost, out of memory, a driver error),
+   * that request fails with a message saying so, and both graph variants are dropped so the next request
+   * builds them on the CPU.
+   */
+  private async onGpuFailure<T>(session: ModelSession, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (e) {
+      if (session.provider === 'cpu') throw e;
+      const where = session.provider === 'cuda' ? 'CUDA' : 'WebGPU';
+      const why = (e instanceof Error ? e.message : String(e)).split('\n')[0].slice(0, 300);
+      this.gpuFailure = `${where} failed during generation (${why}); running on CPU from the next request`;
+      for (const kind of ['bare', 'adapted'] as const) {
+        const v = this.variants[kind];
+        delete this.variants[kind];
+        await v?.session.release().catch(() => undefined);
+      }
+      throw new Error(`generation failed on ${where}: ${why}. The next request runs on the CPU.`);
+    }
   }
 
   private readonly tokenTexts: string[] = [];
