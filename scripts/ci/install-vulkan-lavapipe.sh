@@ -20,7 +20,20 @@ MIRROR="${TESTTUNE_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 ICD="$VK/lvp_icd.json"
 t0=$(date +%s)
 
-if [ -f "$ICD" ] && [ -f "$VK/env.sh" ] && [ -f "$(sed -n 's/.*"library_path": *"\([^"]*\)".*/\1/p' "$ICD")" ]; then
+write_env() {
+  # Mesa caches compiled shaders under XDG_CACHE_HOME by default; the sidecar tests point that at a fresh
+  # temporary folder, and a cold cache costs ~100 s of LLVM compilation, so the cache lives here instead.
+  cat > "$VK/env.sh" <<ENV
+# Source this (or pass these to a child process) to let Vulkan and Dawn find lavapipe.
+export VK_DRIVER_FILES="$ICD"
+export VK_ICD_FILENAMES="$ICD"
+export LD_LIBRARY_PATH="$ROOT/usr/lib/$ARCH_TRIPLET\${LD_LIBRARY_PATH:+:\$LD_LIBRARY_PATH}"
+export MESA_SHADER_CACHE_DIR="$VK/shader-cache"
+ENV
+}
+
+if [ -f "$ICD" ] && [ -f "$(sed -n 's/.*"library_path": *"\([^"]*\)".*/\1/p' "$ICD")" ]; then
+  write_env
   echo "install-vulkan-lavapipe: already in $VK"
   exit 0
 fi
@@ -45,7 +58,7 @@ if ! apt-get "${opts[@]}" update -qq; then
   exit 2
 fi
 # --download-only resolves the dependencies against the machine's dpkg status and fetches only what
-# is missing (the Vulkan loader libvulkan1, LLVM 19 and the newer libdrm that Mesa 25 needs).
+# is missing (here: the Vulkan loader libvulkan1, and the newer libdrm and Mesa libraries Mesa 25 needs).
 apt-get "${opts[@]}" install -y -qq --download-only --no-install-recommends -t bookworm-backports mesa-vulkan-drivers libvulkan1
 shopt -s nullglob
 debs=("$APT/cache/archives/"*.deb)
@@ -61,10 +74,5 @@ LIB="$ROOT/usr/lib/$ARCH_TRIPLET/libvulkan_lvp.so"
 [ -f "$LIB" ] || { echo "install-vulkan-lavapipe: $LIB missing after unpacking" >&2; exit 3; }
 # The packaged ICD JSON names the library relative to the system's library path; point it at ours.
 sed "s#\"library_path\": *\"[^\"]*\"#\"library_path\": \"$LIB\"#" "$(ls "$ROOT"/usr/share/vulkan/icd.d/lvp_icd*.json | head -1)" > "$ICD"
-cat > "$VK/env.sh" <<ENV
-# Source this (or pass these to a child process) to let Vulkan and Dawn find lavapipe.
-export VK_DRIVER_FILES="$ICD"
-export VK_ICD_FILENAMES="$ICD"
-export LD_LIBRARY_PATH="$ROOT/usr/lib/$ARCH_TRIPLET\${LD_LIBRARY_PATH:+:\$LD_LIBRARY_PATH}"
-ENV
+write_env
 echo "install-vulkan-lavapipe: $mesa ready in $(( $(date +%s) - t0 )) s ($ICD)"
