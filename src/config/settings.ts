@@ -2,7 +2,7 @@
 // (and checked against) this table by test/unit/settings.test.ts; the extension and the CLI read
 // values through `readSettings`, which never throws: a bad value falls back to the default and says so.
 
-export type ExecutionProvider = 'auto' | 'cuda' | 'cpu';
+export type ExecutionProvider = 'auto' | 'cuda' | 'webgpu' | 'cpu';
 export type TestFrameworkSetting = 'auto' | 'junit4' | 'junit5';
 export type QuantizationSetting = 'none' | 'int8';
 
@@ -54,8 +54,13 @@ export const SETTINGS: readonly SettingSpec[] = [
   },
   {
     field: 'executionProvider', key: 'testtune.executionProvider', type: 'string', default: 'auto', scope: 'window', order: 3,
-    enum: ['auto', 'cuda', 'cpu'],
-    enumDescriptions: ['CUDA when its libraries load, otherwise CPU (and say so).', 'CUDA; falls back to CPU with a message when unavailable.', 'CPU only.'],
+    enum: ['auto', 'cuda', 'webgpu', 'cpu'],
+    enumDescriptions: [
+      'CUDA when its provider library is installed, else CPU; the status bar says which, the log why.',
+      'CUDA; falls back to CPU with a message when unavailable.',
+      'WebGPU (Vulkan, D3D12 or Metal: no download, any GPU driver), experimental; falls back to CPU with a message when no adapter exists.',
+      'CPU only.',
+    ],
     description: 'Where ONNX Runtime runs the model.',
   },
   {

@@ -23,7 +23,7 @@ export interface BridgeOptions {
 
 export interface BridgeStatus {
   modelName: string;
-  provider: 'cuda' | 'cpu' | null;
+  provider: 'cuda' | 'webgpu' | 'cpu' | null;
   providerNote?: string;
   quantize: 'none' | 'int8' | null;
   adapter: string | null;

@@ -22,7 +22,7 @@ export class Services implements vscode.Disposable {
   private bridge: Promise<ModelBridge> | undefined;
   private phase: SidecarPhase = 'stopped';
   private detail: string | undefined;
-  private provider: 'cuda' | 'cpu' | null = null;
+  private provider: 'cuda' | 'webgpu' | 'cpu' | null = null;
   private providerNote: string | undefined;
   private readonly reportedSettingErrors = new Set<string>();
   private readonly reportedProviderNotes = new Set<string>(); // each note reaches the log once per session
@@ -192,7 +192,7 @@ export class Services implements vscode.Disposable {
   }
 
   /** The provider note goes to the log once (the tooltip shows it); a toast only for an explicit 'cuda'. */
-  private reportProvider(preference: TestTuneSettings['executionProvider'], provider: 'cuda' | 'cpu' | null, note: string | undefined): void {
+  private reportProvider(preference: TestTuneSettings['executionProvider'], provider: 'cuda' | 'webgpu' | 'cpu' | null, note: string | undefined): void {
     const notice = providerNotice(preference, provider, note);
     if (!notice || this.reportedProviderNotes.has(notice.log)) return;
     this.reportedProviderNotes.add(notice.log);

@@ -170,6 +170,7 @@ export interface Prelude {
   inputIds: string;
   pastKeys: string[];
   pastValues: string[];
+  pastLength?: string; // shared max-length cache: int64 [1] filled positions (else the past inputs' length)
   presentKeys: string[];
   presentValues: string[];
   x: string; // embeddings [batch, total, hidden] (soft prompt first)
@@ -189,7 +190,7 @@ export interface Prelude {
  * The inference prelude: RoPE tables as [maxPositions, D/2] for contrib RotaryEmbedding (positions start
  * at the cached length), and the lengths GroupQueryAttention masks by (causal, sliding window) — no mask tensor.
  */
-function inferencePrelude(b: Builder, p: Pick<Prelude, 'inputIds' | 'pastKeys' | 'pastValues' | 'x' | 'promptLen'>, positionEmbed?: string): Prelude {
+function inferencePrelude(b: Builder, p: Pick<Prelude, 'inputIds' | 'pastKeys' | 'pastValues' | 'pastLength' | 'x' | 'promptLen'>, positionEmbed?: string): Prelude {
   const { g, cfg } = b;
   const D = cfg.headDim;
   const R = rotaryDim(cfg);
@@ -200,7 +201,8 @@ function inferencePrelude(b: Builder, p: Pick<Prelude, 'inputIds' | 'pastKeys' |
     cos = g.initializer(g.fresh('rope_cos'), { dtype: 'float32', dims: [cfg.maxPositions, R / 2], data: tables.cos });
     sin = g.initializer(g.fresh('rope_sin'), { dtype: 'float32', dims: [cfg.maxPositions, R / 2], data: tables.sin });
   }
-  const ropeStart = g.op('Shape', [p.pastKeys[0]], { start: 1, end: 2 }); // [1]
+  // the filled past: the past inputs' length, or (shared max-length cache) the past_length input
+  const ropeStart = p.pastLength ?? g.op('Shape', [p.pastKeys[0]], { start: 1, end: 2 }); // [1]
   const end = g.op('Add', [ropeStart, g.op('Shape', [p.x], { start: 1, end: 2 })]); // [1]: past + total
   if (positionEmbed) {
     // learned absolute positions (gpt_bigcode): rows past..past+total-1 of the position table
@@ -227,6 +229,7 @@ export function prelude(b: Builder, embedName = 'model.embed_tokens.weight', pos
       pastKeys.push(g.input(`past_key.${i}`, 'float32', ['batch', 'past', KV, D]));
       pastValues.push(g.input(`past_value.${i}`, 'float32', ['batch', 'past', KV, D]));
     }
+  const pastLength = !train && opts.sharedKvCache ? g.input('past_length', 'int64', [1]) : undefined;
 
   let x = g.op('Gather', [opts.weight(embedName), inputIds], { axis: 0 });
   let promptLen: string | undefined;
@@ -239,7 +242,7 @@ export function prelude(b: Builder, embedName = 'model.embed_tokens.weight', pos
     promptLen = g.op('Shape', [prompt], { start: 0, end: 1 });
   }
 
-  if (!train) return inferencePrelude(b, { inputIds, pastKeys, pastValues, x, promptLen }, positionEmbed);
+  if (!train) return inferencePrelude(b, { inputIds, pastKeys, pastValues, pastLength, x, promptLen }, positionEmbed);
   const total = g.op('Squeeze', [g.op('Shape', [x], { start: 1, end: 2 }), b.i64([0])]);
   const past = train ? b.scalarI64(0) : g.op('Squeeze', [g.op('Shape', [pastKeys[0]], { start: 1, end: 2 }), b.i64([0])]);
   const end = g.op('Add', [past, total]);
@@ -362,6 +365,7 @@ export function finish(b: Builder, pre: Prelude, x: string, norm: (hs: string) =
     hidden,
     pastKeys: pre.pastKeys,
     pastValues: pre.pastValues,
+    ...(pre.pastLength ? { pastLength: pre.pastLength } : {}),
     presentKeys: pre.presentKeys,
     presentValues: pre.presentValues,
     adapterInputs: b.adapterInputs,

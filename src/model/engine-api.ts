@@ -1,7 +1,8 @@
 // The model engine's public surface: what the sidecar's worker, the CLI and evaluation call.
 // Implemented in ./engine.ts (loadEngine). Plain data only, so it crosses worker/JSON boundaries.
 
-export type ProviderPreference = 'auto' | 'cuda' | 'cpu';
+export type ProviderPreference = 'auto' | 'cuda' | 'webgpu' | 'cpu';
+export const PROVIDER_VALUES: readonly ProviderPreference[] = ['auto', 'cuda', 'webgpu', 'cpu'];
 /** Base-weight precision of the inference graph: f32, or int8 per output row (DynamicQuantizeMatMul). */
 export type Quantize = 'none' | 'int8';
 export const QUANTIZE_VALUES: readonly Quantize[] = ['none', 'int8'];
@@ -47,8 +48,8 @@ export interface GenerateResult {
 export interface EngineStatus {
   modelName: string;
   modelDir: string;
-  provider: 'cuda' | 'cpu';
-  providerNote?: string; // e.g. "CUDA requested but its libraries are missing; running on CPU"
+  provider: 'cuda' | 'webgpu' | 'cpu';
+  providerNote?: string; // e.g. "auto: CUDA: ... not installed; running on WebGPU"
   adapter: string | null;
   quantize: Quantize;
   parameters: number;

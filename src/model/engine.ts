@@ -7,14 +7,14 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { int8WeightMax } from '../runtime/int8-range';
-import { createSession, type ModelSession } from '../runtime/ort';
+import { createSession, resolveProvider, type ModelSession } from '../runtime/ort';
 import { loadAdapterDir, type LoadedAdapter } from './adapters';
 import { parameterCount, parseModelConfig, type ModelConfig } from './config';
 import { decode } from './decode';
 import type { AdapterInfo, Engine, EngineStatus, GenerateOptions, GenerateResult, ProviderPreference } from './engine-api';
 import { family, lmHeadOf, type AdapterSlots, type DecoderGraph } from './family';
 import { findCachedGraph, graphCacheKey, storeCachedGraphAsync } from './graph-cache';
-import { buildInferenceModel, inferenceGraphNames, KvRunner, missingSlots, type Quantize } from './inference';
+import { buildInferenceModel, inferenceGraphNames, KvRunner, matmulLayoutFor, missingSlots, type Quantize } from './inference';
 import { configRangeErrors, configWeightErrors, readSafetensorsShapes } from './safe-load';
 import { MAX_JSON_CONFIG_BYTES, readRegularText } from '../util/safe-read';
 import { StreamDecoder } from './stream-decoder';
@@ -129,6 +129,8 @@ export class ModelEngine implements Engine {
   private busy: Promise<unknown> = Promise.resolve();
   /** Graph-cache writes in flight (awaited on dispose). */
   private writes: Promise<unknown> = Promise.resolve();
+  /** Set when a GPU session failed mid-generation: later sessions run on CPU, and status says why. */
+  private gpuFailure: string | undefined;
 
   constructor(
     readonly dir: string,
@@ -152,11 +154,17 @@ export class ModelEngine implements Engine {
   }
 
   private async buildVariant(kind: VariantKind): Promise<Variant> {
-    const provider = this.opts.provider ?? 'auto';
     const quantize = this.opts.quantize ?? 'none';
+    // The provider is resolved (cheap checks, cached) before the graph is built: WebGPU gets standard
+    // MatMul nodes (it has no FusedMatMul kernel); createSession resolves the same way and reports what
+    // it skipped. int8 graphs (DynamicQuantizeMatMul) have CPU kernels only, so they never go to WebGPU.
+    const wanted = this.gpuFailure ? 'cpu' : this.opts.provider ?? 'auto';
+    const resolved = (await resolveProvider(wanted)).provider;
+    const provider = quantize === 'int8' && resolved === 'webgpu' ? 'cpu' : wanted;
+    const layout = quantize === 'none' ? matmulLayoutFor(resolved) : 'fused';
     const slots = kind === 'bare' ? {} : this.slots;
     // int8 graphs depend on the CPU's weight range (runtime/int8-range.ts): one cache file per range.
-    const precision = quantize === 'none' ? 'f32' : `${quantize}_${int8WeightMax()}`;
+    const precision = quantize === 'none' ? (layout === 'standard' ? 'f32mm' : 'f32') : `${quantize}_${int8WeightMax()}`;
     const key = graphCacheKey(this.dir, this.cfg, slots, `${precision}${kind === 'bare' ? '_bare' : ''}`);
     const cached = this.opts.cache === false ? undefined : findCachedGraph(this.dir, key);
     let session: ModelSession | undefined;
@@ -164,13 +172,13 @@ export class ModelEngine implements Engine {
     if (cached) {
       try {
         session = await createSession(cached, { provider, threads: this.opts.threads });
-        graph = inferenceGraphNames(this.cfg, slots);
+        graph = inferenceGraphNames(this.cfg, slots, 'last', layout);
       } catch {
         session = undefined; // a damaged cache file: rebuild below
       }
     }
     if (!session || !graph) {
-      const built = buildInferenceModel(this.cfg, readModelWeights(this.dir, this.cfg), slots, 'last', quantize);
+      const built = buildInferenceModel(this.cfg, readModelWeights(this.dir, this.cfg), slots, 'last', quantize, layout);
       graph = built.graph;
       session = await createSession(built.bytes, { provider, threads: this.opts.threads });
       if (this.opts.cache !== false) {
@@ -196,7 +204,7 @@ export class ModelEngine implements Engine {
       modelName: path.basename(path.resolve(this.dir)),
       modelDir: path.resolve(this.dir),
       provider: this.anySession()?.provider ?? 'cpu',
-      providerNote: this.anySession() ? this.anySession()!.note : 'no session yet: the graph is built on first use',
+      providerNote: this.gpuFailure ?? (this.anySession() ? this.anySession()!.note : 'no session yet: the graph is built on first use'),
       adapter: this.selected,
       quantize: this.opts.quantize ?? 'none',
       parameters: parameterCount(this.cfg),
@@ -246,7 +254,7 @@ export class ModelEngine implements Engine {
       const keep = Math.max(1, runner.maxLen - p - Math.min(opts.maxNewTokens, Math.floor(runner.maxLen / 2)));
       if (ids.length > keep) ids = ids.slice(ids.length - keep); // keep the end: the focal method's `{`
       if (ids.length === 0) ids = [this.tokenizer.bosId ?? this.eosId()];
-      const r = await decode(runner, ids, new StreamDecoder(this.tokenizer), {
+      const r = await this.onGpuFailure(runner.session, () => decode(runner, ids, new StreamDecoder(this.tokenizer), {
         maxNewTokens: opts.maxNewTokens,
         eosId: this.eosId(),
         vocabLimit: this.tokenizer.vocabSize,
@@ -260,9 +268,31 @@ export class ModelEngine implements Engine {
         stopWhenBalanced: opts.stopWhenBalanced,
         signal: opts.signal,
         onText: opts.onText,
-      });
+      }));
       return { text: r.text, stopReason: r.stopReason, promptTokens: ids.length, newTokens: r.ids.length, ms: performance.now() - t0 };
     });
+  }
+
+  /**
+   * Runs a generation; when it fails on a GPU session (the device lost, out of memory, a driver error),
+   * that request fails with a message saying so, and both graph variants are dropped so the next request
+   * builds them on the CPU.
+   */
+  private async onGpuFailure<T>(session: ModelSession, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (e) {
+      if (session.provider === 'cpu') throw e;
+      const where = session.provider === 'cuda' ? 'CUDA' : 'WebGPU';
+      const why = (e instanceof Error ? e.message : String(e)).split('\n')[0].slice(0, 300);
+      this.gpuFailure = `${where} failed during generation (${why}); running on CPU from the next request`;
+      for (const kind of ['bare', 'adapted'] as const) {
+        const v = this.variants[kind];
+        delete this.variants[kind];
+        await v?.session.release().catch(() => undefined);
+      }
+      throw new Error(`generation failed on ${where}: ${why}. The next request runs on the CPU.`);
+    }
   }
 
   private readonly tokenTexts: string[] = [];

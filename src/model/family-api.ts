@@ -38,6 +38,12 @@ export interface BuildOptions {
   loraDropout?: boolean;
   /** 'last' (inference default): logits of the last position only; 'all' (train default): every token position. */
   logits?: 'last' | 'all';
+  /**
+   * Inference: the past K/V inputs are the whole max-length cache and an int64 [1] input `past_length` says
+   * how much of it is filled (ORT's WebGPU GroupQueryAttention needs its past and present to be one buffer
+   * of the cache's full length). Default: the past inputs hold exactly the filled positions.
+   */
+  sharedKvCache?: boolean;
 }
 
 export interface AdapterInput {
@@ -51,8 +57,9 @@ export interface DecoderGraph {
   inputIds: string; // int64 [batch, seq]
   logits: string; // float [batch, seq or 1, vocab] (token positions only; soft-prompt positions are dropped)
   hidden: string; // final-norm hidden states [batch, seq or 1, hidden]
-  pastKeys: string[]; // inference only: [batch, past, kvHeads, headDim]
+  pastKeys: string[]; // inference only: [batch, past, kvHeads, headDim] (past = the cache's length with sharedKvCache)
   pastValues: string[];
+  pastLength?: string; // inference with sharedKvCache: int64 [1], the filled positions of the past inputs
   presentKeys: string[]; // inference only: the NEW positions only [batch, seq, kvHeads, headDim]
   presentValues: string[];
   adapterInputs: AdapterInput[];

@@ -19,6 +19,7 @@ export function buildInferenceModel(
   slots: AdapterSlots,
   logits: 'last' | 'all' = 'last',
   quantize: Quantize = 'none',
+  layout: MatmulLayout = 'fused',
 ): { bytes: Uint8Array; graph: DecoderGraph } {
   const g = new Graph('testtune_decoder');
   const shapes = new Map(family(cfg).weightSpecs(cfg).map((s) => [s.name, s.shape]));
@@ -56,15 +57,32 @@ export function buildInferenceModel(
           const zp = gr.initializer(`${name}.q8_zero`, { dtype: 'int8', dims: [shape[0]], data: new Int8Array(shape[0]) });
           return gr.op('DynamicQuantizeMatMul', [x, bq, sc, zp], {}, { domain: 'com.microsoft' });
         }
-      : (gr: Graph, x: string, name: string): string =>
-          // x @ W^T straight from W [out, in]: no transposed copy to make, serialise and load, and the
-          // tied LM head shares the embedding's initializer. ORT pre-packs B at session creation.
-          gr.op('FusedMatMul', [x, weight(name)], { transB: 1 }, { domain: 'com.microsoft' });
-  const graph = buildDecoderGraph(g, cfg, { mode: 'decode', weight, weightT, matmul, adapter: slots, logits });
+      : layout === 'standard'
+        ? (gr: Graph, x: string, name: string): string => gr.op('MatMul', [x, weightT(name)])
+        : (gr: Graph, x: string, name: string): string =>
+            // x @ W^T straight from W [out, in]: no transposed copy to make, serialise and load, and the
+            // tied LM head shares the embedding's initializer. ORT pre-packs B at session creation.
+            gr.op('FusedMatMul', [x, weight(name)], { transB: 1 }, { domain: 'com.microsoft' });
+  const graph = buildDecoderGraph(g, cfg, { mode: 'decode', weight, weightT, matmul, adapter: slots, logits, sharedKvCache: layout === 'standard' });
   return { bytes: modelBytes(g, { opset: INFERENCE_OPSET }), graph };
 }
 
 export type { Quantize };
+
+/**
+ * How the graph is laid out for a provider. 'fused' (CPU, CUDA): com.microsoft FusedMatMul(transB) on W
+ * as stored, and past K/V inputs holding exactly the filled positions. 'standard' (WebGPU): ONNX MatMul
+ * on a transposed copy (ORT 1.30's WebGPU provider has no FusedMatMul kernel and would leave every one on
+ * the CPU), and the past K/V inputs are the whole max-length cache plus `past_length`: WebGPU's
+ * GroupQueryAttention writes its present into the past's buffer, so that buffer must have the full length
+ * (an exact-length past failed: "Shape mismatch attempting to re-use buffer {1,2,0,16} != {1,2,3,16}").
+ */
+export type MatmulLayout = 'fused' | 'standard';
+
+/** The layout whose every node the provider has kernels for. */
+export function matmulLayoutFor(provider: 'cuda' | 'webgpu' | 'cpu'): MatmulLayout {
+  return provider === 'webgpu' ? 'standard' : 'fused';
+}
 
 /**
  * Symmetric per-output-row quantisation of W [out, in] to int8 values in ±weightMax, stored transposed
@@ -95,28 +113,33 @@ function transpose(a: Float32Array, rows: number, cols: number): Float32Array {
 }
 
 /** The graph's input/output names without weights or serialisation (for a cached ONNX file). */
-export function inferenceGraphNames(cfg: ModelConfig, slots: AdapterSlots, logits: 'last' | 'all' = 'last'): DecoderGraph {
+export function inferenceGraphNames(cfg: ModelConfig, slots: AdapterSlots, logits: 'last' | 'all' = 'last', layout: MatmulLayout = 'fused'): DecoderGraph {
   const g = new Graph('names');
   const made = new Map<string, string>();
   const weight = (name: string): string => {
     if (!made.has(name)) made.set(name, g.input(name, 'float32', []));
     return made.get(name)!;
   };
-  return buildDecoderGraph(g, cfg, { mode: 'decode', weight, weightT: (n) => weight(`${n}.T`), adapter: slots, logits });
+  return buildDecoderGraph(g, cfg, { mode: 'decode', weight, weightT: (n) => weight(`${n}.T`), adapter: slots, logits, sharedKvCache: layout === 'standard' });
 }
 
-/** Feeds for every adapter input of `graph`: the adapter's tensors where it has them, identity otherwise. */
-export function adapterFeeds(cfg: ModelConfig, graph: DecoderGraph, a: AdapterWeights | undefined): Record<string, HostTensor> {
+/**
+ * Feeds for every adapter input of `graph`: the adapter's tensors where it has them, identity otherwise.
+ * A module without LoRA gets rank-`emptyLoraRank` zeros: 0 (empty tensors, no work) on CPU; WebGPU needs 1
+ * (zeros, adding exactly 0), since ORT 1.30's WebGPU MatMul crashed the process on a rank-0 LoRA input.
+ */
+export function adapterFeeds(cfg: ModelConfig, graph: DecoderGraph, a: AdapterWeights | undefined, emptyLoraRank: 0 | 1 = 0): Record<string, HostTensor> {
   const feeds: Record<string, HostTensor> = {};
   const rank = a?.lora?.rank ?? 0;
+  const e = emptyLoraRank;
   for (const inp of graph.adapterInputs) {
     const [d0, d1] = inp.dims as number[];
     if (inp.kind === 'lora_A') {
       const A = a?.lora?.A.get(inp.module);
-      feeds[inp.name] = A ? f32(A, [rank, d1]) : f32(new Float32Array(0), [0, d1]);
+      feeds[inp.name] = A ? f32(A, [rank, d1]) : f32(new Float32Array(e * d1), [e, d1]);
     } else if (inp.kind === 'lora_B') {
       const B = a?.lora?.B.get(inp.module);
-      feeds[inp.name] = B ? f32(B, [d0, rank]) : f32(new Float32Array(0), [d0, 0]);
+      feeds[inp.name] = B ? f32(B, [d0, rank]) : f32(new Float32Array(d0 * e), [d0, e]);
     } else if (inp.kind === 'ia3') {
       feeds[inp.name] = f32(a?.ia3?.vectors.get(inp.module) ?? new Float32Array(d0).fill(1), [d0]);
     } else {
@@ -166,7 +189,7 @@ export class KvRunner {
 
   /** Adapter tensors for the following steps (no session reload). Resets the cache. */
   setAdapter(a: AdapterWeights | undefined): void {
-    this.feedsAdapter = adapterFeeds(this.cfg, this.graph, a);
+    this.feedsAdapter = adapterFeeds(this.cfg, this.graph, a, this.session.provider === 'webgpu' ? 1 : 0);
     this.promptLen = a?.prompt?.p ?? 0;
     this.bound = this.session.bind(this.feedsAdapter);
     const p = this.graph.adapterInputs.find((x) => x.kind === 'prompt');
@@ -191,11 +214,14 @@ export class KvRunner {
     if (this.length + n > this.maxLen) throw new Error(`context full: ${this.length + n} positions > ${this.maxLen}`);
     const { cfg, graph, rowSize } = this;
     const feeds: Record<string, HostTensor> = { [graph.inputIds]: i64(ids, [1, ids.length]) };
-    const past = [1, this.length, cfg.numKvHeads, cfg.headDim];
     const used = this.length * rowSize;
+    // a shared cache (WebGPU layout) is fed whole, with the filled length; otherwise only the filled prefix
+    const fed = graph.pastLength ? this.maxLen * rowSize : used;
+    const past = [1, fed / rowSize, cfg.numKvHeads, cfg.headDim];
+    if (graph.pastLength) feeds[graph.pastLength] = i64([this.length], [1]);
     for (let l = 0; l < cfg.numLayers; l++) {
-      feeds[graph.pastKeys[l]] = f32(this.keys[l].subarray(0, used), past);
-      feeds[graph.pastValues[l]] = f32(this.values[l].subarray(0, used), past);
+      feeds[graph.pastKeys[l]] = f32(this.keys[l].subarray(0, fed), past);
+      feeds[graph.pastValues[l]] = f32(this.values[l].subarray(0, fed), past);
     }
     const out = await this.session.run(feeds, undefined, this.promptPending ? this.bound : this.boundNoPrompt);
     for (let l = 0; l < cfg.numLayers; l++) {

@@ -1,14 +1,18 @@
-// The only module that imports onnxruntime-node. Session creation with execution-provider fallback
-// (auto → CUDA → CPU, reported: the Node binding rejects instead of falling back), the intra-op thread
-// choice (spinning off when > 1 thread), and plain host tensors in and out so no other module touches
-// ORT types.
+// The only module that imports onnxruntime-node. Execution-provider choice with fallback (auto → CUDA
+// when its provider library is installed → WebGPU when an adapter exists and WEBGPU_IN_AUTO → CPU; the
+// Node binding rejects instead of falling back, so each step is tried here and what was skipped is
+// reported in a note), the
+// intra-op thread choice (spinning off when > 1 thread), and plain host tensors in and out so no other
+// module touches ORT types.
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as ort from 'onnxruntime-node';
-import type { DType, TypedData } from '../onnx/graph';
+import { Graph, type DType, type TypedData } from '../onnx/graph';
 
-export type ProviderPreference = 'auto' | 'cuda' | 'cpu';
+export type ProviderPreference = 'auto' | 'cuda' | 'webgpu' | 'cpu';
+/** The provider a session actually runs on. */
+export type ExecutionProviderName = 'cuda' | 'webgpu' | 'cpu';
 
 export interface HostTensor {
   dtype: DType;
@@ -29,6 +33,8 @@ export interface SessionOptions {
   profileFilePrefix?: string;
   /** Diagnostics: ORT saves the optimised graph here at session creation. */
   optimizedModelFilePath?: string;
+  /** ORT's log level (default 3, errors); 0 (verbose) prints the node placement to stderr. */
+  logSeverityLevel?: 0 | 1 | 2 | 3 | 4;
 }
 
 /**
@@ -56,7 +62,7 @@ export class ModelSession {
 
   constructor(
     private readonly session: ort.InferenceSession,
-    readonly provider: 'cuda' | 'cpu',
+    readonly provider: ExecutionProviderName,
     readonly threads: number,
     readonly note?: string,
   ) {
@@ -91,9 +97,9 @@ export class ModelSession {
   }
 }
 
-function options(threads: number, provider: 'cuda' | 'cpu', o: SessionOptions): ort.InferenceSession.SessionOptions {
+function options(threads: number, provider: ExecutionProviderName, o: SessionOptions): ort.InferenceSession.SessionOptions {
   return {
-    logSeverityLevel: 3,
+    logSeverityLevel: o.logSeverityLevel ?? 3,
     executionProviders: [provider],
     graphOptimizationLevel: o.optimization ?? 'all',
     enableCpuMemArena: o.memArena ?? true,
@@ -118,24 +124,94 @@ export function cudaProviderLibrary(): string | undefined {
   }
 }
 
-/** Creates a session from ONNX bytes (or a file path), falling back from CUDA to CPU with a note. */
+/**
+ * Whether `auto` tries WebGPU after CUDA. Off for now: the Node binding does not say which adapter Dawn
+ * picked, and on a machine without a GPU a software Vulkan driver (Mesa's lavapipe, which many Linux
+ * desktops install) is an adapter too, measured 12–20× slower than the CPU provider. Turn it on once an
+ * adapter's kind can be told (or a real GPU's speed is measured); `webgpu` can be chosen explicitly.
+ */
+const WEBGPU_IN_AUTO = false;
+
+let webgpuProbe: Promise<string | undefined> | undefined;
+
+/**
+ * Whether WebGPU has an adapter here: undefined when it has, else why not (first line of ORT's error).
+ * Probed once per process with a one-node graph (~0.2 s when Dawn finds no Vulkan driver), so `auto`
+ * does not pay a failed WebGPU session creation per model graph, and the note is the same every time.
+ */
+export function webgpuUnavailable(): Promise<string | undefined> {
+  webgpuProbe ??= (async () => {
+    const g = new Graph('webgpu_probe');
+    g.output(g.op('Relu', [g.input('x', 'float32', [1])]), 'y', 'float32', [1]);
+    try {
+      const s = await ort.InferenceSession.create(g.toModel({ opset: 18 }), { executionProviders: ['webgpu'], logSeverityLevel: 3 });
+      await s.release();
+      return undefined;
+    } catch (e) {
+      return firstLine(e);
+    }
+  })();
+  return webgpuProbe;
+}
+
+function firstLine(e: unknown): string {
+  const m = (e instanceof Error ? e.message : String(e)).split('\n')[0];
+  // ORT prefixes its source location ("/onnxruntime_src/...cc:136 ... was false. "): keep the reason.
+  const reason = m.includes(' was false. ') ? m.slice(m.indexOf(' was false. ') + 11) : m;
+  return reason.slice(0, 200);
+}
+
+/**
+ * The provider `createSession` will try first for a preference, after the cheap checks (CUDA's library
+ * present, a WebGPU adapter found): callers that build a provider-specific graph layout ask this first.
+ * `skipped` says what `auto` passed over and why (reported once, in the log, by the callers).
+ */
+export async function resolveProvider(pref: ProviderPreference): Promise<{ provider: ExecutionProviderName; skipped: string[] }> {
+  const skipped: string[] = [];
+  if (pref === 'cpu') return { provider: 'cpu', skipped };
+  if (pref === 'cuda' || pref === 'auto') {
+    if (cudaProviderLibrary()) return { provider: 'cuda', skipped };
+    skipped.push("CUDA: onnxruntime-node's CUDA provider library is not installed");
+    if (pref === 'cuda') return { provider: 'cpu', skipped };
+  }
+  if (pref === 'auto' && !WEBGPU_IN_AUTO) {
+    skipped.push('WebGPU: not tried by auto yet (choose "webgpu" to try it)');
+    return { provider: 'cpu', skipped };
+  }
+  const why = await webgpuUnavailable();
+  if (!why) return { provider: 'webgpu', skipped };
+  skipped.push(`WebGPU: ${why}`);
+  return { provider: 'cpu', skipped };
+}
+
+/**
+ * Creates a session from ONNX bytes (or a file path) on the preferred provider, falling back down the
+ * auto order (CUDA → WebGPU → CPU, from the preferred one on) to CPU; `note` says what was asked for,
+ * what failed and what it runs on. With an explicit provider only that one and CPU are tried.
+ */
 export async function createSession(model: Uint8Array | string, opts: SessionOptions = {}): Promise<ModelSession> {
   const pref = opts.provider ?? 'auto';
   const threads = opts.threads ?? defaultThreads();
-  const create = (p: 'cuda' | 'cpu') =>
+  const create = (p: ExecutionProviderName) =>
     typeof model === 'string' ? ort.InferenceSession.create(model, options(threads, p, opts)) : ort.InferenceSession.create(model, options(threads, p, opts));
-  let note: string | undefined;
-  const lib = cudaProviderLibrary();
-  if (pref !== 'cpu' && !lib) note = `${pref === 'cuda' ? 'CUDA requested' : 'auto: CUDA tried first'} but onnxruntime-node's CUDA provider library is not installed; running on CPU`;
-  else if (pref !== 'cpu') {
+  const { provider: first, skipped } = await resolveProvider(pref);
+  const failed = [...skipped];
+  const order: ExecutionProviderName[] = first === 'cuda' && pref === 'auto' ? ['cuda', 'webgpu'] : first === 'cpu' ? [] : [first];
+  for (const p of order) {
+    if (p === 'webgpu' && failed.some((f) => f.startsWith('WebGPU'))) continue;
+    if (p === 'webgpu' && (await webgpuUnavailable())) continue;
     try {
-      return new ModelSession(await create('cuda'), 'cuda', threads);
+      return new ModelSession(await create(p), p, threads, failed.length ? noteFor(pref, failed, p) : undefined);
     } catch (e) {
-      const why = (e instanceof Error ? e.message : String(e)).split('\n')[0].slice(0, 200);
-      note = `${pref === 'cuda' ? 'CUDA requested' : 'auto: CUDA tried first'} but unavailable (${why}); running on CPU`;
+      failed.push(`${p === 'cuda' ? 'CUDA' : 'WebGPU'}: ${firstLine(e)}`);
     }
   }
-  return new ModelSession(await create('cpu'), 'cpu', threads, note);
+  return new ModelSession(await create('cpu'), 'cpu', threads, pref === 'cpu' ? undefined : noteFor(pref, failed, 'cpu'));
+}
+
+function noteFor(pref: ProviderPreference, failed: string[], got: ExecutionProviderName): string {
+  const asked = pref === 'auto' ? 'auto' : `${pref === 'cuda' ? 'CUDA' : 'WebGPU'} requested`;
+  return `${asked}: ${failed.join('; ')}; running on ${got === 'cpu' ? 'CPU' : got === 'cuda' ? 'CUDA' : 'WebGPU'}`;
 }
 
 export const f32 = (data: Float32Array, dims: number[]): HostTensor => ({ dtype: 'float32', dims, data });

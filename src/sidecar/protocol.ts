@@ -3,7 +3,7 @@
 // it: the extension runs `testtune train` as a child process (src/extension/cli-runner.ts).
 //
 // Plain data only: everything here crosses a process boundary as JSON.
-import { QUANTIZE_VALUES, type AdapterInfo, type GenerateResult, type ProviderPreference, type Quantize, type StopReason } from '../model/engine-api';
+import { PROVIDER_VALUES, QUANTIZE_VALUES, type AdapterInfo, type GenerateResult, type ProviderPreference, type Quantize, type StopReason } from '../model/engine-api';
 
 export type { AdapterInfo, GenerateResult, ProviderPreference, Quantize, StopReason };
 
@@ -89,7 +89,7 @@ export interface SidecarStatus {
   pid: number;
   model: { name: string; dir: string; parameters: number } | null;
   adapter: string | null;
-  provider: 'cuda' | 'cpu' | null;
+  provider: 'cuda' | 'webgpu' | 'cpu' | null;
   providerNote?: string;
   /** Precision of the loaded graph; null until a model is loaded. */
   quantize: Quantize | null;
@@ -231,7 +231,7 @@ export class RpcError extends Error {
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; error: string };
 
-const PROVIDERS: readonly ProviderPreference[] = ['auto', 'cuda', 'cpu'];
+const PROVIDERS: readonly ProviderPreference[] = PROVIDER_VALUES;
 
 function fail<T>(error: string): Checked<T> {
   return { ok: false, error };

@@ -175,14 +175,15 @@ describe('model engine', function () {
     await e4.dispose();
   });
 
-  it("provider 'auto' and 'cuda' fall back to CPU with a note when CUDA is unavailable", async () => {
+  it("provider 'auto', 'cuda' and 'webgpu' fall back to CPU with a note when the GPU provider is unavailable", async () => {
     const dir = path.join(tmp, 'provider');
     makeTinyModel(dir);
-    for (const provider of ['auto', 'cuda'] as const) {
+    const notes = { auto: /^auto: CUDA: .*running on CPU$/, cuda: /^CUDA requested: CUDA: .*running on CPU$/, webgpu: /^WebGPU requested: WebGPU: .*running on CPU$/ };
+    for (const provider of ['auto', 'cuda', 'webgpu'] as const) {
       const engine = await loadEngine(dir, { provider });
       const st = engine.status();
-      if (st.provider === 'cpu') assert.match(st.providerNote ?? '', provider === 'cuda' ? /^CUDA requested but .*running on CPU/ : /^auto: CUDA tried first but .*running on CPU/);
-      else assert.equal(st.providerNote, undefined);
+      if (st.provider === 'cpu') assert.match(st.providerNote ?? '', notes[provider]);
+      else assert.equal(st.provider, provider === 'auto' ? 'cuda' : provider);
       assert.equal((await engine.generate('{', { maxNewTokens: 2, stopWhenBalanced: false })).newTokens, 2);
       await engine.dispose();
     }

@@ -3,7 +3,7 @@
 import { strict as assert } from 'node:assert';
 import { describeStatus, providerNotice } from '../../src/extension/status-text';
 
-const NOTE = "auto: CUDA tried first but onnxruntime-node's CUDA provider library is not installed; running on CPU";
+const NOTE = "auto: CUDA: onnxruntime-node's CUDA provider library is not installed; WebGPU: not tried by auto yet (choose \"webgpu\" to try it); running on CPU";
 
 describe('extension: execution provider notice', () => {
   it('auto on a machine without CUDA: a log line and a tooltip line, no toast, no warning colour', () => {
@@ -22,6 +22,22 @@ describe('extension: execution provider notice', () => {
     assert.ok(n.toast.length < 120, 'short enough that the notification shows it whole');
     assert.equal(n.log, `execution provider: ${note}`, 'the details stay in the log');
     assert.equal(describeStatus({ modelName: 'm', adapter: null, provider: 'cpu', providerPreference: 'cuda', providerNote: note, phase: 'ready' }).warning, true);
+  });
+
+  it('auto that got WebGPU: the status bar names WebGPU, the note goes to the log only', () => {
+    const note = "auto: CUDA: onnxruntime-node's CUDA provider library is not installed; running on WebGPU";
+    assert.deepEqual(providerNotice('auto', 'webgpu', note), { log: `execution provider: ${note}` });
+    const s = describeStatus({ modelName: 'm', adapter: null, provider: 'webgpu', providerPreference: 'auto', providerNote: note, phase: 'ready' });
+    assert.match(s.text, /· WebGPU$/);
+    assert.equal(s.warning, false);
+  });
+
+  it('an explicit webgpu without an adapter: a toast naming WebGPU and the CPU, and the warning colour', () => {
+    const note = 'WebGPU requested: WebGPU: Failed to get a WebGPU adapter: No supported adapters; running on CPU';
+    const n = providerNotice('webgpu', 'cpu', note);
+    assert.equal(n?.toast, 'TestTune: WebGPU is not available, so the model runs on the CPU (testtune.executionProvider is "webgpu").');
+    assert.equal(describeStatus({ modelName: 'm', adapter: null, provider: 'cpu', providerPreference: 'webgpu', providerNote: note, phase: 'ready' }).warning, true);
+    assert.equal(providerNotice('webgpu', 'webgpu', 'x')?.toast, undefined);
   });
 
   it('nothing to report without a note, on cpu, or when cuda was granted', () => {

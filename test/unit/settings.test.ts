@@ -30,7 +30,7 @@ describe('settings and manifest', () => {
       assert.ok(settingKey(k).startsWith('testtune.'), k);
     }
     const ep = SETTINGS.find((s) => s.field === 'executionProvider');
-    assert.deepEqual(ep && 'enum' in ep ? ep.enum : null, ['auto', 'cuda', 'cpu']);
+    assert.deepEqual(ep && 'enum' in ep ? ep.enum : null, ['auto', 'cuda', 'webgpu', 'cpu']);
     const tf = SETTINGS.find((s) => s.field === 'testFramework');
     assert.deepEqual(tf && 'enum' in tf ? tf.enum : null, ['auto', 'junit4', 'junit5']);
   });
@@ -89,7 +89,7 @@ describe('readSettings', () => {
     assert.equal(r.value.codeLensEnabled, true);
     assert.equal(r.value.saveAfterInsert, false);
     assert.equal(r.errors.length, 4);
-    assert.match(r.errors[0], /testtune\.executionProvider: "tpu" is not one of auto, cuda, cpu; using "auto"/);
+    assert.match(r.errors[0], /testtune\.executionProvider: "tpu" is not one of auto, cuda, webgpu, cpu; using "auto"/);
     assert.ok(r.errors.some((e) => e.startsWith('testtune.maxNewTokens: expected an integer')));
   });
 

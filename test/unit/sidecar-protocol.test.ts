@@ -28,7 +28,7 @@ describe('sidecar protocol: messages', () => {
 
   it('validates params with clear messages', () => {
     assert.deepEqual(checkInitialize({ modelDir: '/m' }), { ok: true, value: { modelDir: '/m', provider: 'auto', adapterDirs: undefined } });
-    assert.match((checkInitialize({ modelDir: '/m', provider: 'tpu' }) as { error: string }).error, /provider must be one of auto, cuda, cpu/);
+    assert.match((checkInitialize({ modelDir: '/m', provider: 'tpu' }) as { error: string }).error, /provider must be one of auto, cuda, webgpu, cpu/);
     assert.match((checkInitialize({}) as { error: string }).error, /modelDir/);
     assert.equal(checkGenerate({ context: 'x', maxNewTokens: 4, temperature: 0.7, seed: 3, adapter: null }).ok, true);
     assert.match((checkGenerate({ context: 'x', maxNewTokens: 0 }) as { error: string }).error, /maxNewTokens must be a positive integer/);

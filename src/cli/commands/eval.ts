@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { UsageError, bool, int, parseArgs, str, type CliCommand, type ParsedArgs } from '../command';
 import { javaParser } from '../../java/parser';
 import { extractTestMethod } from '../../java/extract';
-import type { ProviderPreference } from '../../model/engine-api';
+import { PROVIDER_VALUES, type ProviderPreference } from '../../model/engine-api';
 import type { TokenizerName } from '../../eval/codebleu/ngrams';
 import { readRows, type EvalRow } from '../../eval/dataset';
 import { evaluateText, type TextScores } from '../../eval/evaluate';
@@ -37,7 +37,7 @@ project) and optionally test_method (a complete method).
                          shipped model and its default adapter (adapters/default.json)
   --adapter <dir|none>   adapter for generation (default: none with --model, the shipped
                          default adapter without)
-  --provider <p>         auto | cuda | cpu (default auto)
+  --provider <p>         auto | cuda | webgpu | cpu (default auto: CUDA, else CPU; webgpu experimental)
   --quantize <q>         none | int8: weight precision for generation (default none = f32)
   --decoding <d>         study (default): the study's plain greedy decoding | product: the
                          extension's decoding (testtune.generation.loopGuard / .syntaxGuard defaults)
@@ -129,7 +129,7 @@ export const command: CliCommand = {
     const tokenizer = (str(args, 'tokenizer') ?? 'chars') as TokenizerName;
     if (tokenizer !== 'chars' && tokenizer !== 'whitespace') throw new UsageError(`--tokenizer must be chars or whitespace, got '${tokenizer}'`);
     const provider = (str(args, 'provider') ?? 'auto') as ProviderPreference;
-    if (!['auto', 'cuda', 'cpu'].includes(provider)) throw new UsageError(`--provider must be auto, cuda or cpu`);
+    if (!PROVIDER_VALUES.includes(provider)) throw new UsageError(`--provider must be one of ${PROVIDER_VALUES.join(', ')}`);
     const quantize = quantizeArg(str(args, 'quantize'));
     const timeout = int(args, 'timeout') ?? 30;
     const limit = int(args, 'limit');

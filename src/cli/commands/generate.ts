@@ -10,7 +10,7 @@ import type { MethodSelector } from '../../java/context';
 import { readSourceFile, writeEditedSource, type DecodedSource } from '../../java/encoding';
 import { findProjectRoot } from '../../java/location';
 import { defaultAdapterOf } from '../../model/adapters';
-import { QUANTIZE_VALUES, type ProviderPreference, type Quantize } from '../../model/engine-api';
+import { PROVIDER_VALUES, QUANTIZE_VALUES, type ProviderPreference, type Quantize } from '../../model/engine-api';
 import { decodingParams, type DecodingParams } from '../../pipeline/decoding';
 import { engineGenerator, type TestGenerator } from '../../pipeline/generator';
 import { runPipeline, type PipelineResult, type VerifyRequest } from '../../pipeline/pipeline';
@@ -28,7 +28,8 @@ Writes a JUnit test for one method of <File.java> with the local model and print
                          (default without --model: the shipped model's default adapter,
                          adapters/default.json; with --model: none)
   --max-new-tokens <n>   generation limit (default 256, as the extension's testtune.maxNewTokens)
-  --provider <p>         auto | cuda | cpu (default auto: CUDA when present, else CPU)
+  --provider <p>         auto | cuda | webgpu | cpu (default auto: CUDA when installed, else CPU;
+                         webgpu is experimental; stderr says which)
   --quantize <q>         none | int8: weight precision (default none = f32)
   --repetition-penalty <x>  > 1 penalises tokens already generated (default 1 = plain greedy)
   --loop-guard <n>       never emit n back-to-back copies of one unit (default 3, as the extension's
@@ -47,7 +48,7 @@ Writes a JUnit test for one method of <File.java> with the local model and print
   --json                 print one JSON object: status (passes | fails | compiles | does-not-compile |
                          not-verified), callsFocal, focalLines {covered, total}, seconds, test, attempts`;
 
-const PROVIDERS: ProviderPreference[] = ['auto', 'cuda', 'cpu'];
+const PROVIDERS: readonly ProviderPreference[] = PROVIDER_VALUES;
 /** The folder holding TestTune's package.json (dist/.. when bundled, the repo root under tsx). */
 export function packageRoot(from: string = __dirname): string | undefined {
   let dir = from;
