@@ -9,7 +9,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { defaultAdapterOf } from '../../src/model/adapters';
-import { loadEngine } from '../../src/model/engine';
+import { loadJavaEngine } from '../../src/generation/java-engine';
 import type { GenerateOptions } from '../../src/model/engine-api';
 import type { BenchResult } from './_common';
 
@@ -21,7 +21,7 @@ const log = (s: string) => process.stderr.write(`[decode-guards] ${s}\n`);
 
 async function main(): Promise<void> {
   const prompts = fs.readFileSync(DATA, 'utf8').trim().split('\n').slice(0, ROWS).map((l) => JSON.parse(l).source as string);
-  const engine = await loadEngine(MODEL, { provider: 'cpu', threads: 2 });
+  const engine = await loadJavaEngine(MODEL, { provider: 'cpu', threads: 2 });
   const adapter = defaultAdapterOf(MODEL).name; // the engine loaded the model's adapters/ already
   const sides: Record<'plain' | 'guarded', GenerateOptions> = {
     plain: { maxNewTokens: 256, adapter },

@@ -14,7 +14,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { decode } from '../../src/model/decode';
-import { loadEngine, loadModelFiles } from '../../src/model/engine';
+import { loadJavaEngine } from '../../src/generation/java-engine';
+import { loadModelFiles } from '../../src/model/engine';
 import { buildInferenceModel, KvRunner, type Quantize } from '../../src/model/inference';
 import { byteLevelTokenizerJson, initWeights, PRESETS, writeModelDir } from '../../src/model/init';
 import { StreamDecoder } from '../../src/model/stream-decoder';
@@ -39,7 +40,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 async function coldChild(dir: string, cache: boolean): Promise<void> {
   const t0 = performance.now();
   const c0 = process.cpuUsage();
-  const engine = await loadEngine(dir, { provider: 'cpu', cache });
+  const engine = await loadJavaEngine(dir, { provider: 'cpu', cache });
   const loadMs = performance.now() - t0;
   const cu = process.cpuUsage(c0);
   const loadCpuMs = (cu.user + cu.system) / 1000;
@@ -75,7 +76,7 @@ async function measure(dir: string, threads: number, slots: AdapterSlots = DEFAU
   // (on background threads: CPU time that would land in the first timed rep's per-step overhead)
   runner.reset();
   const warm = new StreamDecoder(tok);
-  await decode(runner, ids.slice(0, DECODE_PROMPT), { push: (id: number | readonly number[]) => (typeof id === 'number' && id < tok.vocabSize ? warm.push(id) : ''), flush: () => warm.flush() }, { maxNewTokens: 32, stopWhenBalanced: false });
+  await decode(runner, ids.slice(0, DECODE_PROMPT), { push: (id: number | readonly number[]) => (typeof id === 'number' && id < tok.vocabSize ? warm.push(id) : ''), flush: () => warm.flush() }, { maxNewTokens: 32 });
   // decode: time inside session.run vs the whole loop
   let runMs = 0;
   let runCpu = 0;
@@ -108,7 +109,7 @@ async function measure(dir: string, threads: number, slots: AdapterSlots = DEFAU
       prompt,
       // random weights pick ids beyond the byte-level tokenizer; argmax stays over the full vocab like the anchor
       { push: (id: number | readonly number[]) => (typeof id === 'number' && id < tok.vocabSize ? sd.push(id) : ''), flush: () => sd.flush() },
-      { maxNewTokens: DECODE + 1, stopWhenBalanced: false },
+      { maxNewTokens: DECODE + 1 },
     );
     const loopMs = performance.now() - start;
     const cc = process.cpuUsage(startCpu);

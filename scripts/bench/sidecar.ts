@@ -12,7 +12,7 @@ import * as esbuild from 'esbuild';
 import { CancellationTokenSource } from '../../src/sidecar/cancellation';
 import { SidecarClient, bundledSidecarLaunch, type SidecarLaunch } from '../../src/sidecar/client';
 import { ErrorCodes, RpcError } from '../../src/sidecar/protocol';
-import { loadEngine } from '../../src/model/engine';
+import { loadJavaEngine } from '../../src/generation/java-engine';
 import { byteLevelTokenizerJson, initWeights, PRESETS, writeModelDir } from '../../src/model/init';
 import { type BenchResult, defaultBenchModelDir } from './_common';
 
@@ -89,7 +89,7 @@ async function main(): Promise<void> {
     viaSidecar.push((performance.now() - t0) / r.newTokens);
     inWorker.push(r.ms / r.newTokens);
   }
-  const engine = await loadEngine(dir, { provider: 'cpu' });
+  const engine = await loadJavaEngine(dir, { provider: 'cpu' });
   const inProc: number[] = [];
   for (let i = 0; i < REPS; i++) {
     const t0 = performance.now();

@@ -1,7 +1,7 @@
 // Incremental structural check of a generated Java method body, for constrained decoding (the
 // decoder's syntax guard): does a piece of text, appended to what was generated so far, keep the
-// brackets and statements possible? Tracks string, char and text-block literals and comments like
-// BraceCounter, plus a stack of open brackets. A piece is refused when it would
+// brackets and statements possible? Reads literals and comments through the one Java lexer (lexer.ts,
+// shared with BraceCounter) and keeps a stack of open brackets. A piece is refused when it would
 //   - close a bracket that is not the innermost open one (`)` with a `{` or nothing open),
 //   - end a statement (`;`) inside `(` or `[` (except in a `for (…;…;…)` or `try (…; …)` header),
 //   - break a line inside a string or char literal (Java forbids it outside text blocks),
@@ -16,7 +16,7 @@
 // Everything else is accepted: this is not a parser, only the bracket discipline every parse needs.
 // Pure and synchronous: runs per candidate token. Never throws.
 
-type Lex = 'code' | 'line_comment' | 'block_comment' | 'string' | 'text_block' | 'char';
+import { copyLexState, lexChar, newLexState, type LexState } from './lexer';
 
 /** `(`/`[` nesting inside one block beyond which a new `(` or `[` is refused. */
 export const MAX_NESTING = 8;
@@ -31,13 +31,10 @@ export const MAX_ITEMS = 64;
 type Open = '{' | '{=' | '[' | '(' | '(;';
 
 interface State {
-  lex: Lex;
+  lx: LexState; // literals and comments; lx.prev is the previous code character
   stack: Open[];
   commas: number[]; // commas seen directly inside each open bracket
-  prev: string; // previous code character ('' after a literal or comment)
   sig: string; // last code character that is not blank ('"' after a literal)
-  quotes: number; // consecutive `"` just seen in code (2 = `""`, a third opens a text block)
-  escaped: boolean;
   word: string; // identifier being read, or the last one read (reset by other code characters)
   nesting: number; // ( and [ open above the innermost {
   expect: '' | 'name' | 'operand'; // what the next code character must start: a name (after `x.`), an operand (after `+`)
@@ -49,7 +46,7 @@ export class BracketGuard {
 
   /** `openBraces`: the `{` already open when generation starts (1: the prompt ends after the test method's `{`). */
   constructor(openBraces = 1) {
-    this.s = { lex: 'code', stack: Array<Open>(openBraces).fill('{'), commas: Array<number>(openBraces).fill(0), prev: '', sig: '{', quotes: 0, escaped: false, word: '', nesting: 0, expect: '', beforeSlash: ['{', ''] };
+    this.s = { lx: newLexState(), stack: Array<Open>(openBraces).fill('{'), commas: Array<number>(openBraces).fill(0), sig: '{', word: '', nesting: 0, expect: '', beforeSlash: ['{', ''] };
   }
 
   /** Brackets open now, innermost last. */
@@ -68,7 +65,7 @@ export class BracketGuard {
    */
   wrapsUp(text: string): boolean {
     if (!CLOSING_TEXT.test(text)) return false;
-    if (/["']/.test(text) && this.s.lex !== 'string' && this.s.lex !== 'char') return false;
+    if (/["']/.test(text) && this.s.lx.mode !== 'string' && this.s.lx.mode !== 'char') return false;
     const next = step(clone(this.s), text);
     if (next === undefined) return false;
     const endsStatement = next.sig === ';' && !';{}'.includes(this.s.sig);
@@ -90,11 +87,11 @@ export class BracketGuard {
 }
 
 function clone(s: State): State {
-  return { ...s, stack: s.stack.slice(), commas: s.commas.slice() };
+  return { ...s, lx: copyLexState(s.lx), stack: s.stack.slice(), commas: s.commas.slice() };
 }
 
 function distance(s: State): number {
-  return s.stack.length + (s.lex === 'code' ? 0 : 1);
+  return s.stack.length + (s.lx.mode === 'code' ? 0 : 1);
 }
 
 const isWordChar = (c: string) => /[\w$]/.test(c);
@@ -104,83 +101,39 @@ function step(s: State, text: string): State | undefined {
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
     if (s.stack.length === 0) return s; // the method is closed: the decoder stops here anyway
-    switch (s.lex) {
-      case 'line_comment':
-        if (c === '\n') s.lex = 'code';
-        continue;
-      case 'block_comment':
-        if (c === '/' && s.prev === '*') {
-          s.lex = 'code';
-          s.prev = '';
-        } else s.prev = c;
-        continue;
-      case 'string':
-      case 'char':
-        if (c === '\n' || c === '\r') return undefined;
-        if (s.escaped) s.escaped = false;
-        else if (c === '\\') s.escaped = true;
-        else if (c === (s.lex === 'string' ? '"' : "'")) {
-          s.lex = 'code';
-          s.prev = '';
-          s.sig = '"';
-        }
-        continue;
-      case 'text_block':
-        if (s.escaped) s.escaped = false;
-        else if (c === '\\') s.escaped = true;
-        else if (c === '"') {
-          if (++s.quotes === 3) {
-            s.lex = 'code';
-            s.quotes = 0;
-            s.prev = '';
-            s.sig = '"';
-          }
-          continue;
-        }
-        s.quotes = 0;
-        continue;
-    }
-    // code
-    if (c === '/' && s.prev !== '/') s.beforeSlash = [s.sig, s.expect];
-    if (s.quotes !== 1 && !/\s/.test(c)) {
-      if (s.expect === 'name' && !/[A-Za-z_$<?]/.test(c)) return undefined;
-      if (s.expect === 'operand' && ')]};,'.includes(c)) return undefined;
-      s.expect = '';
-    }
-    if (c === '"') {
-      s.quotes++;
-      s.sig = '"';
-      if (s.quotes === 3) {
-        s.lex = 'text_block';
-        s.quotes = 0;
+    const prev = s.lx.prev;
+    if (s.lx.mode === 'code') {
+      if (c === '/' && prev !== '/') s.beforeSlash = [s.sig, s.expect];
+      // the character after a lone `"` is the string's first, not code
+      if (s.lx.quotes !== 1 && !/\s/.test(c)) {
+        if (s.expect === 'name' && !/[A-Za-z_$<?]/.test(c)) return undefined;
+        if (s.expect === 'operand' && ')]};,'.includes(c)) return undefined;
+        s.expect = '';
       }
-      s.word = '';
-      continue;
     }
-    if (s.quotes === 1) {
-      // a lone `"` opened a string: this character is its first
-      s.quotes = 0;
-      s.lex = 'string';
-      s.escaped = false;
-      i--;
-      continue;
-    }
-    s.quotes = 0; // `""` was an empty string
-    if ((c === '/' || c === '*') && s.prev === '/') {
-      s.lex = c === '/' ? 'line_comment' : 'block_comment';
-      s.prev = '';
-      [s.sig, s.expect] = s.beforeSlash; // the `/` was not an operator
-      continue;
-    }
-    if (c === "'") {
-      s.lex = 'char';
-      s.escaped = false;
-      s.word = '';
-      continue;
+    switch (lexChar(s.lx, c)) {
+      case 'line_break':
+        return undefined; // Java forbids it in a string or char literal (text blocks are another mode)
+      case 'quote':
+        s.sig = '"';
+        s.word = '';
+        continue;
+      case 'char_open':
+        s.word = '';
+        continue;
+      case 'literal_close':
+        s.sig = '"';
+        continue;
+      case 'comment_open':
+        [s.sig, s.expect] = s.beforeSlash; // the `/` was not an operator
+        continue;
+      case 'code':
+        break;
+      default:
+        continue; // inside a literal or comment, or the end of a comment
     }
     if (isWordChar(c)) {
-      s.word = isWordChar(s.prev) ? s.word + c : c;
-      s.prev = c;
+      s.word = isWordChar(prev) ? s.word + c : c;
       s.sig = c;
       continue;
     }
@@ -223,13 +176,12 @@ function step(s: State, text: string): State | undefined {
         break;
       default:
         // a binary or unary operator needs an operand (`++` and `--` may be postfix: no expectation)
-        if ('+-*/%&|^!~=<'.includes(c) && !((c === '+' || c === '-') && s.prev === c)) s.expect = 'operand';
+        if ('+-*/%&|^!~=<'.includes(c) && !((c === '+' || c === '-') && prev === c)) s.expect = 'operand';
     }
     if (!/\s/.test(c)) {
       s.word = '';
       s.sig = c;
     }
-    s.prev = c;
   }
   return s;
 }

@@ -23,13 +23,15 @@ export interface GenerateOptions {
   temperature?: number; // 0 or undefined = greedy (the study's decoding)
   topP?: number;
   seed?: number;
-  /** Penalty > 1 on tokens already generated (decode.ts); 1 or undefined = off (the study's plain greedy). */
+  // The decoding options below are honoured by the engine's decoding factory (EngineOptions.decoding;
+  // TestTune's is src/generation/decoding.ts); an engine without one refuses them.
+  /** Penalty > 1 on tokens already generated (decoding/repetition-penalty.ts); 1 or undefined = off (the study's plain greedy). */
   repetitionPenalty?: number;
-  /** Loop guard (decode.ts): refuse a token that completes this many back-to-back copies of one unit; 0 or undefined = off. */
+  /** Loop guard (decoding/loop-guard.ts): refuse a token that completes this many back-to-back copies of one unit; 0 or undefined = off. */
   loopGuard?: number;
-  /** Syntax guard (decode.ts): refuse tokens that break the body's bracket discipline; false or undefined = off. */
+  /** Syntax guard (src/java/decoding/): refuse tokens that break the body's bracket discipline, wrap up near the limit; false or undefined = off. */
   syntaxGuard?: boolean;
-  /** Stop when the braces of the test method balance (the prompt ends after the method's `{`). Default true. */
+  /** Stop when the braces of the test method balance (the prompt ends after the method's `{`). Default true with the Java factory. */
   stopWhenBalanced?: boolean;
   signal?: AbortSignal; // checked before every decode step
   onText?: (delta: string) => void; // streamed decoded text

@@ -11,6 +11,7 @@ import { createSession, resolveProvider, type ModelSession } from '../runtime/or
 import { loadAdapterDir, type LoadedAdapter } from './adapters';
 import { parameterCount, parseModelConfig, type ModelConfig } from './config';
 import { decode } from './decode';
+import type { DecodingFactory, DecodingPlan } from './decoding/processor';
 import type { AdapterInfo, Engine, EngineStatus, GenerateOptions, GenerateResult, ProviderPreference } from './engine-api';
 import { family, lmHeadOf, type AdapterSlots, type DecoderGraph } from './family';
 import { findCachedGraph, graphCacheKey, storeCachedGraphAsync } from './graph-cache';
@@ -37,6 +38,24 @@ export interface EngineOptions {
    * variant the selection uses is built (the sidecar's initialize with an adapter).
    */
   defer?: boolean;
+  /**
+   * Builds each generation's logits processors and stopping criteria from its options (a language's
+   * guards and stops live outside src/model: src/generation/decoding.ts). Without one, decoding is
+   * plain greedy or sampling that stops at EOS, max tokens or a full context.
+   */
+  decoding?: DecodingFactory;
+}
+
+/** The plan of an engine without a decoding factory; options that need one are a clear error, not ignored. */
+function plainDecoding(opts: GenerateOptions): DecodingPlan {
+  const asked = [
+    opts.repetitionPenalty !== undefined && opts.repetitionPenalty !== 1 && 'repetitionPenalty',
+    opts.loopGuard !== undefined && opts.loopGuard >= 2 && 'loopGuard',
+    opts.syntaxGuard && 'syntaxGuard',
+    opts.stopWhenBalanced && 'stopWhenBalanced',
+  ].filter(Boolean);
+  if (asked.length) throw new Error(`generate: ${asked.join(', ')} need a decoding factory (loadEngine(dir, { decoding }), e.g. loadJavaEngine); this engine has none`);
+  return { processors: [], stoppingCriteria: [] };
 }
 
 /** Reads and validates config.json and the weights (every tensor: present, shape, dtype, used; weight-files.ts). */
@@ -243,6 +262,7 @@ export class ModelEngine implements Engine {
 
   generate(prompt: string, opts: GenerateOptions): Promise<GenerateResult> {
     return this.exclusive(async () => {
+      const plan = this.opts.decoding ? this.opts.decoding(opts, { tokenText: this.tokenText, eosId: this.eosId() }) : plainDecoding(opts);
       const name = opts.adapter === undefined ? this.selected : opts.adapter;
       if (name !== null && !this.adapters.has(name)) throw new Error(`no adapter named '${name}' is loaded`);
       const adapter = name === null ? undefined : this.adapters.get(name)!;
@@ -261,11 +281,8 @@ export class ModelEngine implements Engine {
         temperature: opts.temperature,
         topP: opts.topP,
         seed: opts.seed,
-        repetitionPenalty: opts.repetitionPenalty,
-        loopGuard: opts.loopGuard,
-        syntaxGuard: opts.syntaxGuard,
-        tokenText: this.tokenText,
-        stopWhenBalanced: opts.stopWhenBalanced,
+        processors: plan.processors,
+        stoppingCriteria: plan.stoppingCriteria,
         signal: opts.signal,
         onText: opts.onText,
       }));
@@ -296,7 +313,7 @@ export class ModelEngine implements Engine {
   }
 
   private readonly tokenTexts: string[] = [];
-  /** A token's bytes as text for the syntax guard: ASCII as is, every other byte as 'x' (never structural). */
+  /** A token's bytes as text for the decoding factory's guards: ASCII as is, every other byte as 'x' (never structural); one function per engine. */
   private readonly tokenText = (id: number): string =>
     (this.tokenTexts[id] ??= String.fromCharCode(...Array.from(this.tokenizer.tokenBytes(id), (b) => (b < 0x80 ? b : 0x78))));
 

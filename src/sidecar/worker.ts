@@ -6,7 +6,8 @@
 // step even while the engine never yields to the event loop.
 import { parentPort, workerData } from 'node:worker_threads';
 import type { AdapterInfo, Engine, EngineStatus, GenerateOptions, GenerateResult, ProviderPreference, Quantize } from '../model/engine-api';
-import { loadEngine, type ModelEngine } from '../model/engine';
+import type { ModelEngine } from '../model/engine';
+import { loadJavaEngine } from '../generation/java-engine';
 import { ErrorCodes } from './protocol';
 import { abortedGetter, sharedAbortSignal } from './shared-abort';
 
@@ -133,7 +134,7 @@ class ModelWorker {
     // variant it uses is built (the bare graph is built later, if the base model is ever used).
     let engine: ModelEngine;
     try {
-      engine = await loadEngine(modelDir, { provider, quantize, defer: true });
+      engine = await loadJavaEngine(modelDir, { provider, quantize, defer: true });
     } catch (e) {
       throw new JobError(ErrorCodes.ModelLoadFailed, `cannot load model from ${modelDir}: ${message(e)}`);
     }

@@ -10,7 +10,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { defaultAdapterOf } from '../../src/model/adapters';
 import type { GenerateOptions, StopReason } from '../../src/model/engine-api';
-import { loadEngine, type ModelEngine } from '../../src/model/engine';
+import type { ModelEngine } from '../../src/model/engine';
+import { loadJavaEngine } from '../../src/generation/java-engine';
 
 const FIXTURES = path.join(__dirname, '../fixtures');
 const MODEL = path.join(__dirname, '../../models/default');
@@ -40,7 +41,7 @@ describe('decoding golden outputs (models/default + its default adapter, 12 benc
   let engine: ModelEngine;
 
   before(async () => {
-    engine = await loadEngine(MODEL, { provider: 'cpu', threads: 1 });
+    engine = await loadJavaEngine(MODEL, { provider: 'cpu', threads: 1 });
   });
   after(async () => {
     await engine?.dispose();

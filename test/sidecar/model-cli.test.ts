@@ -5,7 +5,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { main } from '../../src/cli/main';
-import { loadEngine } from '../../src/model/engine';
+import { loadJavaEngine } from '../../src/generation/java-engine';
 import { Tokenizer } from '../../src/model/tokenizer';
 
 describe('testtune model init', function () {
@@ -25,7 +25,7 @@ describe('testtune model init', function () {
     assert.ok(tok.encode('public int add').length < 'public int add'.length);
     const cfg = JSON.parse(fs.readFileSync(path.join(out, 'config.json'), 'utf8'));
     assert.equal(cfg.eos_token_id, tok.eosId);
-    const engine = await loadEngine(out, { provider: 'cpu' });
+    const engine = await loadJavaEngine(out, { provider: 'cpu' });
     const r = await engine.generate('public void testAdd() {', { maxNewTokens: 5, stopWhenBalanced: false });
     assert.ok(r.stopReason === 'max_tokens' ? r.newTokens === 5 : r.stopReason === 'eos', `${r.stopReason} after ${r.newTokens}`);
     await engine.dispose();

@@ -1,10 +1,11 @@
-// loadEngine end to end on generated model directories: greedy decoding with the brace/EOS/max-token
+// loadEngine (through loadJavaEngine, as every creator of an engine) end to end on generated model directories: greedy decoding with the brace/EOS/max-token
 // stops (a scripted model whose greedy continuation is known), cancellation, adapters found at load,
 // adapter switching without a session reload, and clear errors for corrupt models.
 import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { loadJavaEngine } from '../../src/generation/java-engine';
 import { loadEngine } from '../../src/model/engine';
 import { graphCacheDirs } from '../../src/model/graph-cache';
 import { userCacheDir } from '../../src/util/cache-dir';
@@ -20,7 +21,7 @@ describe('model engine', function () {
   it('stops when the test method braces balance, and streams exactly the returned text', async () => {
     const dir = path.join(tmp, 'scripted');
     makeScriptedModel(dir, { ...chain('{x=1;}Q'), Q: 'Q' });
-    const engine = await loadEngine(dir, { provider: 'cpu' });
+    const engine = await loadJavaEngine(dir, { provider: 'cpu' });
     const streamed: string[] = [];
     const r = await engine.generate('public void testIt() {', { maxNewTokens: 50, onText: (d) => streamed.push(d) });
     assert.equal(r.text, 'x=1;}');
@@ -34,6 +35,19 @@ describe('model engine', function () {
     await engine.dispose();
   });
 
+  it('without a decoding factory decodes plain greedy and refuses options only a factory can honour', async () => {
+    const dir = path.join(tmp, 'scripted-plain');
+    makeScriptedModel(dir, { ...chain('{x=1;}Q'), Q: 'Q' });
+    const engine = await loadEngine(dir, { provider: 'cpu' });
+    const r = await engine.generate('public void testIt() {', { maxNewTokens: 7 });
+    assert.equal(r.text, 'x=1;}QQ', 'no brace stop without the Java factory');
+    assert.equal(r.stopReason, 'max_tokens');
+    await assert.rejects(engine.generate('{', { maxNewTokens: 4, syntaxGuard: true, loopGuard: 3 }), /generate: loopGuard, syntaxGuard need a decoding factory/);
+    await assert.rejects(engine.generate('{', { maxNewTokens: 4, repetitionPenalty: 1.2 }), /repetitionPenalty need a decoding factory/);
+    await assert.rejects(engine.generate('{', { maxNewTokens: 4, stopWhenBalanced: true }), /stopWhenBalanced need a decoding factory/);
+    await engine.dispose();
+  });
+
   it("quantize: 'int8' builds a separate (cached) graph that decodes the same scripted text; f32 and int8 files live side by side", async () => {
     const dir = path.join(tmp, 'scripted-int8');
     makeScriptedModel(dir, { ...chain('{x=1;}Q'), Q: 'Q' });
@@ -42,7 +56,7 @@ describe('model engine', function () {
     const onnx = () => fs.readdirSync(cacheDir).filter((f) => f.endsWith('.onnx')).sort();
     const int8Mtimes: number[] = [];
     for (const quantize of ['int8', 'none', 'int8', 'none'] as const) {
-      const engine = await loadEngine(dir, { provider: 'cpu', quantize });
+      const engine = await loadJavaEngine(dir, { provider: 'cpu', quantize });
       assert.equal(engine.status().quantize, quantize);
       const r = await engine.generate('public void testIt() {', { maxNewTokens: 50 });
       assert.deepEqual([r.text, r.stopReason], ['x=1;}', 'balanced']);
@@ -60,7 +74,7 @@ describe('model engine', function () {
   it('defer: nothing is built at load (status says so); generate builds the variant it needs', async () => {
     const dir = path.join(tmp, 'deferred');
     makeScriptedModel(dir, { ...chain('{x=1;}Q'), Q: 'Q' });
-    const engine = await loadEngine(dir, { provider: 'cpu', defer: true, cache: false });
+    const engine = await loadJavaEngine(dir, { provider: 'cpu', defer: true, cache: false });
     assert.match(engine.status().providerNote ?? '', /no session yet/);
     assert.equal(fs.existsSync(graphCacheDirs(dir)[0]), false);
     const r = await engine.generate('public void testIt() {', { maxNewTokens: 50 });
@@ -73,7 +87,7 @@ describe('model engine', function () {
   it('stops at EOS, at max tokens, and on cancel within one step', async () => {
     const dir = path.join(tmp, 'eos');
     makeScriptedModel(dir, { ...chain('{ab'), b: '<eos>', '(': 'Q', Q: 'Q' });
-    const engine = await loadEngine(dir, { provider: 'cpu' });
+    const engine = await loadJavaEngine(dir, { provider: 'cpu' });
     const eos = await engine.generate('void f() {', { maxNewTokens: 20 });
     assert.deepEqual([eos.text, eos.stopReason], ['ab', 'eos']);
     const max = await engine.generate('g(', { maxNewTokens: 7 });
@@ -99,7 +113,7 @@ describe('model engine', function () {
     makeTinyAdapter(adapterPath(dir, 'prompt'), cfg, 'PROMPT_TUNING', { p: 4, std: 2 });
     fs.mkdirSync(adapterPath(dir, 'broken'));
     fs.writeFileSync(path.join(adapterPath(dir, 'broken'), 'adapter_config.json'), '{"peft_type": "LORA"');
-    const engine = await loadEngine(dir, { provider: 'cpu' });
+    const engine = await loadJavaEngine(dir, { provider: 'cpu' });
     assert.deepEqual(engine.listAdapters().map((a) => `${a.name}:${a.peftType}`).sort(), ['ia3:IA3', 'lora:LORA', 'prompt:PROMPT_TUNING']);
     assert.equal(engine.adapterErrors.length, 1);
     assert.match(engine.adapterErrors[0], /broken.*not valid JSON/);
@@ -132,7 +146,7 @@ describe('model engine', function () {
   it('an adapter with new LoRA targets is accepted (the one case that rebuilds the session)', async () => {
     const dir = path.join(tmp, 'newtargets');
     const { cfg } = makeTinyModel(dir);
-    const engine = await loadEngine(dir, { provider: 'cpu' });
+    const engine = await loadJavaEngine(dir, { provider: 'cpu' });
     const info = await engine.loadAdapter(makeTinyAdapterDir(tmp, cfg));
     assert.equal(info.peftType, 'LORA');
     engine.selectAdapter(info.name);
@@ -145,7 +159,7 @@ describe('model engine', function () {
     const dir = path.join(tmp, 'cache');
     makeTinyModel(dir, { std: 0.3 });
     const opts = { maxNewTokens: 8, stopWhenBalanced: false };
-    const e1 = await loadEngine(dir, { provider: 'cpu' });
+    const e1 = await loadJavaEngine(dir, { provider: 'cpu' });
     const first = (await e1.generate('int f() {', opts)).text;
     await e1.dispose();
     const cacheDir = graphCacheDirs(dir)[0];
@@ -158,19 +172,19 @@ describe('model engine', function () {
     fs.rmSync(path.join(dir, 'model.safetensors.bak'), { force: true });
     fs.renameSync(path.join(dir, 'model.safetensors'), path.join(dir, 'model.safetensors.bak'));
     fs.writeFileSync(path.join(dir, 'model.safetensors'), ''); // unread on a cache hit… but the key sees the size change
-    await assert.rejects(loadEngine(dir, { provider: 'cpu' }), /too short/);
+    await assert.rejects(loadJavaEngine(dir, { provider: 'cpu' }), /too short/);
     fs.renameSync(path.join(dir, 'model.safetensors.bak'), path.join(dir, 'model.safetensors'));
     fs.utimesSync(path.join(dir, 'model.safetensors'), new Date(), new Date());
-    const e2 = await loadEngine(dir, { provider: 'cpu' });
+    const e2 = await loadJavaEngine(dir, { provider: 'cpu' });
     assert.equal((await e2.generate('int f() {', opts)).text, first);
     await e2.dispose();
     const f2 = fs.readdirSync(cacheDir).filter((f) => f.endsWith('.onnx'));
     assert.equal(f2.length, 1);
-    const e3 = await loadEngine(dir, { provider: 'cpu' }); // cache hit
+    const e3 = await loadJavaEngine(dir, { provider: 'cpu' }); // cache hit
     assert.equal((await e3.generate('int f() {', opts)).text, first);
     await e3.dispose();
     fs.writeFileSync(path.join(cacheDir, f2[0]), 'garbage');
-    const e4 = await loadEngine(dir, { provider: 'cpu' }); // damaged cache: rebuilt
+    const e4 = await loadJavaEngine(dir, { provider: 'cpu' }); // damaged cache: rebuilt
     assert.equal((await e4.generate('int f() {', opts)).text, first);
     await e4.dispose();
   });
@@ -180,14 +194,14 @@ describe('model engine', function () {
     makeTinyModel(dir);
     const notes = { auto: /^auto: CUDA: .*running on CPU$/, cuda: /^CUDA requested: CUDA: .*running on CPU$/, webgpu: /^WebGPU requested: WebGPU: .*running on CPU$/ };
     for (const provider of ['auto', 'cuda', 'webgpu'] as const) {
-      const engine = await loadEngine(dir, { provider });
+      const engine = await loadJavaEngine(dir, { provider });
       const st = engine.status();
       if (st.provider === 'cpu') assert.match(st.providerNote ?? '', notes[provider]);
       else assert.equal(st.provider, provider === 'auto' ? 'cuda' : provider);
       assert.equal((await engine.generate('{', { maxNewTokens: 2, stopWhenBalanced: false })).newTokens, 2);
       await engine.dispose();
     }
-    const cpu = await loadEngine(dir, { provider: 'cpu' });
+    const cpu = await loadJavaEngine(dir, { provider: 'cpu' });
     assert.deepEqual([cpu.status().provider, cpu.status().providerNote], ['cpu', undefined]);
     await cpu.dispose();
   });
@@ -197,14 +211,14 @@ describe('model engine', function () {
     makeTinyModel(dir);
     const st = path.join(dir, 'model.safetensors');
     fs.writeFileSync(st, fs.readFileSync(st).subarray(0, 5000));
-    await assert.rejects(loadEngine(dir, { provider: 'cpu' }), /model\.safetensors: the header places tensor data up to byte \d+, but the file has 5000 bytes; the file is truncated/);
+    await assert.rejects(loadJavaEngine(dir, { provider: 'cpu' }), /model\.safetensors: the header places tensor data up to byte \d+, but the file has 5000 bytes; the file is truncated/);
     fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ model_type: 'gpt9', hidden_size: 64 }));
-    await assert.rejects(loadEngine(dir, { provider: 'cpu' }), /model_type "gpt9" is not supported/);
+    await assert.rejects(loadJavaEngine(dir, { provider: 'cpu' }), /model_type "gpt9" is not supported/);
     const dir2 = path.join(tmp, 'mismatch');
     makeTinyModel(dir2);
     const c = JSON.parse(fs.readFileSync(path.join(dir2, 'config.json'), 'utf8'));
     fs.writeFileSync(path.join(dir2, 'config.json'), JSON.stringify({ ...c, intermediate_size: 96 }));
-    await assert.rejects(loadEngine(dir2, { provider: 'cpu' }), /tensor 'model\.layers\.0\.mlp\.gate_proj\.weight' has shape \[128,64\], config\.json implies \[96,64\]/);
+    await assert.rejects(loadJavaEngine(dir2, { provider: 'cpu' }), /tensor 'model\.layers\.0\.mlp\.gate_proj\.weight' has shape \[128,64\], config\.json implies \[96,64\]/);
   });
 });
 

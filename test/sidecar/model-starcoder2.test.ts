@@ -7,7 +7,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { main } from '../../src/cli/main';
 import { parameterCount, parseModelConfig, type ModelConfig } from '../../src/model/config';
-import { loadEngine, loadModelFiles } from '../../src/model/engine';
+import { loadJavaEngine } from '../../src/generation/java-engine';
+import { loadModelFiles } from '../../src/model/engine';
 import { family, type AdapterSlots, type AdapterWeights } from '../../src/model/family';
 import { byteLevelTokenizerJson, initWeights, normalArray, rng, writeModelDir } from '../../src/model/init';
 import { starcoder2Forward } from '../../src/model/starcoder2';
@@ -254,7 +255,7 @@ describe('starcoder2: engine and model init', function () {
     writeModelDir(dir, cfg, w, byteLevelTokenizerJson());
     assert.equal(loadModelFiles(dir).cfg.modelType, 'starcoder2');
     for (const quantize of ['none', 'int8'] as const) {
-      const engine = await loadEngine(dir, { provider: 'cpu', cache: false, quantize });
+      const engine = await loadJavaEngine(dir, { provider: 'cpu', cache: false, quantize });
       const r = await engine.generate('public void testIt() {', { maxNewTokens: 50 });
       assert.deepEqual([r.text, r.stopReason], ['x=1;}', 'balanced'], quantize);
       assert.equal(engine.status().parameters, parameterCount(cfg));
@@ -267,7 +268,7 @@ describe('starcoder2: engine and model init', function () {
     const dir = path.join(tmp, 'random');
     writeModelDir(dir, cfg, sc2Weights(cfg, 8), byteLevelTokenizerJson());
     makeTinyAdapter(adapterPath(dir, 'ia3'), cfg, 'IA3', { std: 2 });
-    const engine = await loadEngine(dir, { provider: 'cpu', cache: false });
+    const engine = await loadJavaEngine(dir, { provider: 'cpu', cache: false });
     assert.deepEqual(engine.listAdapters().map((a) => [a.name, a.peftType]), [['ia3', 'IA3']]);
     const base = await engine.generate('int f() {', { maxNewTokens: 6, stopWhenBalanced: false, adapter: null });
     assert.ok(base.stopReason === 'max_tokens' ? base.newTokens === 6 : base.stopReason === 'eos', `${base.stopReason} after ${base.newTokens}`);
@@ -282,7 +283,7 @@ describe('starcoder2: engine and model init', function () {
     writeModelDir(dir, cfg, sc2Weights(cfg, 2), byteLevelTokenizerJson());
     const json = JSON.parse(fs.readFileSync(path.join(dir, 'config.json'), 'utf8'));
     fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ ...json, model_type: 'falcon' }));
-    await assert.rejects(loadEngine(dir, { provider: 'cpu' }), /model_type "falcon" is not supported \(supported: llama, mistral, starcoder2, qwen2, phi, codegen, gpt_bigcode\)/);
+    await assert.rejects(loadJavaEngine(dir, { provider: 'cpu' }), /model_type "falcon" is not supported \(supported: llama, mistral, starcoder2, qwen2, phi, codegen, gpt_bigcode\)/);
   });
 
   it('testtune model init writes a starcoder2 model from --config and from the tiny-starcoder2 preset', async () => {
@@ -294,7 +295,7 @@ describe('starcoder2: engine and model init', function () {
     assert.ok(!('rms_norm_eps' in written));
     const { weights } = loadModelFiles(out);
     assert.ok(weights.get('model.layers.0.mlp.c_fc.bias')!.every((v) => v === 0), 'biases start at zero');
-    const engine = await loadEngine(out, { provider: 'cpu', cache: false });
+    const engine = await loadJavaEngine(out, { provider: 'cpu', cache: false });
     const r = await engine.generate('int f() {', { maxNewTokens: 3, stopWhenBalanced: false });
     assert.ok(r.newTokens > 0 || r.stopReason === 'eos');
     await engine.dispose();

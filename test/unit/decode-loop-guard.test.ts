@@ -1,6 +1,10 @@
-// The decode loop's loop guard (pure logic: scripted steppers, no ONNX Runtime).
+// The loop guard (src/model/decoding/loop-guard.ts) in the decode loop, from the options as the
+// decoding factory reads them (pure logic: scripted steppers, no ONNX Runtime).
 import { strict as assert } from 'node:assert';
-import { completesLoop, decode, LOOP_MAX_PERIOD, type Stepper, type TextStream } from '../../src/model/decode';
+import { decode, type Stepper, type TextStream } from '../../src/model/decode';
+import { completesLoop, LOOP_MAX_PERIOD } from '../../src/model/decoding/loop-guard';
+import type { GenerateOptions } from '../../src/model/engine-api';
+import { javaDecoding } from '../../src/generation/decoding';
 import { checkGenerate } from '../../src/sidecar/protocol';
 import { command as generateCommand, loopGuardArg } from '../../src/cli/commands/generate';
 import { command as evalCommand } from '../../src/cli/commands/eval';
@@ -8,6 +12,8 @@ import { decodingParams } from '../../src/pipeline/decoding';
 import { DEFAULT_SETTINGS } from '../../src/config/settings';
 
 const chars = ['?', 'a', 'b', ',', ')', ';'];
+/** The factory's plan for these options, without the brace stop. */
+const plan = (o: Partial<GenerateOptions>) => javaDecoding({ maxNewTokens: 0, stopWhenBalanced: false, ...o }, { tokenText: (id) => chars[id] });
 const stream: TextStream = { push: (id) => (typeof id === 'number' ? chars[id] : id.map((i) => chars[i]).join('')), flush: () => '' };
 
 /** Logits that always prefer continuing the cycle `a , a , a …` (period 2), with `)` second best after a comma. */
@@ -52,7 +58,7 @@ describe('loop guard', () => {
 
   it('off (undefined or 0) is plain greedy: the cycle runs to the token limit', async () => {
     for (const loopGuard of [undefined, 0]) {
-      const r = await decode(cycler(), [0], stream, { maxNewTokens: 9, stopWhenBalanced: false, loopGuard });
+      const r = await decode(cycler(), [0], stream, { maxNewTokens: 9, ...plan({ loopGuard }) });
       assert.equal(r.text, 'a,a,a,a,a');
       assert.equal(r.stopReason, 'max_tokens');
     }
@@ -60,7 +66,7 @@ describe('loop guard', () => {
 
   it('takes the next-best token instead of the one completing the third copy, and leaves runner buffers untouched', async () => {
     const s = cycler();
-    const r = await decode(s, [0], stream, { maxNewTokens: 8, stopWhenBalanced: false, loopGuard: 3 });
+    const r = await decode(s, [0], stream, { maxNewTokens: 8, ...plan({ loopGuard: 3 }) });
     // after `a , a , a` the favourite `,` would make `a , a , a ,` (three copies of `a ,`): `;` (next best) instead
     assert.equal(r.text.slice(0, 6), 'a,a,a;');
     for (const b of s.buffers) assert.ok(b[3] === 3 || b[1] === 3, 'the favourite logit is still in the runner buffer');
@@ -80,8 +86,8 @@ describe('loop guard', () => {
         return l;
       },
     };
-    const a = await decode(stepper, [0], stream, { maxNewTokens: 5, stopWhenBalanced: false });
-    const b = await decode(stepper, [0], stream, { maxNewTokens: 5, stopWhenBalanced: false, loopGuard: 2 });
+    const a = await decode(stepper, [0], stream, { maxNewTokens: 5 });
+    const b = await decode(stepper, [0], stream, { maxNewTokens: 5, ...plan({ loopGuard: 2 }) });
     assert.equal(b.text, a.text);
   });
 
@@ -93,7 +99,7 @@ describe('loop guard', () => {
     assert.equal(loopGuardArg('0'), 0);
     assert.equal(loopGuardArg('4'), 4);
     for (const bad of ['-1', 'x', '2.5', '200']) assert.throws(() => loopGuardArg(bad), /--loop-guard/);
-    const r = await decode(cycler(), [0], stream, { maxNewTokens: 9, stopWhenBalanced: false, loopGuard: 1 });
+    const r = await decode(cycler(), [0], stream, { maxNewTokens: 9, ...plan({ loopGuard: 1 }) });
     assert.equal(r.text, 'a,a,a,a,a', '1 is off');
   });
 

@@ -1,6 +1,10 @@
-// The decode loop's repetition penalty (pure logic: a scripted stepper, no ONNX Runtime).
+// The repetition penalty (src/model/decoding/repetition-penalty.ts) in the decode loop, from the
+// options as the decoding factory reads them (pure logic: a scripted stepper, no ONNX Runtime).
 import { strict as assert } from 'node:assert';
-import { decode, penalizeRepeats, type Stepper, type TextStream } from '../../src/model/decode';
+import { decode, type Stepper, type TextStream } from '../../src/model/decode';
+import { penalizeRepeats } from '../../src/model/decoding/repetition-penalty';
+import type { GenerateOptions } from '../../src/model/engine-api';
+import { javaDecoding } from '../../src/generation/decoding';
 
 /** Every step returns the same logits: id 1 ('a') is the favourite, id 2 ('b') next, id 3 ('}') last. */
 function stepper(logits: number[]): Stepper & { calls: number } {
@@ -15,6 +19,8 @@ function stepper(logits: number[]): Stepper & { calls: number } {
   };
 }
 const chars = ['?', 'a', 'b', '}'];
+/** The factory's plan for these options, without the brace stop. */
+const plan = (o: Partial<GenerateOptions>) => javaDecoding({ maxNewTokens: 0, stopWhenBalanced: false, ...o }, { tokenText: (id) => chars[id] });
 const stream: TextStream = { push: (id) => (typeof id === 'number' ? chars[id] : id.map((i) => chars[i]).join('')), flush: () => '' };
 
 describe('repetition penalty', () => {
@@ -32,7 +38,7 @@ describe('repetition penalty', () => {
 
   it('off (undefined or 1) is plain greedy: the favourite repeats', async () => {
     for (const repetitionPenalty of [undefined, 1]) {
-      const r = await decode(stepper([0, 3, 2.9, -1]), [0], stream, { maxNewTokens: 4, stopWhenBalanced: false, repetitionPenalty });
+      const r = await decode(stepper([0, 3, 2.9, -1]), [0], stream, { maxNewTokens: 4, ...plan({ repetitionPenalty }) });
       assert.equal(r.text, 'aaaa');
     }
   });
@@ -41,14 +47,14 @@ describe('repetition penalty', () => {
     const s = stepper([0, 3, 2.9, -1]);
     const seen: Float32Array[] = [];
     const spy: Stepper = { room: 1000, reset() {}, step: async (ids) => { const l = await s.step(ids); seen.push(l); return l; } };
-    const r = await decode(spy, [0], stream, { maxNewTokens: 4, stopWhenBalanced: false, repetitionPenalty: 1.5 });
+    const r = await decode(spy, [0], stream, { maxNewTokens: 4, ...plan({ repetitionPenalty: 1.5 }) });
     // a: 3 → 2 once used, so b (2.9) wins; then both are penalised (once each, not per use): a 2 vs b 1.93 → a, a
     assert.equal(r.text, 'abaa');
     for (const l of seen) assert.equal(l[1], 3, 'the stepper buffer is not modified');
   });
 
   it('does not penalise prompt tokens', async () => {
-    const r = await decode(stepper([0, 3, 2.9, -1]), [1, 1, 1], stream, { maxNewTokens: 1, stopWhenBalanced: false, repetitionPenalty: 5 });
+    const r = await decode(stepper([0, 3, 2.9, -1]), [1, 1, 1], stream, { maxNewTokens: 1, ...plan({ repetitionPenalty: 5 }) });
     assert.equal(r.text, 'a');
   });
 });

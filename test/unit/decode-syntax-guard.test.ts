@@ -1,7 +1,10 @@
-// The decode loop's syntax guard and its wrap-up at the end of the token budget (pure logic: scripted
-// steppers over a toy vocabulary, no ONNX Runtime).
+// The decode loop with the syntax guard and its wrap-up at the end of the token budget, as the Java
+// decoding factory composes them (pure logic: scripted steppers over a toy vocabulary, no ONNX Runtime).
 import { strict as assert } from 'node:assert';
-import { closerIds, decode, WRAP_UP_SLACK, type Stepper, type TextStream } from '../../src/model/decode';
+import { decode, type Stepper, type TextStream } from '../../src/model/decode';
+import type { GenerateOptions } from '../../src/model/engine-api';
+import { javaDecoding } from '../../src/generation/decoding';
+import { closerIds, WRAP_UP_SLACK } from '../../src/java/decoding/wrap-up';
 import { checkGenerate } from '../../src/sidecar/protocol';
 import { command as generateCommand, syntaxGuardArg } from '../../src/cli/commands/generate';
 import { command as evalCommand } from '../../src/cli/commands/eval';
@@ -12,6 +15,8 @@ import { DEFAULT_SETTINGS } from '../../src/config/settings';
 const vocab = ['?', 'f(', 'a', ',', ')', ';', '\n', '}', 'EOS', '"x', '"'];
 const EOS = 8;
 const tokenText = (id: number) => vocab[id];
+/** The Java factory's processors and brace stop for these options (the engine's path). */
+const java = (o: Partial<GenerateOptions> = {}) => javaDecoding({ maxNewTokens: 0, ...o }, { tokenText, eosId: EOS });
 const stream: TextStream = { push: (id) => (typeof id === 'number' ? vocab[id] : id.map((i) => vocab[i]).join('')), flush: () => '' };
 
 /** A stepper whose logits come from `prefer(lastId)`: a ranking, best first; unlisted ids get -10. */
@@ -35,17 +40,17 @@ describe('syntax guard', () => {
   it('takes the next-best token when the favourite breaks the brackets', async () => {
     // the model wants `f(a))` — one `)` too many — then `;`, newline, `}`
     const model = scripted((last, n) => (n === 0 ? [1] : last === 1 ? [2] : last === 2 ? [4] : last === 4 ? [4, 5] : last === 5 ? [6] : [7]));
-    const plain = await decode(model, [0], stream, { maxNewTokens: 10 });
+    const plain = await decode(model, [0], stream, { maxNewTokens: 10, ...java() });
     assert.equal(plain.text, 'f(a))))))))');
-    const guarded = await decode(model, [0], stream, { maxNewTokens: 10, syntaxGuard: true, tokenText });
+    const guarded = await decode(model, [0], stream, { maxNewTokens: 10, ...java({ syntaxGuard: true }) });
     assert.equal(guarded.text, 'f(a);\n}');
     assert.equal(guarded.stopReason, 'balanced');
   });
 
   it('does not let EOS end a method that is still open', async () => {
     const model = scripted((last, n) => (n === 0 ? [1] : last === 1 ? [EOS, 2] : last === 2 ? [EOS, 4] : last === 4 ? [EOS, 5] : [EOS, 7]));
-    assert.equal((await decode(model, [0], stream, { maxNewTokens: 10, eosId: EOS })).stopReason, 'eos');
-    const r = await decode(model, [0], stream, { maxNewTokens: 10, eosId: EOS, syntaxGuard: true, tokenText });
+    assert.equal((await decode(model, [0], stream, { maxNewTokens: 10, eosId: EOS, ...java() })).stopReason, 'eos');
+    const r = await decode(model, [0], stream, { maxNewTokens: 10, eosId: EOS, ...java({ syntaxGuard: true }) });
     assert.equal(r.text, 'f(a);}');
     assert.equal(r.stopReason, 'balanced');
   });
@@ -53,9 +58,9 @@ describe('syntax guard', () => {
   it('wraps up with closing tokens when the budget is about to run out', async () => {
     // a runaway argument list: `f(a,a,a,…`; the model ranks `)`, `;`, `}` below `a` and `,`
     const model = scripted((last, n) => (n === 0 ? [1] : last === 3 || last === 1 ? [2, 4, 5, 7] : [3, 4, 5, 7, 6]));
-    const plain = await decode(model, [0], stream, { maxNewTokens: 20 });
+    const plain = await decode(model, [0], stream, { maxNewTokens: 20, ...java() });
     assert.equal(plain.stopReason, 'max_tokens');
-    const r = await decode(model, [0], stream, { maxNewTokens: 20, syntaxGuard: true, tokenText });
+    const r = await decode(model, [0], stream, { maxNewTokens: 20, ...java({ syntaxGuard: true }) });
     assert.equal(r.stopReason, 'balanced');
     assert.match(r.text, /^f\(a(,a)*\);\}$/);
     assert.equal(r.text.slice(0, 12), plain.text.slice(0, 12), 'unchanged until the wrap-up starts');
@@ -66,17 +71,19 @@ describe('syntax guard', () => {
   it('closes an open string literal first in the wrap-up', async () => {
     // `f("x` and then the model would go on with `a` forever inside the string
     const model = scripted((last, n) => (n === 0 ? [1] : n === 1 ? [9] : [2, 9, 4, 5, 7, 10]));
-    const r = await decode(model, [0], stream, { maxNewTokens: 14, syntaxGuard: true, tokenText });
+    const r = await decode(model, [0], stream, { maxNewTokens: 14, ...java({ syntaxGuard: true }) });
     assert.equal(r.stopReason, 'balanced');
     assert.match(r.text, /^f\("xa+"\);\}$/);
   });
 
-  it('off (the default) is plain greedy, and on without tokenText is off', async () => {
+  it('off (the default, or false) is plain greedy', async () => {
     const model = scripted((last, n) => (n === 0 ? [1] : last === 1 ? [2] : [4]));
-    const a = await decode(model, [0], stream, { maxNewTokens: 6 });
-    const b = await decode(model, [0], stream, { maxNewTokens: 6, syntaxGuard: true });
+    const a = await decode(model, [0], stream, { maxNewTokens: 6, ...java() });
+    const b = await decode(model, [0], stream, { maxNewTokens: 6, ...java({ syntaxGuard: false }) });
+    const c = await decode(model, [0], stream, { maxNewTokens: 6 });
     assert.equal(a.text, 'f(a))))');
     assert.equal(b.text, a.text);
+    assert.equal(c.text, a.text);
   });
 
   it('closerIds lists the tokens made only of closers, semicolons, quotes and blanks', () => {

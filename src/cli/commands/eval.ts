@@ -152,8 +152,8 @@ export const command: CliCommand = {
       const adapter = str(args, 'adapter') ?? (model ? 'none' : shippedDefaultAdapter(modelDir));
       if (adapter !== 'none' && !fs.existsSync(adapter)) throw new UsageError(`no adapter at ${path.resolve(adapter)}`);
       const decoding = evalDecoding(args);
-      const { loadEngine } = await import('../../model/engine');
-      const engine = await loadEngine(modelDir, { provider, quantize, defer: true }); // only the graph variant the run uses is built, on first use
+      const { loadJavaEngine } = await import('../../generation/java-engine');
+      const engine = await loadJavaEngine(modelDir, { provider, quantize, defer: true }); // only the graph variant the run uses is built, on first use
       let gen;
       try {
         gen = await generatePredictions(engine, rows, {

@@ -130,8 +130,8 @@ interface Where {
 type Host = (where: Where, adapter: string | undefined, run: (generator: TestGenerator, adapterName: string | null | undefined) => Promise<PipelineResult>) => Promise<{ result: PipelineResult; provider: string; note?: string }>;
 
 const inProcess: Host = async ({ modelDir, provider, quantize }, adapter, run) => {
-  const { loadEngine } = await import('../../model/engine');
-  const engine = await loadEngine(modelDir, { provider, quantize, defer: true }); // builds only the graph variant generate uses
+  const { loadJavaEngine } = await import('../../generation/java-engine');
+  const engine = await loadJavaEngine(modelDir, { provider, quantize, defer: true }); // builds only the graph variant generate uses
   try {
     let name: string | null | undefined;
     if (adapter === 'none') name = null;

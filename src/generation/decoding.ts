@@ -1,0 +1,29 @@
+// The one place that turns a generation's options (plain data: they cross the worker thread and the
+// sidecar's JSON protocol) into its decoding: the model's language-agnostic processors (repetition
+// penalty, loop guard) and the Java-aware ones (syntax guard + wrap-up, brace stop). Every engine that
+// generates Java tests gets this factory (java-engine.ts); src/model knows none of the Java pieces.
+import type { DecodingFactory, LogitsProcessor, StoppingCriterion } from '../model/decoding/processor';
+import { LoopGuard } from '../model/decoding/loop-guard';
+import { RepetitionPenalty } from '../model/decoding/repetition-penalty';
+import { BraceStop } from '../java/decoding/brace-stop';
+import { SyntaxGuard } from '../java/decoding/syntax-guard';
+import { WrapUp } from '../java/decoding/wrap-up';
+
+/**
+ * - `repetitionPenalty`: on unless undefined or 1 (the study's plain greedy has none);
+ * - `loopGuard`: n ≥ 2 copies refused (0, 1 or undefined: off);
+ * - `syntaxGuard`: the syntax guard and its wrap-up near the token limit;
+ * - `stopWhenBalanced`: the brace stop, on unless false (the prompt ends after the test method's `{`).
+ */
+export const javaDecoding: DecodingFactory = (options, vocabulary) => {
+  const processors: LogitsProcessor[] = [];
+  const penalty = options.repetitionPenalty;
+  if (penalty !== undefined && penalty !== 1) processors.push(new RepetitionPenalty(penalty));
+  if (options.loopGuard && options.loopGuard >= 2) processors.push(new LoopGuard(Math.floor(options.loopGuard)));
+  if (options.syntaxGuard) {
+    const guard = new SyntaxGuard(vocabulary);
+    processors.push(guard, new WrapUp(guard, vocabulary));
+  }
+  const stoppingCriteria: StoppingCriterion[] = options.stopWhenBalanced === false ? [] : [new BraceStop(1)];
+  return { processors, stoppingCriteria };
+};
