@@ -1,6 +1,7 @@
 // Incremental brace counting for Java text that respects string literals, text blocks, char literals
-// and comments (read through the one Java lexer, lexer.ts). Used as the decoding stop criterion (the test method's braces balance) and to cut
-// generated text at the end of the first complete method. Pure and synchronous: runs per token.
+// and comments (read through the one Java lexer, lexer.ts). Used by the decoder's brace stop
+// (decoding/brace-stop.ts: the test method's braces balance) and to cut generated text at the end of
+// the first complete method. Pure and synchronous: runs per token.
 
 import { lexChar, newLexState } from './lexer';
 

@@ -5,9 +5,9 @@
 // check of the AbortSignal and at every streamed delta — so a cancel is honoured within one decode
 // step even while the engine never yields to the event loop.
 import { parentPort, workerData } from 'node:worker_threads';
+import { loadJavaEngine } from '../generation/java-engine';
 import type { AdapterInfo, Engine, EngineStatus, GenerateOptions, GenerateResult, ProviderPreference, Quantize } from '../model/engine-api';
 import type { ModelEngine } from '../model/engine';
-import { loadJavaEngine } from '../generation/java-engine';
 import { ErrorCodes } from './protocol';
 import { abortedGetter, sharedAbortSignal } from './shared-abort';
 
