@@ -9,7 +9,8 @@
 // The reference was recorded once with the decoder as it was before decoding became composable
 // processors (one closure in src/model/decode.ts); the file is large and stays out of git.
 // Env: DECODE_GOLDEN=<jsonl> the reference (default /work/data/decoding/golden-1002.jsonl);
-//      DECODE_GOLDEN_ROWS=n compare only the first n rows of it (BENCH_QUICK=1: 5);
+//      DECODE_GOLDEN_ROWS=n compare only the first n rows of it (BENCH_QUICK=1: 5), after skipping
+//      DECODE_GOLDEN_SKIP=k rows (default 0: a long comparison can be split in parts);
 //      DECODE_GOLDEN_RECORD=<jsonl> record instead: append one line per (row, mode) to that file,
 //      resuming after the rows it already holds;
 //      DECODE_GOLDEN_THREADS=n ORT threads (default 1); TESTTUNE_BENCH_DATA=<jsonl> the benchmark.
@@ -25,6 +26,7 @@ const DATA = process.env.TESTTUNE_BENCH_DATA ?? '/work/shared/benchmarks/methods
 const REFERENCE = process.env.DECODE_GOLDEN ?? '/work/data/decoding/golden-1002.jsonl';
 const RECORD = process.env.DECODE_GOLDEN_RECORD;
 const ROWS = process.env.DECODE_GOLDEN_ROWS ? Number(process.env.DECODE_GOLDEN_ROWS) : quick ? 5 : Infinity;
+const SKIP = Number(process.env.DECODE_GOLDEN_SKIP ?? 0);
 const THREADS = Number(process.env.DECODE_GOLDEN_THREADS ?? 1);
 const MODEL = path.resolve(__dirname, '../../models/default');
 const MAX_NEW = 128;
@@ -87,7 +89,7 @@ async function main(): Promise<void> {
   const reference = readLines(REFERENCE);
   if (!reference.length) throw new Error(`${REFERENCE}: no reference lines (record them with DECODE_GOLDEN_RECORD=<file>)`);
   const byId = new Map(rows.map((r) => [r.id, r.source]));
-  const ids = [...new Set(reference.map((l) => l.id))].slice(0, ROWS);
+  const ids = [...new Set(reference.map((l) => l.id))].slice(SKIP, SKIP + ROWS);
   const keep = new Set(ids);
   const acc = new Map<string, { rows: number; differ: number; ms: number; tokens: number; refMs: number; refTokens: number }>();
   for (const [i, ref] of reference.filter((l) => keep.has(l.id)).entries()) {
@@ -112,7 +114,7 @@ async function main(): Promise<void> {
   const anchor = 'the pre-refactor decoder (recorded reference)';
   const results: BenchResult[] = [];
   for (const [mode, a] of acc) {
-    results.push({ name: `rows whose output differs from the reference, ${mode} (${a.rows} rows, default model + adapter, ${MAX_NEW} tokens)`, value: a.differ, unit: 'rows', anchor, anchor_value: 0, ratio: null });
+    results.push({ name: `rows whose output differs from the reference, ${mode} (${a.rows} rows from row ${SKIP + 1}, default model + adapter, ${MAX_NEW} tokens)`, value: a.differ, unit: 'rows', anchor, anchor_value: 0, ratio: null });
     const now = a.ms / Math.max(1, a.tokens);
     const then = a.refMs / Math.max(1, a.refTokens);
     results.push({ name: `decode ms/token, ${mode} (${a.rows} rows; the reference's figure was recorded earlier, under its own machine load)`, value: now, unit: 'ms/token', anchor, anchor_value: then, ratio: then / now });
