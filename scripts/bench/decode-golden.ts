@@ -33,7 +33,7 @@ const MAX_NEW = 128;
 const log = (s: string) => process.stderr.write(`[decode-golden] ${s}\n`);
 
 /** The decoding modes compared (the same table as test/sidecar/decode-golden.test.ts). */
-export const MODES: Record<string, Omit<GenerateOptions, 'maxNewTokens'>> = {
+const MODES: Record<string, Omit<GenerateOptions, 'maxNewTokens'>> = {
   study: {},
   loop3: { loopGuard: 3 },
   syntax: { syntaxGuard: true },
