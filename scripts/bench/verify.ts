@@ -15,7 +15,7 @@ import { DEFAULT_SETTINGS } from '../../src/config/settings';
 import { defaultM2Repo } from '../../src/project/repository';
 import { listMethods } from '../../src/java/methods';
 import { defaultAdapterOf } from '../../src/model/adapters';
-import { loadEngine } from '../../src/model/engine';
+import { loadJavaEngine } from '../../src/generation/java-engine';
 import { decodingParams } from '../../src/pipeline/decoding';
 import { engineGenerator } from '../../src/pipeline/generator';
 import { runPipeline } from '../../src/pipeline/pipeline';
@@ -56,7 +56,7 @@ async function focalLine(source: string, pair: Pair): Promise<number | undefined
 
 async function main(): Promise<void> {
   const modelDir = path.join(ROOT, 'models', 'default');
-  const engine = await loadEngine(modelDir, { provider: 'cpu', defer: true });
+  const engine = await loadJavaEngine(modelDir, { provider: 'cpu', defer: true });
   const adapterDir = defaultAdapterOf(modelDir).dir;
   const adapter = adapterDir ? (await engine.loadAdapter(adapterDir)).name : null;
   log(`model ${modelDir}, adapter ${adapter ?? 'none'}, product decoding, ${candidates} candidates, ${rounds} repair rounds`);
