@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { mineRepo } from '../data/miner';
 import { splitByTestClass } from '../data/split';
-import { loadEngine } from '../model/engine';
+import { loadJavaEngine } from '../generation/java-engine';
 import { decodingParams } from '../pipeline/decoding';
 import { engineGenerator } from '../pipeline/generator';
 import { prepareVerifier } from '../pipeline/verify-stage';
@@ -134,7 +134,7 @@ export async function finetune(o: FinetuneOptions): Promise<Judgement> {
 
   // 5. Judge base and adapter on the same held-out methods.
   const tJudge = Date.now();
-  const engine = await loadEngine(o.modelDir, { provider: 'cpu', defer: true, threads: o.threads });
+  const engine = await loadJavaEngine(o.modelDir, { provider: 'cpu', defer: true, threads: o.threads });
   let base: MethodOutcome[];
   let adapted: MethodOutcome[];
   try {
