@@ -67,6 +67,11 @@ export async function generateSeededCandidate(prompt: string, seed: Seed, genera
     if (rest === undefined || rest.includes('\n')) return { index, result: { ...total, text: body + r.text }, errors: [`the model's arguments for "${start.trim()}" do not end the statement`], seeded: true };
     body += rest + '\n';
   }
+  if (seed.alone) {
+    total.text = `${body}${indent.slice(4)}}`; // the method ends after the seed
+    const m = await completionToMethod(prompt, total.text);
+    return { index, result: total, method: m.method, errors: m.errors, seeded: true };
+  }
   const r = await generator.generate(prompt + body, call);
   add(r);
   total.text = body + r.text;

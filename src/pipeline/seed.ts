@@ -12,6 +12,8 @@ import type { JavaMethod } from '../java/methods';
 export interface Seed {
   /** Statement starts, in order; each ends with '(' (the model writes the arguments) or is a whole statement. */
   statements: string[];
+  /** The body ends after the statements (the model writes nothing more): a regression test of the focal call alone. */
+  alone?: boolean;
 }
 
 const lowerFirst = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
@@ -91,14 +93,17 @@ export function defaultValue(type: string, projectValues: ReadonlyMap<string, st
 }
 
 /**
- * The seeds for `focal`, given the other methods and constructors of its file: typed arguments first,
- * then arguments left to the model; none when a test cannot construct the receiver (abstract class,
+ * The seeds for `focal`, given the other methods and constructors of its file: typed arguments first
+ * (continued by the model, then alone), then arguments left to the model; none when a test cannot construct the receiver (abstract class,
  * interface, enum, inner class, only private constructors).
  */
 export function seedsFor(focal: JavaMethod, fileMethods: readonly JavaMethod[], focalText: string, projectValues: ReadonlyMap<string, string> = new Map()): Seed[] {
   const typed = seedFor(focal, fileMethods, focalText, projectValues);
   const open = seedFor(focal, fileMethods, focalText);
-  return [typed, open].filter((x): x is Seed => !!x && !(x === open && typed && JSON.stringify(typed) === JSON.stringify(open)));
+  // typed arguments with the model's continuation; the same alone (when what the model adds does not
+  // compile, the focal call and its observed result still make a test); the model's arguments
+  const alone = typed ? { ...typed, alone: true } : undefined;
+  return [typed, alone, open].filter((x): x is Seed => !!x && !(x === open && typed && JSON.stringify(typed.statements) === JSON.stringify(open.statements)));
 }
 
 /** One seed: with `typedArguments` (values for project types) every argument is written, otherwise the statements end with '(' for the model. */

@@ -31,7 +31,7 @@ describe('pipeline: seeded candidate', () => {
     const methods = (await listMethods(text)).methods;
     const run = methods.find((m) => m.name === 'run')!;
     assert.deepEqual(seedFor(run, methods, text, new Map()), { statements: ['P p = new P("abc", 1);', 'long result = p.run(new int[] {1}, new String[] {"abc"});'] });
-    assert.deepEqual(seedsFor(run, methods, text).map((x) => x.statements[0]), ['P p = new P("abc", 1);', 'P p = new P(']);
+    assert.deepEqual(seedsFor(run, methods, text).map((x) => [x.statements[0], x.alone ?? false]), [['P p = new P("abc", 1);', false], ['P p = new P("abc", 1);', true], ['P p = new P(', false]]);
     assert.deepEqual(['Integer', 'Long', 'short', 'boolean', 'Foo', 'T', 'Map<String, Integer>', 'Foo[][]'].map((t) => defaultValue(t)), ['1', '1L', '(short) 1', 'true', '(Foo) null', 'null', 'new java.util.HashMap<>()', 'new Foo[0][]']);
     assert.equal(defaultValue('Foo', new Map([['Foo', 'new Foo(1.0)']])), 'new Foo(1.0)');
   });
@@ -56,6 +56,14 @@ describe('pipeline: seeded candidate', () => {
     const none = 'class V { public void run() {} public Integer boxed() { return 1; } }';
     const vm = (await listMethods(none)).methods;
     assert.deepEqual(seedFor(vm.find((m) => m.name === 'run')!, vm, none, new Map()), { statements: ['V v = new V();', 'v.run();'] }, 'no observer: nothing is asserted, the candidate rules decide');
+  });
+
+  it('a seed alone is the focal call and nothing the model writes', async () => {
+    const calls: string[] = [];
+    const gen: TestGenerator = { async generate(p) { calls.push(p); return { text: 'x', stopReason: 'balanced', promptTokens: 1, newTokens: 1, ms: 1 }; } };
+    const c = await generateSeededCandidate('class CTest {\n    @Test\n    void testF() {\n', { statements: ['int result = C.f(1);'], alone: true }, gen, { decoding: decodingParams('product') }, 2);
+    assert.equal(calls.length, 0);
+    assert.equal(c.method, '    @Test\n    void testF() {\n        int result = C.f(1);\n    }');
   });
 
   it('cuts the model\'s arguments at the statement\'s end, outside strings and brackets', () => {
