@@ -8,12 +8,11 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import * as esbuild from 'esbuild';
 import { CancellationTokenSource } from '../../src/sidecar/cancellation';
-import { SidecarClient, bundledSidecarLaunch, type SidecarLaunch } from '../../src/sidecar/client';
+import { SidecarClient, type SidecarLaunch } from '../../src/sidecar/client';
+import { bundleSidecar } from '../../test/faults/helpers/orphan';
 import { ErrorCodes, RpcError } from '../../src/sidecar/protocol';
 import { loadJavaEngine } from '../../src/generation/java-engine';
-import { byteLevelTokenizerJson, initWeights, PRESETS, writeModelDir } from '../../src/model/init';
 import { type BenchResult, defaultBenchModelDir } from './_common';
 
 type Result = BenchResult;
@@ -24,24 +23,9 @@ const DECODE = quick ? 32 : 128;
 const PROMPT = 'class A {\n  int add(int a, int b) { return a + b; }\n}\nclass ATest {\n  @Test void testAdd() {\n';
 const log = (s: string) => process.stderr.write(`[sidecar] ${s}\n`);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const root = path.resolve(__dirname, '../..');
 
-async function bundle(): Promise<SidecarLaunch> {
-  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'testtune-bench-sidecar-'));
-  await esbuild.build({
-    entryPoints: { sidecar: path.join(root, 'src/sidecar/main.ts'), 'model-worker': path.join(root, 'src/sidecar/worker.ts') },
-    outdir: out,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    external: ['onnxruntime-node'],
-    logLevel: 'error',
-  });
-  const launch = bundledSidecarLaunch(path.join(out, 'sidecar.js'));
-  launch.env = { ...launch.env, NODE_PATH: path.join(root, 'node_modules') };
-  return launch;
-}
+/** The sidecar bundled the way scripts/build.mjs bundles dist/ (the fault tests' helper). */
+const bundle = (): Promise<SidecarLaunch> => bundleSidecar(fs.mkdtempSync(path.join(os.tmpdir(), 'testtune-bench-sidecar-')));
 
 async function main(): Promise<void> {
   const dir = defaultBenchModelDir(log);

@@ -5,11 +5,13 @@
 // and events for every state change. No vscode import: the extension adapts the events to its UI.
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { RestartPolicy, type BackoffOptions } from './backoff';
 import { tokenToSignal, type CancellationToken, type Disposable } from './cancellation';
 import { RpcConnection } from './connection';
 import { requestDeadlineMs } from './deadlines';
+import type { SidecarLaunch } from './launch';
+
+export { bundledSidecarLaunch, localSidecarLaunch, sourceSidecarLaunch, type SidecarLaunch } from './launch';
 import type {
   GenerateParams,
   GeneratePartial,
@@ -32,31 +34,6 @@ export interface StateChange {
   detail?: string;
   /** When state is 'crashed': the restart happens after this many ms. */
   restartInMs?: number;
-}
-
-/** How to start the sidecar process. */
-export interface SidecarLaunch {
-  command: string; // a node executable
-  args: string[]; // node options, then the sidecar script
-  env?: NodeJS.ProcessEnv;
-  cwd?: string;
-}
-
-/** The bundled sidecar (`dist/sidecar.js`) run by a given node executable (VS Code's: ELECTRON_RUN_AS_NODE). */
-export function bundledSidecarLaunch(sidecarJs: string, nodePath: string = process.execPath): SidecarLaunch {
-  return { command: nodePath, args: [sidecarJs], env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } };
-}
-
-/** The sidecar from its TypeScript sources under tsx (tests, development). */
-export function sourceSidecarLaunch(nodePath: string = process.execPath): SidecarLaunch {
-  const main = path.join(__dirname, 'main.ts');
-  const tsx = pathToFileURL(require.resolve(['t', 's', 'x'].join(''))).href; // hidden from the bundler: dev only
-  return { command: nodePath, args: ['--import', tsx, main], env: { ...process.env } };
-}
-
-/** The sidecar next to this code: `sidecar.js` beside the bundle (dist/), or the TS sources under tsx. */
-export function localSidecarLaunch(nodePath: string = process.execPath): SidecarLaunch {
-  return __filename.endsWith('.ts') ? sourceSidecarLaunch(nodePath) : bundledSidecarLaunch(path.join(__dirname, 'sidecar.js'), nodePath);
 }
 
 export interface SidecarClientOptions {
