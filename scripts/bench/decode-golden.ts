@@ -17,9 +17,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { defaultAdapterOf } from '../../src/model/adapters';
-import type { GenerateOptions, StopReason } from '../../src/model/engine-api';
+import type { StopReason } from '../../src/model/engine-api';
 import { loadJavaEngine } from '../../src/generation/java-engine';
 import type { BenchResult } from './_common';
+import { GOLDEN_MODES } from '../../test/helpers/golden-modes';
 
 const quick = process.env.BENCH_QUICK === '1';
 const DATA = process.env.TESTTUNE_BENCH_DATA ?? '/work/shared/benchmarks/methods2test_small/test.jsonl';
@@ -32,14 +33,7 @@ const MODEL = path.resolve(__dirname, '../../models/default');
 const MAX_NEW = 128;
 const log = (s: string) => process.stderr.write(`[decode-golden] ${s}\n`);
 
-/** The decoding modes compared (the same table as test/sidecar/decode-golden.test.ts). */
-const MODES: Record<string, Omit<GenerateOptions, 'maxNewTokens'>> = {
-  study: {},
-  loop3: { loopGuard: 3 },
-  syntax: { syntaxGuard: true },
-  product: { loopGuard: 3, syntaxGuard: true },
-  penalty: { repetitionPenalty: 1.2 },
-};
+const MODES = GOLDEN_MODES;
 
 interface Line {
   id: string;

@@ -9,21 +9,15 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { defaultAdapterOf } from '../../src/model/adapters';
-import type { GenerateOptions, StopReason } from '../../src/model/engine-api';
+import type { StopReason } from '../../src/model/engine-api';
 import type { ModelEngine } from '../../src/model/engine';
 import { loadJavaEngine } from '../../src/generation/java-engine';
+import { GOLDEN_MODES } from '../helpers/golden-modes';
 
 const FIXTURES = path.join(__dirname, '../fixtures');
 const MODEL = path.join(__dirname, '../../models/default');
 
-/** The decoding modes (the same table as scripts/bench/decode-golden.ts). */
-const MODES: Record<string, Omit<GenerateOptions, 'maxNewTokens'>> = {
-  study: {},
-  loop3: { loopGuard: 3 },
-  syntax: { syntaxGuard: true },
-  product: { loopGuard: 3, syntaxGuard: true },
-  penalty: { repetitionPenalty: 1.2 },
-};
+const MODES = GOLDEN_MODES;
 
 interface Golden {
   adapter: string;
