@@ -56,9 +56,9 @@ export const SETTINGS: readonly SettingSpec[] = [
     field: 'executionProvider', key: 'testtune.executionProvider', type: 'string', default: 'auto', scope: 'window', order: 3,
     enum: ['auto', 'cuda', 'webgpu', 'cpu'],
     enumDescriptions: [
-      'CUDA when its provider library is installed, else CPU; the status bar says which, the log why.',
+      'CUDA when its provider library is installed, else WebGPU when a hardware GPU adapter exists (not a software driver such as lavapipe), else CPU; the status bar says which, the log why.',
       'CUDA; falls back to CPU with a message when unavailable.',
-      'WebGPU (Vulkan, D3D12 or Metal: no download, any GPU driver), experimental; falls back to CPU with a message when no adapter exists.',
+      'WebGPU (Vulkan, D3D12 or Metal: no download, any GPU driver, a software Vulkan driver included), experimental; falls back to CPU with a message when no adapter exists.',
       'CPU only.',
     ],
     description: 'Where ONNX Runtime runs the model.',

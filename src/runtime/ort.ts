@@ -1,7 +1,7 @@
 // The only module that imports onnxruntime-node. Execution-provider choice with fallback (auto → CUDA
-// when its provider library is installed → WebGPU when an adapter exists and WEBGPU_IN_AUTO → CPU; the
-// Node binding rejects instead of falling back, so each step is tried here and what was skipped is
-// reported in a note), the
+// when its provider library is installed → WebGPU when a hardware adapter exists → CPU; the decision
+// table is provider-choice.ts, the facts are gathered here; the Node binding rejects instead of falling
+// back, so each step is tried here and what was skipped is reported in a note), the
 // intra-op thread choice (spinning off when > 1 thread), and plain host tensors in and out so no other
 // module touches ORT types.
 import * as fs from 'fs';
@@ -9,10 +9,11 @@ import * as os from 'os';
 import * as path from 'path';
 import * as ort from 'onnxruntime-node';
 import { Graph, type DType, type TypedData } from '../onnx/graph';
+import { runProcess } from '../util/process';
+import { chooseProvider, type AdapterProbe, type ExecutionProviderName, type ProviderChoice, type ProviderPreference } from './provider-choice';
+import { findVulkanDrivers } from './vulkan-drivers';
 
-export type ProviderPreference = 'auto' | 'cuda' | 'webgpu' | 'cpu';
-/** The provider a session actually runs on. */
-export type ExecutionProviderName = 'cuda' | 'webgpu' | 'cpu';
+export type { ExecutionProviderName, ProviderPreference };
 
 export interface HostTensor {
   dtype: DType;
@@ -79,6 +80,7 @@ export class ModelSession {
 
   /** Runs the model; `outputs` limits what is fetched (default: all). Blocks the thread while ORT computes. */
   async run(feeds: Record<string, HostTensor>, outputs?: string[], bound?: BoundFeeds): Promise<Record<string, HostTensor>> {
+    if (this.provider !== 'cpu') injectedGpuFault(this.provider);
     const f: Record<string, ort.Tensor> = bound ? { ...bound.tensors } : {};
     for (const k in feeds) f[k] = toOrt(feeds[k]);
     const res = outputs ? await this.session.run(f, outputs) : await this.session.run(f);
@@ -95,6 +97,21 @@ export class ModelSession {
   async release(): Promise<void> {
     await this.session.release();
   }
+}
+
+/**
+ * Fault injection for the fault tests only (test/faults/gpu-faults.test.ts), off unless the environment
+ * variable TESTTUNE_TEST_GPU_FAULT is set: `hang@N` blocks the thread inside the N-th run on a GPU
+ * session of this thread for good (as a wedged driver blocks a native run: no event loop turn, no
+ * cancel seen), `lost@N` makes that run fail the way a lost device or exhausted GPU memory does.
+ */
+const GPU_FAULT = /^(hang|lost)@(\d+)$/.exec(process.env.TESTTUNE_TEST_GPU_FAULT ?? '');
+let gpuRuns = 0;
+function injectedGpuFault(provider: ExecutionProviderName): void {
+  if (!GPU_FAULT || ++gpuRuns !== Number(GPU_FAULT[2])) return;
+  const name = provider === 'cuda' ? 'CUDA' : 'WebGPU';
+  if (GPU_FAULT[1] === 'lost') throw new Error(`${name} device lost during a run (injected by TESTTUNE_TEST_GPU_FAULT)`);
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0); // never woken
 }
 
 function options(threads: number, provider: ExecutionProviderName, o: SessionOptions): ort.InferenceSession.SessionOptions {
@@ -124,27 +141,24 @@ export function cudaProviderLibrary(): string | undefined {
   }
 }
 
-/**
- * Whether `auto` tries WebGPU after CUDA. Off for now: the Node binding does not say which adapter Dawn
- * picked, and on a machine without a GPU a software Vulkan driver (Mesa's lavapipe, which many Linux
- * desktops install) is an adapter too, measured 12–20× slower than the CPU provider. Turn it on once an
- * adapter's kind can be told (or a real GPU's speed is measured); `webgpu` can be chosen explicitly.
- */
-const WEBGPU_IN_AUTO = false;
-
 let webgpuProbe: Promise<string | undefined> | undefined;
 
+/** A one-node graph: creating a WebGPU session on it tells whether Dawn finds an adapter. */
+function probeModel(): Uint8Array {
+  const g = new Graph('webgpu_probe');
+  g.output(g.op('Relu', [g.input('x', 'float32', [1])]), 'y', 'float32', [1]);
+  return g.toModel({ opset: 18 });
+}
+
 /**
- * Whether WebGPU has an adapter here: undefined when it has, else why not (first line of ORT's error).
- * Probed once per process with a one-node graph (~0.2 s when Dawn finds no Vulkan driver), so `auto`
- * does not pay a failed WebGPU session creation per model graph, and the note is the same every time.
+ * Whether WebGPU has an adapter in this process: undefined when it has, else why not (first line of
+ * ORT's error). Probed once per process (~0.2 s when Dawn finds no Vulkan driver), so `auto` does not
+ * pay a failed WebGPU session creation per model graph, and the note is the same every time.
  */
 export function webgpuUnavailable(): Promise<string | undefined> {
   webgpuProbe ??= (async () => {
-    const g = new Graph('webgpu_probe');
-    g.output(g.op('Relu', [g.input('x', 'float32', [1])]), 'y', 'float32', [1]);
     try {
-      const s = await ort.InferenceSession.create(g.toModel({ opset: 18 }), { executionProviders: ['webgpu'], logSeverityLevel: 3 });
+      const s = await ort.InferenceSession.create(probeModel(), { executionProviders: ['webgpu'], logSeverityLevel: 3 });
       await s.release();
       return undefined;
     } catch (e) {
@@ -152,6 +166,54 @@ export function webgpuUnavailable(): Promise<string | undefined> {
     }
   })();
   return webgpuProbe;
+}
+
+const ADAPTER_FOUND = 'testtune-webgpu-adapter-found';
+const CHILD_PROBE_MS = 30_000;
+
+/**
+ * Whether Dawn finds an adapter when the Vulkan loader is given only `driverManifests` (ICD JSON files):
+ * a child process, because the loader reads VK_DRIVER_FILES when Dawn's one instance per process is
+ * created. A child that hangs (a wedged driver) counts as no adapter after 30 s.
+ */
+export async function probeWebgpuWithDrivers(driverManifests: string[]): Promise<AdapterProbe> {
+  if (driverManifests.length === 0) return { found: false, why: 'no hardware Vulkan driver is installed' };
+  const files = driverManifests.join(':');
+  const env: NodeJS.ProcessEnv = { ...process.env, VK_DRIVER_FILES: files, VK_ICD_FILENAMES: files, ELECTRON_RUN_AS_NODE: '1' };
+  delete env.VK_ADD_DRIVER_FILES;
+  // the answer is the last stdout line (Dawn may print warnings before it)
+  const code = `const ort = require(${JSON.stringify(require.resolve('onnxruntime-node'))});
+const say = (v) => { process.stdout.write(String.fromCharCode(10) + JSON.stringify(v)); process.exit(0); };
+ort.InferenceSession.create(Buffer.from(${JSON.stringify(Buffer.from(probeModel()).toString('base64'))}, 'base64'), { executionProviders: ['webgpu'], logSeverityLevel: 3 })
+  .then(() => say('${ADAPTER_FOUND}'), (e) => say({ error: String((e && e.message) || e) }));`;
+  const r = await runProcess(process.execPath, ['-e', code], { env, timeoutMs: CHILD_PROBE_MS });
+  if (r.timedOut) return { found: false, why: `the WebGPU adapter probe did not finish within ${CHILD_PROBE_MS / 1000} s` };
+  let answer: unknown;
+  try {
+    answer = JSON.parse(r.stdout.slice(r.stdout.lastIndexOf('\n') + 1));
+  } catch {
+    answer = undefined;
+  }
+  if (answer === ADAPTER_FOUND) return { found: true };
+  const error = (answer as { error?: unknown } | undefined)?.error;
+  return { found: false, why: typeof error === 'string' ? firstLine(error) : `the WebGPU adapter probe exited ${r.code}: ${firstLine(r.stderr.trim() || 'no output')}` };
+}
+
+let hardwareProbe: Promise<AdapterProbe> | undefined;
+
+/**
+ * Whether WebGPU has a hardware adapter. Linux: Dawn runs on Vulkan, whose software drivers (lavapipe,
+ * SwiftShader) are adapters too; the probe runs with only the other drivers visible, so what it finds is
+ * a GPU. macOS: Metal has no software adapter. Windows: Dawn's D3D12 backend ranks the WARP software
+ * adapter after any GPU, so what it picks is treated as hardware (not verified on Windows here).
+ */
+export function hardwareWebgpu(): Promise<AdapterProbe> {
+  hardwareProbe ??= (async () => {
+    if (process.platform === 'linux') return probeWebgpuWithDrivers(findVulkanDrivers().filter((d) => !d.software).map((d) => d.manifest));
+    const why = await webgpuUnavailable();
+    return why === undefined ? { found: true } : { found: false, why };
+  })();
+  return hardwareProbe;
 }
 
 function firstLine(e: unknown): string {
@@ -162,26 +224,21 @@ function firstLine(e: unknown): string {
 }
 
 /**
- * The provider `createSession` will try first for a preference, after the cheap checks (CUDA's library
- * present, a WebGPU adapter found): callers that build a provider-specific graph layout ask this first.
- * `skipped` says what `auto` passed over and why (reported once, in the log, by the callers).
+ * The provider `createSession` will try first for a preference, after the checks (CUDA's library
+ * present, a hardware WebGPU adapter found, each probed once per process): callers that build a
+ * provider-specific graph layout ask this first. `skipped` says what was passed over and why, `remark`
+ * what holds even so (reported once, in the log, by the callers).
  */
-export async function resolveProvider(pref: ProviderPreference): Promise<{ provider: ExecutionProviderName; skipped: string[] }> {
-  const skipped: string[] = [];
-  if (pref === 'cpu') return { provider: 'cpu', skipped };
-  if (pref === 'cuda' || pref === 'auto') {
-    if (cudaProviderLibrary()) return { provider: 'cuda', skipped };
-    skipped.push("CUDA: onnxruntime-node's CUDA provider library is not installed");
-    if (pref === 'cuda') return { provider: 'cpu', skipped };
-  }
-  if (pref === 'auto' && !WEBGPU_IN_AUTO) {
-    skipped.push('WebGPU: not tried by auto yet (choose "webgpu" to try it)');
-    return { provider: 'cpu', skipped };
-  }
-  const why = await webgpuUnavailable();
-  if (!why) return { provider: 'webgpu', skipped };
-  skipped.push(`WebGPU: ${why}`);
-  return { provider: 'cpu', skipped };
+export async function resolveProvider(pref: ProviderPreference): Promise<ProviderChoice> {
+  return chooseProvider(pref, {
+    cudaLibrary: () => cudaProviderLibrary() !== undefined,
+    hardwareWebgpu,
+    anyWebgpu: async () => {
+      const why = await webgpuUnavailable();
+      return why === undefined ? { found: true } : { found: false, why };
+    },
+    softwareDrivers: () => (process.platform === 'linux' ? [...new Set(findVulkanDrivers().flatMap((d) => (d.software ? [d.software] : [])))] : []),
+  });
 }
 
 /**
@@ -194,14 +251,15 @@ export async function createSession(model: Uint8Array | string, opts: SessionOpt
   const threads = opts.threads ?? defaultThreads();
   const create = (p: ExecutionProviderName) =>
     typeof model === 'string' ? ort.InferenceSession.create(model, options(threads, p, opts)) : ort.InferenceSession.create(model, options(threads, p, opts));
-  const { provider: first, skipped } = await resolveProvider(pref);
+  const { provider: first, skipped, remark } = await resolveProvider(pref);
   const failed = [...skipped];
   const order: ExecutionProviderName[] = first === 'cuda' && pref === 'auto' ? ['cuda', 'webgpu'] : first === 'cpu' ? [] : [first];
   for (const p of order) {
     if (p === 'webgpu' && failed.some((f) => f.startsWith('WebGPU'))) continue;
     if (p === 'webgpu' && (await webgpuUnavailable())) continue;
+    if (p === 'webgpu' && pref === 'auto' && !(await hardwareWebgpu()).found) continue; // CUDA failed: a software adapter is still no gain
     try {
-      return new ModelSession(await create(p), p, threads, failed.length ? noteFor(pref, failed, p) : undefined);
+      return new ModelSession(await create(p), p, threads, failed.length || remark ? noteFor(pref, failed, p, remark) : undefined);
     } catch (e) {
       failed.push(`${p === 'cuda' ? 'CUDA' : 'WebGPU'}: ${firstLine(e)}`);
     }
@@ -209,9 +267,9 @@ export async function createSession(model: Uint8Array | string, opts: SessionOpt
   return new ModelSession(await create('cpu'), 'cpu', threads, pref === 'cpu' ? undefined : noteFor(pref, failed, 'cpu'));
 }
 
-function noteFor(pref: ProviderPreference, failed: string[], got: ExecutionProviderName): string {
+function noteFor(pref: ProviderPreference, failed: string[], got: ExecutionProviderName, remark?: string): string {
   const asked = pref === 'auto' ? 'auto' : `${pref === 'cuda' ? 'CUDA' : 'WebGPU'} requested`;
-  return `${asked}: ${failed.join('; ')}; running on ${got === 'cpu' ? 'CPU' : got === 'cuda' ? 'CUDA' : 'WebGPU'}`;
+  return `${asked}: ${[...failed, ...(remark ? [remark] : [])].join('; ')}; running on ${got === 'cpu' ? 'CPU' : got === 'cuda' ? 'CUDA' : 'WebGPU'}`;
 }
 
 export const f32 = (data: Float32Array, dims: number[]): HostTensor => ({ dtype: 'float32', dims, data });

@@ -3,7 +3,7 @@
 import { strict as assert } from 'node:assert';
 import { describeStatus, providerNotice } from '../../src/extension/status-text';
 
-const NOTE = "auto: CUDA: onnxruntime-node's CUDA provider library is not installed; WebGPU: not tried by auto yet (choose \"webgpu\" to try it); running on CPU";
+const NOTE = "auto: CUDA: onnxruntime-node's CUDA provider library is not installed; WebGPU: only a software Vulkan driver, lavapipe (Mesa, on the CPU), slower than the CPU provider (choose \"webgpu\" to use it anyway); running on CPU";
 
 describe('extension: execution provider notice', () => {
   it('auto on a machine without CUDA: a log line and a tooltip line, no toast, no warning colour', () => {

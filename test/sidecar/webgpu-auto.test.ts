@@ -1,0 +1,61 @@
+// `auto` and the WebGPU adapter probes on a machine whose only Vulkan driver is software (Mesa 25's
+// lavapipe, unpacked by scripts/ci/install-vulkan-lavapipe.sh into .cache/vulkan/, as in CI): auto
+// must not take the software adapter (slower than the CPU provider) and must say so, naming the driver;
+// an explicit "webgpu" takes it with a remark. The probe that tells hardware from software is real: a
+// child process asking Dawn for an adapter with only the given drivers visible. Seconds (a one-node graph).
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+
+const ROOT = path.resolve(__dirname, '../..');
+const VULKAN = path.join(ROOT, '.cache/vulkan');
+const INSTALL = 'bash scripts/ci/install-vulkan-lavapipe.sh';
+
+interface Choice {
+  provider: string;
+  skipped: string[];
+  remark?: string;
+}
+interface Out {
+  auto: Choice;
+  webgpu: Choice;
+  autoSession: { provider: string; note: string | null };
+  probeSoftwareOnly: { found: boolean; why?: string };
+  probeNoDriver: { found: boolean; why?: string };
+  probeNone: { found: boolean; why?: string };
+}
+
+describe('execution provider auto with only a software Vulkan driver (lavapipe)', function () {
+  this.timeout(180_000);
+  let out: Out;
+  before(() => {
+    assert.ok(fs.existsSync(path.join(VULKAN, 'env.sh')), `no software Vulkan driver in .cache/vulkan: run \`${INSTALL}\` from ${ROOT} first`);
+    const script = path.join(__dirname, 'helpers/provider-choice-run.ts');
+    const icd = path.join(VULKAN, 'lvp_icd.json');
+    const r = spawnSync('bash', ['-c', `. "${VULKAN}/env.sh" && exec "${process.execPath}" --import tsx "${script}" "${icd}"`], { cwd: ROOT, encoding: 'utf8', timeout: 170_000 });
+    assert.equal(r.status, 0, `provider-choice-run exited ${r.status ?? r.signal}: ${r.stderr.slice(-2000)}`);
+    out = JSON.parse(r.stdout);
+  });
+
+  it('the child probe finds the adapter when it is given the driver, and none without one', () => {
+    // proves the probe can see an adapter at all, so a "not found" below is the driver being hidden
+    assert.deepEqual(out.probeSoftwareOnly, { found: true });
+    assert.equal(out.probeNoDriver.found, false);
+    assert.match(out.probeNoDriver.why ?? '', /adapter/i);
+    assert.deepEqual(out.probeNone, { found: false, why: 'no hardware Vulkan driver is installed' });
+  });
+
+  it('auto takes the CPU and names the software driver', () => {
+    assert.equal(out.auto.provider, 'cpu');
+    assert.ok(out.auto.skipped.some((s) => /^WebGPU: only a software Vulkan driver, lavapipe/.test(s)), out.auto.skipped.join(' | '));
+    assert.equal(out.autoSession.provider, 'cpu');
+    assert.match(out.autoSession.note ?? '', /^auto: .*WebGPU: only a software Vulkan driver, lavapipe \(Mesa, on the CPU\), slower than the CPU provider.*; running on CPU$/);
+  });
+
+  it('an explicit webgpu takes the software adapter, with a remark naming it', () => {
+    assert.equal(out.webgpu.provider, 'webgpu');
+    assert.deepEqual(out.webgpu.skipped, []);
+    assert.match(out.webgpu.remark ?? '', /^WebGPU runs on only a software Vulkan driver, lavapipe/);
+  });
+});
