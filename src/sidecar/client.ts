@@ -169,7 +169,9 @@ export class SidecarClient {
 
   /** `generate` with its streamed deltas. A cancelled token makes it reject with RpcError RequestCancelled. */
   async generate(params: GenerateParams, opts: { token?: CancellationToken; onPartial?: (delta: string) => void } = {}): Promise<GenerateResult> {
-    return (await this.call('generate', params, opts.token, opts.onPartial)) as GenerateResult;
+    // the sidecar learns the deadline, so that on a GPU it can stop first and answer why (deadlines.ts)
+    const deadlineMs = params.deadlineMs ?? (this.opts.deadlineMs ?? requestDeadlineMs)('generate', params);
+    return (await this.call('generate', { ...params, deadlineMs }, opts.token, opts.onPartial)) as GenerateResult;
   }
 
   private async call(method: string, rawParams: unknown, token?: CancellationToken, onPartial?: (delta: string) => void): Promise<unknown> {

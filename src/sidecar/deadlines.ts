@@ -28,6 +28,18 @@ export function requestDeadlineMs(method: string, params: unknown): number {
   return FIXED_MS[method] ?? DEFAULT_MS;
 }
 
+/** How long a job on a GPU may take to honour a cancel before its worker is taken for hung (one decode step takes milliseconds). */
+export const HUNG_AFTER_CANCEL_MS = 5_000;
+
+/**
+ * The sidecar's own deadline for a generation on a GPU, from the client's (`GenerateParams.deadlineMs`):
+ * early enough that a hung run is found (cancel, then HUNG_AFTER_CANCEL_MS) and answered before the
+ * client gives up, so the answer says what happened instead of a bare timeout.
+ */
+export function gpuGenerateDeadlineMs(clientDeadlineMs: number): number {
+  return Math.max(Math.floor(clientDeadlineMs / 2), clientDeadlineMs - HUNG_AFTER_CANCEL_MS - 2_000);
+}
+
 export class RequestTimeoutError extends Error {
   constructor(
     readonly method: string,

@@ -11,6 +11,7 @@ process.stdout.write = ((chunk: unknown, ...rest: unknown[]) =>
 console.log = console.info = console.debug = (...args: unknown[]) => console.error(...args);
 
 import { RpcConnection, type RequestContext } from './connection';
+import { gpuGenerateDeadlineMs, requestDeadlineMs } from './deadlines';
 import { ModelHost } from './model-host';
 import { Lifeline } from './lifeline';
 import {
@@ -58,6 +59,10 @@ class Sidecar {
       if (op === 'generate' && this.state === 'ready') this.setState('generating');
     },
     onCancelHonoured: (op, ms) => log(`${op} cancel honoured in ${ms.toFixed(2)} ms`),
+    onGpuHang: (note) => {
+      log(note);
+      this.conn.notify('status', this.status());
+    },
   });
 
   status(): SidecarStatus {
@@ -70,7 +75,7 @@ class Sidecar {
       model: e ? { name: e.modelName, dir: e.modelDir, parameters: e.parameters } : null,
       adapter: e?.adapter ?? null,
       provider: e?.provider ?? null,
-      ...(e?.providerNote ? { providerNote: e.providerNote } : {}),
+      ...(this.host.gpuHangNote || e?.providerNote ? { providerNote: this.host.gpuHangNote ?? e?.providerNote } : {}),
       quantize: e?.quantize ?? null,
       memory: { rssBytes: mem.rss, heapUsedBytes: mem.heapUsed, externalBytes: mem.external },
       ...(this.state === 'error' && this.lastError ? { error: this.lastError } : {}),
@@ -159,9 +164,11 @@ class Sidecar {
         setImmediate(flush);
       }
     };
-    const { context, ...opts } = g;
+    const { context, deadlineMs, ...opts } = g;
     try {
-      return await this.host.run({ op: 'generate', prompt: context, opts }, { signal: ctx.signal, onPartial });
+      // on a GPU the sidecar stops before the client's deadline, so that a hung run is found and answered
+      const gpuDeadlineMs = gpuGenerateDeadlineMs(deadlineMs ?? requestDeadlineMs('generate', g));
+      return await this.host.run({ op: 'generate', prompt: context, opts }, { signal: ctx.signal, onPartial, gpuDeadlineMs });
     } finally {
       flush();
       if (this.state === 'generating' && this.host.activeOp !== 'generate') this.setState('ready');

@@ -2,22 +2,30 @@
 // runs one job at a time in order, forwards cancels (postMessage + a SharedArrayBuffer slot the worker
 // reads synchronously), streams partial text, keeps the worker's latest snapshot (status and adapters,
 // so `status` and `adapters/list` are answered without waiting for a running generation), and reports
-// a worker that dies.
+// a worker that dies. A job on a GPU that does not return after its cancel (its own deadline or the
+// client's) is a hung driver: the worker thread, blocked in a native run, cannot be stopped, so it is
+// abandoned, that request fails saying so, and a fresh worker reloads the model on the CPU (the
+// adapters loaded and the selection replayed) for the next request.
 import { Worker } from 'node:worker_threads';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { HUNG_AFTER_CANCEL_MS } from './deadlines';
 import { ErrorCodes, RpcError } from './protocol';
 import type { FromWorker, ToWorker, WorkerInit, WorkerJob, WorkerSnapshot } from './worker';
 
 interface Job {
   job: number;
   work: WorkerJob;
+  gpuDeadlineMs?: number;
   resolve(v: unknown): void;
   reject(e: Error): void;
   onPartial?: (delta: string) => void;
   signal?: AbortSignal;
   onAbort?: () => void;
   cancelledAt?: number;
+  deadline?: NodeJS.Timeout; // the GPU deadline's timer
+  deadlinePassed?: number; // ms: the job was cancelled by its GPU deadline
+  hung?: NodeJS.Timeout; // after a cancel: the worker is taken for hung when this fires
 }
 
 /** Where the worker's code is: `model-worker.js` beside the bundle, or `worker.ts` under tsx. */
@@ -54,6 +62,13 @@ export interface ModelHostEvents {
   onJobStart?(op: WorkerJob['op']): void;
   /** A running job that was cancelled ended, `ms` after the cancel reached the worker. */
   onCancelHonoured?(op: WorkerJob['op'], ms: number): void;
+  /** A GPU job hung: its worker was abandoned and the model reloads on the CPU (`note` says why). */
+  onGpuHang?(note: string): void;
+}
+
+export interface ModelHostOptions {
+  /** After a cancel, how long a GPU job may run on before its worker is taken for hung (default 5 s). */
+  hungAfterCancelMs?: number;
 }
 
 export class ModelHost {
@@ -65,18 +80,32 @@ export class ModelHost {
   private nextJob = 1;
   private stopping = false;
   snapshot: WorkerSnapshot = { engine: null, adapters: [] };
+  /** Set once a GPU job hung: why the model runs on the CPU since (the status's provider note). */
+  gpuHangNote: string | undefined;
+  /** What a replacement worker replays: the last init, the adapters loaded after it, the selection. */
+  private replay: { init?: Extract<WorkerJob, { op: 'init' }>; adapterDirs: string[]; selected?: string | null } = { adapterDirs: [] };
 
-  constructor(private readonly events: ModelHostEvents) {}
+  constructor(
+    private readonly events: ModelHostEvents,
+    private readonly opts: ModelHostOptions = {},
+  ) {}
 
   /** The op now running in the worker, if any. */
   get activeOp(): WorkerJob['op'] | null {
     return this.active?.work.op ?? null;
   }
 
-  run(work: WorkerJob, opts: { signal?: AbortSignal; onPartial?: (delta: string) => void } = {}): Promise<unknown> {
+  /**
+   * Queues a job. `gpuDeadlineMs` (from when it starts in the worker): when it passes while the model runs
+   * on a GPU, the job is cancelled and fails saying so; one that does not stop is a hang (gpuHung).
+   */
+  run(work: WorkerJob, opts: { signal?: AbortSignal; onPartial?: (delta: string) => void; gpuDeadlineMs?: number } = {}): Promise<unknown> {
     if (this.stopping) return Promise.reject(new RpcError(ErrorCodes.WorkerCrashed, 'the model worker is shutting down'));
+    // after a GPU hang the abandoned thread may still hold the driver: this process stays on the CPU
+    if (work.op === 'init' && this.gpuHangNote) work = { ...work, provider: 'cpu' };
+    this.remember(work);
     return new Promise((resolve, reject) => {
-      const job: Job = { job: this.nextJob++, work, resolve, reject, onPartial: opts.onPartial, signal: opts.signal };
+      const job: Job = { job: this.nextJob++, work, resolve, reject, onPartial: opts.onPartial, signal: opts.signal, gpuDeadlineMs: opts.gpuDeadlineMs };
       if (opts.signal) {
         if (opts.signal.aborted) return reject(new RpcError(ErrorCodes.RequestCancelled, `${work.op} cancelled`, { text: '', stopReason: 'cancelled' }));
         job.onAbort = () => this.cancel(job);
@@ -108,11 +137,56 @@ export class ModelHost {
       job.reject(new RpcError(ErrorCodes.RequestCancelled, `${job.work.op} cancelled`, { text: '', stopReason: 'cancelled' }));
       return;
     }
-    if (this.active === job && this.worker) {
+    if (this.active === job && this.worker && job.cancelledAt === undefined) {
       job.cancelledAt = performance.now();
       Atomics.store(this.flags, 0, job.job);
       this.send({ type: 'cancel', job: job.job });
+      // on a GPU, a run that never returns (a wedged driver) never sees the cancel
+      const provider = this.snapshot.engine?.provider;
+      if (provider && provider !== 'cpu') {
+        const ms = this.opts.hungAfterCancelMs ?? HUNG_AFTER_CANCEL_MS;
+        job.hung = setTimeout(() => this.gpuHung(job, provider, ms), ms);
+      }
     }
+  }
+
+  /** Keeps what a replacement worker must replay (see gpuHung). */
+  private remember(work: WorkerJob): void {
+    if (work.op === 'init') this.replay = { init: work, adapterDirs: [], selected: undefined };
+    else if (work.op === 'adapters/load') this.replay.adapterDirs.push(work.dir);
+    else if (work.op === 'adapters/select') this.replay.selected = work.name;
+  }
+
+  /**
+   * The active job did not honour its cancel: the worker is blocked in a GPU run. It is abandoned (its
+   * thread cannot be interrupted inside native code; terminate is asked, not awaited), the job fails
+   * with a message saying so, and a new worker reloads the model on the CPU before any queued job.
+   */
+  private gpuHung(job: Job, provider: 'cuda' | 'webgpu', ms: number): void {
+    if (this.active !== job || !this.worker) return;
+    const name = provider === 'cuda' ? 'CUDA' : 'WebGPU';
+    const w = this.worker;
+    this.worker = null; // its exit, whenever it comes, is not a crash
+    void w.terminate().catch(() => undefined);
+    this.active = null;
+    this.finish(job);
+    this.gpuHangNote = `${name} hung: a ${job.work.op} did not return ${(ms / 1000).toFixed(0)} s after its cancel (a GPU driver hang?); the model was reloaded on the CPU`;
+    job.reject(new RpcError(ErrorCodes.GenerateFailed, `${job.work.op} on ${name} did not return ${(ms / 1000).toFixed(0)} s after it was cancelled (a GPU driver hang?); the model is reloaded on the CPU for the next request`));
+    this.events.onGpuHang?.(this.gpuHangNote);
+    const init = this.replay.init;
+    if (init) {
+      const selected = this.replay.selected === undefined ? init.adapter : this.replay.selected ?? undefined;
+      const work: WorkerJob = { ...init, provider: 'cpu', adapterDirs: [...(init.adapterDirs ?? []), ...this.replay.adapterDirs], adapter: selected };
+      // first in the queue: whatever was waiting runs on the reloaded model
+      this.queue.unshift({ job: this.nextJob++, work, resolve: () => undefined, reject: (e) => this.events.onGpuHang?.(`reloading the model on the CPU failed: ${e.message}`) });
+    }
+    this.pump();
+  }
+
+  private finish(job: Job): void {
+    if (job.onAbort) job.signal?.removeEventListener('abort', job.onAbort);
+    clearTimeout(job.deadline);
+    clearTimeout(job.hung);
   }
 
   private ensureWorker(): Worker {
@@ -136,6 +210,13 @@ export class ModelHost {
     Atomics.store(this.flags, 0, 0);
     this.ensureWorker();
     this.send({ type: 'job', job: job.job, work: job.work });
+    const ms = job.gpuDeadlineMs;
+    if (ms !== undefined)
+      job.deadline = setTimeout(() => {
+        if (this.active !== job || this.snapshot.engine?.provider === 'cpu') return; // the CPU keeps the client's deadline only
+        job.deadlinePassed = ms;
+        this.cancel(job);
+      }, ms);
     this.events.onJobStart?.(job.work.op);
   }
 
@@ -149,9 +230,13 @@ export class ModelHost {
     this.snapshot = m.snapshot;
     this.active = null;
     if (job.cancelledAt !== undefined) this.events.onCancelHonoured?.(job.work.op, performance.now() - job.cancelledAt);
-    if (job.onAbort) job.signal?.removeEventListener('abort', job.onAbort);
+    this.finish(job);
     if (m.type === 'done') job.resolve(m.value);
-    else job.reject(new RpcError(m.code, m.message, m.data));
+    else if (job.deadlinePassed !== undefined && m.code === ErrorCodes.RequestCancelled) {
+      // not the user's cancel (a partial result would read as one): the deadline, said as a failure
+      const on = this.snapshot.engine?.provider === 'cuda' ? 'CUDA' : 'WebGPU';
+      job.reject(new RpcError(ErrorCodes.GenerateFailed, `${job.work.op} on ${on} did not finish within its deadline (${(job.deadlinePassed / 1000).toFixed(1)} s) and was stopped`));
+    } else job.reject(new RpcError(m.code, m.message, m.data));
     if (job.work.op === 'dispose') this.stopping = true;
     this.pump();
   }
@@ -169,7 +254,7 @@ export class ModelHost {
     this.active = null;
     this.queue.length = 0;
     for (const j of jobs) {
-      if (j.onAbort) j.signal?.removeEventListener('abort', j.onAbort);
+      this.finish(j);
       j.reject(e);
     }
   }

@@ -109,6 +109,8 @@ export interface GenerateParams {
   loopGuard?: number; // integer 0..100; 0, 1 or absent = off; n >= 2: never n back-to-back copies of one unit (decode.ts)
   syntaxGuard?: boolean; // true: refuse tokens that break the method's brackets, wrap up near the limit (decode.ts); absent = off
   stopWhenBalanced?: boolean;
+  /** The client's deadline for this request in ms (SidecarClient fills it): on a GPU the sidecar stops first and says why. */
+  deadlineMs?: number;
 }
 
 /** Streamed while a `generate` request runs; `id` is the id of that request. */
@@ -272,7 +274,8 @@ export function checkGenerate(p: unknown): Checked<GenerateParams> {
     optNumber(p, 'topP', (n) => n > 0 && n <= 1, 'a number in (0, 1]') ??
     optNumber(p, 'seed', (n) => Number.isInteger(n), 'an integer') ??
     optNumber(p, 'repetitionPenalty', (n) => n >= 1 && n <= 10, 'a number in [1, 10]') ??
-    optNumber(p, 'loopGuard', (n) => Number.isInteger(n) && n >= 0 && n <= 100, 'an integer in [0, 100] (0 or 1 = off)');
+    optNumber(p, 'loopGuard', (n) => Number.isInteger(n) && n >= 0 && n <= 100, 'an integer in [0, 100] (0 or 1 = off)') ??
+    optNumber(p, 'deadlineMs', (n) => Number.isInteger(n) && n >= 1 && n <= 7 * 24 * 3600_000, 'a positive integer (ms)');
   if (bad) return fail(bad);
   if (p.stopWhenBalanced !== undefined && typeof p.stopWhenBalanced !== 'boolean') return fail('stopWhenBalanced must be a boolean');
   if (p.syntaxGuard !== undefined && typeof p.syntaxGuard !== 'boolean') return fail('syntaxGuard must be a boolean');
