@@ -224,10 +224,12 @@ export function prelude(b: Builder, embedName = 'model.embed_tokens.weight', pos
   const inputIds = g.input('input_ids', 'int64', ['batch', 'seq']);
   const pastKeys: string[] = [];
   const pastValues: string[] = [];
+  // a resident cache is in GroupQueryAttention's layout [b, kv, past, d], else sequence-major [b, past, kv, d]
+  const pastDims = opts.residentKvCache ? ['batch', KV, 'past', D] : ['batch', 'past', KV, D];
   if (!train)
     for (let i = 0; i < L; i++) {
-      pastKeys.push(g.input(`past_key.${i}`, 'float32', ['batch', 'past', KV, D]));
-      pastValues.push(g.input(`past_value.${i}`, 'float32', ['batch', 'past', KV, D]));
+      pastKeys.push(g.input(`past_key.${i}`, 'float32', pastDims));
+      pastValues.push(g.input(`past_value.${i}`, 'float32', pastDims));
     }
   const pastLength = !train && opts.sharedKvCache ? g.input('past_length', 'int64', [1]) : undefined;
 
@@ -327,14 +329,22 @@ export function attend(b: Builder, pre: Prelude, i: number, q: string, k: string
       q = rot(q, H);
       k = rot(k, KV);
     }
+    const W = cfg.slidingWindow;
+    const window = W !== undefined && W < cfg.maxPositions ? W : -1;
+    const gqa = { num_heads: H, kv_num_heads: KV, local_window_size: window };
+    if (b.opts.residentKvCache) {
+      // the past as GroupQueryAttention takes it, and its whole present out as the next step's past
+      const [attn, presentK, presentV] = g.opN('GroupQueryAttention', [q, k, v, pre.pastKeys[i], pre.pastValues[i], pre.seqlensK!, pre.totalLen!], 3, gqa, { domain: 'com.microsoft', outputs: [g.fresh('gqa'), `present_key.${i}`, `present_value.${i}`] });
+      pre.presentKeys.push(g.output(presentK, presentK, 'float32', ['batch', KV, 'past', D]));
+      pre.presentValues.push(g.output(presentV, presentV, 'float32', ['batch', KV, 'past', D]));
+      return attn;
+    }
     pre.presentKeys.push(g.output(g.op('Reshape', [k, b.i64([0, 0, KV, D])], {}, { output: `present_key.${i}` }), `present_key.${i}`, 'float32', ['batch', 'seq_total', KV, D]));
     pre.presentValues.push(g.output(g.op('Reshape', [v, b.i64([0, 0, KV, D])], {}, { output: `present_value.${i}` }), `present_value.${i}`, 'float32', ['batch', 'seq_total', KV, D]));
     // contrib GroupQueryAttention (causal, sliding window) on [b, s, heads·d] against the past in [b, kv, past, d];
     // its own present K/V (the whole cache) stay inside the graph
     const bnsh = (t: string) => g.op('Transpose', [t], { perm: [0, 2, 1, 3] });
-    const W = cfg.slidingWindow;
-    const window = W !== undefined && W < cfg.maxPositions ? W : -1;
-    const [attn] = g.opN('GroupQueryAttention', [q, k, v, bnsh(pre.pastKeys[i]), bnsh(pre.pastValues[i]), pre.seqlensK!, pre.totalLen!], 3, { num_heads: H, kv_num_heads: KV, local_window_size: window }, { domain: 'com.microsoft' });
+    const [attn] = g.opN('GroupQueryAttention', [q, k, v, bnsh(pre.pastKeys[i]), bnsh(pre.pastValues[i]), pre.seqlensK!, pre.totalLen!], 3, gqa, { domain: 'com.microsoft' });
     return attn;
   }
   // Grouped-query attention without copying K/V: queries [b, kv, grp, s, d] against keys [b, kv, 1, d, t].
@@ -368,6 +378,7 @@ export function finish(b: Builder, pre: Prelude, x: string, norm: (hs: string) =
     ...(pre.pastLength ? { pastLength: pre.pastLength } : {}),
     presentKeys: pre.presentKeys,
     presentValues: pre.presentValues,
+    ...(opts.residentKvCache && !b.train ? { kvResident: true } : {}),
     adapterInputs: b.adapterInputs,
     loraScaling: b.loraScaling,
     loraDropout: b.loraDropout,

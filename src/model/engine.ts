@@ -15,7 +15,7 @@ import type { DecodingFactory, DecodingPlan } from './decoding/processor';
 import type { AdapterInfo, Engine, EngineStatus, GenerateOptions, GenerateResult, ProviderPreference } from './engine-api';
 import { family, lmHeadOf, type AdapterSlots, type DecoderGraph } from './family';
 import { findCachedGraph, graphCacheKey, storeCachedGraphAsync } from './graph-cache';
-import { buildInferenceModel, inferenceGraphNames, KvRunner, matmulLayoutFor, missingSlots, type Quantize } from './inference';
+import { buildInferenceModel, inferenceGraphNames, kvCarry, KvRunner, matmulLayoutFor, missingSlots, type Quantize } from './inference';
 import { configRangeErrors, configWeightErrors, readSafetensorsShapes } from './safe-load';
 import { MAX_JSON_CONFIG_BYTES, readRegularText } from '../util/safe-read';
 import { StreamDecoder } from './stream-decoder';
@@ -183,15 +183,15 @@ export class ModelEngine implements Engine {
     const layout = quantize === 'none' ? matmulLayoutFor(resolved) : 'fused';
     const slots = kind === 'bare' ? {} : this.slots;
     // int8 graphs depend on the CPU's weight range (runtime/int8-range.ts): one cache file per range.
-    const precision = quantize === 'none' ? (layout === 'standard' ? 'f32mm' : 'f32') : `${quantize}_${int8WeightMax()}`;
+    const precision = quantize === 'none' ? (layout === 'standard' ? 'f32mm_resident' : 'f32') : `${quantize}_${int8WeightMax()}`;
     const key = graphCacheKey(this.dir, this.cfg, slots, `${precision}${kind === 'bare' ? '_bare' : ''}`);
     const cached = this.opts.cache === false ? undefined : findCachedGraph(this.dir, key);
     let session: ModelSession | undefined;
     let graph: DecoderGraph | undefined;
     if (cached) {
       try {
-        session = await createSession(cached, { provider, threads: this.opts.threads });
         graph = inferenceGraphNames(this.cfg, slots, 'last', layout);
+        session = await createSession(cached, { provider, threads: this.opts.threads, carry: kvCarry(graph) });
       } catch {
         session = undefined; // a damaged cache file: rebuild below
       }
@@ -199,7 +199,7 @@ export class ModelEngine implements Engine {
     if (!session || !graph) {
       const built = buildInferenceModel(this.cfg, readModelWeights(this.dir, this.cfg), slots, 'last', quantize, layout);
       graph = built.graph;
-      session = await createSession(built.bytes, { provider, threads: this.opts.threads });
+      session = await createSession(built.bytes, { provider, threads: this.opts.threads, carry: kvCarry(graph) });
       if (this.opts.cache !== false) {
         const write = storeCachedGraphAsync(this.dir, key, built.bytes);
         this.writes = this.writes.then(() => write);

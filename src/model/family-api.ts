@@ -44,6 +44,12 @@ export interface BuildOptions {
    * of the cache's full length). Default: the past inputs hold exactly the filled positions.
    */
   sharedKvCache?: boolean;
+  /**
+   * Inference with sharedKvCache: the cache stays where the session keeps it (WebGPU: GPU memory). The past
+   * inputs are GroupQueryAttention's own layout [batch, kvHeads, maxLen, headDim], and its whole present
+   * (the same layout) is the graph output that the session feeds back as the next step's past.
+   */
+  residentKvCache?: boolean;
 }
 
 export interface AdapterInput {
@@ -60,8 +66,10 @@ export interface DecoderGraph {
   pastKeys: string[]; // inference only: [batch, past, kvHeads, headDim] (past = the cache's length with sharedKvCache)
   pastValues: string[];
   pastLength?: string; // inference with sharedKvCache: int64 [1], the filled positions of the past inputs
-  presentKeys: string[]; // inference only: the NEW positions only [batch, seq, kvHeads, headDim]
+  presentKeys: string[]; // inference only: the NEW positions only [batch, seq, kvHeads, headDim]; with kvResident the whole cache [batch, kvHeads, maxLen, headDim]
   presentValues: string[];
+  /** residentKvCache: present i is fed back as past i by the session (never copied to the host). */
+  kvResident?: boolean;
   adapterInputs: AdapterInput[];
   loraScaling?: string; // scalar-ish [1] float input: lora_alpha / r
   loraDropout?: string; // [] float input (train mode with loraDropout)

@@ -63,7 +63,7 @@ export function buildInferenceModel(
             // x @ W^T straight from W [out, in]: no transposed copy to make, serialise and load, and the
             // tied LM head shares the embedding's initializer. ORT pre-packs B at session creation.
             gr.op('FusedMatMul', [x, weight(name)], { transB: 1 }, { domain: 'com.microsoft' });
-  const graph = buildDecoderGraph(g, cfg, { mode: 'decode', weight, weightT, matmul, adapter: slots, logits, sharedKvCache: layout === 'standard' });
+  const graph = buildDecoderGraph(g, cfg, { mode: 'decode', weight, weightT, matmul, adapter: slots, logits, sharedKvCache: layout === 'standard', residentKvCache: layout === 'standard' });
   return { bytes: modelBytes(g, { opset: INFERENCE_OPSET }), graph };
 }
 
@@ -76,8 +76,20 @@ export type { Quantize };
  * the CPU), and the past K/V inputs are the whole max-length cache plus `past_length`: WebGPU's
  * GroupQueryAttention writes its present into the past's buffer, so that buffer must have the full length
  * (an exact-length past failed: "Shape mismatch attempting to re-use buffer {1,2,0,16} != {1,2,3,16}").
+ * 'standard' also keeps the cache resident: the past inputs are GroupQueryAttention's [b, kv, maxLen, d]
+ * and its whole present is the output the session carries into the next step (`kvCarry`), so on WebGPU
+ * the cache stays in GPU memory and a decode step copies only token ids in and logits out.
  */
 export type MatmulLayout = 'fused' | 'standard';
+
+/** For a resident-cache graph, the session's carry (present i → past i: `SessionOptions.carry`); else undefined. */
+export function kvCarry(graph: DecoderGraph): Record<string, string> | undefined {
+  if (!graph.kvResident) return undefined;
+  const carry: Record<string, string> = {};
+  graph.presentKeys.forEach((k, i) => (carry[k] = graph.pastKeys[i]));
+  graph.presentValues.forEach((v, i) => (carry[v] = graph.pastValues[i]));
+  return carry;
+}
 
 /** The layout whose every node the provider has kernels for. */
 export function matmulLayoutFor(provider: 'cuda' | 'webgpu' | 'cpu'): MatmulLayout {
@@ -120,7 +132,7 @@ export function inferenceGraphNames(cfg: ModelConfig, slots: AdapterSlots, logit
     if (!made.has(name)) made.set(name, g.input(name, 'float32', []));
     return made.get(name)!;
   };
-  return buildDecoderGraph(g, cfg, { mode: 'decode', weight, weightT: (n) => weight(`${n}.T`), adapter: slots, logits, sharedKvCache: layout === 'standard' });
+  return buildDecoderGraph(g, cfg, { mode: 'decode', weight, weightT: (n) => weight(`${n}.T`), adapter: slots, logits, sharedKvCache: layout === 'standard', residentKvCache: layout === 'standard' });
 }
 
 /**
@@ -182,8 +194,11 @@ export class KvRunner {
     readonly maxLen = cfg.maxPositions,
   ) {
     this.rowSize = cfg.numKvHeads * cfg.headDim;
-    this.keys = Array.from({ length: cfg.numLayers }, () => new Float32Array(maxLen * this.rowSize));
-    this.values = Array.from({ length: cfg.numLayers }, () => new Float32Array(maxLen * this.rowSize));
+    // a resident cache lives in the session (GPU memory on WebGPU): no host copy
+    const hostLen = graph.kvResident ? 0 : maxLen * this.rowSize;
+    this.keys = Array.from({ length: cfg.numLayers }, () => new Float32Array(hostLen));
+    this.values = Array.from({ length: cfg.numLayers }, () => new Float32Array(hostLen));
+    if (graph.kvResident && !graph.pastKeys.every((k) => session.carriesInto(k))) throw new Error('KvRunner: the session of a resident-cache graph must be created with carry: kvCarry(graph)');
     this.setAdapter(undefined);
   }
 
@@ -214,6 +229,7 @@ export class KvRunner {
     if (this.length + n > this.maxLen) throw new Error(`context full: ${this.length + n} positions > ${this.maxLen}`);
     const { cfg, graph, rowSize } = this;
     const feeds: Record<string, HostTensor> = { [graph.inputIds]: i64(ids, [1, ids.length]) };
+    if (graph.kvResident) return this.residentStep(feeds, n);
     const used = this.length * rowSize;
     // a shared cache (WebGPU layout) is fed whole, with the filled length; otherwise only the filled prefix
     const fed = graph.pastLength ? this.maxLen * rowSize : used;
@@ -228,6 +244,25 @@ export class KvRunner {
       this.keys[l].set(out[graph.presentKeys[l]].data as Float32Array, used);
       this.values[l].set(out[graph.presentValues[l]].data as Float32Array, used);
     }
+    this.length += n;
+    this.promptPending = false;
+    const logits = out[graph.logits].data as Float32Array;
+    this.lastOutput = logits;
+    return logits.subarray(logits.length - cfg.vocabSize);
+  }
+
+  /**
+   * A step on a resident cache: the session feeds the previous step's presents back as the past (content
+   * past `past_length` is masked, so a new sequence reuses them); only the very first step uploads zeros.
+   */
+  private async residentStep(feeds: Record<string, HostTensor>, n: number): Promise<Float32Array> {
+    const { cfg, graph } = this;
+    feeds[graph.pastLength!] = i64([this.length], [1]);
+    if (!this.session.carries(graph.pastKeys[0])) {
+      const zeros = f32(new Float32Array(cfg.numKvHeads * this.maxLen * cfg.headDim), [1, cfg.numKvHeads, this.maxLen, cfg.headDim]);
+      for (let l = 0; l < cfg.numLayers; l++) feeds[graph.pastKeys[l]] = feeds[graph.pastValues[l]] = zeros;
+    }
+    const out = await this.session.run(feeds, undefined, this.promptPending ? this.bound : this.boundNoPrompt);
     this.length += n;
     this.promptPending = false;
     const logits = out[graph.logits].data as Float32Array;

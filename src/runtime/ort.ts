@@ -36,6 +36,12 @@ export interface SessionOptions {
   optimizedModelFilePath?: string;
   /** ORT's log level (default 3, errors); 0 (verbose) prints the node placement to stderr. */
   logSeverityLevel?: 0 | 1 | 2 | 3 | 4;
+  /**
+   * Loop-carried state, output name → input name: each run's output is fed back as that input at the
+   * next run, kept where ORT put it — on WebGPU in GPU memory ('gpu-buffer' outputs), so a KV cache
+   * is never copied through the host. Such outputs are not returned by `run`.
+   */
+  carry?: Record<string, string>;
 }
 
 /**
@@ -61,14 +67,33 @@ export class ModelSession {
   readonly inputNames: readonly string[];
   readonly outputNames: readonly string[];
 
+  /** Carried tensors by input name (see SessionOptions.carry); ORT's own, possibly on the GPU. */
+  private readonly carried = new Map<string, ort.Tensor>();
+
   constructor(
     private readonly session: ort.InferenceSession,
     readonly provider: ExecutionProviderName,
     readonly threads: number,
     readonly note?: string,
+    private readonly carry: Readonly<Record<string, string>> = {},
   ) {
     this.inputNames = session.inputNames;
     this.outputNames = session.outputNames;
+  }
+
+  /** Whether the session was created to carry an output into `input` (SessionOptions.carry). */
+  carriesInto(input: string): boolean {
+    return Object.values(this.carry).includes(input);
+  }
+
+  /** Whether `input` has a carried value from an earlier run (else the caller feeds it). */
+  carries(input: string): boolean {
+    return this.carried.has(input);
+  }
+
+  /** Where the carried state lives: 'gpu-buffer' on WebGPU, 'cpu' otherwise; undefined before the first run. */
+  carriedLocation(): string | undefined {
+    return this.carried.values().next().value?.location;
   }
 
   /** Converts feeds once, for reuse in many `run` calls. The data arrays must not change meanwhile. */
@@ -82,11 +107,29 @@ export class ModelSession {
   async run(feeds: Record<string, HostTensor>, outputs?: string[], bound?: BoundFeeds): Promise<Record<string, HostTensor>> {
     if (this.provider !== 'cpu') injectedGpuFault(this.provider);
     const f: Record<string, ort.Tensor> = bound ? { ...bound.tensors } : {};
+    for (const [name, t] of this.carried) f[name] = t;
     for (const k in feeds) f[k] = toOrt(feeds[k]);
-    const res = outputs ? await this.session.run(f, outputs) : await this.session.run(f);
+    const carriedOut = Object.keys(this.carry);
+    const res = outputs ? await this.session.run(f, [...new Set([...outputs, ...carriedOut])]) : await this.session.run(f);
     const out: Record<string, HostTensor> = {};
-    for (const [k, v] of Object.entries(res)) out[k] = { dtype: v.type as DType, dims: [...v.dims], data: v.data as TypedData };
+    for (const [k, v] of Object.entries(res)) {
+      const input = this.carry[k];
+      if (input === undefined) {
+        out[k] = { dtype: v.type as DType, dims: [...v.dims], data: v.data as TypedData };
+        continue;
+      }
+      // the previous value is no longer needed (the present is a new buffer: ORT does not write a graph input in place)
+      const previous = this.carried.get(input);
+      if (previous && previous !== v && previous.location === 'gpu-buffer') previous.dispose();
+      this.carried.set(input, v);
+    }
     return out;
+  }
+
+  /** Drops the carried state (GPU memory freed); the next run needs its inputs fed again. */
+  dropCarried(): void {
+    for (const t of this.carried.values()) if (t.location === 'gpu-buffer') t.dispose();
+    this.carried.clear();
   }
 
   /** Ends profiling (sessions created with `profileFilePrefix`); ORT writes the JSON file then. */
@@ -95,6 +138,7 @@ export class ModelSession {
   }
 
   async release(): Promise<void> {
+    this.dropCarried();
     await this.session.release();
   }
 }
@@ -115,7 +159,10 @@ function injectedGpuFault(provider: ExecutionProviderName): void {
 }
 
 function options(threads: number, provider: ExecutionProviderName, o: SessionOptions): ort.InferenceSession.SessionOptions {
+  // carried outputs stay on the GPU (WebGPU); the CPU provider keeps them in host memory anyway
+  const resident = provider === 'webgpu' && o.carry && Object.keys(o.carry).length ? { preferredOutputLocation: Object.fromEntries(Object.keys(o.carry).map((k) => [k, 'gpu-buffer' as const])) } : {};
   return {
+    ...resident,
     logSeverityLevel: o.logSeverityLevel ?? 3,
     executionProviders: [provider],
     graphOptimizationLevel: o.optimization ?? 'all',
@@ -259,12 +306,12 @@ export async function createSession(model: Uint8Array | string, opts: SessionOpt
     if (p === 'webgpu' && (await webgpuUnavailable())) continue;
     if (p === 'webgpu' && pref === 'auto' && !(await hardwareWebgpu()).found) continue; // CUDA failed: a software adapter is still no gain
     try {
-      return new ModelSession(await create(p), p, threads, failed.length || remark ? noteFor(pref, failed, p, remark) : undefined);
+      return new ModelSession(await create(p), p, threads, failed.length || remark ? noteFor(pref, failed, p, remark) : undefined, opts.carry);
     } catch (e) {
       failed.push(`${p === 'cuda' ? 'CUDA' : 'WebGPU'}: ${firstLine(e)}`);
     }
   }
-  return new ModelSession(await create('cpu'), 'cpu', threads, pref === 'cpu' ? undefined : noteFor(pref, failed, 'cpu'));
+  return new ModelSession(await create('cpu'), 'cpu', threads, pref === 'cpu' ? undefined : noteFor(pref, failed, 'cpu'), opts.carry);
 }
 
 function noteFor(pref: ProviderPreference, failed: string[], got: ExecutionProviderName, remark?: string): string {

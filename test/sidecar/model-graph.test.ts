@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { buildDecoderGraph, family, type AdapterSlots } from '../../src/model/family';
 import { llamaForward } from '../../src/model/forward';
-import { adapterFeeds, buildInferenceModel, KvRunner } from '../../src/model/inference';
+import { adapterFeeds, buildInferenceModel, kvCarry, KvRunner } from '../../src/model/inference';
 import { initWeights } from '../../src/model/init';
 import { Graph } from '../../src/onnx/graph';
 import { int8WeightMax, int8WeightMaxFor } from '../../src/runtime/int8-range';
@@ -217,5 +217,45 @@ describe('int8 inference graph (opt-in quantisation)', function () {
       assert.ok(dt < 0.05 * scale, `position ${t}: diff ${dt}, scale ${scale}`);
     }
     await s.release();
+  });
+
+});
+
+describe('resident KV cache (the WebGPU layout) on CPU', function () {
+  this.timeout(60_000);
+  const cfg = tinyConfig();
+  const w = initWeights(cfg, 11, 0.08);
+
+  it('the resident-cache layout (WebGPU\'s, here on CPU) gives the fused layout\'s logits, the cache carried by the session', async () => {
+    const spec = tinyAdapterSpec(cfg, 'LORA');
+    const run = async (layout: 'fused' | 'standard') => {
+      const { bytes, graph } = buildInferenceModel(cfg, w, ALL_SLOTS, 'last', 'none', layout);
+      const s = await createSession(bytes, { provider: 'cpu', threads: 1, carry: kvCarry(graph) });
+      const r = new KvRunner(s, cfg, graph, 32);
+      const rows: Float32Array[] = [];
+      // two sequences on one runner: the second reuses the carried cache from position 0 (masked past the length)
+      for (const adapter of [undefined, spec.weights]) {
+        r.setAdapter(adapter);
+        rows.push((await r.step(IDS.slice(0, 6))).slice());
+        for (const id of IDS.slice(6)) rows.push((await r.step([id])).slice());
+      }
+      const info = { resident: graph.kvResident === true, location: s.carriedLocation(), outputs: s.outputNames.length };
+      await s.release();
+      return { rows, info };
+    };
+    const fused = await run('fused');
+    const resident = await run('standard');
+    assert.deepEqual(resident.info, { resident: true, location: 'cpu', outputs: 1 + 2 * cfg.numLayers });
+    assert.equal(fused.info.resident, false);
+    fused.rows.forEach((row, i) => {
+      const d = maxDiff(resident.rows[i], row);
+      assert.ok(d < 1e-5, `step ${i}: resident vs fused logits differ by ${d}`);
+    });
+    assert.ok(maxDiff(fused.rows[0], fused.rows[5]) > 1e-3, 'the adapter changes the logits');
+    // a runner over a resident graph refuses a session that does not carry its cache
+    const { bytes, graph } = buildInferenceModel(cfg, w, {}, 'last', 'none', 'standard');
+    const plain = await createSession(bytes, { provider: 'cpu', threads: 1 });
+    assert.throws(() => new KvRunner(plain, cfg, graph, 32), /must be created with carry: kvCarry\(graph\)/);
+    await plain.release();
   });
 });

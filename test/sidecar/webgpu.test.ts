@@ -22,6 +22,7 @@ interface RunResult {
   provider: string;
   note: string | null;
   engineProvider: string;
+  kvLocation: string | null;
   logits: Logits;
   greedy: Record<string, string>;
 }
@@ -112,6 +113,11 @@ describe('WebGPU execution provider (software Vulkan) against CPU', function () 
     assert.ok(!ops(gpu).includes('FusedMatMul'), 'the WebGPU layout uses standard MatMul');
     // the CPU run used one provider only
     assert.deepEqual([...placements(cpu.stderr).keys()], ['CPUExecutionProvider']);
+  });
+
+  it('keeps the KV cache in GPU memory between decode steps (fed back by the session, never copied to the host)', () => {
+    assert.equal(webgpu.json.kvLocation, 'gpu-buffer');
+    assert.equal(cpu.json.kvLocation, null, 'the CPU layout (fused) keeps its cache in host arrays');
   });
 
   it('prefill and KV-cache decode logits match CPU, with and without adapters (swapped by feeds)', () => {

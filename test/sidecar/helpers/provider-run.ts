@@ -2,13 +2,14 @@
 // stdout. A child because ORT writes its verbose node placement to the process's stderr, and because the
 // Vulkan loader and lavapipe are found through LD_LIBRARY_PATH, which is read only when a process starts.
 // argv: <provider webgpu|cpu> <model dir with adapters/lora, adapters/ia3 and adapters/prompt>
-// Output: the session's provider and note; logits of a prefill and 6 greedy KV-cache decode steps without
+// Output: the session's provider and note; where the KV cache lived (the session carries it: 'gpu-buffer'
+// on WebGPU); logits of a prefill and 6 greedy KV-cache decode steps without
 // an adapter, with LoRA, with (IA)³ and without again (adapter swaps by feeds on one session); the engine's
 // greedy text for the same sequence of adapters and a soft prompt.
 import { loadAdapterDir } from '../../../src/model/adapters';
 import { loadEngine, loadModelFiles } from '../../../src/model/engine';
 import { family, type AdapterWeights } from '../../../src/model/family';
-import { buildInferenceModel, KvRunner, matmulLayoutFor } from '../../../src/model/inference';
+import { buildInferenceModel, kvCarry, KvRunner, matmulLayoutFor } from '../../../src/model/inference';
 import { createSession } from '../../../src/runtime/ort';
 import { adapterPath } from './tiny-model';
 
@@ -24,7 +25,7 @@ async function main(provider: 'webgpu' | 'cpu', modelDir: string): Promise<void>
   const { bytes, graph } = buildInferenceModel(cfg, weights, { lora: lora.slots.lora, ia3: ia3.slots.ia3 }, 'last', 'none', matmulLayoutFor(provider));
   // A verbose session only to log the placement (a verbose run would log every kernel launch).
   await (await createSession(bytes, { provider, threads: 1, logSeverityLevel: 0 })).release();
-  const session = await createSession(bytes, { provider, threads: 1 });
+  const session = await createSession(bytes, { provider, threads: 1, carry: kvCarry(graph) });
   const runner = new KvRunner(session, cfg, graph, 64);
   const decode = async (adapter: AdapterWeights | undefined): Promise<number[][]> => {
     runner.setAdapter(adapter);
@@ -38,6 +39,7 @@ async function main(provider: 'webgpu' | 'cpu', modelDir: string): Promise<void>
     ia3: await decode(ia3.spec.weights),
     baseAgain: await decode(undefined),
   };
+  const kvLocation = session.carriedLocation() ?? null; // where the decode steps kept the KV cache
   await session.release();
 
   // The engine end to end (its own graph build and provider choice): greedy text, adapter swaps and back.
@@ -46,7 +48,7 @@ async function main(provider: 'webgpu' | 'cpu', modelDir: string): Promise<void>
   const greedy = { base: await text(null), lora: await text('lora'), ia3: await text('ia3'), prompt: await text('prompt'), baseAgain: await text(null) };
   const status = engine.status();
   await engine.dispose();
-  process.stdout.write(JSON.stringify({ provider: session.provider, note: session.note ?? null, engineProvider: status.provider, logits, greedy }));
+  process.stdout.write(JSON.stringify({ provider: session.provider, note: session.note ?? null, engineProvider: status.provider, kvLocation, logits, greedy }));
 }
 
 function argmax(v: number[]): number {
