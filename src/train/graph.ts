@@ -33,6 +33,8 @@ export interface TrainModel {
   loraScaling?: string;
   withLogits: boolean; // a `logits` output [1, n, vocab] is present (for tests)
   backwardNodes: number;
+  /** The graph IR itself, only with `keepIr` (tests that inspect nodes; it holds the frozen weights). */
+  ir?: Graph;
 }
 
 function adapterSlots(r: Recipe): AdapterSlots {
@@ -42,7 +44,7 @@ function adapterSlots(r: Recipe): AdapterSlots {
   return {};
 }
 
-export function buildTrainModel(cfg: ModelConfig, weights: Map<string, Float32Array>, r: Recipe, opts: { withLogits?: boolean } = {}): TrainModel {
+export function buildTrainModel(cfg: ModelConfig, weights: Map<string, Float32Array>, r: Recipe, opts: { withLogits?: boolean; keepIr?: boolean } = {}): TrainModel {
   const g = new Graph('testtune_train');
   const specs = new Map(family(cfg).weightSpecs(cfg).map((s) => [s.name, s.shape]));
   const made = new Map<string, string>();
@@ -106,7 +108,7 @@ export function buildTrainModel(cfg: ModelConfig, weights: Map<string, Float32Ar
       }));
   if (!opts.withLogits) prune(g);
   const { nodesAdded } = appendGradients(g, 'loss', trainable.map((t) => t.name));
-  return { bytes: g.toModel({ opset: TRAIN_OPSET }), graph, trainable, masks, loraScaling: graph.loraScaling, withLogits: !!opts.withLogits, backwardNodes: nodesAdded };
+  return { bytes: g.toModel({ opset: TRAIN_OPSET }), graph, trainable, masks, loraScaling: graph.loraScaling, withLogits: !!opts.withLogits, backwardNodes: nodesAdded, ...(opts.keepIr ? { ir: g } : {}) };
 }
 
 /** The sequence inputs of the training graph (tokens, positions, segments, loss rows, labels, weights). */
