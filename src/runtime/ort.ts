@@ -266,8 +266,8 @@ export function hardwareWebgpu(): Promise<AdapterProbe> {
 function firstLine(e: unknown): string {
   const m = (e instanceof Error ? e.message : String(e)).split('\n')[0];
   // ORT prefixes its source location ("/onnxruntime_src/...cc:136 ... was false. "): keep the reason.
-  const reason = m.includes(' was false. ') ? m.slice(m.indexOf(' was false. ') + 11) : m;
-  return reason.slice(0, 200);
+  const reason = m.includes(' was false. ') ? m.slice(m.indexOf(' was false. ') + ' was false. '.length) : m;
+  return reason.trim().slice(0, 200);
 }
 
 /**
