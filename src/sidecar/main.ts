@@ -63,6 +63,16 @@ class Sidecar {
       log(note);
       this.conn.notify('status', this.status());
     },
+    onReloaded: (error) => {
+      if (error) {
+        this.lastError = `reloading the model on the CPU after a GPU hang failed: ${error}`;
+        log(this.lastError);
+        this.setState(this.host.snapshot.engine ? 'ready' : 'error');
+      } else {
+        log('model reloaded on the CPU after a GPU hang');
+        this.conn.notify('status', this.status());
+      }
+    },
   });
 
   status(): SidecarStatus {

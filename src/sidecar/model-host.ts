@@ -64,6 +64,8 @@ export interface ModelHostEvents {
   onCancelHonoured?(op: WorkerJob['op'], ms: number): void;
   /** A GPU job hung: its worker was abandoned and the model reloads on the CPU (`note` says why). */
   onGpuHang?(note: string): void;
+  /** The model was reloaded on the CPU after a hang (or that failed: `error`). */
+  onReloaded?(error?: string): void;
 }
 
 export interface ModelHostOptions {
@@ -178,7 +180,7 @@ export class ModelHost {
       const selected = this.replay.selected === undefined ? init.adapter : this.replay.selected ?? undefined;
       const work: WorkerJob = { ...init, provider: 'cpu', adapterDirs: [...(init.adapterDirs ?? []), ...this.replay.adapterDirs], adapter: selected };
       // first in the queue: whatever was waiting runs on the reloaded model
-      this.queue.unshift({ job: this.nextJob++, work, resolve: () => undefined, reject: (e) => this.events.onGpuHang?.(`reloading the model on the CPU failed: ${e.message}`) });
+      this.queue.unshift({ job: this.nextJob++, work, resolve: () => this.events.onReloaded?.(), reject: (e) => this.events.onReloaded?.(e.message) });
     }
     this.pump();
   }

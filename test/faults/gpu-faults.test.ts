@@ -66,6 +66,14 @@ describe('fault: the GPU hangs or is lost mid-generation (WebGPU on lavapipe)', 
     const c = client({ ...lavapipeEnv(), TESTTUNE_TEST_GPU_FAULT: 'hang@3' }, 'webgpu');
     await c.start();
     assert.equal(c.status?.provider, 'webgpu');
+    // the host hears of the reload without asking (a status notification: the extension's status bar)
+    const reloaded = new Promise<void>((resolve) => {
+      const d = c.onDidChangeStatus((st) => {
+        if (st.provider !== 'cpu') return;
+        d.dispose();
+        resolve();
+      });
+    });
     const t0 = performance.now();
     await assert.rejects(c.generate({ context: PROMPT, maxNewTokens: 12, stopWhenBalanced: false }), (e: Error) => {
       assert.ok(e instanceof RpcError, `not the sidecar's answer: ${e}`);
@@ -75,6 +83,8 @@ describe('fault: the GPU hangs or is lost mid-generation (WebGPU on lavapipe)', 
     });
     const ms = performance.now() - t0;
     assert.ok(ms < GENERATE_DEADLINE_MS, `answered after ${ms} ms`);
+    await reloaded;
+    assert.match(c.status?.providerNote ?? '', /^WebGPU hung: /);
     const next = await c.generate({ context: PROMPT, maxNewTokens: 12, stopWhenBalanced: false });
     assert.equal(next.text, cpuText);
     const s = await c.request('status', undefined);
