@@ -68,11 +68,6 @@ export interface ModelHostEvents {
   onReloaded?(error?: string): void;
 }
 
-export interface ModelHostOptions {
-  /** After a cancel, how long a GPU job may run on before its worker is taken for hung (default 5 s). */
-  hungAfterCancelMs?: number;
-}
-
 export class ModelHost {
   private worker: Worker | null = null;
   private readonly cancelBuffer = new SharedArrayBuffer(4);
@@ -87,10 +82,7 @@ export class ModelHost {
   /** What a replacement worker replays: the last init, the adapters loaded after it, the selection. */
   private replay: { init?: Extract<WorkerJob, { op: 'init' }>; adapterDirs: string[]; selected?: string | null } = { adapterDirs: [] };
 
-  constructor(
-    private readonly events: ModelHostEvents,
-    private readonly opts: ModelHostOptions = {},
-  ) {}
+  constructor(private readonly events: ModelHostEvents) {}
 
   /** The op now running in the worker, if any. */
   get activeOp(): WorkerJob['op'] | null {
@@ -146,8 +138,7 @@ export class ModelHost {
       // on a GPU, a run that never returns (a wedged driver) never sees the cancel
       const provider = this.snapshot.engine?.provider;
       if (provider && provider !== 'cpu') {
-        const ms = this.opts.hungAfterCancelMs ?? HUNG_AFTER_CANCEL_MS;
-        job.hung = setTimeout(() => this.gpuHung(job, provider, ms), ms);
+        job.hung = setTimeout(() => this.gpuHung(job, provider, HUNG_AFTER_CANCEL_MS), HUNG_AFTER_CANCEL_MS);
       }
     }
   }
