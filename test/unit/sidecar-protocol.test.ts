@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { RpcConnection, ConnectionClosedError } from '../../src/sidecar/connection';
 import { ErrorCodes, RpcError, checkGenerate, checkInitialize, checkAdapterSelect, classify } from '../../src/sidecar/protocol';
+import { gpuGenerateDeadlineMs, HUNG_AFTER_CANCEL_MS, requestDeadlineMs } from '../../src/sidecar/deadlines';
 import { CancellationTokenSource, tokenToSignal } from '../../src/sidecar/cancellation';
 
 /** Two endpoints wired back to back; delivery is async, like a pipe. */
@@ -34,6 +35,9 @@ describe('sidecar protocol: messages', () => {
     assert.match((checkGenerate({ context: 'x', maxNewTokens: 0 }) as { error: string }).error, /maxNewTokens must be a positive integer/);
     assert.match((checkGenerate({ context: 'x', maxNewTokens: 3, topP: 2 }) as { error: string }).error, /topP/);
     assert.match((checkGenerate({ context: 1, maxNewTokens: 3 }) as { error: string }).error, /context/);
+    // the client's deadline (SidecarClient sends it; the sidecar stops a GPU generation before it)
+    assert.equal(checkGenerate({ context: 'x', maxNewTokens: 3, deadlineMs: 60_750 }).ok, true);
+    assert.equal((checkGenerate({ context: 'x', maxNewTokens: 3, deadlineMs: 0 }) as { error: string }).error, 'deadlineMs must be a positive integer (ms)');
     assert.equal(checkAdapterSelect({ name: null }).ok, true);
     assert.equal(checkAdapterSelect({}).ok, false);
   });
@@ -117,5 +121,14 @@ describe('sidecar protocol: connection', () => {
     assert.equal(s.token.isCancellationRequested, true);
     await new Promise<void>((r) => s.token.onCancellationRequested(() => r()));
     assert.equal(n, 1);
+  });
+
+  it('on a GPU the sidecar stops a generation early enough that a hang is answered before the client gives up', () => {
+    for (const client of [requestDeadlineMs('generate', { maxNewTokens: 256 }), requestDeadlineMs('generate', { maxNewTokens: 1 }), 14_000]) {
+      const own = gpuGenerateDeadlineMs(client);
+      assert.ok(own + HUNG_AFTER_CANCEL_MS < client, `client ${client} ms: stop at ${own} ms, hang found at ${own + HUNG_AFTER_CANCEL_MS} ms`);
+      assert.ok(own >= client / 2, 'the GPU gets at least half of the time');
+    }
+    assert.equal(gpuGenerateDeadlineMs(124_000), 117_000);
   });
 });
