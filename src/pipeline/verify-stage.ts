@@ -14,7 +14,7 @@ import { checkCandidate } from '../verify/candidate-rules';
 import { observeResult } from '../verify/observe';
 import { repairFromResult } from '../verify/repair';
 import { parseTestClass } from '../verify/test-method';
-import { verifyCandidate, type FocalMethod, type VerifyResult } from '../verify/verify';
+import { junitRuntimeOf, verifyCandidate, type FocalMethod, type VerifyResult } from '../verify/verify';
 import { placeMethod, type Placed } from './place';
 import type { PreparedTest } from './prepare';
 
@@ -42,6 +42,9 @@ export async function prepareVerifier(
   const project = loadProjectModel(projectRoot);
   project.testClasspath.push(...(opts.extraClasspath ?? []));
   const warnings = [...project.warnings, ...project.unresolved.map((u) => `unresolved dependency ${u.coordinate}: ${u.reason}`)];
+  // the project's own JUnit when the local repositories can run it; else which one runs instead
+  const junitNote = junitRuntimeOf(project).note;
+  if (junitNote) warnings.push(junitNote);
   const cacheDir = opts.cacheDir ?? defaultVerifyCacheDir();
   // files that do not compile here (a dependency missing offline) are set aside, named, not fatal
   const main = await compileMainClasses(project, { release: 11, signal: opts.signal, cacheDir: path.join(cacheDir, 'classes'), setAsideFailing: true });

@@ -4,9 +4,13 @@
 // `platform(...)`/`enforcedPlatform(...)`, `project(':core')`), `$var`/`${var}` from ext/def/val and
 // gradle.properties, and the version catalog gradle/libs.versions.toml. The result is a list of
 // Maven-style dependencies (configuration → scope) that maven-resolve.ts resolves from Gradle's cache
-// and ~/.m2. Never throws; a notation it cannot read is reported in `warnings`.
+// and ~/.m2. A subproject also gets what its enclosing builds' `allprojects { }` and `subprojects { }`
+// (and `project(':it') { }`) blocks declare; a script's own dependencies leave out the blocks that
+// configure other projects (gradle-script.ts). Never throws; a notation it cannot read is reported in
+// `warnings`.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { appliesJavaPlugin, FOREIGN_BLOCKS, gradleRootOf, localRepositories, readGradleSettings, stripComments, topLevelBlocks, withoutBlocks } from './gradle-script';
 import type { PomDependency } from './pom';
 
 export interface GradleBuild {
@@ -14,6 +18,10 @@ export interface GradleBuild {
   dependencies: PomDependency[];
   platforms: PomDependency[]; // BOMs whose dependencyManagement supplies missing versions
   projectDeps: string[]; // ':core' → included builds/modules
+  /** The script (or an enclosing build's allprojects/subprojects block) applies the Java plugin. */
+  javaPlugin: boolean;
+  /** Local folders the repositories name: Maven-layout ones and flatDir ones. */
+  localRepos: { maven: string[]; flat: string[] };
   warnings: string[];
 }
 
@@ -132,9 +140,9 @@ function variables(root: string, text: string): Map<string, string> {
   return vars;
 }
 
-/** Build scripts of the enclosing projects, up to the folder with settings.gradle(.kts) (at most 3 levels). */
-function parentScripts(root: string): string[] {
-  const out: string[] = [];
+/** Build scripts of the enclosing projects, nearest first, up to the folder with settings.gradle(.kts) (at most 3 levels). */
+function parentScripts(root: string): { dir: string; text: string }[] {
+  const out: { dir: string; text: string }[] = [];
   let dir = root;
   for (let i = 0; i < 3; i++) {
     if (['settings.gradle', 'settings.gradle.kts'].some((f) => fs.existsSync(path.join(dir, f)))) break;
@@ -143,10 +151,23 @@ function parentScripts(root: string): string[] {
     dir = up;
     for (const f of ['build.gradle', 'build.gradle.kts']) {
       const t = readText(path.join(dir, f));
-      if (t !== undefined) out.push(t);
+      if (t !== undefined) out.push({ dir, text: stripComments(t) });
     }
   }
   return out;
+}
+
+/** The parts of enclosing scripts that configure `root`: allprojects, subprojects and project(':path') blocks. */
+function inheritedBlocks(root: string, outer: { dir: string; text: string }[]): string[] {
+  const settingsRoot = gradleRootOf(root);
+  const projectPath = settingsRoot ? [...readGradleSettings(settingsRoot).projects].find(([, dir]) => path.resolve(dir) === path.resolve(root))?.[0] : undefined;
+  const own = projectPath ? new RegExp(`project\\s*\\(\\s*["']${projectPath.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}["']\\s*\\)`) : undefined;
+  // the outermost build first, so that nearer blocks come later
+  return [...outer].reverse().flatMap((s) => [
+    ...topLevelBlocks(s.text, /allprojects/).map((b) => b.body),
+    ...topLevelBlocks(s.text, /subprojects/).map((b) => b.body),
+    ...(own ? topLevelBlocks(s.text, own).map((b) => b.body) : []),
+  ]);
 }
 
 /** `name: 'g:a:v'` (or `name: variable` holding coordinates) entries of Groovy maps, by name. */
@@ -162,14 +183,23 @@ function coordinateEntries(text: string, vars: Map<string, string>): Map<string,
 /** Reads the build file of `root` (build.gradle or build.gradle.kts) and its version catalog. */
 export function readGradleBuild(root: string): GradleBuild {
   const file = ['build.gradle.kts', 'build.gradle'].map((f) => path.join(root, f)).find((f) => fs.existsSync(f));
-  const out: GradleBuild = { file, dependencies: [], platforms: [], projectDeps: [], warnings: [] };
-  if (!file) return out;
-  const raw = readText(file);
+  const out: GradleBuild = { file, dependencies: [], platforms: [], projectDeps: [], javaPlugin: false, localRepos: { maven: [], flat: [] }, warnings: [] };
+  const outer = parentScripts(root);
+  const inherited = inheritedBlocks(root, outer);
+  if (!file && !inherited.length) return out;
+  const raw = file ? readText(file) : '';
   if (raw === undefined) {
     out.warnings.push(`cannot read ${file}`);
     return out;
   }
-  const text = raw.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:])\/\/[^\n]*/g, '$1');
+  const whole = stripComments(raw);
+  // what this project declares itself, and what its enclosing builds declare for it
+  const text = [...inherited, withoutBlocks(whole, FOREIGN_BLOCKS)].join('\n');
+  out.javaPlugin = appliesJavaPlugin(text);
+  for (const repos of [...outer.map((s) => localRepositories([...topLevelBlocks(s.text, /allprojects|subprojects/).map((b) => b.body)].join('\n'), s.dir)), localRepositories(whole, root)]) {
+    out.localRepos.maven.push(...repos.maven.filter((d) => !out.localRepos.maven.includes(d)));
+    out.localRepos.flat.push(...repos.flat.filter((d) => !out.localRepos.flat.includes(d)));
+  }
   let catalog: Catalog | undefined;
   for (const dir of [root, path.dirname(root)]) {
     const toml = readText(path.join(dir, 'gradle', 'libs.versions.toml'));
@@ -181,12 +211,13 @@ export function readGradleBuild(root: string): GradleBuild {
   }
   // the root project's script (above, next to settings.gradle) often defines the versions and
   // coordinate maps (`ext { depends = [guava: 'g:a:v'] }`) that modules use
-  const outer = parentScripts(root);
-  const vars = variables(root, [...outer, text].join('\n'));
-  const coordinates = coordinateEntries([...outer, text].join('\n'), vars);
+  const allText = [...outer.map((s) => s.text), whole].join('\n');
+  const vars = variables(root, allText);
+  const coordinates = coordinateEntries(allText, vars);
   const subst = (s: string) => s.replace(/\$\{?([\w.]+)\}?/g, (all, k: string) => vars.get(k) ?? vars.get(k.replace(/^(project|rootProject|ext)\./, '')) ?? all);
   const configs = Object.keys(CONFIG_SCOPE).join('|');
-  const re = new RegExp(`(?:^|[\\s{;])(${configs})\\b\\s*\\(?\\s*([^\\n]*)`, 'gm');
+  // `"testImplementation"("g:a:v")`: the Kotlin DSL's form where no accessor exists (subprojects { })
+  const re = new RegExp(`(?:^|[\\s{;])["']?(${configs})\\b["']?\\s*\\(?\\s*([^\\n]*)`, 'gm');
   for (const m of text.matchAll(re)) {
     const scope = CONFIG_SCOPE[m[1]];
     const arg = m[2].trim();

@@ -18,7 +18,7 @@ export const SKIP_DIRS = new Set(['.git', 'target', 'build', 'out', 'node_module
 
 export function buildKind(root: string): BuildKind {
   const has = (p: string) => fs.existsSync(path.join(root, p));
-  return has('pom.xml') ? 'maven' : has('build.gradle') || has('build.gradle.kts') ? 'gradle' : 'plain';
+  return has('pom.xml') ? 'maven' : ['build.gradle', 'build.gradle.kts', 'settings.gradle', 'settings.gradle.kts'].some(has) ? 'gradle' : 'plain';
 }
 
 /** Source folders of one module; `declared` carries a pom's own folder settings (relative or absolute). */

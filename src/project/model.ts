@@ -8,7 +8,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PomLoader, type EffectivePom, type Unresolved } from './effective-pom';
 import { frameworkOf } from './framework';
-import { readGradleBuild } from './gradle';
+import { readGradleBuild, type GradleBuild } from './gradle';
+import { gradleRootOf, readGradleSettings } from './gradle-script';
 import { buildKind, detectSourceLayout, libJars, sourceFiles, type BuildKind } from './layout';
 import { resolveMavenDependencies, type ResolvedArtifact, type Substitution } from './maven-resolve';
 import { findReactor, modulesBelow } from './reactor';
@@ -79,7 +80,7 @@ export function loadProjectModel(root: string, opts: ProjectModelOptions = {}): 
     }
     const repos = new LocalRepositories(opts);
     if (model.build === 'maven') loadMaven(model, new PomLoader(repos), opts);
-    else if (model.build === 'gradle') loadGradle(model, new PomLoader(repos), opts);
+    else if (model.build === 'gradle') loadGradle(model, repos, opts);
     else addModuleLayout(model, abs, {});
     const seen = new Set(model.testClasspath);
     for (const jar of libJars(abs)) if (!seen.has(jar)) model.testClasspath.push(jar);
@@ -137,11 +138,52 @@ function loadMaven(model: ProjectModel, loader: PomLoader, opts: ProjectModelOpt
   model.javaRelease = parseRelease(release);
 }
 
-function loadGradle(model: ProjectModel, loader: PomLoader, opts: ProjectModelOptions): void {
-  const build = readGradleBuild(model.root);
-  addModuleLayout(model, model.root, {});
-  model.warnings.push(...build.warnings);
-  // platforms (BOMs) supply the versions the script leaves out
+function loadGradle(model: ProjectModel, baseRepos: LocalRepositories, opts: ProjectModelOptions): void {
+  // a multi-project build (settings.gradle includes) stands for its Java projects together
+  const settings = readGradleSettings(model.root);
+  const included = [...settings.projects.values()].filter((dir) => fs.existsSync(dir));
+  const hasSources = (dir: string) => ['src/main/java', 'src/test/java'].some((d) => fs.existsSync(path.join(dir, d)));
+  const builds = (included.length ? [model.root, ...included] : [model.root]).map((dir) => ({ dir, build: readGradleBuild(dir) }));
+  const modules = builds.filter((b) => !included.length || hasSources(b.dir) || (b.dir !== model.root && b.build.javaPlugin));
+  const inModel = new Set(modules.map((m) => path.resolve(m.dir)));
+  const byKey = new Map<string, ResolvedArtifact>();
+  const extra: string[] = [];
+  for (const { dir, build } of modules) {
+    addModuleLayout(model, dir, {});
+    model.warnings.push(...build.warnings);
+    // Maven-layout folders the build's repositories name are searched before the usual ones
+    const repos = build.localRepos.maven.length ? new LocalRepositories({ ...opts, extraRepos: [...build.localRepos.maven, ...baseRepos.mavenRepos.slice(1)] }) : baseRepos;
+    const res = resolveGradleModule(model, build, new PomLoader(repos), opts);
+    for (const a of res) {
+      const key = `${a.groupId}:${a.artifactId}:${a.classifier ?? ''}`;
+      if (!byKey.has(key)) byKey.set(key, a);
+    }
+    // flatDir repositories: a dependency is found by file name there (artifact-version.jar or artifact.jar)
+    model.unresolved = model.unresolved.filter((u) => {
+      const [, artifactId, version] = u.coordinate.split(':');
+      const jar = build.localRepos.flat.flatMap((d) => [path.join(d, `${artifactId}-${version}.jar`), path.join(d, `${artifactId}.jar`)]).find((f) => fs.existsSync(f));
+      if (jar) extra.push(jar);
+      return !jar;
+    });
+    // project(':core') → the sibling's sources (javac reads sources from the classpath), unless this model covers it
+    const root = gradleRootOf(dir);
+    const projects = root ? readGradleSettings(root).projects : new Map<string, string>();
+    for (const p of build.projectDeps) {
+      const candidates = [projects.get(p.startsWith(':') ? p : `:${p}`), path.join(dir, '..', ...p.split(':').filter(Boolean)), path.join(dir, ...p.split(':').filter(Boolean))];
+      const found = candidates.find((d) => d && fs.existsSync(path.join(d, 'src', 'main', 'java')));
+      if (found && inModel.has(path.resolve(found))) continue;
+      if (found) extra.push(path.join(found, 'src', 'main', 'java'));
+      else model.unresolved.push({ coordinate: `project(${p})`, reason: 'module folder not found', from: build.file });
+    }
+  }
+  model.artifacts = [...byKey.values()];
+  model.testClasspath = [...new Set([...model.artifacts.flatMap((a) => a.files), ...extra])];
+  model.unresolved = dedupe(model.unresolved);
+  model.warnings = [...new Set(model.warnings)];
+}
+
+/** One Gradle project's dependencies resolved like a pom's: platforms (BOMs) supply the versions the script leaves out. */
+function resolveGradleModule(model: ProjectModel, build: GradleBuild, loader: PomLoader, opts: ProjectModelOptions): ResolvedArtifact[] {
   const managed = new Map<string, string>();
   for (const p of build.platforms) {
     const version = loader.pickVersion(p.groupId, p.artifactId, p.version);
@@ -170,18 +212,9 @@ function loadGradle(model: ProjectModel, loader: PomLoader, opts: ProjectModelOp
   };
   const res = resolveMavenDependencies(pseudo, loader, new Map(), { substitute: opts.substitute });
   model.substitutions.push(...res.substitutions);
-  model.artifacts = res.artifacts;
   model.unresolved.push(...res.unresolved);
   model.warnings.push(...res.warnings);
-  model.testClasspath = [...new Set(res.artifacts.flatMap((a) => a.files))];
-  // project(':core') → the sibling module's sources (javac reads sources from the classpath)
-  for (const p of build.projectDeps) {
-    const dir = path.join(model.root, '..', ...p.split(':').filter(Boolean));
-    const alt = path.join(model.root, ...p.split(':').filter(Boolean));
-    const found = [dir, alt].find((d) => fs.existsSync(path.join(d, 'src', 'main', 'java')));
-    if (found) model.testClasspath.push(path.join(found, 'src', 'main', 'java'));
-    else model.unresolved.push({ coordinate: `project(${p})`, reason: 'module folder not found', from: build.file });
-  }
+  return res.artifacts;
 }
 
 function parseRelease(text: string | undefined): number | undefined {

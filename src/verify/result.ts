@@ -16,4 +16,8 @@ export interface VerifyResult {
   log: string;
   message?: string; // one line saying why, for 'error', 'timeout', 'compiles', 'fails' and sandbox refusals
   cached?: boolean;
+  /** Which JUnit ran the test (src/verify/junit-runtime.ts). */
+  junit?: string;
+  /** Why the project's own JUnit version was not used, naming the one used instead. */
+  junitNote?: string;
 }

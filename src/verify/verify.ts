@@ -1,7 +1,8 @@
 // Verifies one candidate test: its test class (with the candidate placed) is compiled alone in a
 // scratch folder outside the workspace, against the main classes, the test classpath and the
 // project's other test sources (javac -sourcepath, only what the class needs); then ONLY the candidate
-// method runs with the JUnit console launcher (Jupiter, and JUnit 4 through the vintage engine) under
+// method runs with the JUnit console launcher (Jupiter, and JUnit 4 through the vintage engine; the
+// project's own JUnit version when the local repositories can run it, src/verify/junit-runtime.ts) under
 // the JaCoCo agent and the sandbox (src/verify/sandbox.ts), with a time limit after which its whole
 // process group is killed. The focal method's line and branch coverage come from the exec file.
 // Results are cached by content (test class text, main classes, classpath, focal method, limit).
@@ -10,9 +11,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { declaredPackage } from '../java/location';
 import { FAST_JVM } from '../eval/execution/junit';
-import { JAVA_DIR, loadToolchain, type Toolchain } from '../eval/execution/toolchain';
+import { loadToolchain, type Toolchain } from '../eval/execution/toolchain';
 import { runProcess } from '../util/process';
 import { parseJavacErrors } from './javac-output';
+import { chooseJUnitRuntime, type JUnitRuntime } from './junit-runtime';
 import { parseLauncherOutput } from './launcher-output';
 import { focalCoverage, methodCounters, prepareMethodCoverage } from './method-coverage';
 import { classpathWithoutTestFrameworks, type ProjectModel } from './project';
@@ -41,15 +43,19 @@ export interface VerifyRequest {
   timeoutMs?: number; // the test run's limit (default 20 s); javac gets 120 s
   signal?: AbortSignal;
   cacheDir: string;
+  /** Which JUnit runs the test (default: chosen from the project's test classpath, once per model). */
+  junit?: JUnitRuntime;
 }
 
 const NO_COVERAGE = { covered: 0, total: 0 };
 
-function extraJars(): string[] {
-  // JUnit 4 (the vintage engine needs it), Hamcrest 2 (library matchers), Mockito with its runtime.
-  return ['junit4.jar', 'hamcrest.jar', 'hamcrest-core.jar', 'mockito-core.jar', 'byte-buddy.jar', 'byte-buddy-agent.jar', 'objenesis.jar']
-    .map((j) => path.join(JAVA_DIR, j))
-    .filter((p) => fs.existsSync(p));
+const runtimes = new WeakMap<ProjectModel, JUnitRuntime>();
+
+/** The JUnit a project's candidates run with (src/verify/junit-runtime.ts), chosen once per model. */
+export function junitRuntimeOf(project: ProjectModel): JUnitRuntime {
+  let runtime = runtimes.get(project);
+  if (!runtime) runtimes.set(project, (runtime = chooseJUnitRuntime(project)));
+  return runtime;
 }
 
 /** The focal class's internal name (com/x/Outer$Inner) for a dotted name whose nested parts start upper-case. */
@@ -70,20 +76,22 @@ function cacheKey(req: VerifyRequest, stamps: string, classpath: string[]): stri
 
 export async function verifyCandidate(req: VerifyRequest): Promise<VerifyResult> {
   const t0 = Date.now();
-  const done = (r: Omit<VerifyResult, 'seconds'>): VerifyResult => ({ ...r, seconds: (Date.now() - t0) / 1000 });
+  const done = (r: Omit<VerifyResult, 'seconds'>): VerifyResult => ({ ...junitFields, ...r, seconds: (Date.now() - t0) / 1000 });
   // Errors of the environment (toolchain, helpers, cancellation) are not the candidate's: never cached.
   let transient = false;
+  const junit = req.junit ?? junitRuntimeOf(req.project);
+  const junitFields = { junit: junit.description, ...(junit.note ? { junitNote: junit.note } : {}) };
   const fail = (status: VerifyStatus, message: string, log = ''): VerifyResult =>
-    (transient = true) && done({ status, compileErrors: [], callsFocal: false, focalLines: NO_COVERAGE, focalBranches: NO_COVERAGE, log: log || message, message });
+    (transient = true) && done({ ...junitFields, status, compileErrors: [], callsFocal: false, focalLines: NO_COVERAGE, focalBranches: NO_COVERAGE, log: log || message, message });
   const tc = await loadToolchain();
   if (tc.errors.length) return fail('error', `Java toolchain incomplete: ${tc.errors.join('; ')}`);
   if (!fs.existsSync(req.mainClassesDir)) return fail('error', `main classes folder not found: ${req.mainClassesDir}`);
 
   const testResources = req.project.testResourceRoots;
-  const libs = [...classpathWithoutTestFrameworks(req.project), ...extraJars()];
+  const libs = [...classpathWithoutTestFrameworks(req.project), ...junit.testJars];
   const mainStamp = treeStamp(req.mainClassesDir);
   const testRootsStamp = req.project.testRoots.map((r) => treeStamp(r)).join(',');
-  const key = cacheKey(req, mainStamp + testRootsStamp, libs);
+  const key = cacheKey(req, mainStamp + testRootsStamp, [...libs, ...junit.launcher]);
   const hit = readCached(req.cacheDir, key);
   if (hit) return { ...hit, cached: true, seconds: (Date.now() - t0) / 1000 };
 
@@ -105,14 +113,14 @@ export async function verifyCandidate(req: VerifyRequest): Promise<VerifyResult>
 
   async function compileAndRun(): Promise<VerifyResult> {
     // The compiled class is shared by every method of the same class text (javac runs once per text).
-    const compileKey = crypto.createHash('sha256').update(req.testClassText + '\0' + srcFile.slice(run.length) + '\0' + mainStamp + '\0' + libs.join(path.delimiter) + '\0' + testRootsStamp).digest('hex').slice(0, 24);
+    const compileKey = crypto.createHash('sha256').update(req.testClassText + '\0' + srcFile.slice(run.length) + '\0' + mainStamp + '\0' + [...libs, ...junit.launcher].join(path.delimiter) + '\0' + testRootsStamp).digest('hex').slice(0, 24);
     const compiledDir = path.join(req.cacheDir, 'compiled', compileKey);
     if (fs.existsSync(path.join(compiledDir, 'ok'))) {
       fs.cpSync(path.join(compiledDir, 'classes'), classes, { recursive: true });
       return runTest(tc, '');
     }
     // javac: only this class and what it needs from the other test sources (-implicit:class).
-    const cp = [req.mainClassesDir, ...libs, tc.junit5Console];
+    const cp = [req.mainClassesDir, ...libs, ...junit.launcher];
     const javacArgs = [...FAST_JVM.map((f) => `-J${f}`), '--release', '11', '-nowarn', '-encoding', 'UTF-8', '-proc:none', '-implicit:class', '-g',
       '-d', classes, '-cp', cp.join(path.delimiter), '-sourcepath', req.project.testRoots.join(path.delimiter) || path.dirname(srcFile), srcFile];
     const javac = await runProcess(tc.javac, javacArgs, { timeoutMs: 120_000, signal: req.signal });
@@ -146,7 +154,7 @@ export async function verifyCandidate(req: VerifyRequest): Promise<VerifyResult>
       '-Djava.awt.headless=true',
       ...FAST_JVM,
       ...(sandbox.dir ? sandboxJvmArgs([run, tree], tmp) : [`-Djava.io.tmpdir=${tmp}`]),
-      '-cp', [toolchain.junit5Console, ...(sandbox.dir ? [sandbox.dir] : [])].join(path.delimiter),
+      '-cp', [...junit.launcher, ...(sandbox.dir ? [sandbox.dir] : [])].join(path.delimiter),
       'org.junit.platform.console.ConsoleLauncher',
       '--disable-banner', '--details=tree', '--disable-ansi-colors',
       '--class-path', [classes, req.mainClassesDir, ...testResources, ...libs].join(path.delimiter),
@@ -174,7 +182,7 @@ export async function verifyCandidate(req: VerifyRequest): Promise<VerifyResult>
       callsFocal: (coverage?.entered ?? false) || (summary.failure?.throughFocal ?? false),
       focalLines: coverage?.lines ?? NO_COVERAGE,
       focalBranches: coverage?.branches ?? NO_COVERAGE,
-      log: [log, coverageNote, sandbox.unsupported].filter(Boolean).join('\n'),
+      log: [log, coverageNote, sandbox.unsupported, junit.note].filter(Boolean).join('\n'),
     };
     const refused = sandboxRefusal(out);
     if (r.aborted) return done({ ...base, status: 'error', message: 'cancelled' });
