@@ -5,6 +5,7 @@
 export type ExecutionProvider = 'auto' | 'cuda' | 'webgpu' | 'cpu';
 export type TestFrameworkSetting = 'auto' | 'junit4' | 'junit5';
 export type QuantizationSetting = 'none' | 'int8';
+export type RunBuildToolSetting = 'never' | 'maven-gradle';
 
 export interface TestTuneSettings {
   modelPath: string;
@@ -23,6 +24,7 @@ export interface TestTuneSettings {
   verifyRepairRounds: number;
   verifyTimeLimitSeconds: number;
   verifyInsertFailing: boolean;
+  projectRunBuildTool: RunBuildToolSetting;
 }
 
 interface Base<K extends keyof TestTuneSettings> {
@@ -121,6 +123,15 @@ export const SETTINGS: readonly SettingSpec[] = [
   {
     field: 'verifyInsertFailing', key: 'testtune.verify.insertFailing', type: 'boolean', default: false, scope: 'resource', order: 16,
     description: 'When no candidate passes, insert the best one anyway, marked with a comment that says why it fails. Off: nothing that fails is inserted.',
+  },
+  {
+    field: 'projectRunBuildTool', key: 'testtune.project.runBuildTool', type: 'string', default: 'never', scope: 'resource', order: 17,
+    enum: ['never', 'maven-gradle'],
+    enumDescriptions: [
+      'Never run the build: the test classpath comes from pom.xml / build.gradle and the local repositories alone; what they cannot resolve is named.',
+      'When the offline classpath leaves dependencies unresolved, run `mvn -o dependency:build-classpath` or Gradle (`./gradlew`, else `gradle`, offline) for it, under a time limit, in trusted workspaces only; a failure is reported with the tool\'s first output lines and the offline classpath stays.',
+    ],
+    description: 'Whether TestTune may run the project\'s build tool (it runs the project\'s plugins and scripts) to find the test classpath for verification. Never in Restricted Mode.',
   },
 ];
 

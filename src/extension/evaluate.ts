@@ -143,7 +143,7 @@ async function judgeByTests(svc: Services, input: EvalInput, pairs: Pair[], deco
     async (progress, token) => {
       const cancel = tokenToSignal(token);
       progress.report({ message: 'compiling the project…' });
-      const v = await prepareVerifier(input.projectRoot, { timeoutMs: settings.verifyTimeLimitSeconds * 1000, signal: cancel.signal });
+      const v = await prepareVerifier(input.projectRoot, { timeoutMs: settings.verifyTimeLimitSeconds * 1000, signal: cancel.signal, runBuildTool: settings.projectRunBuildTool });
       for (const w of v.warnings) svc.log.warn(`verification: ${w}`);
       if (!v.verifier) return { why: v.errors[0] ?? 'the project could not be prepared for verification' };
       const total = targets.length * 2;

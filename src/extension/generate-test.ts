@@ -193,7 +193,8 @@ async function setUpVerification(
   if (!settings.verifyEnabled) return { why: 'verification is off (testtune.verify.enabled)' };
   if (!vscode.workspace.isTrusted) return { why: 'this workspace is not trusted, so TestTune does not compile or run its code' };
   progress.report({ message: 'compiling the project for verification…' });
-  const v = await prepareVerifier(p.projectRoot, { timeoutMs: settings.verifyTimeLimitSeconds * 1000, signal });
+  // running the build tool, when the user allows it, also needs the trust checked above
+  const v = await prepareVerifier(p.projectRoot, { timeoutMs: settings.verifyTimeLimitSeconds * 1000, signal, runBuildTool: settings.projectRunBuildTool });
   for (const w of v.warnings) svc.log.warn(`verification: ${w}`);
   if (!v.verifier) {
     svc.log.warn(`verification: ${v.errors.join('; ')}`);

@@ -8,6 +8,7 @@
 import * as path from 'node:path';
 import { declaredPackage } from '../java/location';
 import { userCacheDir } from '../util/cache-dir';
+import { completeWithBuildTool, type RunBuildTool } from '../project/build-tool';
 import { compileMainClasses } from '../project/compile-main';
 import { loadProjectModel, type ProjectModel } from '../project/model';
 import { checkCandidate } from '../verify/candidate-rules';
@@ -37,15 +38,23 @@ export function defaultVerifyCacheDir(): string {
  */
 export async function prepareVerifier(
   projectRoot: string,
-  opts: { timeoutMs: number; cacheDir?: string; signal?: AbortSignal; extraClasspath?: string[] /* jars the resolver cannot know of (benchmarks) */ },
+  opts: {
+    timeoutMs: number;
+    cacheDir?: string;
+    signal?: AbortSignal;
+    extraClasspath?: string[] /* jars the resolver cannot know of (benchmarks) */;
+    /** `maven-gradle`: run the build tool when the offline classpath leaves dependencies unresolved (the host checks workspace trust). */
+    runBuildTool?: RunBuildTool;
+  },
 ): Promise<{ verifier?: Verifier; errors: string[]; warnings: string[] }> {
   const project = loadProjectModel(projectRoot);
+  const cacheDir = opts.cacheDir ?? defaultVerifyCacheDir();
+  const built = await completeWithBuildTool(project, { setting: opts.runBuildTool ?? 'never', cacheDir, signal: opts.signal });
   project.testClasspath.push(...(opts.extraClasspath ?? []));
-  const warnings = [...project.warnings, ...project.unresolved.map((u) => `unresolved dependency ${u.coordinate}: ${u.reason}`)];
+  const warnings = [...project.warnings, ...project.unresolved.map((u) => `unresolved dependency ${u.coordinate}: ${u.reason}`), ...(built.message ? [built.message] : [])];
   // the project's own JUnit when the local repositories can run it; else which one runs instead
   const junitNote = junitRuntimeOf(project).note;
   if (junitNote) warnings.push(junitNote);
-  const cacheDir = opts.cacheDir ?? defaultVerifyCacheDir();
   // files that do not compile here (a dependency missing offline) are set aside, named, not fatal
   const main = await compileMainClasses(project, { release: 11, signal: opts.signal, cacheDir: path.join(cacheDir, 'classes'), setAsideFailing: true });
   for (const a of main.setAside) warnings.push(`main source set aside (it does not compile here): ${a.file}: ${a.error}`);

@@ -45,6 +45,8 @@ Writes a JUnit test for one method of <File.java> with the local model and print
   --rounds <n>           with --verify: repair rounds per candidate (default 2; 0 = verify only)
   --time-limit <s>       with --verify: one test run's limit in seconds (default 20)
   --insert-failing       with --verify: choose the best test even when none passes (marked as failing)
+  --run-build-tool       with --verify: when the offline classpath leaves dependencies unresolved, run
+                         mvn -o dependency:build-classpath or Gradle offline for it (testtune.project.runBuildTool)
   --json                 print one JSON object: status (passes | fails | compiles | does-not-compile |
                          not-verified), callsFocal, focalLines {covered, total}, seconds, test, attempts`;
 
@@ -169,7 +171,7 @@ export const command: CliCommand = {
   async run(argv) {
     const args = parseArgs(argv, {
       values: ['method', 'arity', 'line', 'model', 'adapter', 'max-new-tokens', 'provider', 'quantize', 'repetition-penalty', 'loop-guard', 'syntax-guard', 'candidates', 'rounds', 'time-limit'],
-      booleans: ['write', 'sidecar', 'raw', 'verify', 'insert-failing', 'json'],
+      booleans: ['write', 'sidecar', 'raw', 'verify', 'insert-failing', 'run-build-tool', 'json'],
     });
     if (args.positional.length !== 1) throw new UsageError(`give exactly one Java file\n\n${USAGE}`);
     const file = path.resolve(args.positional[0]);
@@ -278,6 +280,7 @@ interface Search {
   rounds: number;
   timeLimitSeconds: number;
   insertFailing: boolean;
+  runBuildTool: boolean;
 }
 
 /** --verify and its options (defaults from the settings); each checked before the model loads. */
@@ -289,15 +292,15 @@ function searchArgs(args: ParsedArgs): Search {
   if (candidates < 1 || candidates > 64) throw new UsageError('--candidates must be from 1 to 64');
   if (rounds < 0 || rounds > 16) throw new UsageError('--rounds must be from 0 to 16');
   if (timeLimitSeconds < 1 || timeLimitSeconds > 3600) throw new UsageError('--time-limit must be from 1 to 3600 seconds');
-  const needsVerify = ['candidates', 'rounds', 'time-limit'].filter((f) => str(args, f) !== undefined).concat(bool(args, 'insert-failing') ? ['insert-failing'] : []);
+  const needsVerify = ['candidates', 'rounds', 'time-limit'].filter((f) => str(args, f) !== undefined).concat(['insert-failing', 'run-build-tool'].filter((f) => bool(args, f)));
   if (!verify && needsVerify.length) throw new UsageError(`--${needsVerify[0]} needs --verify`);
-  return { verify, candidates, rounds, timeLimitSeconds, insertFailing: bool(args, 'insert-failing') };
+  return { verify, candidates, rounds, timeLimitSeconds, insertFailing: bool(args, 'insert-failing'), runBuildTool: bool(args, 'run-build-tool') };
 }
 
 /** The project model and its compiled main classes; a project that cannot be verified is an error that names why. */
 async function setUpVerification(prepared: PreparedTest, search: Search, signal: AbortSignal): Promise<VerifyRequest> {
   process.stderr.write(`verifying in ${prepared.projectRoot}: resolving the test classpath and compiling the main classes…\n`);
-  const v = await prepareVerifier(prepared.projectRoot, { timeoutMs: search.timeLimitSeconds * 1000, signal });
+  const v = await prepareVerifier(prepared.projectRoot, { timeoutMs: search.timeLimitSeconds * 1000, signal, runBuildTool: search.runBuildTool ? 'maven-gradle' : 'never' });
   for (const w of v.warnings) process.stderr.write(`warning: ${w}\n`);
   if (!v.verifier) throw new Error(v.errors.join('; '));
   return { verifier: v.verifier, rounds: search.rounds, insertFailing: search.insertFailing };

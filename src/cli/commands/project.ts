@@ -2,12 +2,15 @@
 // classpath and what it could not resolve), so a user can see why a generated test would not compile.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CliCommand, UsageError, bool, parseArgs, str } from '../command';
+import { CliCommand, UsageError, bool, int, parseArgs, str } from '../command';
 import { checkTestCompilation } from '../../project/check-tests';
+import { completeWithBuildTool } from '../../project/build-tool';
 import { loadProjectModel } from '../../project/model';
+import { userCacheDir } from '../../util/cache-dir';
 
 const USAGE = `usage:
   testtune project <dir> [--json] [--check [--set-aside]] [--m2 <repo>] [--gradle-home <dir>] [--no-substitute]
+                         [--run-build-tool [--build-tool-time-limit <s>]]
 
 Prints the project model of <dir>: build (maven, gradle, plain), source folders, JUnit 4/5 (with its
 version) and Mockito, the test classpath resolved offline from pom.xml / build.gradle(.kts) and the
@@ -19,6 +22,10 @@ be resolved, with the reason.
   --set-aside      with --check: leave out the main files that do not compile (and name them)
   --m2             Maven repository (default ~/.m2/repository)
   --no-substitute  do not replace a version missing locally by another local version
+  --run-build-tool when dependencies stay unresolved, run the build tool for the classpath: mvn -o -q
+                   dependency:build-classpath, or ./gradlew (else gradle) --offline; its failure is
+                   reported with its first output lines and the offline classpath stays
+  --build-tool-time-limit <s>  its time limit (default 180 s; the whole process group is killed)
   --json           one JSON object (the model; with --check a "check" field)`;
 
 export const command: CliCommand = {
@@ -26,14 +33,19 @@ export const command: CliCommand = {
   summary: 'show the project model: layout, framework, offline test classpath, unresolved dependencies',
   usage: USAGE,
   async run(argv) {
-    const args = parseArgs(argv, { values: ['m2', 'gradle-home'], booleans: ['json', 'check', 'set-aside', 'no-substitute'] });
+    const args = parseArgs(argv, { values: ['m2', 'gradle-home', 'build-tool-time-limit'], booleans: ['json', 'check', 'set-aside', 'no-substitute', 'run-build-tool'] });
     const dir = args.positional[0];
     if (!dir) throw new UsageError('a project folder is required');
     if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new UsageError(`${dir} is not a folder`);
+    const limit = int(args, 'build-tool-time-limit') ?? 180;
+    if (limit < 1 || limit > 3600) throw new UsageError('--build-tool-time-limit must be from 1 to 3600 seconds');
+    if (str(args, 'build-tool-time-limit') !== undefined && !bool(args, 'run-build-tool')) throw new UsageError('--build-tool-time-limit needs --run-build-tool');
     const model = loadProjectModel(path.resolve(dir), { m2Repo: str(args, 'm2'), gradleHome: str(args, 'gradle-home'), substitute: !bool(args, 'no-substitute') });
+    const built = bool(args, 'run-build-tool') ? await completeWithBuildTool(model, { setting: 'maven-gradle', timeoutMs: limit * 1000, cacheDir: userCacheDir() }) : {};
+    if (built.message) model.warnings.push(built.message);
     const check = bool(args, 'check') ? await checkTestCompilation(model, { setAsideMain: bool(args, 'set-aside') }) : undefined;
     if (bool(args, 'json')) {
-      console.log(JSON.stringify(check ? { ...model, check } : model, null, 2));
+      console.log(JSON.stringify({ ...model, ...(built.run ? { buildTool: built.run } : {}), ...(check ? { check } : {}) }, null, 2));
       return 0;
     }
     const rel = (p: string) => path.relative(model.root, p) || '.';

@@ -30,6 +30,15 @@ describe('testtune project', () => {
     assert.match(r.out, /^ {2}org\.example:lib-r:1\.2 → 1\.1$/m);
   });
 
+  it('--build-tool-time-limit needs --run-build-tool, and a plain project runs no build tool', async () => {
+    const bad = await run(['project', path.join(FIX, 'plain'), '--build-tool-time-limit', '5']);
+    assert.notEqual(bad.code, 0);
+    assert.match(bad.err + bad.out, /--build-tool-time-limit needs --run-build-tool/);
+    const plain = await run(['project', path.join(FIX, 'plain'), '--run-build-tool', '--json']);
+    assert.equal(plain.code, 0, plain.err);
+    assert.equal(JSON.parse(plain.out).buildTool, undefined);
+  });
+
   it('prints one JSON object with --json', async () => {
     const r = await run(['project', path.join(FIX, 'plain'), '--json']);
     assert.equal(r.code, 0, r.err);
