@@ -29,6 +29,18 @@ export function javacErrorLines(output: string, limit = 10): string[] {
 }
 
 /**
+ * One argument quoted for a javac `@argfile`. javac reads argfiles with its own tokenizer: inside double
+ * quotes a backslash escapes the next character (`\\n`, `\\r`, `\\t`, `\\f` are control characters,
+ * any other character stands for itself), and a newline ends the argument. So backslash, quote and the
+ * control characters are escaped; a file name with `"` or a newline can then neither end its quotes early
+ * nor add options of its own. Pass absolute paths, so that none can start with `-` or `@`.
+ */
+export function argfileQuote(arg: string): string {
+  const escaped = arg.replace(/[\\"\n\r\t\f]/g, (c) => ({ '\\': '\\\\', '"': '\\"', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\f': '\\f' })[c]!);
+  return `"${escaped}"`;
+}
+
+/**
  * Compiles `files` with `args` (everything but the output folder and the files) into `outDir`,
  * setting aside the files javac names in errors, at most MAX_ROUNDS times.
  */
@@ -45,7 +57,7 @@ export async function compileSettingAside(
     fs.rmSync(outDir, { recursive: true, force: true });
     fs.mkdirSync(outDir, { recursive: true });
     const argFile = path.join(path.dirname(outDir), `${path.basename(outDir)}-files.txt`);
-    fs.writeFileSync(argFile, remaining.map((s) => `"${s.replace(/\\/g, '\\\\')}"`).join('\n'));
+    fs.writeFileSync(argFile, remaining.map((s) => argfileQuote(s)).join('\n'));
     const r = await runProcess(opts.javac ?? 'javac', [...args, '-Xmaxerrs', '100000', '-d', outDir, `@${argFile}`], { timeoutMs: opts.timeoutMs ?? 600_000, signal: opts.signal });
     fs.rmSync(argFile, { force: true });
     if (opts.signal?.aborted) return { ...result, cancelled: true };

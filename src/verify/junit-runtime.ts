@@ -14,7 +14,7 @@
 // refuses, and then Debian's 4.13.2 runs, with the note). Never throws.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { JAVA_DIR } from '../eval/execution/toolchain';
+import { JAVA_DIR } from './toolchain';
 import { PomLoader, type EffectivePom } from '../project/effective-pom';
 import { resolveMavenDependencies, type ResolvedArtifact } from '../project/maven-resolve';
 import { compareVersions } from '../project/maven-version';

@@ -5,9 +5,8 @@
 // anonymous classes written inside it count as part of it (their lines lie in its range).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Toolchain } from '../eval/execution/toolchain';
+import { FAST_JVM, type Toolchain } from './toolchain';
 import { runProcess } from '../util/process';
-import { FAST_JVM } from '../eval/execution/junit';
 
 const HELPER = 'TesttuneMethodCoverage';
 const HELPER_SOURCE = `import java.io.File;

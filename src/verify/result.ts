@@ -7,6 +7,8 @@ export type VerifyStatus = 'passes' | 'fails' | 'compiles' | 'does-not-compile' 
 export interface VerifyResult {
   status: VerifyStatus;
   compileErrors: CompileError[];
+  /** The test class compiled and the test JVM started (false before that: compile errors, the environment). */
+  compiled?: boolean;
   failure?: TestFailure;
   /** The run executed the focal method (JaCoCo saw it entered, or a failure's stack passed through it). */
   callsFocal: boolean;

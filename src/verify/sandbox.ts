@@ -9,7 +9,7 @@
 // it as an error that names what the test tried. Reading files is allowed (classpath, resources).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Toolchain } from '../eval/execution/toolchain';
+import type { Toolchain } from './toolchain';
 import { runProcess } from '../util/process';
 
 export const SANDBOX_CLASS = 'TesttuneSandbox';

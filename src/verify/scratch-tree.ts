@@ -5,7 +5,7 @@
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { copyProject } from '../eval/execution/project';
+import { copyProject } from '../project/layout';
 import type { ProjectModel } from './project';
 import { treeStamp } from './result-cache';
 

@@ -10,8 +10,7 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { declaredPackage } from '../java/location';
-import { FAST_JVM } from '../eval/execution/junit';
-import { loadToolchain, type Toolchain } from '../eval/execution/toolchain';
+import { FAST_JVM, loadToolchain, type Toolchain } from './toolchain';
 import { runProcess } from '../util/process';
 import { parseJavacErrors } from './javac-output';
 import { chooseJUnitRuntime, type JUnitRuntime } from './junit-runtime';
@@ -33,18 +32,29 @@ export interface FocalMethod {
   endLine: number;
 }
 
+/** Only the focal class, when the focal method is not known (evaluation rows name a file): no method coverage then. */
+export interface FocalClass {
+  className: string;
+}
+
+function isMethod(focal: FocalMethod | FocalClass): focal is FocalMethod {
+  return 'methodName' in focal;
+}
+
 export interface VerifyRequest {
   project: ProjectModel;
   mainClassesDir: string;
   testFile: string; // where the test class lives (or will) in the workspace; names the class and package
   testClassText: string; // the whole test class with the candidate method placed
   testMethodName: string;
-  focal: FocalMethod;
+  focal: FocalMethod | FocalClass;
   timeoutMs?: number; // the test run's limit (default 20 s); javac gets 120 s
   signal?: AbortSignal;
   cacheDir: string;
   /** Which JUnit runs the test (default: chosen from the project's test classpath, once per model). */
   junit?: JUnitRuntime;
+  /** Keep JaCoCo's execution data of the run here (evaluation measures the class from it); the result cache is then not read, since the data is per run. */
+  execFile?: string;
 }
 
 const NO_COVERAGE = { covered: 0, total: 0 };
@@ -92,7 +102,7 @@ export async function verifyCandidate(req: VerifyRequest): Promise<VerifyResult>
   const mainStamp = treeStamp(req.mainClassesDir);
   const testRootsStamp = req.project.testRoots.map((r) => treeStamp(r)).join(',');
   const key = cacheKey(req, mainStamp + testRootsStamp, [...libs, ...junit.launcher]);
-  const hit = readCached(req.cacheDir, key);
+  const hit = req.execFile ? undefined : readCached(req.cacheDir, key);
   if (hit) return { ...hit, cached: true, seconds: (Date.now() - t0) / 1000 };
 
   const pkg = declaredPackage(req.testClassText);
@@ -163,20 +173,25 @@ export async function verifyCandidate(req: VerifyRequest): Promise<VerifyResult>
     const r = await runProcess(toolchain.java, args, { timeoutMs, cwd: tree, signal: req.signal });
     const out = r.stdout + r.stderr;
     const log = (javacLog ? javacLog + '\n' : '') + out.slice(-20_000);
-    const focalInternal = internalName(req.focal.className);
-    const focalMethod = req.focal.methodName === req.focal.className.split(/[.$]/).pop() ? '<init>' : req.focal.methodName;
+    const focal = req.focal;
+    const focalInternal = internalName(focal.className);
+    const focalMethod = !isMethod(focal) ? undefined : focal.methodName === focal.className.split(/[.$]/).pop() ? '<init>' : focal.methodName;
     const summary = parseLauncherOutput(out, { testClass, focalClass: focalInternal.replace(/\//g, '.'), focalMethod });
     let coverage;
     let coverageNote: string | undefined;
-    if (helper.dir && fs.existsSync(execFile)) {
+    if (req.execFile && fs.existsSync(execFile)) fs.copyFileSync(execFile, req.execFile);
+    if (!isMethod(focal) || focalMethod === undefined) {
+      // only the focal class is known (evaluation): no method to measure
+    } else if (helper.dir && fs.existsSync(execFile)) {
       const counters = await methodCounters(toolchain, helper.dir, req.mainClassesDir, focalInternal, [execFile]);
       if ('error' in counters) coverageNote = counters.error;
       else {
-        coverage = focalCoverage(counters, { internalName: focalInternal, methodName: focalMethod, arity: req.focal.parameterTypes.length, startLine: req.focal.startLine + 1, endLine: req.focal.endLine + 1 });
-        if (!coverage) coverageNote = `focal method ${req.focal.methodName} not found in ${focalInternal}.class`;
+        coverage = focalCoverage(counters, { internalName: focalInternal, methodName: focalMethod, arity: focal.parameterTypes.length, startLine: focal.startLine + 1, endLine: focal.endLine + 1 });
+        if (!coverage) coverageNote = `focal method ${focal.methodName} not found in ${focalInternal}.class`;
       }
     } else coverageNote = helper.error ?? 'no coverage data (the JVM ended before writing it)';
     const base = {
+      compiled: true,
       compileErrors: [],
       failure: summary.failure,
       callsFocal: (coverage?.entered ?? false) || (summary.failure?.throughFocal ?? false),

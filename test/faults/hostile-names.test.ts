@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { argfileQuote } from '../../src/eval/execution/compile';
+import { argfileQuote } from '../../src/project/javac-rounds';
 
 describe('fault: javac argfile quoting', () => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tt-argfile-'));

@@ -3,7 +3,7 @@
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
 import { command } from '../../src/cli/commands/eval';
-import { loadToolchain } from '../../src/eval/execution/toolchain';
+import { loadToolchain } from '../../src/verify/toolchain';
 
 const PROJECT = path.resolve(__dirname, '../fixtures/eval/calc-maven');
 const DATA = path.resolve(__dirname, '../fixtures/eval/calc-maven-predictions.jsonl');

@@ -5,7 +5,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { evaluateExecution } from '../../src/eval/execution/harness';
-import { loadToolchain } from '../../src/eval/execution/toolchain';
+import { loadToolchain } from '../../src/verify/toolchain';
 
 const PROJECT = path.resolve(__dirname, '../fixtures/eval/greeter-plain');
 const TASKS = path.resolve(__dirname, '../fixtures/eval/greeter-plain-tests.jsonl');

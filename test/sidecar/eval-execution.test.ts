@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { evaluateExecution, type ExecSummary } from '../../src/eval/execution/harness';
-import { loadToolchain } from '../../src/eval/execution/toolchain';
+import { loadToolchain } from '../../src/verify/toolchain';
 
 const PROJECT = path.resolve(__dirname, '../fixtures/eval/calc-maven');
 const HANG_MS = 20_000;

@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { bool, parseArgs, str, type CliCommand } from '../command';
-import { loadToolchain } from '../../eval/execution/toolchain';
+import { loadToolchain } from '../../verify/toolchain';
 import { command as generate, packageRoot } from './generate';
 
 const USAGE = `usage: testtune demo [--method <name>] [--model <dir>] [--max-new-tokens <n>] [--no-verify]

@@ -4,7 +4,8 @@
 // instruction and branch counters as JSON.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { runProcess, type Toolchain } from './toolchain';
+import { runProcess } from '../../util/process';
+import type { Toolchain } from '../../verify/toolchain';
 
 const HELPER = 'TesttuneCoverage';
 const HELPER_SOURCE = `import java.io.File;

@@ -1,19 +1,20 @@
-// The execution harness: copies the project to a temporary directory, compiles its main classes,
-// then for each generated test places it (src/java/placement.ts) into the copy's test file,
-// compiles that file, runs the one test method under JaCoCo with a timeout, measures the focal
-// class's instruction and branch coverage, and restores the test file for the next test.
-// Reports compile rate, pass rate and coverage per test and in total. Never writes the user's tree.
+// Execution metrics for evaluation (`testtune eval --project`, the study's compile rate, pass rate and
+// coverage of the focal class), through the one verification harness (src/verify/): the project model
+// and its main classes from prepareVerifier, then each generated test placed in memory into its test
+// class (src/java/placement.ts) and verified alone by verifyCandidate (javac, the JUnit console
+// launcher under the sandbox in a scratch copy, a time limit); JaCoCo's data of each run is kept so
+// that the focal CLASS's instruction and branch coverage are measured (./coverage.ts), per test and
+// for all tests of a class together. Never writes the user's tree.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { placeTest } from '../../java/placement';
 import { declaredPackage } from '../../java/location';
 import type { Framework } from '../../java/framework';
-import { compileMain, compileTest } from './compile';
+import { defaultVerifyCacheDir, prepareVerifier } from '../../pipeline/verify-stage';
+import { verifyCandidate, type VerifyResult } from '../../verify/verify';
+import { loadToolchain } from '../../verify/toolchain';
 import { measureCoverage, prepareCoverageHelper, ratio, type Coverage } from './coverage';
-import { runTestMethod } from './junit';
-import { copyProject, detectLayout, resolveDependencies } from './project';
-import { defaultCacheDir, loadToolchain } from './toolchain';
 
 export interface ExecTask {
   id: string;
@@ -25,7 +26,10 @@ export interface ExecTask {
 export interface ExecOptions {
   timeoutMs?: number; // per test run; default 30 s
   framework?: Framework;
-  useMaven?: boolean;
+  /** Run Maven or Gradle for the classpath when the offline model leaves dependencies unresolved. */
+  runBuildTool?: boolean;
+  /** Verification's cache (compiled main classes, scratch copy); default the user's cache. */
+  cacheDir?: string;
   keepWorkDir?: boolean;
   log?: (line: string) => void;
 }
@@ -100,6 +104,15 @@ function summarize(results: TestExecResult[], notes: string[]): ExecSummary {
   };
 }
 
+const STATUS: Record<VerifyResult['status'], TestStatus> = {
+  passes: 'passed',
+  fails: 'failed',
+  'does-not-compile': 'compile_error',
+  timeout: 'timeout',
+  compiles: 'error', // it ran but was skipped: no result
+  error: 'error',
+};
+
 export async function evaluateExecution(projectRoot: string, tasks: ExecTask[], opts: ExecOptions = {}): Promise<ExecSummary> {
   const log = opts.log ?? (() => {});
   const timeoutMs = opts.timeoutMs ?? 30_000;
@@ -112,16 +125,12 @@ export async function evaluateExecution(projectRoot: string, tasks: ExecTask[], 
 
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'testtune-exec-'));
   try {
-    const root = path.join(work, 'project');
-    copyProject(src, root);
-    const layout = detectLayout(root);
-    const deps = await resolveDependencies(layout, { useMaven: opts.useMaven });
-    const notes = [...layout.errors, ...deps.notes];
-    const mainOut = path.join(work, 'main-classes');
     log(`compiling main sources of ${src}`);
-    const main = await compileMain(tc, layout, deps.jars, mainOut);
-    if (!main.ok) return failAll(`the project's main sources do not compile: ${main.errors.join(' | ')}`, notes);
-    const helper = await prepareCoverageHelper(tc, path.join(defaultCacheDir(), 'coverage-helper'));
+    const prepared = await prepareVerifier(src, { timeoutMs, cacheDir: opts.cacheDir ?? defaultVerifyCacheDir(), runBuildTool: opts.runBuildTool ? 'maven-gradle' : 'never' });
+    const notes = [...prepared.warnings];
+    const verifier = prepared.verifier;
+    if (!verifier) return failAll(prepared.errors.join('; '), notes);
+    const helper = await prepareCoverageHelper(tc, path.join(verifier.cacheDir, 'coverage-helper'));
     if (helper.error) notes.push(helper.error);
 
     const results: TestExecResult[] = [];
@@ -140,12 +149,12 @@ export async function evaluateExecution(projectRoot: string, tasks: ExecTask[], 
     async function combine(summary: ExecSummary, helperDir: string): Promise<void> {
       const groups = new Map<string, string[]>();
       summary.results.forEach((r, i) => {
-        const exec = path.join(work, 'tests', String(i), 'jacoco.exec');
+        const exec = execFileOf(i);
         if (r.focalClass && r.coverage && fs.existsSync(exec)) groups.set(r.focalClass, [...(groups.get(r.focalClass) ?? []), exec]);
       });
       const sum = { ic: 0, it: 0, bc: 0, bt: 0 };
       for (const [cls, execs] of groups) {
-        const cov = await measureCoverage(tc, helperDir, mainOut, cls, execs);
+        const cov = await measureCoverage(tc, helperDir, verifier!.mainClassesDir, cls, execs);
         if ('error' in cov) {
           summary.notes.push(cov.error);
           continue;
@@ -160,51 +169,60 @@ export async function evaluateExecution(projectRoot: string, tasks: ExecTask[], 
       if (sum.bt) summary.combined_branch_coverage = sum.bc / sum.bt;
     }
 
+    function execFileOf(i: number): string {
+      return path.join(work, 'tests', String(i), 'jacoco.exec');
+    }
+
     async function runOne(i: number, task: ExecTask): Promise<TestExecResult> {
       const base: TestExecResult = { id: task.id, status: 'not_placed', placed: false, compiled: false, passed: false, errors: [], ms: 0 };
       const rel = path.isAbsolute(task.focalFile) ? path.relative(src, task.focalFile) : task.focalFile;
-      const focalFile = path.join(root, rel);
+      const focalFile = path.join(src, rel);
       if (rel.startsWith('..') || !fs.existsSync(focalFile)) return { ...base, errors: [`focal file not found in the project: ${task.focalFile}`] };
       const focalSource = fs.readFileSync(focalFile, 'utf8');
-      const placed = await placeTest({ projectRoot: root, focalFile, focalSource, testMethod: task.testMethod, framework: opts.framework });
+      // placed in memory: the test file in the workspace is read, never written
+      const placed = await placeTest({ projectRoot: src, focalFile, focalSource, testMethod: task.testMethod, framework: opts.framework });
       // No method name or text: placement refused (not one parseable method, no test class to extend).
-      if (!placed.path || !placed.methodName || !placed.text) {
-        return { ...base, errors: placed.errors.length ? placed.errors : ['placement failed'] };
-      }
-      const original = fs.existsSync(placed.path) ? fs.readFileSync(placed.path, 'utf8') : undefined;
-      fs.mkdirSync(path.dirname(placed.path), { recursive: true });
-      fs.writeFileSync(placed.path, placed.text);
-      try {
-        const pkg = declaredPackage(placed.text);
-        const testClass = (pkg ? pkg + '.' : '') + path.basename(placed.path, '.java');
-        const got: TestExecResult = { ...base, status: 'compile_error', placed: true, testClass, method: placed.methodName, errors: [...placed.errors] };
-        const testOut = path.join(work, 'tests', String(i));
-        const cp = [mainOut, ...deps.jars, ...tc.junit4, tc.junit5Console, ...tc.mockito];
-        const compiled = await compileTest(tc, layout, placed.path, cp, testOut);
-        if (!compiled.ok) return { ...got, message: compiled.errors[0], errors: [...got.errors, ...compiled.errors] };
-        got.compiled = true;
-        const execFile = path.join(testOut, 'jacoco.exec');
-        const run = await runTestMethod(tc, { classpath: [testOut, mainOut, ...deps.jars, ...tc.junit4, ...tc.mockito], testClass, method: placed.methodName, execFile, timeoutMs: task.timeoutMs ?? timeoutMs, cwd: root });
-        got.status = run.status === 'passed' ? 'passed' : run.status === 'failed' ? 'failed' : run.status === 'timeout' ? 'timeout' : 'error';
-        got.passed = run.status === 'passed';
-        got.message = run.message;
-        if (run.status === 'not_found' || run.status === 'error') got.errors.push(run.log.slice(-800));
-        if (helper.dir && fs.existsSync(execFile)) {
-          const focalClass = (declaredPackage(focalSource) ? declaredPackage(focalSource).split('.').join('/') + '/' : '') + path.basename(focalFile, '.java');
-          got.focalClass = focalClass;
-          const cov = await measureCoverage(tc, helper.dir, mainOut, focalClass, [execFile]);
-          if ('error' in cov) got.errors.push(cov.error);
-          else {
-            got.coverage = cov;
-            got.instruction_coverage = ratio(cov.instructions);
-            got.branch_coverage = ratio(cov.branches);
-          }
+      if (!placed.path || !placed.methodName || !placed.text) return { ...base, errors: placed.errors.length ? placed.errors : ['placement failed'] };
+      const pkg = declaredPackage(placed.text);
+      const testClass = (pkg ? pkg + '.' : '') + path.basename(placed.path, '.java');
+      const focalPackage = declaredPackage(focalSource);
+      const focalClass = (focalPackage ? focalPackage.split('.').join('/') + '/' : '') + path.basename(focalFile, '.java');
+      const execFile = execFileOf(i);
+      fs.mkdirSync(path.dirname(execFile), { recursive: true });
+      const v = await verifyCandidate({
+        project: verifier!.project,
+        mainClassesDir: verifier!.mainClassesDir,
+        testFile: placed.path,
+        testClassText: placed.text,
+        testMethodName: placed.methodName,
+        focal: { className: focalClass.replace(/\//g, '.') },
+        timeoutMs: task.timeoutMs ?? timeoutMs,
+        cacheDir: verifier!.cacheDir,
+        execFile,
+      });
+      const compileErrors = v.compileErrors.map((e) => `${e.file}:${e.line}: error: ${e.message}`);
+      const got: TestExecResult = {
+        ...base,
+        status: STATUS[v.status],
+        placed: true,
+        compiled: v.compiled === true,
+        passed: v.status === 'passes',
+        testClass,
+        method: placed.methodName,
+        message: v.status === 'does-not-compile' ? compileErrors[0] ?? v.message : v.message,
+        errors: [...placed.errors, ...compileErrors, ...(v.status === 'error' ? [v.log.slice(-800)] : [])],
+      };
+      if (helper.dir && fs.existsSync(execFile)) {
+        got.focalClass = focalClass;
+        const cov = await measureCoverage(tc, helper.dir, verifier!.mainClassesDir, focalClass, [execFile]);
+        if ('error' in cov) got.errors.push(cov.error);
+        else {
+          got.coverage = cov;
+          got.instruction_coverage = ratio(cov.instructions);
+          got.branch_coverage = ratio(cov.branches);
         }
-        return got;
-      } finally {
-        if (original === undefined) fs.rmSync(placed.path, { force: true });
-        else fs.writeFileSync(placed.path, original);
       }
+      return got;
     }
   } finally {
     if (!opts.keepWorkDir) fs.rmSync(work, { recursive: true, force: true });

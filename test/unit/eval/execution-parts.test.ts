@@ -2,11 +2,10 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { copyProject, detectLayout, javaFiles, libJars } from '../../../src/eval/execution/project';
-import { summaryCount } from '../../../src/eval/execution/junit';
-import { javacErrors } from '../../../src/eval/execution/compile';
 import { ratio } from '../../../src/eval/execution/coverage';
-import { runProcess } from '../../../src/eval/execution/toolchain';
+import { copyProject, javaFiles, libJars } from '../../../src/project/layout';
+import { loadProjectModel } from '../../../src/project/model';
+import { runProcess } from '../../../src/util/process';
 
 const FIXTURE = path.resolve(__dirname, '../../fixtures/eval/calc-maven');
 
@@ -15,10 +14,10 @@ describe('execution harness parts', () => {
   after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
   it('recognises a Maven layout', () => {
-    const l = detectLayout(FIXTURE);
+    const l = loadProjectModel(FIXTURE);
     assert.equal(l.build, 'maven');
     assert.deepEqual(l.mainRoots, [path.join(FIXTURE, 'src/main/java')]);
-    assert.equal(l.testRoot, path.join(FIXTURE, 'src/test/java'));
+    assert.deepEqual(l.testRoots, [path.join(FIXTURE, 'src/test/java')]);
     assert.deepEqual(javaFiles(l.mainRoots[0]).map((f) => path.basename(f)), ['Calculator.java']);
   });
 
@@ -29,8 +28,8 @@ describe('execution harness parts', () => {
     fs.writeFileSync(path.join(root, 'lib/dep.jar'), '');
     fs.writeFileSync(path.join(root, '.git/HEAD'), 'ref');
     fs.writeFileSync(path.join(root, 'out/a/A.class'), '');
-    const l = detectLayout(root);
-    assert.deepEqual([l.build, l.mainRoots, l.testRoot, l.errors], ['plain', [path.join(root, 'src')], path.join(root, 'test'), []]);
+    const l = loadProjectModel(root);
+    assert.deepEqual([l.build, l.mainRoots, l.testRoots, l.warnings], ['plain', [path.join(root, 'src')], [path.join(root, 'test')], []]);
     assert.deepEqual(libJars(root), [path.join(root, 'lib/dep.jar')]);
     const copy = path.join(tmp, 'copy');
     copyProject(root, copy);
@@ -38,14 +37,10 @@ describe('execution harness parts', () => {
     assert.ok(fs.existsSync(path.join(copy, 'lib/dep.jar')));
     assert.ok(!fs.existsSync(path.join(copy, '.git')));
     assert.ok(!fs.existsSync(path.join(copy, 'out')));
-    assert.match(detectLayout(path.join(tmp, 'empty-nothing')).errors[0], /does not exist/);
+    assert.match(loadProjectModel(path.join(tmp, 'empty-nothing')).warnings[0], /does not exist/);
   });
 
-  it('reads the console launcher summary and javac errors', () => {
-    const out = '[         1 tests successful      ]\n[         2 tests failed          ]\n[        10 tests found           ]';
-    assert.deepEqual([summaryCount(out, 'successful'), summaryCount(out, 'failed'), summaryCount(out, 'found'), summaryCount(out, 'aborted')], [1, 2, 10, 0]);
-    const log = 'A.java:3: error: cannot find symbol\n  symbol: x\nA.java:9: error: ; expected\n2 errors';
-    assert.deepEqual(javacErrors(log), ['A.java:3: error: cannot find symbol', 'A.java:9: error: ; expected']);
+  it('a coverage ratio is undefined without anything to cover', () => {
     assert.equal(ratio({ covered: 1, missed: 3 }), 0.25);
     assert.equal(ratio({ covered: 0, missed: 0 }), undefined);
   });

@@ -1,13 +1,16 @@
-// The Java toolchain the execution harness uses: javac/java from PATH and the jars Debian
+// The Java toolchain verification (and evaluation through it) uses: javac/java from PATH and the jars Debian
 // packages put in /usr/share/java (junit4, junit5, libmockito-java, libhamcrest-java,
 // libjacoco-java). JaCoCo 0.8.6's usable agent is `jacocoagent.jar` *inside* org.jacoco.agent.jar;
 // it is extracted once into the cache directory. Nothing here throws: missing parts are reported.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { runProcess } from '../../util/process';
+import { runProcess } from '../util/process';
 
 export const JAVA_DIR = process.env.TESTTUNE_JAVA_JARS ?? '/usr/share/java';
+
+/** Short-lived JVMs: C1 only and the serial collector cut start-up CPU time (JVMs here live seconds). */
+export const FAST_JVM = ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC'];
 
 export interface Toolchain {
   java: string;
@@ -19,8 +22,6 @@ export interface Toolchain {
   jacocoReport: string[]; // org.jacoco.core + report + ASM, for the coverage helper
   errors: string[];
 }
-
-export { runProcess, type ProcResult } from '../../util/process';
 
 function jar(name: string, errors: string[], pkg: string): string {
   const p = path.join(JAVA_DIR, name);
