@@ -78,6 +78,8 @@ export interface Attempt {
   seconds: number;
   cached?: boolean;
   placed?: Placed; // the edit that inserts `test` (absent when rejected)
+  junit?: string; // which JUnit ran it (the project's version when it could)
+  junitNote?: string; // why the project's JUnit version was not used, and which one was
 }
 
 /** (passes and executes the focal method) > (passes) > (compiles) > (does not compile) > rejected; then focal line coverage; then the earlier candidate (greedy first: the model's likeliest). */
@@ -197,6 +199,8 @@ export async function verifyAndRepair(
       seconds: r.seconds,
       cached: r.cached,
       placed: placed.value,
+      ...(r.junit ? { junit: r.junit } : {}),
+      ...(r.junitNote ? { junitNote: r.junitNote } : {}),
     });
     if (r.status === 'passes' || round === opts.rounds) break;
     const fix = await repairFromResult(placed.value.fileText, placed.value.testMethodName, r, prepared.framework);

@@ -27,7 +27,7 @@ export interface JUnitRuntime {
   launcher: string[];
   /** Jars the test compiles against and runs with besides the launcher: JUnit 4, Hamcrest, Mockito and its runtime. */
   testJars: string[];
-  /** What runs, e.g. "JUnit Jupiter 5.12.2 (the project's) under console launcher 1.9.1". */
+  /** What runs, e.g. "JUnit Jupiter 5.12.2 (the project's classpath) under console launcher 1.9.1". */
   description: string;
   /** Set when the project's JUnit could not be used: its version, why, and what ran instead. */
   note?: string;
@@ -85,7 +85,17 @@ function pseudoPom(dependencies: PomDependency[]): EffectivePom {
 }
 
 /** Picks the JUnit the project's tests run with. */
-export function chooseJUnitRuntime(model: Pick<ProjectModel, 'artifacts'>, opts: JUnitRuntimeOptions = {}): JUnitRuntime {
+export function chooseJUnitRuntime(model: Pick<ProjectModel, 'artifacts'> & Partial<Pick<ProjectModel, 'substitutions'>>, opts: JUnitRuntimeOptions = {}): JUnitRuntime {
+  const runtime = chooseRuntime(model, opts);
+  // A declared JUnit missing locally was replaced by the model (nearest local version): say so.
+  const replaced = (model.substitutions ?? []).find((s) => /^(org\.junit\.jupiter:junit-jupiter(-api|-engine)?|junit:junit):/.test(s.coordinate));
+  if (!replaced) return runtime;
+  const declared = replaced.coordinate.split(':')[2];
+  const note = `the project declares JUnit ${declared}, which is not in the local repositories: ran with ${runtime.description}, the nearest version present`;
+  return { ...runtime, note: runtime.note ? `${note}; ${runtime.note}` : note };
+}
+
+function chooseRuntime(model: Pick<ProjectModel, 'artifacts'>, opts: JUnitRuntimeOptions): JUnitRuntime {
   const javaDir = opts.javaDir ?? JAVA_DIR;
   const debianJars = DEBIAN_TEST_JARS.map((j) => path.join(javaDir, j)).filter((p) => fs.existsSync(p));
   const debian = (note?: string, junit4?: string): JUnitRuntime => ({
@@ -104,17 +114,17 @@ export function chooseJUnitRuntime(model: Pick<ProjectModel, 'artifacts'>, opts:
     if (!jupiter) {
       if (!junit4) return debian();
       const runtime = debian(junit4Note, junit4Jar);
-      return junit4Jar ? { ...runtime, description: `JUnit ${junit4.version} (the project's) through Debian's vintage engine ${DEBIAN_VERSION}` } : runtime;
+      return junit4Jar ? { ...runtime, description: `JUnit ${junit4.version} (the project's classpath) through Debian's vintage engine ${DEBIAN_VERSION}` } : runtime;
     }
     const version = jupiter.version;
-    if (version === DEBIAN_VERSION) return { ...debian(undefined, junit4Jar), description: `JUnit Jupiter ${version} (the project's version, Debian's console launcher)`, ...(junit4Note ? { note: junit4Note } : {}) };
+    if (version === DEBIAN_VERSION) return { ...debian(undefined, junit4Jar), description: `JUnit Jupiter ${version} (the project's classpath; Debian's console launcher)`, ...(junit4Note ? { note: junit4Note } : {}) };
     const instead = `ran with JUnit ${DEBIAN_VERSION} (Debian's console launcher)`;
     if (major(version) >= 6) return debian(`the project's JUnit ${version} needs Java 17 class files and tests are compiled for Java 11 here (the coverage agent's limit): ${instead}`, junit4Jar);
     if (major(version) !== 5) return debian(`the project's JUnit Jupiter version "${version}" is not a 5.x version: ${instead}`, junit4Jar);
     const platform = platformVersionOf(version);
     const repos = new LocalRepositories(opts.repositories);
     const standalone = repos.artifact({ groupId: 'org.junit.platform', artifactId: 'junit-platform-console-standalone', version: platform });
-    if (standalone) return { launcher: [standalone], testJars: junit4Jar ? debian(undefined, junit4Jar).testJars : debianJars, description: `JUnit Jupiter ${version} (the project's console launcher ${platform})`, ...(junit4Note ? { note: junit4Note } : {}) };
+    if (standalone) return { launcher: [standalone], testJars: junit4Jar ? debian(undefined, junit4Jar).testJars : debianJars, description: `JUnit Jupiter ${version} (the project's classpath and console launcher ${platform})`, ...(junit4Note ? { note: junit4Note } : {}) };
     // The closest console launcher of the same platform generation (1.x), the exact one first.
     const consoles = repos.versions('org.junit.platform', 'junit-platform-console').filter((v) => major(v) === major(platform) && repos.artifact({ groupId: 'org.junit.platform', artifactId: 'junit-platform-console', version: v }));
     const distance = (v: string) => Math.abs(Number(v.split('.')[1] ?? 0) - Number(platform.split('.')[1] ?? 0));
@@ -144,7 +154,7 @@ export function chooseJUnitRuntime(model: Pick<ProjectModel, 'artifacts'>, opts:
     return {
       launcher,
       testJars: junit4Jar ? debian(undefined, junit4Jar).testJars : debianJars,
-      description: `JUnit Jupiter ${version} (the project's) under console launcher ${console}${console === platform ? '' : ` (the closest to ${platform} available)`}`,
+      description: `JUnit Jupiter ${version} (the project's classpath) under console launcher ${console}${console === platform ? '' : ` (the closest to ${platform} available)`}`,
       ...(junit4Note ? { note: junit4Note } : {}),
     };
   } catch (e) {

@@ -57,7 +57,7 @@ describe("verifyCandidate with the project's own JUnit version", function () {
   it('runs a Jupiter 5.12.2 project under Jupiter 5.12.2, with focal coverage', async () => {
     const r = await verifyIn(projectWith('5.12.2'), '/junit-jupiter-api-5.12.2.jar');
     assert.equal(r.status, 'passes', r.log);
-    assert.match(r.junit ?? '', /Jupiter 5\.12\.2 \(the project's\)/);
+    assert.match(r.junit ?? '', /Jupiter 5\.12\.2 \(the project's classpath\)/);
     assert.equal(r.junitNote, undefined);
     assert.equal(r.callsFocal, true);
     assert.ok(r.focalLines.covered > 0);

@@ -331,6 +331,8 @@ export function generateReport(run: PipelineResult, verified: boolean, seconds: 
       seconds: a.seconds,
       test: a.test,
       output: a.log,
+      ...(a.junit ? { junit: a.junit } : {}),
+      ...(a.junitNote ? { junitNote: a.junitNote } : {}),
     })),
     candidates: run.candidates.map((c) => ({ index: c.index, stopReason: c.result.stopReason, newTokens: c.result.newTokens, ms: Math.round(c.result.ms), complete: c.method !== undefined, errors: c.errors })),
   };

@@ -53,7 +53,7 @@ describe('verify: the JUnit a project runs with', () => {
   it("runs the project's Jupiter with its engine and launcher under the closest console launcher, the console last", () => {
     const r = choose(artifact('org.junit.jupiter', 'junit-jupiter-api', '5.12.2'));
     assert.equal(r.note, undefined);
-    assert.match(r.description, /5\.12\.2 \(the project's\) under console launcher 1\.9\.3 \(the closest to 1\.12\.2/);
+    assert.match(r.description, /5\.12\.2 \(the project's classpath\) under console launcher 1\.9\.3 \(the closest to 1\.12\.2/);
     assert.equal(r.launcher[r.launcher.length - 1], file('org.junit.platform', 'junit-platform-console', '1.9.3'));
     for (const [a, v] of [['junit-platform-launcher', '1.12.2'], ['junit-platform-engine', '1.12.2'], ['junit-platform-commons', '1.12.2'], ['junit-platform-reporting', '1.9.3']]) assert.ok(r.launcher.includes(file('org.junit.platform', a, v)), `${a} ${v} in ${r.launcher.join(' ')}`);
     assert.ok(r.launcher.includes(file('org.junit.jupiter', 'junit-jupiter-engine', '5.12.2')));
@@ -91,10 +91,18 @@ describe('verify: the JUnit a project runs with', () => {
     assert.equal(r.note, undefined);
     assert.ok(r.testJars.includes(file('junit', 'junit', '4.13.1')));
     assert.ok(!r.testJars.includes(path.join(javaDir, 'junit4.jar')));
-    assert.match(r.description, /JUnit 4\.13\.1 \(the project's\)/);
+    assert.match(r.description, /JUnit 4\.13\.1 \(the project's classpath\)/);
     const old = choose(artifact('junit', 'junit', '4.11'));
     assert.ok(old.testJars.includes(path.join(javaDir, 'junit4.jar')));
     assert.match(old.note ?? '', /JUnit 4\.11 predates 4\.12.*ran with JUnit 4\.13\.2/);
+  });
+
+  it('names the declared version when the model replaced a JUnit missing locally', () => {
+    const r = chooseJUnitRuntime(
+      { artifacts: [artifact('org.junit.jupiter', 'junit-jupiter-api', '5.12.2')], substitutions: [{ coordinate: 'org.junit.jupiter:junit-jupiter-api:5.6.2', used: '5.12.2' }] },
+      { repositories: { m2Repo: m2, extraRepos: [], gradleHome: path.join(tmp, 'gradle') }, javaDir },
+    );
+    assert.match(r.note ?? '', /declares JUnit 5\.6\.2, which is not in the local repositories: ran with JUnit Jupiter 5\.12\.2 \(the project's classpath\).*nearest version present/);
   });
 
   it("a project without JUnit on its classpath runs with Debian's, without a note", () => {
