@@ -29,13 +29,11 @@ export interface BuildToolRun {
 const MARKER = 'TESTTUNE-CLASSPATH ';
 const OUTPUT_LINES = 8;
 
-const GRADLE_INIT = `allprojects {
-    afterEvaluate { p ->
-        p.tasks.register('testtuneTestClasspath') {
-            doLast {
-                def cp = p.configurations.findByName('testRuntimeClasspath')
-                if (cp != null) println('${MARKER}' + cp.resolve().collect { it.absolutePath }.join(File.pathSeparator))
-            }
+const GRADLE_INIT = `allprojects { p ->
+    p.tasks.register('testtuneTestClasspath') {
+        doLast {
+            def cp = p.configurations.findByName('testRuntimeClasspath')
+            if (cp != null) println('${MARKER}' + cp.resolve().collect { it.absolutePath }.join(File.pathSeparator))
         }
     }
 }
@@ -49,13 +47,19 @@ export function firstLines(output: string, count = OUTPUT_LINES): string {
   return (errors.length ? errors : lines).slice(0, count).join('\n');
 }
 
-/** Classpath entries from `dependency:build-classpath` files or Gradle's marker lines: absolute, existing, deduplicated. */
+/**
+ * Classpath entries from a `dependency:build-classpath` file or Gradle's marker lines: absolute and
+ * deduplicated. With `appendOutput` each module of a reactor appends its classpath with no separator,
+ * so an entry ending in `.jar` (or a module's classes folder) glued to the next absolute path is split.
+ */
 export function parseClasspath(text: string, delimiter = path.delimiter): string[] {
+  const glued = delimiter === ';' ? /(?<=\.jar|[\\/]target[\\/](?:test-)?classes)(?=[A-Za-z]:[\\/])/g : /(?<=\.jar|\/target\/(?:test-)?classes)(?=\/)/g;
   const entries = text
     .split(/\r?\n/)
     .flatMap((line) => (line.startsWith(MARKER) ? line.slice(MARKER.length) : line).split(delimiter))
+    .flatMap((e) => e.split(glued))
     .map((e) => e.trim())
-    .filter((e) => e && path.isAbsolute(e));
+    .filter((e) => e && (path.isAbsolute(e) || /^[A-Za-z]:[\\/]/.test(e)));
   return [...new Set(entries)];
 }
 

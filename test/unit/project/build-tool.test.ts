@@ -10,6 +10,9 @@ import { loadProjectModel } from '../../../src/project/model';
 describe('project: the build tool’s classpath', () => {
   it('reads classpath files (appended per module) and Gradle’s marker lines: absolute entries, once each', () => {
     assert.deepEqual(parseClasspath('/r/a.jar:/r/b.jar\n/r/a.jar:/r/d.jar\n', ':'), ['/r/a.jar', '/r/b.jar', '/r/d.jar']);
+    // a reactor's modules appended without a separator
+    assert.deepEqual(parseClasspath('/r/a.jar:/r/b.jar/r/c.jar:/w/m/target/classes/r/d.jar', ':'), ['/r/a.jar', '/r/b.jar', '/r/c.jar', '/w/m/target/classes', '/r/d.jar']);
+    assert.deepEqual(parseClasspath('C:\\r\\a.jar;C:\\r\\b.jarC:\\r\\c.jar', ';'), ['C:\\r\\a.jar', 'C:\\r\\b.jar', 'C:\\r\\c.jar']);
     assert.deepEqual(parseClasspath('TESTTUNE-CLASSPATH /g/x.jar:/g/y.jar\nTESTTUNE-CLASSPATH \nrelative.jar', ':'), ['/g/x.jar', '/g/y.jar']);
   });
 
