@@ -86,13 +86,13 @@ function cacheKey(req: VerifyRequest, stamps: string, classpath: string[]): stri
 
 export async function verifyCandidate(req: VerifyRequest): Promise<VerifyResult> {
   const t0 = Date.now();
+  const junit = req.junit ?? junitRuntimeOf(req.project);
+  const junitFields = { junit: junit.description, ...(junit.note ? { junitNote: junit.note } : {}) };
   const done = (r: Omit<VerifyResult, 'seconds'>): VerifyResult => ({ ...junitFields, ...r, seconds: (Date.now() - t0) / 1000 });
   // Errors of the environment (toolchain, helpers, cancellation) are not the candidate's: never cached.
   let transient = false;
-  const junit = req.junit ?? junitRuntimeOf(req.project);
-  const junitFields = { junit: junit.description, ...(junit.note ? { junitNote: junit.note } : {}) };
   const fail = (status: VerifyStatus, message: string, log = ''): VerifyResult =>
-    (transient = true) && done({ ...junitFields, status, compileErrors: [], callsFocal: false, focalLines: NO_COVERAGE, focalBranches: NO_COVERAGE, log: log || message, message });
+    (transient = true) && done({ status, compileErrors: [], callsFocal: false, focalLines: NO_COVERAGE, focalBranches: NO_COVERAGE, log: log || message, message });
   const tc = await loadToolchain();
   if (tc.errors.length) return fail('error', `Java toolchain incomplete: ${tc.errors.join('; ')}`);
   if (!fs.existsSync(req.mainClassesDir)) return fail('error', `main classes folder not found: ${req.mainClassesDir}`);
