@@ -30,8 +30,11 @@ project) and optionally test_method (a complete method).
   --json                 print the result as JSON on stdout
   --save <file.json>     also write the JSON result to a file
   --method <label>       row label for reports: base, lora, ia3, prompt-tuning, full, …
-  --project <dir>        compile, run and measure coverage of each test in a copy of <dir>
+  --project <dir>        compile and run each test alone through the verification harness (outside
+                         <dir>, which is never written) and measure its focal class's coverage
   --timeout <s>          per-test run time limit (default 30)
+  --run-build-tool       with --project: when the offline classpath leaves dependencies unresolved, run
+                         mvn -o dependency:build-classpath or Gradle offline for it
   --model <dir>          generate the predictions first with this model (greedy); without
                          --model, rows that carry no prediction are generated with the
                          shipped model and its default adapter (adapters/default.json)
@@ -121,7 +124,7 @@ export const command: CliCommand = {
   async run(argv) {
     const args = parseArgs(argv, {
       values: ['data', 'tokenizer', 'save', 'method', 'project', 'timeout', 'model', 'adapter', 'provider', 'quantize', 'decoding', 'repetition-penalty', 'loop-guard', 'syntax-guard', 'max-new-tokens', 'limit', 'out', 'svg'],
-      booleans: ['json', 'table'],
+      booleans: ['json', 'table', 'run-build-tool'],
     });
     if (bool(args, 'table')) return table(args.positional, str(args, 'svg'));
     const data = str(args, 'data');
@@ -135,6 +138,7 @@ export const command: CliCommand = {
     const limit = int(args, 'limit');
     const project = str(args, 'project');
     if (project && !fs.existsSync(project)) throw new UsageError(`no project at ${path.resolve(project)}`);
+    if (bool(args, 'run-build-tool') && !project) throw new UsageError('--run-build-tool needs --project');
     const t0 = Date.now();
 
     const read = readRows(data);
@@ -189,6 +193,7 @@ export const command: CliCommand = {
       else
         result.execution = await evaluateExecution(project, tasks, {
           timeoutMs: timeout * 1000,
+          runBuildTool: bool(args, 'run-build-tool'),
           log: bool(args, 'json') ? undefined : (l) => process.stderr.write(`${l}\n`),
         });
     }
