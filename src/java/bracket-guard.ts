@@ -10,13 +10,17 @@
 //   - close a block after an unfinished statement (`foo() }`: a statement ends with `;` or `}`),
 //   - follow a binary operator or an argument's `,` with a closer, `,` or `;` (`a + )`, `f(a, )`), a member `.` with anything but a name
 //     (`count.0`), or a comma between statements (not in parentheses or an array initializer) with
-//     anything but a name (`String s = "a", "b"`: only `int a = 1, b = 2` declares more than one).
+//     anything but a name (`String s = "a", "b"`: only `int a = 1, b = 2` declares more than one),
+//   - end with `;` a statement javac rejects as "not a statement" (`builder.with;`, `x;`, `a + b;`:
+//     statement-check.ts reads the statement's code, collected per block; class bodies are not checked),
+//     unless `lenient` is set (the wrap-up sets it near the token limit: the method must still close).
 // `wrapsUp` tells the pieces that only close (`)`, `;`, `}`, the end of a literal): the decoder keeps to
 // them when its token budget is about to run out, so a test still ends with its method's `}`.
 // Everything else is accepted: this is not a parser, only the bracket discipline every parse needs.
 // Pure and synchronous: runs per candidate token. Never throws.
 
 import { copyLexState, lexChar, newLexState, type LexState } from './lexer';
+import { blockOpening, isStatement } from './statement-check';
 
 /** `(`/`[` nesting inside one block beyond which a new `(` or `[` is refused. */
 export const MAX_NESTING = 8;
@@ -39,6 +43,9 @@ interface State {
   nesting: number; // ( and [ open above the innermost {
   expect: '' | 'name' | 'operand'; // what the next code character must start: a name (after `x.`), an operand (after `+`)
   beforeSlash: [string, State['expect']]; // sig and expect before a `/`, restored when it starts a comment
+  stmt: string; // the current statement's code in the innermost block (literals as `"`, nested blocks as `{}`, blanks collapsed)
+  classBody: boolean; // the innermost block holds member declarations (a local or anonymous class): statements not checked
+  blocks: { header: string; continues: boolean; classBody: boolean }[]; // per block opened during generation: the enclosing statement and block
 }
 
 export class BracketGuard {
@@ -46,8 +53,23 @@ export class BracketGuard {
 
   /** `openBraces`: the `{` already open when generation starts (1: the prompt ends after the test method's `{`). */
   constructor(openBraces = 1) {
-    this.s = { lx: newLexState(), stack: Array<Open>(openBraces).fill('{'), commas: Array<number>(openBraces).fill(0), sig: '{', word: '', nesting: 0, expect: '', beforeSlash: ['{', ''] };
+    this.s = {
+      lx: newLexState(),
+      stack: Array<Open>(openBraces).fill('{'),
+      commas: Array<number>(openBraces).fill(0),
+      sig: '{',
+      word: '',
+      nesting: 0,
+      expect: '',
+      beforeSlash: ['{', ''],
+      stmt: '',
+      classBody: false,
+      blocks: [],
+    };
   }
+
+  /** When set, a statement's `;` is no longer checked for "not a statement" (the wrap-up's zone: closing matters more). */
+  lenient = false;
 
   /** Brackets open now, innermost last. */
   get open(): string {
@@ -66,7 +88,7 @@ export class BracketGuard {
   wrapsUp(text: string): boolean {
     if (!CLOSING_TEXT.test(text)) return false;
     if (/["']/.test(text) && this.s.lx.mode !== 'string' && this.s.lx.mode !== 'char') return false;
-    const next = step(clone(this.s), text);
+    const next = step(clone(this.s), text, this.lenient);
     if (next === undefined) return false;
     const endsStatement = next.sig === ';' && !';{}'.includes(this.s.sig);
     return distance(next) < distance(this.s) || (distance(next) === distance(this.s) && endsStatement);
@@ -74,12 +96,12 @@ export class BracketGuard {
 
   /** True when `text` may follow what was fed so far (the state is left unchanged). */
   accepts(text: string): boolean {
-    return step(clone(this.s), text) !== undefined;
+    return step(clone(this.s), text, this.lenient) !== undefined;
   }
 
   /** Appends text that was produced; returns false (and keeps the state) when it breaks the rules. */
   feed(text: string): boolean {
-    const next = step(clone(this.s), text);
+    const next = step(clone(this.s), text, this.lenient);
     if (next === undefined) return false;
     this.s = next;
     return true;
@@ -87,7 +109,7 @@ export class BracketGuard {
 }
 
 function clone(s: State): State {
-  return { ...s, lx: copyLexState(s.lx), stack: s.stack.slice(), commas: s.commas.slice() };
+  return { ...s, lx: copyLexState(s.lx), stack: s.stack.slice(), commas: s.commas.slice(), blocks: s.blocks.slice() };
 }
 
 function distance(s: State): number {
@@ -97,7 +119,7 @@ function distance(s: State): number {
 const isWordChar = (c: string) => /[\w$]/.test(c);
 
 /** Runs `text` through state `s` (mutated); undefined when a rule is broken. */
-function step(s: State, text: string): State | undefined {
+function step(s: State, text: string, lenient: boolean): State | undefined {
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
     if (s.stack.length === 0) return s; // the method is closed: the decoder stops here anyway
@@ -117,15 +139,18 @@ function step(s: State, text: string): State | undefined {
       case 'quote':
         s.sig = '"';
         s.word = '';
+        if (!s.stmt.endsWith('"')) s.stmt += '"';
         continue;
       case 'char_open':
         s.word = '';
+        s.stmt += '"';
         continue;
       case 'literal_close':
         s.sig = '"';
         continue;
       case 'comment_open':
         [s.sig, s.expect] = s.beforeSlash; // the `/` was not an operator
+        s.stmt = `${s.stmt.endsWith('/') ? s.stmt.slice(0, -1) : s.stmt} `;
         continue;
       case 'code':
         break;
@@ -135,14 +160,28 @@ function step(s: State, text: string): State | undefined {
     if (isWordChar(c)) {
       s.word = isWordChar(prev) ? s.word + c : c;
       s.sig = c;
+      s.stmt += c;
       continue;
     }
+    if (/\s/.test(c)) {
+      if (s.stmt && !s.stmt.endsWith(' ')) s.stmt += ' ';
+    } else if (!(c === ';' && s.stack[s.stack.length - 1] === '{') && c !== '{' && !(c === '}' && s.stack[s.stack.length - 1] === '{')) s.stmt += c;
     switch (c) {
-      case '{':
-        s.stack.push('=],('.includes(s.sig) || (s.sig === '{' && s.stack[s.stack.length - 1] === '{=') ? '{=' : '{');
+      case '{': {
+        const enclosing = s.stack[s.stack.length - 1];
+        const initializer = '=],('.includes(s.sig) || (s.sig === '{' && enclosing === '{=');
+        s.stack.push(initializer ? '{=' : '{');
         s.commas.push(0);
         s.nesting = 0;
+        if (initializer) s.stmt += '{';
+        else {
+          const opening = blockOpening(s.stmt, enclosing !== '{');
+          s.blocks.push({ header: s.stmt, continues: opening.continues, classBody: s.classBody });
+          s.stmt = '';
+          s.classBody = opening.classBody;
+        }
         break;
+      }
       case '(':
       case '[':
         if (s.nesting >= MAX_NESTING) return undefined;
@@ -159,6 +198,12 @@ function step(s: State, text: string): State | undefined {
         s.stack.pop();
         s.commas.pop();
         s.nesting = c === '}' ? nestingAbove(s.stack) : Math.max(0, s.nesting - 1);
+        if (top === '{') {
+          // the block ends a statement of its own, or goes on as part of its enclosing statement's expression
+          const block = s.blocks.pop();
+          s.stmt = block?.continues ? `${block.header} {} ` : '';
+          s.classBody = block?.classBody ?? false;
+        }
         break;
       }
       case ',':
@@ -169,6 +214,10 @@ function step(s: State, text: string): State | undefined {
       case ';': {
         const top = s.stack[s.stack.length - 1];
         if (top === '[' || top === '(' || top === '{=') return undefined;
+        if (top === '{') {
+          if (!lenient && !s.classBody && !isStatement(s.stmt)) return undefined; // javac: "not a statement"
+          s.stmt = '';
+        }
         break;
       }
       case '.':

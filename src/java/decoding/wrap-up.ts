@@ -1,7 +1,8 @@
 // Wrap-up, a logits processor that goes with the syntax guard: once the tokens left are ≤ what is open
 // + WRAP_UP_SLACK, the decoder takes the best closing token (only blanks, `)`, `]`, `}`, `;` and quotes)
 // that closes something and that every processor accepts, so the method ends with its `}` before the
-// token limit; when none fits, the ordinary choice stands. Before that zone it changes nothing.
+// token limit; when none fits, the ordinary choice stands. Before that zone it changes nothing; in it,
+// the syntax guard stops refusing a `;` that ends a "not a statement" (`x;` may be all that closes).
 import type { DecodingVocabulary, LogitsProcessor } from '../../model/decoding/processor';
 import { CLOSING_TEXT } from '../bracket-guard';
 import type { SyntaxGuard } from './syntax-guard';
@@ -39,6 +40,7 @@ export class WrapUp implements LogitsProcessor {
   prefer(logits: Float32Array, _generated: readonly number[], tokensLeft: number, acceptable: (id: number) => boolean): number | undefined {
     const brackets = this.guard.brackets;
     if (tokensLeft > brackets.distance + WRAP_UP_SLACK) return undefined;
+    brackets.lenient = true; // from here on closing the method matters more than the "not a statement" rule
     const tokenText = this.vocabulary.tokenText;
     this.closers ??= cachedCloserIds(logits.length, tokenText);
     let best: number | undefined;
