@@ -6,6 +6,7 @@ import type { DecodingFactory, LogitsProcessor, StoppingCriterion } from '../mod
 import { LoopGuard } from '../model/decoding/loop-guard';
 import { RepetitionPenalty } from '../model/decoding/repetition-penalty';
 import { BraceStop } from '../java/decoding/brace-stop';
+import { FocalCallRule, JAVA_IDENTIFIER } from '../java/decoding/focal-call';
 import { SyntaxGuard } from '../java/decoding/syntax-guard';
 import { WrapUp } from '../java/decoding/wrap-up';
 
@@ -13,6 +14,8 @@ import { WrapUp } from '../java/decoding/wrap-up';
  * - `repetitionPenalty`: on unless undefined or 1 (the study's plain greedy has none);
  * - `loopGuard`: n ≥ 2 copies refused (0, 1 or undefined: off);
  * - `syntaxGuard`: the syntax guard and its wrap-up near the token limit;
+ * - `requireCall`: the focal-call rule (the method does not close before calling that name), before
+ *   the wrap-up so that its steering is asked first;
  * - `stopWhenBalanced`: the brace stop, on unless false (the prompt ends after the test method's `{`).
  */
 export const javaDecoding: DecodingFactory = (options, vocabulary) => {
@@ -20,10 +23,10 @@ export const javaDecoding: DecodingFactory = (options, vocabulary) => {
   const penalty = options.repetitionPenalty;
   if (penalty !== undefined && penalty !== 1) processors.push(new RepetitionPenalty(penalty));
   if (options.loopGuard && options.loopGuard >= 2) processors.push(new LoopGuard(Math.floor(options.loopGuard)));
-  if (options.syntaxGuard) {
-    const guard = new SyntaxGuard(vocabulary);
-    processors.push(guard, new WrapUp(guard, vocabulary));
-  }
+  const guard = options.syntaxGuard ? new SyntaxGuard(vocabulary) : undefined;
+  if (guard) processors.push(guard);
+  if (options.requireCall && JAVA_IDENTIFIER.test(options.requireCall)) processors.push(new FocalCallRule(options.requireCall, vocabulary, options.maxNewTokens, guard && (() => guard.brackets.distance)));
+  if (guard) processors.push(new WrapUp(guard, vocabulary));
   const stoppingCriteria: StoppingCriterion[] = options.stopWhenBalanced === false ? [] : [new BraceStop(1)];
   return { processors, stoppingCriteria };
 };

@@ -31,6 +31,8 @@ export interface GenerateOptions {
   loopGuard?: number;
   /** Syntax guard (src/java/decoding/): refuse tokens that break the body's bracket discipline, wrap up near the limit; false or undefined = off. */
   syntaxGuard?: boolean;
+  /** Focal-call rule (src/java/decoding/focal-call.ts): the test method does not close before its body calls this name (a Java identifier); undefined = off. */
+  requireCall?: string;
   /** Stop when the braces of the test method balance (the prompt ends after the method's `{`). Default true with the Java factory. */
   stopWhenBalanced?: boolean;
   signal?: AbortSignal; // checked before every decode step

@@ -53,6 +53,7 @@ function plainDecoding(opts: GenerateOptions): DecodingPlan {
     opts.loopGuard !== undefined && opts.loopGuard >= 2 && 'loopGuard',
     opts.syntaxGuard && 'syntaxGuard',
     opts.stopWhenBalanced && 'stopWhenBalanced',
+    opts.requireCall && 'requireCall',
   ].filter(Boolean);
   if (asked.length) throw new Error(`generate: ${asked.join(', ')} need a decoding factory (loadEngine(dir, { decoding }), e.g. loadJavaEngine); this engine has none`);
   return { processors: [], stoppingCriteria: [] };

@@ -24,10 +24,15 @@ export interface CandidateRequest extends GenerateCall {
   onCandidate?: (index: number, count: number) => void; // before each candidate's generation
 }
 
-/** Candidate `index` (0 = the decoding's own greedy output, ≥ 1 sampled with seed = index). */
-export async function generateCandidate(prompt: string, generator: TestGenerator, call: GenerateCall, index: number): Promise<Candidate> {
+/**
+ * Candidate `index` (0 = the decoding's own greedy output, ≥ 1 sampled with seed = index). `focalName`:
+ * the focal method's name; with the product's decoding (`focalCall`) the test may not close before
+ * calling it (src/java/decoding/focal-call.ts).
+ */
+export async function generateCandidate(prompt: string, generator: TestGenerator, call: GenerateCall, index: number, focalName?: string): Promise<Candidate> {
   const sampled = index === 0 ? {} : { temperature: SAMPLED_TEMPERATURE, topP: SAMPLED_TOP_P, seed: index };
-  const result = await generator.generate(prompt, { ...call, ...sampled });
+  const focal = call.decoding.focalCall && focalName ? { requireCall: focalName } : {};
+  const result = await generator.generate(prompt, { ...call, ...sampled, ...focal });
   if (result.stopReason === 'cancelled') return { index, result, errors: ['cancelled'] };
   const m = await completionToMethod(prompt, result.text);
   return { index, result, method: m.method, errors: m.errors };

@@ -1,5 +1,5 @@
 // How a test is decoded, in one place: the product's decoding (the user's settings: loop guard and
-// syntax guard on by default) or the study's plain greedy decoding (for reproducing the paper's
+// syntax guard on by default, and the focal-call rule) or the study's plain greedy decoding (for reproducing the paper's
 // figures). Every caller — the extension, `testtune generate`/`demo`, `testtune eval` and the
 // adapter-vs-base evaluation — takes its decoding from here; defaults come from the settings declaration.
 import { DEFAULT_SETTINGS, type TestTuneSettings } from '../config/settings';
@@ -16,6 +16,8 @@ export interface DecodingParams {
   syntaxGuard: boolean;
   /** > 1 penalises tokens already generated; undefined = off. Not a setting: an experiment knob. */
   repetitionPenalty?: number;
+  /** The test may not close before calling the focal method (the pipeline names it: candidates.ts); false or undefined = off (the study's greedy). */
+  focalCall?: boolean;
 }
 
 type DecodingSettings = Pick<TestTuneSettings, 'maxNewTokens' | 'loopGuard' | 'syntaxGuard'>;
@@ -26,7 +28,7 @@ type DecodingSettings = Pick<TestTuneSettings, 'maxNewTokens' | 'loopGuard' | 's
  */
 export function decodingParams(mode: DecodingMode, settings: DecodingSettings = DEFAULT_SETTINGS): DecodingParams {
   if (mode === 'study') return { maxNewTokens: settings.maxNewTokens, loopGuard: 0, syntaxGuard: false };
-  return { maxNewTokens: settings.maxNewTokens, loopGuard: settings.loopGuard, syntaxGuard: settings.syntaxGuard };
+  return { maxNewTokens: settings.maxNewTokens, loopGuard: settings.loopGuard, syntaxGuard: settings.syntaxGuard, focalCall: true };
 }
 
 /** `--decoding`: study | product; absent = `fallback`; anything else = an error naming the values. */

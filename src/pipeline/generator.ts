@@ -15,6 +15,8 @@ export interface GenerateCall {
   temperature?: number;
   topP?: number;
   seed?: number;
+  /** The focal method's name: the test may not close before calling it (the decoding's focal-call rule); undefined = off. */
+  requireCall?: string;
 }
 
 export interface TestGenerator {
@@ -30,6 +32,7 @@ export function engineOptions(call: GenerateCall) {
     syntaxGuard: d.syntaxGuard,
     ...(d.repetitionPenalty !== undefined ? { repetitionPenalty: d.repetitionPenalty } : {}),
     ...(call.temperature ? { temperature: call.temperature, topP: call.topP, seed: call.seed } : {}),
+    ...(call.requireCall ? { requireCall: call.requireCall } : {}),
     stopWhenBalanced: true,
   };
 }

@@ -82,7 +82,7 @@ export async function runPipeline(request: PipelineRequest): Promise<PipelineRes
     const seed = index >= 1 ? seeds[index - 1] : undefined;
     const c = seed
       ? await generateSeededCandidate(prepared.prompt, seed, request.generator, call, index)
-      : await generateCandidate(prepared.prompt, request.generator, call, index > seeds.length ? index - seeds.length : index);
+      : await generateCandidate(prepared.prompt, request.generator, call, index > seeds.length ? index - seeds.length : index, prepared.method.name);
     c.index = index;
     candidates.push(c);
     if (c.result.stopReason === 'cancelled') break;

@@ -108,6 +108,7 @@ export interface GenerateParams {
   repetitionPenalty?: number; // >= 1; 1 or absent = plain greedy
   loopGuard?: number; // integer 0..100; 0, 1 or absent = off; n >= 2: never n back-to-back copies of one unit (decode.ts)
   syntaxGuard?: boolean; // true: refuse tokens that break the method's brackets, wrap up near the limit (decode.ts); absent = off
+  requireCall?: string; // a Java identifier: the method may not close before calling it (src/java/decoding/focal-call.ts); absent = off
   stopWhenBalanced?: boolean;
   /** The client's deadline for this request in ms (SidecarClient fills it): on a GPU the sidecar stops first and says why. */
   deadlineMs?: number;
@@ -279,6 +280,7 @@ export function checkGenerate(p: unknown): Checked<GenerateParams> {
   if (bad) return fail(bad);
   if (p.stopWhenBalanced !== undefined && typeof p.stopWhenBalanced !== 'boolean') return fail('stopWhenBalanced must be a boolean');
   if (p.syntaxGuard !== undefined && typeof p.syntaxGuard !== 'boolean') return fail('syntaxGuard must be a boolean');
+  if (p.requireCall !== undefined && (typeof p.requireCall !== 'string' || !/^[A-Za-z_$][\w$]*$/.test(p.requireCall))) return fail('requireCall must be a Java identifier (the focal method\'s name)');
   return { ok: true, value: p as unknown as GenerateParams };
 }
 

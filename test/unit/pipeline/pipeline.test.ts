@@ -9,7 +9,7 @@ import { DEFAULT_SETTINGS } from '../../../src/config/settings';
 import { hasSyntaxError, javaParser } from '../../../src/java/parser';
 import type { GenerateResult } from '../../../src/model/engine-api';
 import { decodingParams, parseDecodingMode } from '../../../src/pipeline/decoding';
-import type { GenerateCall, TestGenerator } from '../../../src/pipeline/generator';
+import { engineOptions, type GenerateCall, type TestGenerator } from '../../../src/pipeline/generator';
 import { chooseCandidate, runPipeline, type Stage } from '../../../src/pipeline/pipeline';
 import { prepareTest } from '../../../src/pipeline/prepare';
 import { completionToMethod, promptSignature } from '../../../src/pipeline/prompt';
@@ -31,7 +31,7 @@ function replay(...texts: string[]): TestGenerator & { calls: { prompt: string; 
 
 describe('pipeline: decoding modes come from the settings declaration', () => {
   it('product follows the settings, study is plain greedy with the same token budget', () => {
-    assert.deepEqual(decodingParams('product'), { maxNewTokens: DEFAULT_SETTINGS.maxNewTokens, loopGuard: DEFAULT_SETTINGS.loopGuard, syntaxGuard: DEFAULT_SETTINGS.syntaxGuard });
+    assert.deepEqual(decodingParams('product'), { maxNewTokens: DEFAULT_SETTINGS.maxNewTokens, loopGuard: DEFAULT_SETTINGS.loopGuard, syntaxGuard: DEFAULT_SETTINGS.syntaxGuard, focalCall: true });
     assert.deepEqual(decodingParams('study'), { maxNewTokens: DEFAULT_SETTINGS.maxNewTokens, loopGuard: 0, syntaxGuard: false });
     assert.equal(decodingParams('product', { maxNewTokens: 99, loopGuard: 5, syntaxGuard: false }).loopGuard, 5);
     assert.equal(parseDecodingMode(undefined, 'study'), 'study');
@@ -112,6 +112,8 @@ describe('pipeline: Generate test on Java text', () => {
     assert.equal(gen.calls.length, 1);
     assert.equal(gen.calls[0].prompt, p.prompt);
     assert.deepEqual(gen.calls[0].call.decoding, decodingParams('product'));
+    assert.equal(gen.calls[0].call.requireCall, 'twice', 'the product decoding asks for the focal call');
+    assert.equal(engineOptions(gen.calls[0].call).requireCall, 'twice');
     const placed = run.placed!;
     assert.equal(placed.created, true);
     assert.equal(placed.start, 0);
@@ -160,6 +162,9 @@ describe('pipeline: Generate test on Java text', () => {
     assert.deepEqual(run.errors, []);
     assert.equal(gen.calls[0].call.temperature, undefined, 'the first candidate is greedy');
     assert.equal(gen.calls[1].call.seed, 1);
+    const study = replay('\n        int z = 2;\n    }\n');
+    await runPipeline({ prepared: p, generator: study, decoding: decodingParams('study'), place: false });
+    assert.equal(study.calls[0].call.requireCall, undefined, "the study's plain greedy has no focal-call rule");
     assert.equal(chooseCandidate([]), undefined);
   });
 
