@@ -7,6 +7,7 @@ import { LoopGuard } from '../model/decoding/loop-guard';
 import { RepetitionPenalty } from '../model/decoding/repetition-penalty';
 import { BraceStop } from '../java/decoding/brace-stop';
 import { FocalCallRule, JAVA_IDENTIFIER } from '../java/decoding/focal-call';
+import { ForbiddenNames } from '../java/decoding/forbidden-names';
 import { SyntaxGuard } from '../java/decoding/syntax-guard';
 import { WrapUp } from '../java/decoding/wrap-up';
 
@@ -16,6 +17,7 @@ import { WrapUp } from '../java/decoding/wrap-up';
  * - `syntaxGuard`: the syntax guard and its wrap-up near the token limit;
  * - `requireCall`: the focal-call rule (the method does not close before calling that name), before
  *   the wrap-up so that its steering is asked first;
+ * - `forbiddenNames`: never write these identifiers (a repair round's re-decode);
  * - `stopWhenBalanced`: the brace stop, on unless false (the prompt ends after the test method's `{`).
  */
 export const javaDecoding: DecodingFactory = (options, vocabulary) => {
@@ -26,6 +28,7 @@ export const javaDecoding: DecodingFactory = (options, vocabulary) => {
   const guard = options.syntaxGuard ? new SyntaxGuard(vocabulary) : undefined;
   if (guard) processors.push(guard);
   if (options.requireCall && JAVA_IDENTIFIER.test(options.requireCall)) processors.push(new FocalCallRule(options.requireCall, vocabulary, options.maxNewTokens, guard && (() => guard.brackets.distance)));
+  if (options.forbiddenNames?.length) processors.push(new ForbiddenNames(options.forbiddenNames, vocabulary));
   if (guard) processors.push(new WrapUp(guard, vocabulary));
   const stoppingCriteria: StoppingCriterion[] = options.stopWhenBalanced === false ? [] : [new BraceStop(1)];
   return { processors, stoppingCriteria };

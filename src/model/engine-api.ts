@@ -33,6 +33,8 @@ export interface GenerateOptions {
   syntaxGuard?: boolean;
   /** Focal-call rule (src/java/decoding/focal-call.ts): the test method does not close before its body calls this name (a Java identifier); undefined = off. */
   requireCall?: string;
+  /** Forbidden names (src/java/decoding/forbidden-names.ts): identifiers never written in code, e.g. what javac could not find; undefined or empty = off. */
+  forbiddenNames?: string[];
   /** Stop when the braces of the test method balance (the prompt ends after the method's `{`). Default true with the Java factory. */
   stopWhenBalanced?: boolean;
   signal?: AbortSignal; // checked before every decode step

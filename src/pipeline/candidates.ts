@@ -38,6 +38,19 @@ export async function generateCandidate(prompt: string, generator: TestGenerator
   return { index, result, method: m.method, errors: m.errors };
 }
 
+/**
+ * A repair round's re-decode (./verify-stage.ts `Redecode`): the model continues the body after
+ * `bodyPrefix` with `forbiddenNames` never written, in the call's decoding (greedy); with the
+ * product's decoding the focal-call rule applies unless the prefix already calls `focalName`.
+ */
+export async function redecodeCandidate(prompt: string, generator: TestGenerator, call: GenerateCall, focalName: string, bodyPrefix: string, forbiddenNames: string[]): Promise<string | undefined> {
+  const calledAlready = new RegExp(`\\b${focalName.replace(/\$/g, '\\$')}\\s*\\(`).test(bodyPrefix);
+  const focal = call.decoding.focalCall && !calledAlready ? { requireCall: focalName } : {};
+  const r = await generator.generate(prompt + bodyPrefix, { ...call, onText: undefined, temperature: undefined, topP: undefined, seed: undefined, ...focal, forbiddenNames });
+  if (r.stopReason === 'cancelled') return undefined;
+  return (await completionToMethod(prompt, bodyPrefix + r.text)).method;
+}
+
 /** Most tokens the model gets for one seeded statement's arguments. */
 export const SEED_ARGUMENT_TOKENS = 48;
 

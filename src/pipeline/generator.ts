@@ -17,6 +17,8 @@ export interface GenerateCall {
   seed?: number;
   /** The focal method's name: the test may not close before calling it (the decoding's focal-call rule); undefined = off. */
   requireCall?: string;
+  /** Identifiers the model may not write (a repair round's re-decode of a statement javac rejected); undefined = none. */
+  forbiddenNames?: string[];
 }
 
 export interface TestGenerator {
@@ -33,6 +35,7 @@ export function engineOptions(call: GenerateCall) {
     ...(d.repetitionPenalty !== undefined ? { repetitionPenalty: d.repetitionPenalty } : {}),
     ...(call.temperature ? { temperature: call.temperature, topP: call.topP, seed: call.seed } : {}),
     ...(call.requireCall ? { requireCall: call.requireCall } : {}),
+    ...(call.forbiddenNames?.length ? { forbiddenNames: call.forbiddenNames } : {}),
     stopWhenBalanced: true,
   };
 }

@@ -10,7 +10,7 @@
 // A test that does not pass is not placed unless the caller asks for it (then it carries a comment that
 // says why it fails). Each stage reports itself through `onStage`. Nothing here touches the workspace:
 // placement returns one text edit, which the host applies.
-import { generateCandidate, generateSeededCandidate, type Candidate } from './candidates';
+import { generateCandidate, generateSeededCandidate, redecodeCandidate, type Candidate } from './candidates';
 import type { DecodingParams } from './decoding';
 import type { TestGenerator } from './generator';
 import { placeMethod, type Placed } from './place';
@@ -93,6 +93,7 @@ export async function runPipeline(request: PipelineRequest): Promise<PipelineRes
       currentTestText: current,
       signal: request.signal,
       onRound: (round) => request.onStage?.({ stage: 'verifying', candidate: index + 1, of: count, round }),
+      redecode: (bodyPrefix, forbiddenNames) => redecodeCandidate(prepared.prompt, request.generator, call, prepared.method.name, bodyPrefix, forbiddenNames),
     });
     attempts.push(...tried);
     for (const a of tried) if (betterAttempt(a, best)) best = a;

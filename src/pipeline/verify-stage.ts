@@ -4,7 +4,9 @@
 // memory (./place.ts), compiled and run alone with JaCoCo in a scratch copy (src/verify/verify.ts), and
 // repaired from what compiling and running said (src/verify/repair.ts: an observed value becomes a
 // regression assertion, an exception from the focal method an assertThrows, an uncompilable statement
-// is removed), for up to `rounds` rounds. Every attempt is kept with its compiler and test output.
+// is removed), for up to `rounds` rounds. Before a removal, when the host gives a `redecode` callback,
+// a round re-decodes the body from the statement whose symbol javac could not find, with that name
+// (and those forbidden before) never written (src/verify/redecode-point.ts; the callback holds the model). Every attempt is kept with its compiler and test output.
 import * as path from 'node:path';
 import { declaredPackage } from '../java/location';
 import { userCacheDir } from '../util/cache-dir';
@@ -13,6 +15,7 @@ import { compileMainClasses } from '../project/compile-main';
 import { loadProjectModel, type ProjectModel } from '../project/model';
 import { checkCandidate } from '../verify/candidate-rules';
 import { observeResult } from '../verify/observe';
+import { redecodePoint } from '../verify/redecode-point';
 import { repairFromResult } from '../verify/repair';
 import { parseTestClass } from '../verify/test-method';
 import { junitRuntimeOf, verifyCandidate, type FocalMethod, type VerifyResult } from '../verify/verify';
@@ -115,6 +118,12 @@ export function focalMethodOf(prepared: PreparedTest): FocalMethod {
 
 const NONE = { covered: 0, total: 0 };
 
+/**
+ * Re-decodes the test body after `bodyPrefix` (the body's text after its `{`, whole statements) with
+ * `forbiddenNames` never written; the new complete method, or undefined when the model gave none.
+ */
+export type Redecode = (bodyPrefix: string, forbiddenNames: string[]) => Promise<string | undefined>;
+
 /** The method named `name` in a test class's text, indented like `likeMethod` (placement re-indents it). */
 async function methodFromClass(classText: string, name: string, likeMethod: string): Promise<string | undefined> {
   const parsed = await parseTestClass(classText, name);
@@ -132,7 +141,7 @@ export async function verifyAndRepair(
   prepared: PreparedTest,
   candidate: { index: number; method: string },
   verifier: Verifier,
-  opts: { rounds: number; currentTestText: string | undefined; signal?: AbortSignal; onRound?: (round: number) => void },
+  opts: { rounds: number; currentTestText: string | undefined; signal?: AbortSignal; onRound?: (round: number) => void; redecode?: Redecode },
 ): Promise<Attempt[]> {
   const attempts: Attempt[] = [];
   const focal = focalMethodOf(prepared);
@@ -141,6 +150,7 @@ export async function verifyAndRepair(
     ({ candidate: candidate.index, round, test, status: 'rejected', callsFocal: false, focalLines: NONE, focalBranches: NONE, message, repairs, log: '', seconds: 0 });
   let method = candidate.method;
   let repairs: string[] = [];
+  const forbidden = new Set<string>(); // names javac could not find, never written again in this candidate's re-decodes
   const declared = declareThrows(method);
   if (declared !== method) {
     method = declared;
@@ -203,6 +213,19 @@ export async function verifyAndRepair(
       ...(r.junitNote ? { junitNote: r.junitNote } : {}),
     });
     if (r.status === 'passes' || round === opts.rounds) break;
+    if (r.status === 'does-not-compile' && opts.redecode) {
+      const point = await redecodePoint(placed.value.fileText, placed.value.testMethodName, r.compileErrors, forbidden);
+      if (point.value) {
+        for (const n of point.value.names) forbidden.add(n);
+        const next = await opts.redecode(point.value.bodyPrefix, [...forbidden]);
+        if (opts.signal?.aborted) break;
+        if (next && declareThrows(next) !== method) {
+          method = declareThrows(next);
+          repairs = [`re-decoded from line ${point.value.line} with ${[...forbidden].join(', ')} forbidden (javac could not find ${point.value.names.join(', ')})`];
+          continue;
+        }
+      }
+    }
     const fix = await repairFromResult(placed.value.fileText, placed.value.testMethodName, r, prepared.framework);
     const repaired = fix.classText && (await methodFromClass(fix.classText, placed.value.testMethodName, method));
     if (!repaired || repaired === method) break;

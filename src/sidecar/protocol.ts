@@ -109,6 +109,7 @@ export interface GenerateParams {
   loopGuard?: number; // integer 0..100; 0, 1 or absent = off; n >= 2: never n back-to-back copies of one unit (decode.ts)
   syntaxGuard?: boolean; // true: refuse tokens that break the method's brackets, wrap up near the limit (decode.ts); absent = off
   requireCall?: string; // a Java identifier: the method may not close before calling it (src/java/decoding/focal-call.ts); absent = off
+  forbiddenNames?: string[]; // at most 64 Java identifiers never written in code (src/java/decoding/forbidden-names.ts); absent = none
   stopWhenBalanced?: boolean;
   /** The client's deadline for this request in ms (SidecarClient fills it): on a GPU the sidecar stops first and says why. */
   deadlineMs?: number;
@@ -281,6 +282,9 @@ export function checkGenerate(p: unknown): Checked<GenerateParams> {
   if (p.stopWhenBalanced !== undefined && typeof p.stopWhenBalanced !== 'boolean') return fail('stopWhenBalanced must be a boolean');
   if (p.syntaxGuard !== undefined && typeof p.syntaxGuard !== 'boolean') return fail('syntaxGuard must be a boolean');
   if (p.requireCall !== undefined && (typeof p.requireCall !== 'string' || !/^[A-Za-z_$][\w$]*$/.test(p.requireCall))) return fail('requireCall must be a Java identifier (the focal method\'s name)');
+  if (p.forbiddenNames !== undefined && (!Array.isArray(p.forbiddenNames) || p.forbiddenNames.length > 64 || !p.forbiddenNames.every((n) => typeof n === 'string' && /^[A-Za-z_$][\w$]*$/.test(n)))) {
+    return fail('forbiddenNames must be an array of at most 64 Java identifiers');
+  }
   return { ok: true, value: p as unknown as GenerateParams };
 }
 

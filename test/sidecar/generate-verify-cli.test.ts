@@ -30,6 +30,7 @@ describe('testtune generate --verify (scripted model, real javac + JUnit + JaCoC
   let tmp: string;
   let model: string;
   let other: string;
+  let unknown: string;
   let focal: string;
   let project: string;
   let cache: string;
@@ -43,6 +44,8 @@ describe('testtune generate --verify (scripted model, real javac + JUnit + JaCoC
     makeScriptedModel(model, chain('\nint y=Q.f(3);}'), { config: { maxPositions: 2048 } });
     other = path.join(tmp, 'other');
     makeScriptedModel(other, chain('\n x();}'), { config: { maxPositions: 2048 } }); // calls no focal method
+    unknown = path.join(tmp, 'unknown');
+    makeScriptedModel(unknown, chain('\nQ.f(k);}'), { config: { maxPositions: 2048 } }); // k: javac cannot find it
     project = path.join(tmp, 'proj');
     fs.mkdirSync(path.join(project, 'src/main/java/demo'), { recursive: true });
     fs.writeFileSync(path.join(project, 'pom.xml'), '<project><modelVersion>4.0.0</modelVersion><groupId>d</groupId><artifactId>q</artifactId><version>1</version></project>');
@@ -83,7 +86,9 @@ describe('testtune generate --verify (scripted model, real javac + JUnit + JaCoC
 
   it('rejects a test that never calls the focal method, places nothing, and says why', async () => {
     const before = fs.readFileSync(path.join(project, 'src/test/java/demo/QTest.java'), 'utf8');
-    const r = await run([focal, '--method', 'g', '--model', other, '--provider', 'cpu', '--verify', '--candidates', '1', '--write', '--json']);
+    // 8 tokens: the decoding's focal-call rule gives way near the limit (so the method still closes), and the
+    // model's ` x();}` closes inside that zone; the candidate rules then reject it
+    const r = await run([focal, '--method', 'g', '--model', other, '--provider', 'cpu', '--verify', '--candidates', '1', '--write', '--json', '--max-new-tokens', '8']);
     assert.equal(r.code, 1);
     const report = JSON.parse(r.out);
     assert.equal(report.status, 'not-verified');
@@ -91,6 +96,17 @@ describe('testtune generate --verify (scripted model, real javac + JUnit + JaCoC
     assert.match(report.attempts[0].message, /does not call the focal method g/);
     assert.match(report.errors[0], /no candidate passes/);
     assert.equal(fs.readFileSync(path.join(project, 'src/test/java/demo/QTest.java'), 'utf8'), before);
+  });
+
+  it('re-decodes from the statement javac rejects with the name it could not find forbidden, before removing it', async () => {
+    const r = await run([focal, '--method', 'f', '--model', unknown, '--provider', 'cpu', '--verify', '--candidates', '1', '--rounds', '2', '--json']);
+    const report = JSON.parse(r.out);
+    assert.equal(report.attempts[0].status, 'does-not-compile', JSON.stringify(report.attempts[0]));
+    assert.match(report.attempts[0].test, /Q\.f\(k\)/);
+    const redecoded = report.attempts[1];
+    assert.ok(redecoded, JSON.stringify(report, null, 1));
+    assert.match(redecoded.repairs.join('; '), /re-decoded from line \d+ with k forbidden \(javac could not find k\)/);
+    assert.ok(!/\bk\b/.test(redecoded.test.replace(/"(?:[^"\\\n]|\\.)*"/g, '""')), `k is written again: ${redecoded.test}`);
   });
 
   it('refuses search options without --verify', async () => {

@@ -12,6 +12,8 @@ import { SidecarClient, SidecarCrashedError, sourceSidecarLaunch, bundledSidecar
 import { ErrorCodes, RpcError, type SidecarStatus } from '../../src/sidecar/protocol';
 import { chain, makeScriptedModel, makeTinyAdapter, makeTinyModel } from './helpers/tiny-model';
 import { BracketGuard } from '../../src/java/bracket-guard';
+import { lexChar, newLexState } from '../../src/java/lexer';
+import { WRAP_UP_SLACK } from '../../src/java/decoding/wrap-up';
 import { waitForState } from './helpers/wait-for';
 
 const waitFor = (client: SidecarClient, state: StateChange['state'], ms = 30_000) => waitForState(client, state, ms);
@@ -87,8 +89,44 @@ describe('sidecar protocol with the engine (real process, tiny models)', functio
     assert.deepEqual([plain.text, plain.stopReason], [')'.repeat(16), 'max_tokens']);
     const guarded = await c.generate({ context: 'void t() {\n  a', maxNewTokens: 16, syntaxGuard: true });
     assert.equal(guarded.stopReason, 'balanced', guarded.text);
-    assert.ok(new BracketGuard(1).feed(guarded.text), `every token keeps the brackets: ${JSON.stringify(guarded.text)}`);
+    const brackets = new BracketGuard(1);
+    brackets.lenient = true; // the wrap-up ends the statement `aQQ…` as it can: the brackets are what is checked here
+    assert.ok(brackets.feed(guarded.text), `every token keeps the brackets: ${JSON.stringify(guarded.text)}`);
     await assert.rejects(c.generate({ context: 'a', maxNewTokens: 4, syntaxGuard: 'on' as unknown as boolean }), /syntaxGuard/);
+  });
+
+  it('passes requireCall through: the method does not close before the call, and still closes before the limit', async () => {
+    const c = client(scripted);
+    await c.start();
+    const context = 'void t() {'; // the model writes `x=1;}`
+    const plain = await c.generate({ context, maxNewTokens: 24, syntaxGuard: true });
+    assert.deepEqual([plain.text, plain.stopReason], ['x=1;}', 'balanced']);
+    const ruled = await c.generate({ context, maxNewTokens: 24, syntaxGuard: true, requireCall: 'f' });
+    assert.equal(ruled.stopReason, 'balanced', ruled.text);
+    assert.ok(ruled.newTokens > 24 - 2 * (WRAP_UP_SLACK + 1), `closed after ${ruled.newTokens} tokens, before the wrap-up zone: ${JSON.stringify(ruled.text)}`);
+    assert.ok(new BracketGuard(1).feed(ruled.text), JSON.stringify(ruled.text));
+    await assert.rejects(c.generate({ context, maxNewTokens: 4, requireCall: 'a.b' }), /requireCall/);
+  });
+
+  it('passes forbiddenNames through: the name is never written in code', async () => {
+    const c = client(scripted);
+    await c.start();
+    const context = 'void t() {';
+    const codeNames = (text: string) => {
+      const lx = newLexState();
+      const names: string[] = [];
+      let word = '';
+      for (const ch of text + ' ') {
+        if (lexChar(lx, ch) === 'code' && /[\w$]/.test(ch)) word += ch;
+        else if (word) names.push(word), (word = '');
+      }
+      return names;
+    };
+    assert.deepEqual(codeNames((await c.generate({ context, maxNewTokens: 8 })).text), ['x', '1']);
+    const r = await c.generate({ context, maxNewTokens: 8, forbiddenNames: ['x'] });
+    assert.notEqual(r.text.slice(0, 1), 'x');
+    assert.ok(!codeNames(r.text).includes('x'), JSON.stringify(r.text));
+    await assert.rejects(c.generate({ context, maxNewTokens: 4, forbiddenNames: ['x y'] }), /forbiddenNames/);
   });
 
   it('cancels mid-generation, stays responsive while generating, and generates again afterwards', async () => {
