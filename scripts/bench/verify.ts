@@ -7,7 +7,8 @@
 // verification, the model loaded once). The human tests of the same methods are the control
 // (verify-human.ts, same harness). Env: BENCH_VERIFY_DATA (sources, default /work/data/verify),
 // BENCH_VERIFY_CANDIDATES / BENCH_VERIFY_ROUNDS (default: the settings'), BENCH_VERIFY_LIMIT (methods
-// per project), BENCH_VERIFY_GEN_OUT (one JSON line per method).
+// per project), BENCH_VERIFY_GEN_OUT (one JSON line per method, with each attempt's javac "symbol:" lines),
+// BENCH_VERIFY_REDECODE=0 (repair rounds without the re-decode of a rejected statement).
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -36,6 +37,11 @@ const limit = Number(process.env.BENCH_VERIFY_LIMIT ?? Infinity);
 const outFile = process.env.BENCH_VERIFY_GEN_OUT ?? path.join(data, 'generated-results.jsonl');
 const cacheDir = process.env.BENCH_VERIFY_CACHE ?? path.join(os.tmpdir(), `testtune-verify-bench-gen-${process.getuid?.() ?? 'user'}`);
 const config = JSON.parse(fs.readFileSync(path.join(__dirname, 'verify-human.json'), 'utf8')) as { projects: Project[] };
+
+/** javac's "symbol:" lines of an attempt that does not compile ("class Foo", "method bar(int)"): what the test named that does not exist. */
+function missingSymbols(a: { status: string; log: string }): string[] {
+  return a.status === 'does-not-compile' ? [...a.log.matchAll(/^\s*symbol:\s+(.+?)\s*$/gm)].map((m) => m[1]) : [];
+}
 
 function quantile(xs: number[], q: number): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -92,7 +98,7 @@ async function main(): Promise<void> {
           rows.push({ compiled: false, passed: false, callsFocal: false, cov: 0, s: (Date.now() - t0) / 1000 });
           continue;
         }
-        const run = await runPipeline({ prepared: prep.value, generator, decoding: decodingParams('product'), adapter, candidates, verify: { verifier: v.verifier, rounds }, place: false });
+        const run = await runPipeline({ prepared: prep.value, generator, decoding: decodingParams('product'), adapter, candidates, verify: { verifier: v.verifier, rounds, redecode: process.env.BENCH_VERIFY_REDECODE !== '0' }, place: false });
         const b = run.best;
         const row: Row = {
           compiled: !!b && b.status !== 'does-not-compile' && b.status !== 'rejected',
@@ -102,7 +108,7 @@ async function main(): Promise<void> {
           s: (Date.now() - t0) / 1000,
         };
         rows.push(row);
-        fs.appendFileSync(outFile, JSON.stringify({ project: p.name, focal: `${pair.focal_class}#${pair.focal_method}`, status: b?.status ?? 'none', callsFocal: b?.callsFocal ?? false, focalLines: b?.focalLines, seconds: row.s, test: b?.test, attempts: run.attempts.map((a) => ({ candidate: a.candidate, round: a.round, status: a.status, message: a.message, repairs: a.repairs })) }) + '\n');
+        fs.appendFileSync(outFile, JSON.stringify({ project: p.name, focal: `${pair.focal_class}#${pair.focal_method}`, status: b?.status ?? 'none', callsFocal: b?.callsFocal ?? false, focalLines: b?.focalLines, seconds: row.s, test: b?.test, attempts: run.attempts.map((a) => ({ candidate: a.candidate, round: a.round, status: a.status, message: a.message, repairs: a.repairs, symbols: missingSymbols(a) })) }) + '\n');
         log(`${p.name}: ${pair.focal_class}#${pair.focal_method} → ${b?.status ?? 'none'}${b?.callsFocal ? ' (focal)' : ''} ${b ? `${b.focalLines.covered}/${b.focalLines.total}` : ''} ${row.s.toFixed(1)} s, ${run.attempts.length} attempts`);
       }
       push(p.name, rows);

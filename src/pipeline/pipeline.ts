@@ -27,6 +27,8 @@ export interface VerifyRequest {
   rounds: number; // repair rounds per candidate (0 = verify only)
   /** Place the best test even when it does not pass (marked as failing with the reason). */
   insertFailing?: boolean;
+  /** Repair rounds may re-decode a statement javac rejects with the missing name forbidden (default true). */
+  redecode?: boolean;
 }
 
 export interface PipelineRequest {
@@ -93,7 +95,7 @@ export async function runPipeline(request: PipelineRequest): Promise<PipelineRes
       currentTestText: current,
       signal: request.signal,
       onRound: (round) => request.onStage?.({ stage: 'verifying', candidate: index + 1, of: count, round }),
-      redecode: (bodyPrefix, forbiddenNames) => redecodeCandidate(prepared.prompt, request.generator, call, prepared.method.name, bodyPrefix, forbiddenNames),
+      redecode: request.verify.redecode === false ? undefined : (bodyPrefix, forbiddenNames) => redecodeCandidate(prepared.prompt, request.generator, call, prepared.method.name, bodyPrefix, forbiddenNames),
     });
     attempts.push(...tried);
     for (const a of tried) if (betterAttempt(a, best)) best = a;
