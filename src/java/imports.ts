@@ -100,6 +100,8 @@ export function missingImports(needs: ImportNeed[], existing: ExistingImports, d
     if (existing.exact.has(key) || existing.wildcard.has(pkgKey)) return false;
     if (!n.isStatic && n.pkg === 'java.lang') return false;
     if (existing.simpleNames.has(n.name) || declaredNames.has(n.name)) return false;
+    if (!n.isStatic && seen.has(`type ${n.name}`)) return false; // two classes of one simple name: the first need wins
+    if (!n.isStatic) seen.add(`type ${n.name}`);
     return true;
   });
 }

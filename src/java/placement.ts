@@ -8,7 +8,9 @@ import { javaParser, type SyntaxNode } from './parser';
 import { members, syntaxErrorMessage, typeName } from './ast';
 import { freeMethodName } from './context';
 import { detectFramework, type Framework } from './framework';
-import { existingImports, missingImports, neededImports } from './imports';
+import { applyMethodEdits, assertionStyle, styleEdits } from './assertion-style';
+import { existingImports, missingImports, neededImports, type ImportNeed } from './imports';
+import { classesIn, namedTypes, resolveType, singleTypeImports, sourceRootOf } from './type-imports';
 import { DEFAULT_INDENTATION, detectIndentation, reindentMethod } from './indent';
 import { declaredPackage, findTestLocation, type TestLocation } from './location';
 
@@ -63,6 +65,25 @@ function readOrUndefined(file: string): string | undefined {
   }
 }
 
+/**
+ * Imports for the types the method names (type-imports.ts): resolved from the focal file's imports and
+ * package, its main source root and the JDK table; the first need of a simple name wins.
+ */
+function typeNeeds(method: SyntaxNode, args: PlaceArgs, loc: TestLocation, style: 'junit3' | 'junit4' | 'junit5', mockito: boolean, existing: string | undefined): ImportNeed[] {
+  const focalPackage = declaredPackage(args.focalSource);
+  const mainRoot = sourceRootOf(args.focalFile, focalPackage) || undefined;
+  const testPackageTypes = classesIn(path.dirname(loc.testFile));
+  if (mainRoot) for (const c of classesIn(path.join(mainRoot, ...loc.packageName.split('.').filter(Boolean)))) testPackageTypes.add(c);
+  const declared = new Set([loc.testClassName, ...[...(existing ?? '').matchAll(/\b(?:class|interface|enum|record)\s+([\w$]+)/g)].map((m) => m[1])]);
+  const ctx = { focalImports: singleTypeImports(args.focalSource), focalPackage, focalPackageTypes: classesIn(path.dirname(args.focalFile)), testPackage: loc.packageName, testPackageTypes, declared, mainRoot, framework: style, mockito };
+  const out: ImportNeed[] = [];
+  for (const name of namedTypes(method)) {
+    const qualified = resolveType(name, ctx);
+    if (qualified) out.push({ text: `import ${qualified};`, name, pkg: qualified.slice(0, qualified.lastIndexOf('.')), isStatic: false });
+  }
+  return out;
+}
+
 /** Computes where and how the test method goes. */
 export async function placeTest(args: PlaceArgs): Promise<Placement> {
   const errors: string[] = [];
@@ -74,8 +95,19 @@ export async function placeTest(args: PlaceArgs): Promise<Placement> {
   const parser = await javaParser();
   const empty: Placement = { path: loc.testFile, created: existing === undefined, text: existing ?? '', edit: { offset: 0, deleteLength: 0, insertText: '' }, methodName: '', errors };
 
-  // the method, parsed in a wrapper class
-  const wrapped = parser.parse(`class __W {\n${args.testMethod.replace(/\r\n?/g, '\n')}\n}\n`);
+  // the method, parsed in a wrapper class; then put in the test class's assertion style (assertion-style.ts)
+  const style = assertionStyle(existing, framework);
+  let wrapped = parser.parse(`class __W {\n${args.testMethod.replace(/\r\n?/g, '\n')}\n}\n`);
+  const first = wrapped.rootNode.namedChildren.find((c) => c?.type === 'class_declaration');
+  const firstMethods = first ? members(first).filter((m) => m.type === 'method_declaration') : [];
+  if (firstMethods.length === 1 && !syntaxErrorMessage(wrapped.rootNode)) {
+    const { edits } = styleEdits(firstMethods[0], style);
+    if (edits.length) {
+      const styled = applyMethodEdits(firstMethods[0].text, edits);
+      wrapped.delete();
+      wrapped = parser.parse(`class __W {\n${styled}\n}\n`);
+    }
+  }
   const existingTree = existing !== undefined ? parser.parse(existing) : undefined;
   try {
     const wrapDecl = wrapped.rootNode.namedChildren.find((c) => c?.type === 'class_declaration');
@@ -86,7 +118,10 @@ export async function placeTest(args: PlaceArgs): Promise<Placement> {
     const method = methods[0];
     const focalPackage = declaredPackage(args.focalSource);
     const focalClass = path.basename(args.focalFile).replace(/\.java$/, '');
-    const needs = neededImports(method, { framework, mockito: fw.mockito, focalClass, focalPackage, testPackage: loc.packageName });
+    const needs = [...typeNeeds(method, args, loc, style, fw.mockito, existing), ...neededImports(method, { framework, mockito: fw.mockito, focalClass, focalPackage, testPackage: loc.packageName })].filter(
+      // JUnit 3: no org.junit imports (the jar may not have them; TestCase has the assertions)
+      (n) => style !== 'junit3' || !/^org\.junit(\.|$)/.test(n.pkg),
+    );
     const wanted = method.childForFieldName('name')?.text ?? 'test';
 
     if (existingTree === undefined || existing === undefined) {
