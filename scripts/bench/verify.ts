@@ -8,7 +8,8 @@
 // (verify-human.ts, same harness). Env: BENCH_VERIFY_DATA (sources, default /work/data/verify),
 // BENCH_VERIFY_CANDIDATES / BENCH_VERIFY_ROUNDS (default: the settings'), BENCH_VERIFY_LIMIT (methods
 // per project), BENCH_VERIFY_GEN_OUT (one JSON line per method, with each attempt's javac "symbol:" lines),
-// BENCH_VERIFY_REDECODE=0 (repair rounds without the re-decode of a rejected statement).
+// BENCH_VERIFY_REDECODE=0 (repair rounds without the re-decode of a rejected statement),
+// BENCH_VERIFY_FOCAL_CALL=0 (the product's decoding without the focal-call rule).
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -98,7 +99,7 @@ async function main(): Promise<void> {
           rows.push({ compiled: false, passed: false, callsFocal: false, cov: 0, s: (Date.now() - t0) / 1000 });
           continue;
         }
-        const run = await runPipeline({ prepared: prep.value, generator, decoding: decodingParams('product'), adapter, candidates, verify: { verifier: v.verifier, rounds, redecode: process.env.BENCH_VERIFY_REDECODE !== '0' }, place: false });
+        const run = await runPipeline({ prepared: prep.value, generator, decoding: { ...decodingParams('product'), focalCall: process.env.BENCH_VERIFY_FOCAL_CALL !== '0' }, adapter, candidates, verify: { verifier: v.verifier, rounds, redecode: process.env.BENCH_VERIFY_REDECODE !== '0' }, place: false });
         const b = run.best;
         const row: Row = {
           compiled: !!b && b.status !== 'does-not-compile' && b.status !== 'rejected',
