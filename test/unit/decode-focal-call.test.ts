@@ -4,7 +4,7 @@ import { strict as assert } from 'node:assert';
 import { decode, type Stepper, type TextStream } from '../../src/model/decode';
 import type { GenerateOptions } from '../../src/model/engine-api';
 import { javaDecoding } from '../../src/generation/decoding';
-import { FocalCallRule, STEER_TOKENS } from '../../src/java/decoding/focal-call';
+import { FocalCallRule, PATIENCE, STEER_TOKENS } from '../../src/java/decoding/focal-call';
 import { WRAP_UP_SLACK } from '../../src/java/decoding/wrap-up';
 import { checkGenerate } from '../../src/sidecar/protocol';
 
@@ -73,6 +73,14 @@ describe('focal-call rule', () => {
     // without the syntax guard the rule's own brace count decides the zone
     const r = await decode(never, [0], stream, { maxNewTokens: 20, ...java({ requireCall: 'foo' }, 20) });
     assert.equal(r.stopReason, 'balanced');
+  });
+
+  it(`gives way ${PATIENCE} tokens after its first refusal: a body that never calls closes where the model wants, long before the limit`, async () => {
+    const never = scripted((last, n) => (n === 0 ? [8] : last === 8 ? [2] : last === 2 ? [3] : last === 3 ? [4] : last === 4 ? [6, 8] : [6]));
+    const r = await decode(never, [0], stream, { maxNewTokens: 1000, ...java({ requireCall: 'foo', syntaxGuard: true }, 1000) });
+    assert.equal(r.stopReason, 'balanced');
+    // `bar();` is 4 tokens: the first close is refused after 4, the rule gives way at 4 + PATIENCE, and the next close comes within a statement
+    assert.ok(r.ids.length > 4 + PATIENCE && r.ids.length <= 4 + PATIENCE + 5, `${r.ids.length} tokens`);
   });
 
   it(`steers toward the name after a member dot only in the ${STEER_TOKENS} tokens before the wrap-up zone`, async () => {

@@ -5,10 +5,12 @@
 // then `(`) has been written in code; the decoder then takes the model's next best, which
 // usually begins another statement.
 //
-// It never makes a body endless: once the tokens left are ≤ what is open + WRAP_UP_SLACK (the
-// wrap-up's zone, ./wrap-up.ts), it refuses nothing, so the wrap-up closes the method before the token
-// limit even when the call never came (the pipeline's candidate rules then reject the test). Just before
-// that zone (STEER_TOKENS more tokens), it steers, only where that is cheap: right after a member `.`
+// It never makes a body endless: it refuses nothing once PATIENCE tokens have passed since it first
+// refused a close (the model that does not mean to call the method then closes where it wants, not at the
+// token limit after a runaway body), nor once the tokens left are ≤ what is open + WRAP_UP_SLACK (the
+// wrap-up's zone, ./wrap-up.ts), so the method closes before the token limit even when the call never
+// came (the pipeline's candidate rules then reject the test). In the STEER_TOKENS before it gives way
+// (either way), it steers, only where that is cheap: right after a member `.`
 // (or inside a name begun after one) it prefers the model's best token that writes the focal name and
 // its `(`, when the processors accept it and the model ranks it among its STEER_TOP_RANK best;
 // elsewhere it leaves the choice to the model (it does not invent a receiver). Tokens left are counted from the generation's maxNewTokens (a context that fills
@@ -17,8 +19,10 @@ import type { DecodingVocabulary, LogitsProcessor, RetryPolicy } from '../../mod
 import { copyLexState, lexChar, newLexState, type LexState } from '../lexer';
 import { WRAP_UP_SLACK } from './wrap-up';
 
-/** Tokens before the wrap-up's zone in which the rule steers toward writing the focal name after a `.`. */
+/** Tokens before the rule gives way in which it steers toward writing the focal name after a `.`. */
 export const STEER_TOKENS = 16;
+/** Tokens after the first refused close during which the rule keeps refusing. */
+export const PATIENCE = 64;
 /** The steered token must be among the model's this many best tokens. */
 export const STEER_TOP_RANK = 32;
 /** Candidates tried per step: a refused closer is nearly always followed by an acceptable one. */
@@ -85,6 +89,7 @@ export class FocalCallRule implements LogitsProcessor {
   private readonly target: string;
   private readonly steerIds = new Map<number, number[]>(); // per characters of `target` already written: ids that continue it
   private readonly distance: () => number;
+  private refusedAt: number | undefined; // tokens generated when a close was first refused
 
   /**
    * `name`: the focal method's name; `maxNewTokens`: the generation's budget; `distance`: what is left
@@ -105,19 +110,22 @@ export class FocalCallRule implements LogitsProcessor {
     return this.s.called;
   }
 
-  /** In the wrap-up's zone the rule gives way, so the method can still close. */
-  private givesWay(tokensLeft: number): boolean {
-    return tokensLeft <= this.distance() + WRAP_UP_SLACK;
+  /** Tokens until the rule gives way: its patience runs out, or the wrap-up's zone begins (the method must still close). */
+  private untilGivingWay(generatedCount: number, tokensLeft: number): number {
+    const patience = this.refusedAt === undefined ? Infinity : this.refusedAt + PATIENCE - generatedCount;
+    return Math.min(patience, tokensLeft - this.distance() - WRAP_UP_SLACK);
   }
 
   accepts(candidateId: number, generated: readonly number[]): boolean {
-    if (this.s.called || this.givesWay(this.maxNewTokens - generated.length)) return true;
-    if (candidateId === this.vocabulary.eosId) return false;
-    return scan({ ...this.s, lx: copyLexState(this.s.lx) }, this.vocabulary.tokenText(candidateId), this.name);
+    if (this.s.called || this.untilGivingWay(generated.length, this.maxNewTokens - generated.length) <= 0) return true;
+    const ok = candidateId !== this.vocabulary.eosId && scan({ ...this.s, lx: copyLexState(this.s.lx) }, this.vocabulary.tokenText(candidateId), this.name);
+    if (!ok) this.refusedAt ??= generated.length;
+    return ok;
   }
 
-  prefer(logits: Float32Array, _generated: readonly number[], tokensLeft: number, acceptable: (id: number) => boolean): number | undefined {
-    if (this.s.called || this.givesWay(tokensLeft) || tokensLeft > this.distance() + WRAP_UP_SLACK + STEER_TOKENS) return undefined;
+  prefer(logits: Float32Array, generated: readonly number[], tokensLeft: number, acceptable: (id: number) => boolean): number | undefined {
+    const until = this.untilGivingWay(generated.length, tokensLeft);
+    if (this.s.called || until <= 0 || until > STEER_TOKENS) return undefined;
     // only where a name follows a member `.`: `receiver.` or `receiver.na` with `na` a prefix of the name
     const typed = this.s.word;
     if (this.s.lx.mode !== 'code' || !(this.s.afterDot && this.target.startsWith(typed))) return undefined;
