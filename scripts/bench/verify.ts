@@ -9,7 +9,8 @@
 // BENCH_VERIFY_CANDIDATES / BENCH_VERIFY_ROUNDS (default: the settings'), BENCH_VERIFY_LIMIT (methods
 // per project), BENCH_VERIFY_GEN_OUT (one JSON line per method, with each attempt's javac "symbol:" lines),
 // BENCH_VERIFY_REDECODE=0 (repair rounds without the re-decode of a rejected statement),
-// BENCH_VERIFY_FOCAL_CALL=0 (the product's decoding without the focal-call rule).
+// BENCH_VERIFY_FOCAL_CALL=0 (the product's decoding without the focal-call rule),
+// BENCH_VERIFY_PROMPT_PARAM_CTORS=1 (the prompt experiment of src/pipeline/parameter-constructors.ts).
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -93,7 +94,7 @@ async function main(): Promise<void> {
         const focalPath = path.join(root, pair.focal_path);
         const text = fs.readFileSync(focalPath, 'utf8');
         const line = await focalLine(text, pair);
-        const prep = line === undefined ? undefined : await prepareTest({ focalPath, focalText: text, selector: { line }, projectRoot: root, readFile: (f) => (fs.existsSync(f) ? fs.readFileSync(f, 'utf8') : undefined) });
+        const prep = line === undefined ? undefined : await prepareTest({ focalPath, focalText: text, selector: { line }, projectRoot: root, readFile: (f) => (fs.existsSync(f) ? fs.readFileSync(f, 'utf8') : undefined), parameterConstructors: process.env.BENCH_VERIFY_PROMPT_PARAM_CTORS === '1' });
         if (!prep?.value) {
           log(`${p.name}: ${pair.focal_class}#${pair.focal_method}: ${prep?.errors.join('; ') ?? 'focal method not found'}; counted as no test`);
           rows.push({ compiled: false, passed: false, callsFocal: false, cov: 0, s: (Date.now() - t0) / 1000 });

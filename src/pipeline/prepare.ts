@@ -5,6 +5,7 @@
 import path from 'node:path';
 import type { TestFrameworkSetting } from '../config/settings';
 import { buildContext, type MethodSelector } from '../java/context';
+import { parameterConstructors } from './parameter-constructors';
 import { detectFramework, type Framework } from '../java/framework';
 import { findTestLocation, type TestLocation } from '../java/location';
 import { listMethods, type JavaMethod } from '../java/methods';
@@ -24,6 +25,8 @@ export interface PrepareInput {
   readFile(filePath: string): string | undefined;
   /** Where the Java parsing runs: this thread (default) or a worker (the editor: src/java/analysis-thread.ts). */
   analysis?: JavaAnalysis;
+  /** A prompt experiment, off by default: the parameter types' constructors before the context (./parameter-constructors.ts). */
+  parameterConstructors?: boolean;
 }
 
 /** The two analyses preparation needs; `JavaAnalysisThread` runs them on a worker thread. */
@@ -96,7 +99,7 @@ export async function prepareTest(input: PrepareInput): Promise<Prepared> {
   for (const e of ctx.errors) warnings.push(`${path.basename(input.focalPath)}: ${e}`);
   return {
     value: {
-      prompt: ctx.context,
+      prompt: (input.parameterConstructors ? await parameterConstructors(input.focalPath, input.focalText, m.parameterTypes) : '') + ctx.context,
       signature: promptSignature(ctx.context),
       method: m,
       methodLabel: `${m.enclosingType ? m.enclosingType + '.' : ''}${m.name}(${m.parameterTypes.join(', ')})`,
