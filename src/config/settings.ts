@@ -102,7 +102,7 @@ export const SETTINGS: readonly SettingSpec[] = [
   },
   {
     field: 'syntaxGuard', key: 'testtune.generation.syntaxGuard', type: 'boolean', default: true, scope: 'resource', order: 11,
-    description: 'Syntax guard of the decoding: never generate a token that breaks the test method\'s brackets (a `)` or `}` that closes nothing open, `;` inside parentheses, a line break inside a string, runaway nesting or argument lists); the next-best token is taken instead, and when the token limit is near, closing tokens are preferred, so the method ends with its `}`. Off: the study\'s plain greedy decoding.',
+    description: 'Syntax guard of the decoding: never generate a token that breaks the test method\'s brackets (a `)` or `}` that closes nothing open, `;` inside parentheses, a line break inside a string, runaway nesting or argument lists, a `;` that ends what javac rejects as "not a statement" such as `builder.with;`); the next-best token is taken instead, and when the token limit is near, closing tokens are preferred, so the method ends with its `}`. Off: the study\'s plain greedy decoding.',
   },
   {
     field: 'verifyEnabled', key: 'testtune.verify.enabled', type: 'boolean', default: true, scope: 'resource', order: 12,
