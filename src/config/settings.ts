@@ -4,7 +4,7 @@
 
 export type ExecutionProvider = 'auto' | 'cuda' | 'webgpu' | 'cpu';
 export type TestFrameworkSetting = 'auto' | 'junit4' | 'junit5';
-export type QuantizationSetting = 'none' | 'int8';
+export type QuantizationSetting = 'none' | 'int8' | 'int4';
 export type RunBuildToolSetting = 'never' | 'maven-gradle';
 
 export interface TestTuneSettings {
@@ -89,10 +89,11 @@ export const SETTINGS: readonly SettingSpec[] = [
   },
   {
     field: 'quantization', key: 'testtune.model.quantization', type: 'string', default: 'none', scope: 'window', order: 9,
-    enum: ['none', 'int8'],
+    enum: ['none', 'int8', 'int4'],
     enumDescriptions: [
       'Full precision (f32) weights: the reference output.',
       'int8 weights (per output row) with dynamically quantised activations: several times faster decoding on CPU; the output can differ from f32 (measured: npm run bench -- --only quantize-quality).',
+      'int4 weights in blocks of 32 (ONNX Runtime MatMulNBits), 16-bit embedding tables kept in 16 bits: the least memory (below the checkpoint\'s size on disk), for large models; the output can differ from f32 more than with int8.',
     ],
     description: 'Precision of the model weights when generating tests. Changing it restarts the model process.',
   },

@@ -25,7 +25,7 @@ export interface BridgeStatus {
   modelName: string;
   provider: 'cuda' | 'webgpu' | 'cpu' | null;
   providerNote?: string;
-  quantize: 'none' | 'int8' | null;
+  quantize: 'none' | 'int8' | 'int4' | null;
   adapter: string | null;
 }
 

@@ -8,8 +8,8 @@ export interface StatusSnapshot {
   provider: 'cuda' | 'webgpu' | 'cpu' | null; // null until the sidecar reports it
   providerPreference: 'auto' | 'cuda' | 'webgpu' | 'cpu';
   providerNote?: string;
-  /** Weight precision setting; 'int8' is shown in the text, f32 is not. */
-  quantize?: 'none' | 'int8';
+  /** Weight precision setting; 'int8' and 'int4' are shown in the text, f32 is not. */
+  quantize?: 'none' | 'int8' | 'int4';
   phase: SidecarPhase;
   detail?: string; // the last error, a restart note, ...
 }
@@ -18,7 +18,7 @@ export function describeStatus(s: StatusSnapshot): { text: string; tooltip: stri
   const icon = s.phase === 'busy' || s.phase === 'starting' || s.phase === 'restarting' ? '$(sync~spin)' : s.phase === 'error' ? '$(warning)' : '$(beaker)';
   const provider = s.provider ? providerLabel(s.provider) : s.providerPreference === 'auto' ? 'auto' : providerLabel(s.providerPreference);
   const adapter = s.adapter ?? 'base';
-  const text = `${icon} ${s.modelName} · ${adapter} · ${provider}${s.quantize === 'int8' ? ' int8' : ''}`;
+  const text = `${icon} ${s.modelName} · ${adapter} · ${provider}${s.quantize && s.quantize !== 'none' ? ` ${s.quantize}` : ''}`;
   const phaseText: Record<SidecarPhase, string> = {
     stopped: 'not started (starts on first use)',
     starting: 'starting',
@@ -33,7 +33,7 @@ export function describeStatus(s: StatusSnapshot): { text: string; tooltip: stri
     `- Model: ${s.modelName}`,
     `- Adapter: ${adapter}`,
     `- Execution provider: ${s.provider ? providerLabel(s.provider) : `${s.providerPreference} (not started)`}`,
-    `- Weights: ${s.quantize === 'int8' ? 'int8 (testtune.model.quantization)' : 'f32'}`,
+    `- Weights: ${s.quantize && s.quantize !== 'none' ? `${s.quantize} (testtune.model.quantization)` : 'f32'}`,
     `- Sidecar: ${phaseText[s.phase]}`,
   ];
   if (s.providerNote) lines.push(`- ${s.providerNote}`);

@@ -78,6 +78,11 @@ export class Builder {
     return this.opts.matmul ? this.opts.matmul(this.g, x, name) : this.g.op('MatMul', [x, this.weightT(name)]);
   }
 
+  /** Rows `ids` of the embedding table `name` (float32). */
+  gather(name: string, ids: string): string {
+    return this.opts.gather ? this.opts.gather(this.g, name, ids) : this.g.op('Gather', [this.opts.weight(name), ids], { axis: 0 });
+  }
+
   weightT(name: string): string {
     return this.opts.weightT ? this.opts.weightT(name) : this.g.op('Transpose', [this.opts.weight(name)], { perm: [1, 0] });
   }
@@ -207,7 +212,7 @@ function inferencePrelude(b: Builder, p: Pick<Prelude, 'inputIds' | 'pastKeys' |
   if (positionEmbed) {
     // learned absolute positions (gpt_bigcode): rows past..past+total-1 of the position table
     const pos = g.op('Range', [g.op('Squeeze', [ropeStart, b.i64([0])]), g.op('Squeeze', [end, b.i64([0])]), b.scalarI64(1)]);
-    p = { ...p, x: g.op('Add', [p.x, g.op('Gather', [b.opts.weight(positionEmbed), pos], { axis: 0 })]) };
+    p = { ...p, x: g.op('Add', [p.x, b.gather(positionEmbed, pos)]) };
   }
   const INT32 = 6;
   const totalLen = g.op('Cast', [g.op('Squeeze', [end, b.i64([0])])], { to: INT32 });
@@ -233,7 +238,7 @@ export function prelude(b: Builder, embedName = 'model.embed_tokens.weight', pos
     }
   const pastLength = !train && opts.sharedKvCache ? g.input('past_length', 'int64', [1]) : undefined;
 
-  let x = g.op('Gather', [opts.weight(embedName), inputIds], { axis: 0 });
+  let x = b.gather(embedName, inputIds);
   let promptLen: string | undefined;
   if (opts.adapter?.prompt) {
     const prompt = b.adapterInput('prompt_embeddings', 'prompt', 'prompt', ['prompt_len', hid]);
@@ -268,7 +273,7 @@ export function prelude(b: Builder, embedName = 'model.embed_tokens.weight', pos
   const scale = b.f32(1 / Math.sqrt(D));
   if (cfg.learnedPositions) {
     // learned absolute positions instead of RoPE (gpt_bigcode); packed examples restart at 0 as alone
-    if (positionEmbed) x = g.op('Add', [x, g.op('Gather', [opts.weight(positionEmbed), rpos], { axis: 0 })]);
+    if (positionEmbed) x = g.op('Add', [x, b.gather(positionEmbed, rpos)]);
     return { inputIds, pastKeys, pastValues, presentKeys: [], presentValues: [], x, promptLen, mask, cos: '', sin: '', scale };
   }
   const tables = ropeTables(cfg);

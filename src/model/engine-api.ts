@@ -3,9 +3,13 @@
 
 export type ProviderPreference = 'auto' | 'cuda' | 'webgpu' | 'cpu';
 export const PROVIDER_VALUES: readonly ProviderPreference[] = ['auto', 'cuda', 'webgpu', 'cpu'];
-/** Base-weight precision of the inference graph: f32, or int8 per output row (DynamicQuantizeMatMul). */
-export type Quantize = 'none' | 'int8';
-export const QUANTIZE_VALUES: readonly Quantize[] = ['none', 'int8'];
+/**
+ * Base-weight precision of the inference graph: f32; int8 per output row (DynamicQuantizeMatMul); int4
+ * weight-only in blocks (MatMulNBits, 16-bit embedding tables kept in 16 bits: memory below the
+ * checkpoint's size on disk).
+ */
+export type Quantize = 'none' | 'int8' | 'int4';
+export const QUANTIZE_VALUES: readonly Quantize[] = ['none', 'int8', 'int4'];
 export type PeftType = 'LORA' | 'IA3' | 'PROMPT_TUNING';
 
 export interface AdapterInfo {

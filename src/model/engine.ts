@@ -15,12 +15,13 @@ import type { DecodingFactory, DecodingPlan } from './decoding/processor';
 import type { AdapterInfo, Engine, EngineStatus, GenerateOptions, GenerateResult, ProviderPreference } from './engine-api';
 import { family, lmHeadOf, type AdapterSlots, type DecoderGraph } from './family';
 import { findCachedGraph, graphCacheKey, storeCachedGraphAsync } from './graph-cache';
-import { buildInferenceModel, inferenceGraphNames, kvCarry, KvRunner, matmulLayoutFor, missingSlots, type Quantize } from './inference';
+import { buildInferenceModel, inferenceGraphNames, INT4_BUILD_DEFAULTS, kvCarry, KvRunner, matmulLayoutFor, missingSlots, type Quantize } from './inference';
 import { configRangeErrors, configWeightErrors, readSafetensorsShapes } from './safe-load';
 import { MAX_JSON_CONFIG_BYTES, readRegularText } from '../util/safe-read';
 import { StreamDecoder } from './stream-decoder';
 import { Tokenizer } from './tokenizer';
-import { readWeightTensors, selectWeights, weightFiles } from './weight-files';
+import type { StTensor } from './safetensors';
+import { readWeightTensors, selectTensors, selectWeights, weightFiles } from './weight-files';
 
 export interface EngineOptions {
   provider?: ProviderPreference;
@@ -31,7 +32,7 @@ export interface EngineOptions {
   maxContext?: number;
   /** Use and fill the on-disk graph cache (default true). */
   cache?: boolean;
-  /** 'int8': base weights quantised per output row, activations dynamically (DynamicQuantizeMatMul); default 'none'. */
+  /** 'int8': base weights quantised per output row, activations dynamically (DynamicQuantizeMatMul); 'int4': weight-only blocks (MatMulNBits); default 'none'. */
   quantize?: Quantize;
   /**
    * Build no session yet: the caller loads and selects adapters, then calls build(), so only the
@@ -97,6 +98,14 @@ export function readModelWeights(modelDir: string, cfg: ModelConfig): Map<string
   const mismatch = configWeightErrors(cfg, tensors, 'config.json', weightsName(modelDir), weightLayout(cfg));
   if (mismatch.length) throw new Error(`model ${modelDir}: ${mismatch.join('; ')}`);
   return selectWeights(modelDir, tensors, family(cfg).weightSpecs(cfg), cfg.tieWordEmbeddings ? lmHeadOf(cfg) : undefined);
+}
+
+/** The same checks as readModelWeights, the tensors kept as stored (16-bit ones are widened only where the graph needs F32). */
+export function readModelTensors(modelDir: string, cfg: ModelConfig): Map<string, StTensor> {
+  const tensors = readWeightTensors(modelDir);
+  const mismatch = configWeightErrors(cfg, tensors, 'config.json', weightsName(modelDir), weightLayout(cfg));
+  if (mismatch.length) throw new Error(`model ${modelDir}: ${mismatch.join('; ')}`);
+  return selectTensors(modelDir, tensors, family(cfg).weightSpecs(cfg), cfg.tieWordEmbeddings ? lmHeadOf(cfg) : undefined);
 }
 
 /** Where a family keeps its layers and embedding (for the config-against-weights checks of safe-load.ts). */
@@ -178,14 +187,18 @@ export class ModelEngine implements Engine {
     const quantize = this.opts.quantize ?? 'none';
     // The provider is resolved (cheap checks, cached) before the graph is built: WebGPU gets standard
     // MatMul nodes (it has no FusedMatMul kernel); createSession resolves the same way and reports what
-    // it skipped. int8 graphs (DynamicQuantizeMatMul) have CPU kernels only, so they never go to WebGPU.
+    // it skipped. Quantised graphs (DynamicQuantizeMatMul, MatMulNBits) run on the CPU provider here, never WebGPU.
     const wanted = this.gpuFailure ? 'cpu' : this.opts.provider ?? 'auto';
     const resolved = (await resolveProvider(wanted)).provider;
-    const provider = quantize === 'int8' && resolved === 'webgpu' ? 'cpu' : wanted;
+    const provider = quantize !== 'none' && resolved === 'webgpu' ? 'cpu' : wanted;
     const layout = quantize === 'none' ? matmulLayoutFor(resolved) : 'fused';
     const slots = kind === 'bare' ? {} : this.slots;
     // int8 graphs depend on the CPU's weight range (runtime/int8-range.ts): one cache file per range.
-    const precision = quantize === 'none' ? (layout === 'standard' ? 'f32mm_resident' : 'f32') : `${quantize}_${int8WeightMax()}`;
+    const q4 = INT4_BUILD_DEFAULTS;
+    const precision =
+      quantize === 'none' ? (layout === 'standard' ? 'f32mm_resident' : 'f32')
+      : quantize === 'int8' ? `int8_${int8WeightMax()}`
+      : `int4_b${q4.blockSize}${q4.asymmetric ? 'a' : 's'}_l${q4.accuracyLevel}`;
     const key = graphCacheKey(this.dir, this.cfg, slots, `${precision}${kind === 'bare' ? '_bare' : ''}`);
     const cached = this.opts.cache === false ? undefined : findCachedGraph(this.dir, key);
     let session: ModelSession | undefined;
@@ -199,7 +212,7 @@ export class ModelEngine implements Engine {
       }
     }
     if (!session || !graph) {
-      const built = buildInferenceModel(this.cfg, readModelWeights(this.dir, this.cfg), slots, 'last', quantize, layout);
+      const built = buildInferenceModel(this.cfg, readModelTensors(this.dir, this.cfg), slots, 'last', quantize, layout);
       graph = built.graph;
       session = await createSession(built.bytes, { provider, threads: this.opts.threads, carry: kvCarry(graph) });
       if (this.opts.cache !== false) {

@@ -33,6 +33,8 @@ export interface BuildOptions {
   weightT?: (name: string) => string;
   /** Optional: emits x·Wᵀ for a base matrix weight (inference: int8 DynamicQuantizeMatMul); default MatMul. */
   matmul?: (g: Graph, x: string, name: string) => string;
+  /** Optional: rows `ids` of an embedding table as float32 (inference: a 16-bit table gathered, then Cast); default Gather. */
+  gather?: (g: Graph, name: string, ids: string) => string;
   adapter?: AdapterSlots;
   /** Train mode: a scalar graph input `lora_dropout` (ratio) drives Dropout on the LoRA input path. */
   loraDropout?: boolean;

@@ -2,71 +2,176 @@
 // KV-cache runner around its session. The cache lives in preallocated [maxLen, kvHeads, headDim]
 // buffers per layer, laid out sequence-major so the filled prefix is one contiguous view fed without
 // copying; each step's graph outputs only the new positions, which are appended in place.
-import { Graph } from '../onnx/graph';
+import { Graph, type DType, type TypedData } from '../onnx/graph';
 import { int8WeightMax, type Int8WeightMax } from '../runtime/int8-range';
 import { f32, i64, type BoundFeeds, type HostTensor, type ModelSession } from '../runtime/ort';
 import type { ModelConfig } from './config';
 import type { Quantize } from './engine-api';
+import { INT4_DEFAULTS, quantizeInt4, type Int4Options, type Int4Weight } from './int4';
 import { modelBytes } from './onnx-bytes';
+import { rowReader, toF16, toF32, type StTensor } from './safetensors';
 import { buildDecoderGraph, family, type AdapterSlots, type AdapterWeights, type DecoderGraph } from './family';
 
 const INFERENCE_OPSET = 18;
 
-/** ONNX bytes of the KV-cached inference graph. Tied weights become one initializer. */
-export function buildInferenceModel(
+/**
+ * Base weights by Hugging Face name: F32 arrays, or checkpoint tensors as read (F16/BF16 kept in 16 bits:
+ * each is widened only when and as far as the graph needs it, int4 reads 16-bit rows one at a time).
+ */
+export type WeightSource = Map<string, Float32Array | StTensor>;
+
+/** How int4 weights are cut (block size, zero points) and computed (ORT's accuracy_level: 4 = int8 activations). */
+export interface Int4BuildOptions extends Int4Options {
+  accuracyLevel: 0 | 1 | 4;
+}
+export const INT4_BUILD_DEFAULTS: Int4BuildOptions = { ...INT4_DEFAULTS, accuracyLevel: 4 };
+
+/** An inference graph before serialisation; `lazy` produces the data of the initializers still empty. */
+export interface InferenceGraph {
+  g: Graph;
+  graph: DecoderGraph;
+  lazy: Map<string, () => TypedData>;
+}
+
+const asF32 = (v: Float32Array | StTensor, name: string): Float32Array => (v instanceof Float32Array ? v : toF32(v, name));
+const EMPTY: Record<DType, () => TypedData> = {
+  float32: () => new Float32Array(0),
+  float16: () => new Uint16Array(0),
+  bfloat16: () => new Uint16Array(0),
+  uint8: () => new Uint8Array(0),
+  int8: () => new Int8Array(0),
+  bool: () => new Uint8Array(0),
+  int32: () => new Int32Array(0),
+  int64: () => new BigInt64Array(0),
+  float64: () => new Float64Array(0),
+};
+
+/**
+ * The KV-cached inference graph with its weights still unread: every base-weight initializer is produced
+ * on demand (`lazy`), so a writer can stream them one at a time (onnx-bytes.ts) and a quantised graph
+ * never holds the F32 weights. Tied weights become one initializer.
+ */
+export function buildInferenceGraph(
   cfg: ModelConfig,
-  weights: Map<string, Float32Array>,
+  weights: WeightSource,
   slots: AdapterSlots,
   logits: 'last' | 'all' = 'last',
   quantize: Quantize = 'none',
   layout: MatmulLayout = 'fused',
-): { bytes: Uint8Array; graph: DecoderGraph } {
+  int4: Int4BuildOptions = INT4_BUILD_DEFAULTS,
+): InferenceGraph {
   const g = new Graph('testtune_decoder');
+  const lazy = new Map<string, () => TypedData>();
   const shapes = new Map(family(cfg).weightSpecs(cfg).map((s) => [s.name, s.shape]));
   const made = new Map<string, string>();
-  const weight = (name: string): string => {
-    let v = made.get(name);
-    if (v) return v;
+  const source = (name: string, rank?: number): { data: Float32Array | StTensor; shape: number[] } => {
     const data = weights.get(name);
     const shape = shapes.get(name);
-    if (!data || !shape) throw new Error(`model weights: missing tensor '${name}'`);
-    v = g.initializer(name, { dtype: 'float32', dims: shape, data });
-    made.set(name, v);
+    if (!data || !shape || (rank !== undefined && shape.length !== rank)) throw new Error(`model weights: missing ${rank === 2 ? 'matrix' : 'tensor'} '${name}'`);
+    return { data, shape };
+  };
+  const init = (name: string, dtype: DType, dims: number[], produce: () => TypedData): string => {
+    const v = g.initializer(name, { dtype, dims, data: EMPTY[dtype]() });
+    lazy.set(v, produce);
     return v;
   };
-  const weightT = (name: string): string => {
-    const key = `${name}#T`;
+  const once = (key: string, make: () => string): string => {
     let v = made.get(key);
-    if (v) return v;
-    const data = weights.get(name);
-    const shape = shapes.get(name);
-    if (!data || !shape || shape.length !== 2) throw new Error(`model weights: missing matrix '${name}'`);
-    v = g.initializer(`${name}.T`, { dtype: 'float32', dims: [shape[1], shape[0]], data: transpose(data, shape[0], shape[1]) });
-    made.set(key, v);
+    if (!v) made.set(key, (v = make()));
     return v;
   };
-  const matmul =
-    quantize === 'int8'
-      ? (gr: Graph, x: string, name: string): string => {
-          const shape = shapes.get(name);
-          const data = weights.get(name);
-          if (!data || !shape || shape.length !== 2) throw new Error(`model weights: missing matrix '${name}'`);
-          const q = quantizeInt8(data, shape[0], shape[1]);
-          const bq = gr.initializer(`${name}.q8`, { dtype: 'int8', dims: [shape[1], shape[0]], data: q.values });
-          const sc = gr.initializer(`${name}.q8_scale`, { dtype: 'float32', dims: [shape[0]], data: q.scales });
-          const zp = gr.initializer(`${name}.q8_zero`, { dtype: 'int8', dims: [shape[0]], data: new Int8Array(shape[0]) });
-          return gr.op('DynamicQuantizeMatMul', [x, bq, sc, zp], {}, { domain: 'com.microsoft' });
-        }
-      : layout === 'standard'
-        ? (gr: Graph, x: string, name: string): string => gr.op('MatMul', [x, weightT(name)])
-        : (gr: Graph, x: string, name: string): string =>
-            // x @ W^T straight from W [out, in]: no transposed copy to make, serialise and load, and the
-            // tied LM head shares the embedding's initializer. ORT pre-packs B at session creation.
-            gr.op('FusedMatMul', [x, weight(name)], { transB: 1 }, { domain: 'com.microsoft' });
-  const graph = buildDecoderGraph(g, cfg, { mode: 'decode', weight, weightT, matmul, adapter: slots, logits, sharedKvCache: layout === 'standard', residentKvCache: layout === 'standard' });
-  return { bytes: modelBytes(g, { opset: INFERENCE_OPSET }), graph };
+  const weight = (name: string): string =>
+    once(name, () => {
+      const { data, shape } = source(name);
+      return init(name, 'float32', shape, () => asF32(data, name));
+    });
+  const weightT = (name: string): string =>
+    once(`${name}#T`, () => {
+      const { data, shape } = source(name, 2);
+      return init(`${name}.T`, 'float32', [shape[1], shape[0]], () => transpose(asF32(data, name), shape[0], shape[1]));
+    });
+  let matmul: (gr: Graph, x: string, name: string) => string;
+  let gather: ((gr: Graph, name: string, ids: string) => string) | undefined;
+  if (quantize === 'int8') {
+    matmul = (gr, x, name) => {
+      const { data, shape } = source(name, 2);
+      const [out, inDim] = shape;
+      let q: ReturnType<typeof quantizeInt8> | undefined;
+      const get = () => (q ??= quantizeInt8(asF32(data, name), out, inDim));
+      const bq = init(`${name}.q8`, 'int8', [inDim, out], () => get().values);
+      const sc = init(`${name}.q8_scale`, 'float32', [out], () => {
+        const s = get().scales;
+        q = undefined; // produced in order: values, then scales
+        return s;
+      });
+      const zp = gr.initializer(`${name}.q8_zero`, { dtype: 'int8', dims: [out], data: new Int8Array(out) });
+      return gr.op('DynamicQuantizeMatMul', [x, bq, sc, zp], {}, { domain: 'com.microsoft' });
+    };
+  } else if (quantize === 'int4') {
+    matmul = (gr, x, name) => {
+      const { data, shape } = source(name, 2);
+      const [n, k] = shape;
+      const { blockSize, asymmetric, accuracyLevel } = int4;
+      const blocks = Math.ceil(k / blockSize);
+      let q: Int4Weight | undefined;
+      const get = () => (q ??= quantizeInt4(rowReader(data, k), n, k, int4));
+      const last = asymmetric ? 'zp' : 'scales';
+      const take = <T extends TypedData>(part: T, which: string): T => {
+        if (which === last) q = undefined; // produced in order: packed, scales, zero points
+        return part;
+      };
+      const inputs = [
+        x,
+        init(`${name}.q4`, 'uint8', [n, blocks, blockSize / 2], () => take(get().packed, 'packed')),
+        init(`${name}.q4_scale`, 'float32', [n * blocks], () => take(get().scales, 'scales')),
+      ];
+      if (asymmetric) inputs.push(init(`${name}.q4_zero`, 'uint8', [n * Math.ceil(blocks / 2)], () => take(get().zeroPoints!, 'zp')));
+      return gr.op('MatMulNBits', inputs, { K: k, N: n, bits: 4, block_size: blockSize, accuracy_level: accuracyLevel }, { domain: 'com.microsoft' });
+    };
+    // Embedding tables stay in their checkpoint's 16 bits (BF16 rounded to F16 when it fits): gathered
+    // rows are widened by a Cast, so the table never exists in F32.
+    gather = (gr, name, ids) => {
+      const table = once(`${name}#gather`, () => {
+        const { data, shape } = source(name, 2);
+        const half = data instanceof Float32Array ? undefined : toF16(data);
+        return half ? init(`${name}.f16`, 'float16', shape, () => half) : weight(name);
+      });
+      const rows = gr.op('Gather', [table, ids], { axis: 0 });
+      return gr.initializers.get(table)?.dtype === 'float16' ? gr.op('Cast', [rows], { to: 1 }) : rows;
+    };
+  } else if (layout === 'standard') {
+    matmul = (gr, x, name) => gr.op('MatMul', [x, weightT(name)]);
+  } else {
+    // x @ W^T straight from W [out, in]: no transposed copy to make, serialise and load, and the tied LM
+    // head shares the embedding's initializer. ORT pre-packs B at session creation.
+    matmul = (gr, x, name) => gr.op('FusedMatMul', [x, weight(name)], { transB: 1 }, { domain: 'com.microsoft' });
+  }
+  const graph = buildDecoderGraph(g, cfg, { mode: 'decode', weight, weightT, matmul, gather, adapter: slots, logits, sharedKvCache: layout === 'standard', residentKvCache: layout === 'standard' });
+  return { g, graph, lazy };
 }
 
+/** Produces every lazy initializer's data in place (for serialisation in memory). */
+export function materialize(ig: InferenceGraph): void {
+  for (const [name, produce] of ig.lazy) ig.g.initializers.get(name)!.data = produce();
+  ig.lazy.clear();
+}
+
+/** ONNX bytes of the KV-cached inference graph (in memory; see onnx-bytes.ts for graphs written to a file). */
+export function buildInferenceModel(
+  cfg: ModelConfig,
+  weights: WeightSource,
+  slots: AdapterSlots,
+  logits: 'last' | 'all' = 'last',
+  quantize: Quantize = 'none',
+  layout: MatmulLayout = 'fused',
+  int4: Int4BuildOptions = INT4_BUILD_DEFAULTS,
+): { bytes: Uint8Array; graph: DecoderGraph } {
+  const ig = buildInferenceGraph(cfg, weights, slots, logits, quantize, layout, int4);
+  materialize(ig);
+  return { bytes: modelBytes(ig.g, { opset: INFERENCE_OPSET }), graph: ig.graph };
+}
+
+export { INFERENCE_OPSET };
 export type { Quantize };
 
 /**

@@ -164,3 +164,66 @@ export function toBF16(values: Float32Array): Uint16Array {
   }
   return out;
 }
+
+/**
+ * Reads one row of a 2-D float tensor at a time as F32 (a 16-bit checkpoint is widened row by row, never
+ * whole): `read(i, out)` fills `out` with row i's `cols` values.
+ */
+export function rowReader(t: StTensor | Float32Array, cols: number): (i: number, out: Float32Array) => void {
+  if (t instanceof Float32Array) return (i, out) => out.set(t.subarray(i * cols, (i + 1) * cols));
+  if (t.dtype === 'F32') return (i, out) => out.set((t.data as Float32Array).subarray(i * cols, (i + 1) * cols));
+  if (t.dtype !== 'F16' && t.dtype !== 'BF16') throw new SafetensorsError(`rowReader: dtype ${t.dtype} is not a float type`);
+  const src = t.data as Uint16Array;
+  if (t.dtype === 'BF16')
+    return (i, out) => {
+      const bits = new Uint32Array(out.buffer, out.byteOffset, cols);
+      for (let j = 0, at = i * cols; j < cols; j++) bits[j] = src[at + j] << 16;
+    };
+  return (i, out) => {
+    for (let j = 0, at = i * cols; j < cols; j++) out[j] = halfToFloat(src[at + j]);
+  };
+}
+
+/** Rounds an F32 value to F16 bits (round to nearest even; overflow gives ±Infinity). */
+export function floatToHalf(v: number): number {
+  f32[0] = v;
+  const x = u32[0];
+  const sign = (x >>> 16) & 0x8000;
+  const exp = (x >>> 23) & 0xff;
+  const man = x & 0x7fffff;
+  if (exp === 0xff) return sign | 0x7c00 | (man ? 0x200 : 0);
+  const e = exp - 127 + 15;
+  if (e >= 31) return sign | 0x7c00;
+  if (e <= 0) {
+    if (e < -10) return sign;
+    const m = man | 0x800000;
+    const shift = 14 - e;
+    const half = 1 << (shift - 1);
+    let r = m >>> shift;
+    const rest = m & ((1 << shift) - 1);
+    if (rest > half || (rest === half && r & 1)) r++;
+    return sign | r;
+  }
+  let r = (e << 10) | (man >>> 13);
+  const rest = man & 0x1fff;
+  if (rest > 0x1000 || (rest === 0x1000 && r & 1)) r++; // may carry into the exponent: still correct
+  return sign | r;
+}
+
+/**
+ * The tensor as F16 bits: F16 as stored (a view, no copy); BF16 rounded to F16, or undefined when a
+ * value is outside F16's finite range (the caller keeps F32 then). F32 is not narrowed (undefined).
+ */
+export function toF16(t: StTensor): Uint16Array | undefined {
+  if (t.dtype === 'F16') return t.data as Uint16Array;
+  if (t.dtype !== 'BF16') return undefined;
+  const src = t.data as Uint16Array;
+  const out = new Uint16Array(src.length);
+  for (let i = 0; i < src.length; i++) {
+    u32[0] = src[i] << 16;
+    const h = floatToHalf(f32[0]);
+    if ((h & 0x7c00) === 0x7c00 && (src[i] & 0x7f80) !== 0x7f80) return undefined; // finite BF16 → F16 overflow
+    out[i] = h;
+  }
+  return out;
+}

@@ -59,13 +59,20 @@ export function readWeightTensors(modelDir: string): Map<string, StTensor> {
 /** Checks the tensors against the family's specs and widens them to F32. */
 export function selectWeights(modelDir: string, tensors: Map<string, StTensor>, specs: WeightSpec[], tiedHead?: { embed: string; weight: string }): Map<string, Float32Array> {
   const weights = new Map<string, Float32Array>();
+  for (const [name, t] of selectTensors(modelDir, tensors, specs, tiedHead)) weights.set(name, toF32(t, name));
+  return weights;
+}
+
+/** Checks the tensors against the family's specs (present, shape, float dtype, every one used); kept as stored (F16/BF16 not widened). */
+export function selectTensors(modelDir: string, tensors: Map<string, StTensor>, specs: WeightSpec[], tiedHead?: { embed: string; weight: string }): Map<string, StTensor> {
+  const weights = new Map<string, StTensor>();
   for (const s of specs) {
     const t = tensors.get(s.name);
     if (!t) throw new Error(`model ${modelDir}: the checkpoint lacks tensor '${s.name}'`);
     if (t.shape.length !== s.shape.length || t.shape.some((d, i) => d !== s.shape[i]))
       throw new Error(`model ${modelDir}: tensor '${s.name}' has shape [${t.shape}], config.json implies [${s.shape}]`);
     if (!['F32', 'F16', 'BF16'].includes(t.dtype)) throw new Error(`model ${modelDir}: tensor '${s.name}' has dtype ${t.dtype}`);
-    weights.set(s.name, toF32(t, s.name));
+    weights.set(s.name, t);
   }
   const unused = [...tensors.keys()].filter((n) => !weights.has(n) && !RECOMPUTED_BUFFERS.some((re) => re.test(n)));
   // a tied model may still store its LM head: harmless when it is the embedding's copy

@@ -147,7 +147,7 @@ class Sidecar {
     }
     const s = this.status();
     const ms = Math.round(performance.now() - t0);
-    log(`model ${s.model?.name} loaded on ${s.provider}${s.quantize === 'int8' ? ' (int8)' : ''} in ${ms} ms${s.providerNote ? ` (${s.providerNote})` : ''}`);
+    log(`model ${s.model?.name} loaded on ${s.provider}${s.quantize && s.quantize !== 'none' ? ` (${s.quantize})` : ''} in ${ms} ms${s.providerNote ? ` (${s.providerNote})` : ''}`);
     this.setState(this.host.activeOp === 'generate' ? 'generating' : 'ready');
     return this.status();
   }

@@ -68,7 +68,7 @@ export interface InitializeParams {
   provider: ProviderPreference;
   /** Adapter directories to load right after the model (their names become selectable). */
   adapterDirs?: string[];
-  /** Base-weight precision: 'none' (f32, the default) or 'int8' (dynamic quantisation of every MatMul). */
+  /** Base-weight precision: 'none' (f32, the default), 'int8' (dynamic quantisation of every MatMul) or 'int4' (MatMulNBits, weight-only). */
   quantize?: Quantize;
   /** Adapter (by name) to select once the model and `adapterDirs` are loaded; only its graph is built. */
   adapter?: string;

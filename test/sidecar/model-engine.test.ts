@@ -71,6 +71,23 @@ describe('model engine', function () {
     assert.ok(fs.statSync(path.join(cacheDir, files[1])).size < fs.statSync(path.join(cacheDir, files[0])).size, 'the int8 graph is smaller');
   });
 
+  it("quantize: 'int4' (MatMulNBits) decodes the same scripted text from its own cached graph, smaller than f32's", async () => {
+    const dir = path.join(tmp, 'scripted-int4');
+    makeScriptedModel(dir, { ...chain('{x=1;}Q'), Q: 'Q' });
+    const cacheDir = graphCacheDirs(dir)[0];
+    for (const quantize of ['int4', 'none'] as const) {
+      const engine = await loadJavaEngine(dir, { provider: 'cpu', quantize });
+      assert.equal(engine.status().quantize, quantize);
+      const r = await engine.generate('public void testIt() {', { maxNewTokens: 50 });
+      assert.deepEqual([r.text, r.stopReason], ['x=1;}', 'balanced'], quantize);
+      await engine.dispose();
+    }
+    const files = fs.readdirSync(cacheDir).filter((f) => f.endsWith('.onnx')).sort();
+    assert.match(files[0], /^decoder-f32_bare-[0-9a-f]{24}\.onnx$/);
+    assert.match(files[1], /^decoder-int4_b32s_l4_bare-[0-9a-f]{24}\.onnx$/);
+    assert.ok(fs.statSync(path.join(cacheDir, files[1])).size < fs.statSync(path.join(cacheDir, files[0])).size, 'the int4 graph is smaller');
+  });
+
   it('defer: nothing is built at load (status says so); generate builds the variant it needs', async () => {
     const dir = path.join(tmp, 'deferred');
     makeScriptedModel(dir, { ...chain('{x=1;}Q'), Q: 'Q' });

@@ -101,22 +101,25 @@ describe('readSettings', () => {
 });
 
 describe('testtune.model.quantization', () => {
-  it('is none or int8, and a bad value falls back with a message', () => {
+  it('is none, int8 or int4, and a bad value falls back with a message', () => {
     const q = SETTINGS.find((s) => s.field === 'quantization');
     assert.ok(q && q.type === 'string');
     assert.equal(q.key, 'testtune.model.quantization');
-    assert.deepEqual(q.enum, ['none', 'int8']);
+    assert.deepEqual(q.enum, ['none', 'int8', 'int4']);
     assert.deepEqual([...q.enum!], [...QUANTIZE_VALUES], 'the setting offers exactly what the engine accepts');
     assert.equal(readSettings((k) => (k === 'testtune.model.quantization' ? 'int8' : undefined)).value.quantization, 'int8');
+    assert.equal(readSettings((k) => (k === 'testtune.model.quantization' ? 'int4' : undefined)).value.quantization, 'int4');
     const bad = readSettings((k) => (k === 'testtune.model.quantization' ? 'fp16' : undefined));
     assert.equal(bad.value.quantization, q.default);
-    assert.match(bad.errors[0], /testtune\.model\.quantization: "fp16" is not one of none, int8/);
+    assert.match(bad.errors[0], /testtune\.model\.quantization: "fp16" is not one of none, int8, int4/);
   });
 
-  it('the status bar says int8 when it is on, and nothing extra for f32', () => {
+  it('the status bar says int8 or int4 when it is on, and nothing extra for f32', () => {
     const base = { modelName: 'default', adapter: 'lora', provider: 'cpu', providerPreference: 'auto', phase: 'ready' } as const;
     assert.equal(describeStatus({ ...base, quantize: 'int8' }).text, '$(beaker) default · lora · CPU int8');
     assert.match(describeStatus({ ...base, quantize: 'int8' }).tooltip, /Weights: int8/);
+    assert.equal(describeStatus({ ...base, quantize: 'int4' }).text, '$(beaker) default · lora · CPU int4');
+    assert.match(describeStatus({ ...base, quantize: 'int4' }).tooltip, /Weights: int4/);
     assert.equal(describeStatus({ ...base, quantize: 'none' }).text, '$(beaker) default · lora · CPU');
     assert.match(describeStatus({ ...base, quantize: 'none' }).tooltip, /Weights: f32/);
   });

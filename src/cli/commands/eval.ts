@@ -41,7 +41,7 @@ project) and optionally test_method (a complete method).
   --adapter <dir|none>   adapter for generation (default: none with --model, the shipped
                          default adapter without)
   --provider <p>         auto | cuda | webgpu | cpu (default auto: CUDA, else CPU; webgpu experimental)
-  --quantize <q>         none | int8: weight precision for generation (default none = f32)
+  --quantize <q>         none | int8 | int4: weight precision for generation (default none = f32)
   --decoding <d>         study (default): the study's plain greedy decoding | product: the
                          extension's decoding (testtune.generation.loopGuard / .syntaxGuard defaults)
   --repetition-penalty <x>  overrides: > 1 penalises tokens already generated

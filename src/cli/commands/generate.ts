@@ -30,7 +30,7 @@ Writes a JUnit test for one method of <File.java> with the local model and print
   --max-new-tokens <n>   generation limit (default 256, as the extension's testtune.maxNewTokens)
   --provider <p>         auto | cuda | webgpu | cpu (default auto: CUDA when installed, else CPU;
                          webgpu is experimental; stderr says which)
-  --quantize <q>         none | int8: weight precision (default none = f32)
+  --quantize <q>         none | int8 | int4: weight precision (default none = f32)
   --repetition-penalty <x>  > 1 penalises tokens already generated (default 1 = plain greedy)
   --loop-guard <n>       never emit n back-to-back copies of one unit (default 3, as the extension's
                          testtune.generation.loopGuard; 0 = off, the study's plain greedy)
@@ -240,7 +240,7 @@ export const command: CliCommand = {
     for (const c of run.candidates) {
       const r = c.result;
       const tps = r.newTokens > 0 && r.ms > 0 ? ` (${((r.newTokens * 1000) / r.ms).toFixed(1)} tok/s)` : '';
-      process.stderr.write(`${r.promptTokens} prompt tokens, ${r.newTokens} new in ${Math.round(r.ms)} ms${tps} on ${gen.provider}${quantize === 'int8' ? ' (int8)' : ''}, stop: ${r.stopReason}\n`);
+      process.stderr.write(`${r.promptTokens} prompt tokens, ${r.newTokens} new in ${Math.round(r.ms)} ms${tps} on ${gen.provider}${quantize !== 'none' ? ` (${quantize})` : ''}, stop: ${r.stopReason}\n`);
     }
     if (gen.note) process.stderr.write(`note: ${gen.note}\n`);
     if (run.cancelled) {
