@@ -6,16 +6,15 @@
 // (new LoRA targets) rebuilds that session once; that is the only reload.
 import * as fs from 'fs';
 import * as path from 'path';
-import { int8WeightMax } from '../runtime/int8-range';
-import { createSession, resolveProvider, type ModelSession } from '../runtime/ort';
+import { resolveProvider, type ModelSession } from '../runtime/ort';
 import { loadAdapterDir, type LoadedAdapter } from './adapters';
 import { parameterCount, parseModelConfig, type ModelConfig } from './config';
 import { decode } from './decode';
 import type { DecodingFactory, DecodingPlan } from './decoding/processor';
 import type { AdapterInfo, Engine, EngineStatus, GenerateOptions, GenerateResult, ProviderPreference } from './engine-api';
 import { family, lmHeadOf, type AdapterSlots, type DecoderGraph } from './family';
-import { findCachedGraph, graphCacheKey, storeCachedGraphAsync } from './graph-cache';
-import { buildInferenceModel, inferenceGraphNames, INT4_BUILD_DEFAULTS, kvCarry, KvRunner, matmulLayoutFor, missingSlots, type Quantize } from './inference';
+import { inferenceGraphNames, KvRunner, matmulLayoutFor, missingSlots, type Quantize } from './inference';
+import { openVariantSession } from './variant-session';
 import { configRangeErrors, configWeightErrors, readSafetensorsShapes } from './safe-load';
 import { MAX_JSON_CONFIG_BYTES, readRegularText } from '../util/safe-read';
 import { StreamDecoder } from './stream-decoder';
@@ -32,6 +31,8 @@ export interface EngineOptions {
   maxContext?: number;
   /** Use and fill the on-disk graph cache (default true). */
   cache?: boolean;
+  /** Initializer bytes above which a graph is written with ONNX external data and loaded from files (default 256 MiB: variant-session.ts). */
+  externalDataAbove?: number;
   /** 'int8': base weights quantised per output row, activations dynamically (DynamicQuantizeMatMul); 'int4': weight-only blocks (MatMulNBits); default 'none'. */
   quantize?: Quantize;
   /**
@@ -100,9 +101,9 @@ export function readModelWeights(modelDir: string, cfg: ModelConfig): Map<string
   return selectWeights(modelDir, tensors, family(cfg).weightSpecs(cfg), cfg.tieWordEmbeddings ? lmHeadOf(cfg) : undefined);
 }
 
-/** The same checks as readModelWeights, the tensors kept as stored (16-bit ones are widened only where the graph needs F32). */
+/** The same checks as readModelWeights, the tensors kept as stored and read from the files only when used (16-bit ones widened only where the graph needs F32). */
 export function readModelTensors(modelDir: string, cfg: ModelConfig): Map<string, StTensor> {
-  const tensors = readWeightTensors(modelDir);
+  const tensors = readWeightTensors(modelDir, true); // headers now, each tensor's data when the graph writes it
   const mismatch = configWeightErrors(cfg, tensors, 'config.json', weightsName(modelDir), weightLayout(cfg));
   if (mismatch.length) throw new Error(`model ${modelDir}: ${mismatch.join('; ')}`);
   return selectTensors(modelDir, tensors, family(cfg).weightSpecs(cfg), cfg.tieWordEmbeddings ? lmHeadOf(cfg) : undefined);
@@ -193,32 +194,22 @@ export class ModelEngine implements Engine {
     const provider = quantize !== 'none' && resolved === 'webgpu' ? 'cpu' : wanted;
     const layout = quantize === 'none' ? matmulLayoutFor(resolved) : 'fused';
     const slots = kind === 'bare' ? {} : this.slots;
-    // int8 graphs depend on the CPU's weight range (runtime/int8-range.ts): one cache file per range.
-    const q4 = INT4_BUILD_DEFAULTS;
-    const precision =
-      quantize === 'none' ? (layout === 'standard' ? 'f32mm_resident' : 'f32')
-      : quantize === 'int8' ? `int8_${int8WeightMax()}`
-      : `int4_b${q4.blockSize}${q4.asymmetric ? 'a' : 's'}_l${q4.accuracyLevel}`;
-    const key = graphCacheKey(this.dir, this.cfg, slots, `${precision}${kind === 'bare' ? '_bare' : ''}`);
-    const cached = this.opts.cache === false ? undefined : findCachedGraph(this.dir, key);
-    let session: ModelSession | undefined;
-    let graph: DecoderGraph | undefined;
-    if (cached) {
-      try {
-        graph = inferenceGraphNames(this.cfg, slots, 'last', layout);
-        session = await createSession(cached, { provider, threads: this.opts.threads, carry: kvCarry(graph) });
-      } catch {
-        session = undefined; // a damaged cache file: rebuild below
-      }
-    }
-    if (!session || !graph) {
-      const built = buildInferenceModel(this.cfg, readModelTensors(this.dir, this.cfg), slots, 'last', quantize, layout);
-      graph = built.graph;
-      session = await createSession(built.bytes, { provider, threads: this.opts.threads, carry: kvCarry(graph) });
-      if (this.opts.cache !== false) {
-        const write = storeCachedGraphAsync(this.dir, key, built.bytes);
-        this.writes = this.writes.then(() => write);
-      }
+    const built = await openVariantSession({
+      dir: this.dir,
+      cfg: this.cfg,
+      slots,
+      bare: kind === 'bare',
+      quantize,
+      layout,
+      session: { provider, threads: this.opts.threads },
+      cache: this.opts.cache !== false,
+      externalAbove: this.opts.externalDataAbove,
+      weights: () => readModelTensors(this.dir, this.cfg),
+    });
+    const { session, graph } = built;
+    if (built.write) {
+      const write = built.write;
+      this.writes = this.writes.then(() => write);
     }
     const old = this.variants[kind];
     const v: Variant = { session, graph, runner: new KvRunner(session, this.cfg, graph, Math.min(this.opts.maxContext ?? this.cfg.maxPositions, this.cfg.maxPositions)) };

@@ -5,7 +5,8 @@
 // kept per variant, so switching between f32 and int8 does not rebuild each time. Lives in the user's
 // cache folder ($XDG_CACHE_HOME/testtune or ~/.cache/testtune), one subfolder per model folder, never
 // inside the model folder (a shipped or shared model stays untouched); the OS temp dir is the fallback.
-// A failed write only costs the cache.
+// A failed write only costs the cache. A large graph is stored with its weights as ONNX external data
+// (`<graph>.onnx.data` beside it) and its session is created from those files.
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -15,7 +16,7 @@ import type { AdapterSlots } from './family';
 import { userCacheDir } from '../util/cache-dir';
 import { weightFiles } from './weight-files';
 
-const GRAPH_VERSION = 6; // 4: FusedMatMul(transB) on untransposed weights; 5: RotaryEmbedding + GroupQueryAttention; 6: rope.ts tables (scaling, partial, interleaved), more families
+const GRAPH_VERSION = 7; // 4: FusedMatMul(transB) on untransposed weights; 5: RotaryEmbedding + GroupQueryAttention; 6: rope.ts tables (scaling, partial, interleaved), more families; 7: int4, large graphs with external data
 
 /** `<variant>-<hash>`; the variant (letters, digits, `_`) names the file family that one store replaces. */
 export function graphCacheKey(modelDir: string, cfg: ModelConfig, slots: AdapterSlots, variant = 'f32'): string {
@@ -69,8 +70,33 @@ export async function storeCachedGraphAsync(modelDir: string, key: string, bytes
   return undefined;
 }
 
-/** Files a store of `key` replaces: older graphs of the same variant (and of the unprefixed format). */
+/**
+ * Stores a graph with external data (`decoder-<key>.onnx` + `decoder-<key>.onnx.data`) through
+ * `write(files)`, which writes both files under temporary names; they are renamed data first, so a
+ * graph file is never there without its data. Synchronous: the session is created from these files.
+ * Returns the graph's path, or undefined when no place is writable.
+ */
+export function storeCachedGraphExternal(modelDir: string, key: string, write: (files: { graph: string; data: string; location: string }) => void): string | undefined {
+  for (const dir of graphCacheDirs(modelDir)) {
+    const f = path.join(dir, `decoder-${key}.onnx`);
+    const tmp = `.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+    try {
+      fs.mkdirSync(dir, { recursive: true });
+      write({ graph: f + tmp, data: `${f}.data${tmp}`, location: `${path.basename(f)}.data` });
+      for (const old of fs.readdirSync(dir)) if (isReplaced(old, key)) fs.rmSync(path.join(dir, old), { force: true });
+      fs.renameSync(`${f}.data${tmp}`, `${f}.data`);
+      fs.renameSync(f + tmp, f);
+      return f;
+    } catch {
+      for (const t of [f + tmp, `${f}.data${tmp}`]) fs.rmSync(t, { force: true }); // try the next place
+    }
+  }
+  return undefined;
+}
+
+/** Files a store of `key` replaces: older graphs (and their external data) of the same variant, and of the unprefixed format. */
 function isReplaced(file: string, key: string): boolean {
   const variant = key.slice(0, key.indexOf('-') + 1);
-  return file.endsWith('.onnx') && (file.startsWith(`decoder-${variant}`) || /^decoder-[0-9a-f]{24}\.onnx$/.test(file));
+  const graph = file.endsWith('.onnx.data') ? file.slice(0, -'.data'.length) : file;
+  return graph.endsWith('.onnx') && (graph.startsWith(`decoder-${variant}`) || /^decoder-[0-9a-f]{24}\.onnx$/.test(graph));
 }

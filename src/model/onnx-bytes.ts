@@ -3,8 +3,13 @@
 // seconds of CPU). Here the graph is serialised without its initializers, and the initializers are
 // appended as a second `graph` field: protobuf merges repeated occurrences of an embedded message, so
 // ONNX Runtime reads one graph. The weights are copied exactly once, into a buffer of the exact size.
+// `writeModelExternal` writes the same graph to a file with its large initializers in a second file
+// (ONNX external data): no 2 GiB limit, the initializers produced and written one at a time (never all
+// in memory), each at a page-aligned offset so ONNX Runtime can map it instead of copying it.
+import * as fs from 'fs';
+import * as path from 'path';
 import { ONNX_DTYPE, ProtoWriter } from '../onnx/proto';
-import type { Graph, TensorData } from '../onnx/graph';
+import type { Graph, TensorData, TypedData } from '../onnx/graph';
 
 function varintSize(n: number): number {
   let s = 1;
@@ -57,7 +62,7 @@ export function modelBytes(g: Graph, opts: { opset?: number; producer?: string }
   if (total > ONNX_PROTO_LIMIT)
     throw new Error(
       `the ONNX model would be ${(total / 2 ** 30).toFixed(2)} GiB, over the 2 GiB an in-memory ONNX model can hold (protobuf); ` +
-        `TestTune does not write ONNX external data yet: a model this large runs only quantized (int8) if that fits`,
+        `write it with its weights as external data instead (writeModelExternal; the engine does so for large graphs)`,
     );
   const out = new Uint8Array(total);
   out.set(head, 0);
@@ -76,4 +81,82 @@ export function modelBytes(g: Graph, opts: { opset?: number; producer?: string }
   }
   if (pos !== total) throw new Error(`modelBytes: wrote ${pos} of ${total} bytes`);
   return out;
+}
+
+/** Initializers smaller than this stay inside the graph file (constants ORT may fold; no page per scalar). */
+const EXTERNAL_MIN_BYTES = 4096;
+/** External data offsets are multiples of this (Linux's page size; ORT maps an initializer whose offset is aligned). */
+const EXTERNAL_ALIGN = 4096;
+
+/** Bytes of the initializers' data as declared (dims × element size), before any is produced. */
+export function initializerBytes(g: Graph): number {
+  const size: Record<string, number> = { float32: 4, uint8: 1, int8: 1, int32: 4, int64: 8, bool: 1, float16: 2, float64: 8, bfloat16: 2 };
+  let total = 0;
+  for (const t of g.initializers.values()) total += t.dims.reduce((a, b) => a * b, 1) * size[t.dtype];
+  return total;
+}
+
+/**
+ * Writes the model to `files.graph` and its initializers of EXTERNAL_MIN_BYTES or more to `files.data`,
+ * which the graph names as `files.location` (its file name as ORT will find it, beside the graph).
+ * `lazy` produces an initializer's data when it is written (then dropped), for initializers declared
+ * empty; the others are written from the graph. Returns the data file's size.
+ */
+export function writeModelExternal(
+  g: Graph,
+  lazy: Map<string, () => TypedData>,
+  files: { graph: string; data: string; location: string },
+  opts: { opset?: number; producer?: string } = {},
+): number {
+  if (path.basename(files.location) !== files.location) throw new Error(`writeModelExternal: location must be a file name beside the graph, not ${files.location}`);
+  const inits = [...g.initializers];
+  const protos: Uint8Array[] = [];
+  const fd = fs.openSync(files.data, 'w');
+  let offset = 0;
+  try {
+    for (const [name, t] of inits) {
+      const data = lazy.get(name)?.() ?? t.data;
+      const raw = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+      const w = new ProtoWriter();
+      w.packedInts(1, t.dims);
+      w.int(2, ONNX_DTYPE[t.dtype]);
+      w.string(8, name);
+      if (raw.byteLength < EXTERNAL_MIN_BYTES) w.bytes(9, raw);
+      else {
+        offset = Math.ceil(offset / EXTERNAL_ALIGN) * EXTERNAL_ALIGN;
+        for (let done = 0; done < raw.byteLength; ) done += fs.writeSync(fd, raw, done, raw.byteLength - done, offset + done);
+        for (const [key, value] of [['location', files.location], ['offset', String(offset)], ['length', String(raw.byteLength)]])
+          w.message(13, (e) => {
+            e.string(1, key);
+            e.string(2, value);
+          });
+        w.int(14, 1); // data_location = EXTERNAL
+        offset += raw.byteLength;
+      }
+      protos.push(w.finish());
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+  g.initializers.clear();
+  let head: Uint8Array;
+  try {
+    head = g.toModel(opts);
+  } finally {
+    for (const [k, v] of inits) g.initializers.set(k, v);
+  }
+  const graphLen = protos.reduce((s, p) => s + 1 + varintSize(p.length) + p.length, 0);
+  const out = new Uint8Array(head.length + 1 + varintSize(graphLen) + graphLen);
+  out.set(head, 0);
+  let pos = head.length;
+  out[pos++] = (7 << 3) | 2; // ModelProto.graph, merged into the head's graph
+  pos = writeVarint(out, pos, graphLen);
+  for (const p of protos) {
+    out[pos++] = (5 << 3) | 2; // GraphProto.initializer
+    pos = writeVarint(out, pos, p.length);
+    out.set(p, pos);
+    pos += p.length;
+  }
+  fs.writeFileSync(files.graph, out);
+  return offset;
 }

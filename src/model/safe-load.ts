@@ -30,9 +30,8 @@ export function readSafetensorsBytes(file: string, maxBytes: number = bufferCons
     if (headerLen > BigInt(Math.min(size - 8, MAX_SAFETENSORS_HEADER_BYTES)))
       throw new UnsafeFileError(`${file}: header length ${headerLen} exceeds the file size ${size}${headerLen > BigInt(MAX_SAFETENSORS_HEADER_BYTES) ? ` and the ${MAX_SAFETENSORS_HEADER_BYTES}-byte limit` : ''}`);
     const hl = Number(headerLen);
-    const end = dataEnd(readExactly(fd, hl, 8, file));
-    if (end !== undefined && 8 + hl + end > size)
-      throw new UnsafeFileError(`${file}: the header places tensor data up to byte ${8 + hl + end}, but the file has ${size} bytes; the file is truncated`);
+    const truncated = truncation(file, readExactly(fd, hl, 8, file), size);
+    if (truncated) throw new UnsafeFileError(truncated);
     return readExactly(fd, size, 0, file);
   } finally {
     fs.closeSync(fd);
@@ -69,6 +68,13 @@ export function readSafetensorsShapes(file: string): Map<string, { shape: number
 }
 
 /** The largest `data_offsets` end in a header, or undefined when the header is not readable JSON. */
+/** The message for a safetensors file whose header (JSON bytes) places data beyond the file's `size`, else undefined. */
+export function truncation(file: string, header: Buffer, size: number): string | undefined {
+  const end = dataEnd(header);
+  const hl = header.length;
+  return end !== undefined && 8 + hl + end > size ? `${file}: the header places tensor data up to byte ${8 + hl + end}, but the file has ${size} bytes; the file is truncated` : undefined;
+}
+
 function dataEnd(header: Buffer): number | undefined {
   let parsed: unknown;
   try {

@@ -3,7 +3,8 @@
 // validates everything (header, dtypes, shapes, offsets, overlaps) and throws a clear Error on a
 // corrupt file; F16/BF16 tensors are widened to F32 on request.
 import * as fs from 'fs';
-import { readSafetensorsBytes } from './safe-load';
+import { openRegularFile, readExactly } from '../util/safe-read';
+import { MAX_SAFETENSORS_HEADER_BYTES, readSafetensorsBytes, truncation } from './safe-load';
 
 export type StDType = 'F32' | 'F16' | 'BF16' | 'I64' | 'I32';
 const BYTES: Record<StDType, number> = { F32: 4, F16: 2, BF16: 2, I64: 8, I32: 4 };
@@ -20,25 +21,25 @@ function fail(where: string, msg: string): never {
   throw new SafetensorsError(`${where}: ${msg}`);
 }
 
-/** Parses safetensors bytes; `where` names the file in errors. */
-export function parseSafetensors(buf: Uint8Array, where = 'safetensors'): { tensors: Map<string, StTensor>; metadata: Record<string, string> } {
-  if (buf.byteLength < 8) fail(where, `file too short (${buf.byteLength} bytes) to hold a safetensors header`);
-  const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  const headerLen = dv.getBigUint64(0, true);
-  if (headerLen > BigInt(buf.byteLength - 8)) fail(where, `header length ${headerLen} exceeds the file size ${buf.byteLength}`);
-  const hl = Number(headerLen);
+interface StEntry {
+  name: string;
+  dtype: StDType;
+  shape: number[];
+  begin: number;
+  end: number;
+}
+
+/** Validates a header (JSON bytes) against a data section of `dataLen` bytes: dtypes, shapes, offsets, overlaps. */
+function parseHeader(bytes: Uint8Array, dataLen: number, where: string): { entries: StEntry[]; metadata: Record<string, string> } {
   let header: unknown;
   try {
-    header = JSON.parse(Buffer.from(buf.buffer, buf.byteOffset + 8, hl).toString('utf8'));
+    header = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'));
   } catch (e) {
     fail(where, `header is not valid JSON (${(e as Error).message})`);
   }
   if (typeof header !== 'object' || header === null || Array.isArray(header)) fail(where, 'header is not a JSON object');
-  const dataStart = 8 + hl;
-  const dataLen = buf.byteLength - dataStart;
-  const tensors = new Map<string, StTensor>();
+  const entries: StEntry[] = [];
   let metadata: Record<string, string> = {};
-  const spans: [number, number, string][] = [];
   for (const [name, raw] of Object.entries(header as Record<string, unknown>)) {
     if (name === '__metadata__') {
       metadata = (raw ?? {}) as Record<string, string>;
@@ -58,26 +59,90 @@ export function parseSafetensors(buf: Uint8Array, where = 'safetensors'): { tens
     if (end - begin !== count * BYTES[dtype])
       fail(where, `tensor '${name}': shape [${shape}] of ${dtype} needs ${count * BYTES[dtype]} bytes but data_offsets span ${end - begin}`);
     if (end > dataLen) fail(where, `tensor '${name}': data ends at ${end} beyond the data section (${dataLen} bytes); the file is truncated`);
-    spans.push([begin, end, name]);
-    // A view into `buf` when aligned (the writer aligns the data section), else a copy. Note that
-    // Buffer#slice is a view too: offsets are always taken relative to buf.byteOffset.
-    let ab: ArrayBufferLike = buf.buffer;
-    let at = buf.byteOffset + dataStart + begin;
-    if (at % BYTES[dtype] !== 0) {
-      ab = Uint8Array.prototype.slice.call(buf, dataStart + begin, dataStart + end).buffer;
-      at = 0;
-    }
-    const data =
-      dtype === 'F32' ? new Float32Array(ab, at, count)
-      : dtype === 'I64' ? new BigInt64Array(ab, at, count)
-      : dtype === 'I32' ? new Int32Array(ab, at, count)
-      : new Uint16Array(ab, at, count);
-    tensors.set(name, { dtype, shape, data });
+    entries.push({ name, dtype, shape, begin, end });
   }
-  spans.sort((a, b) => a[0] - b[0]);
+  const spans = [...entries].sort((a, b) => a.begin - b.begin);
   for (let i = 1; i < spans.length; i++)
-    if (spans[i][0] < spans[i - 1][1] && spans[i][1] > spans[i][0]) fail(where, `tensors '${spans[i - 1][2]}' and '${spans[i][2]}' overlap`);
+    if (spans[i].begin < spans[i - 1].end && spans[i].end > spans[i].begin) fail(where, `tensors '${spans[i - 1].name}' and '${spans[i].name}' overlap`);
+  return { entries, metadata };
+}
+
+/** A typed view of `count` values at `at` in `ab` (a copy when `at` is not aligned to the element size). */
+function typedView(dtype: StDType, ab: ArrayBufferLike, at: number, count: number): StTensor['data'] {
+  if (at % BYTES[dtype] !== 0) {
+    ab = new Uint8Array(ab, at, count * BYTES[dtype]).slice().buffer;
+    at = 0;
+  }
+  return dtype === 'F32' ? new Float32Array(ab, at, count)
+    : dtype === 'I64' ? new BigInt64Array(ab, at, count)
+    : dtype === 'I32' ? new Int32Array(ab, at, count)
+    : new Uint16Array(ab, at, count);
+}
+
+/** Parses safetensors bytes; `where` names the file in errors. */
+export function parseSafetensors(buf: Uint8Array, where = 'safetensors'): { tensors: Map<string, StTensor>; metadata: Record<string, string> } {
+  if (buf.byteLength < 8) fail(where, `file too short (${buf.byteLength} bytes) to hold a safetensors header`);
+  const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  const headerLen = dv.getBigUint64(0, true);
+  if (headerLen > BigInt(buf.byteLength - 8)) fail(where, `header length ${headerLen} exceeds the file size ${buf.byteLength}`);
+  const hl = Number(headerLen);
+  const dataStart = 8 + hl;
+  const { entries, metadata } = parseHeader(buf.subarray(8, dataStart), buf.byteLength - dataStart, where);
+  const tensors = new Map<string, StTensor>();
+  // Views into `buf` when aligned (the writer aligns the data section), else copies. Note that
+  // Buffer#slice is a view too: offsets are always taken relative to buf.byteOffset.
+  for (const e of entries)
+    tensors.set(e.name, { dtype: e.dtype, shape: e.shape, data: typedView(e.dtype, buf.buffer, buf.byteOffset + dataStart + e.begin, (e.end - e.begin) / BYTES[e.dtype]) });
   return { tensors, metadata };
+}
+
+/**
+ * The tensors of a safetensors file with only the header read (checked as parseSafetensors checks it,
+ * against the file's size): each tensor's `data` is read from the file when it is accessed, each time,
+ * and not kept, so a caller that converts tensors one at a time never holds the whole file in memory.
+ */
+export function readSafetensorsLazy(file: string): Map<string, StTensor> {
+  let hl: number;
+  let header: Buffer;
+  let size: number;
+  try {
+    const opened = openRegularFile(file);
+    size = opened.size;
+    try {
+      if (size < 8) fail(file, `file too short (${size} bytes) to hold a safetensors header`);
+      const headerLen = readExactly(opened.fd, 8, 0, file).readBigUInt64LE(0);
+      if (headerLen > BigInt(Math.min(size - 8, MAX_SAFETENSORS_HEADER_BYTES))) fail(file, `header length ${headerLen} exceeds the file size ${size}`);
+      hl = Number(headerLen);
+      header = readExactly(opened.fd, hl, 8, file);
+      const truncated = truncation(file, header, size);
+      if (truncated) throw new SafetensorsError(truncated);
+    } finally {
+      fs.closeSync(opened.fd);
+    }
+  } catch (e) {
+    if (e instanceof SafetensorsError) throw e;
+    const msg = (e as Error).message;
+    throw new SafetensorsError(msg.startsWith(file) ? msg : `${file}: cannot read (${msg})`);
+  }
+  const { entries } = parseHeader(header, size - 8 - hl, file);
+  const tensors = new Map<string, StTensor>();
+  for (const e of entries) {
+    const t = { dtype: e.dtype, shape: e.shape } as StTensor;
+    Object.defineProperty(t, 'data', {
+      enumerable: true,
+      get: () => {
+        const { fd } = openRegularFile(file);
+        try {
+          const b = readExactly(fd, e.end - e.begin, 8 + hl + e.begin, file);
+          return typedView(e.dtype, b.buffer, b.byteOffset, (e.end - e.begin) / BYTES[e.dtype]);
+        } finally {
+          fs.closeSync(fd);
+        }
+      },
+    });
+    tensors.set(e.name, t);
+  }
+  return tensors;
 }
 
 export function readSafetensors(path: string): { tensors: Map<string, StTensor>; metadata: Record<string, string> } {

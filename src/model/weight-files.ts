@@ -5,7 +5,7 @@
 // `pytorch_model.bin` (pickle) is refused with the command that converts it.
 import * as fs from 'fs';
 import * as path from 'path';
-import { readSafetensors, toF32, type StTensor } from './safetensors';
+import { readSafetensors, readSafetensorsLazy, toF32, type StTensor } from './safetensors';
 import { MAX_JSON_CONFIG_BYTES, readRegularText } from '../util/safe-read';
 import type { WeightSpec } from './family-api';
 
@@ -44,11 +44,14 @@ export function weightFiles(modelDir: string): { files: string[]; dtypes?: strin
   throw new Error(`model ${modelDir}: no ${SINGLE_FILE} or ${INDEX_FILE}`);
 }
 
-/** All tensors of the model's safetensors files (a name in two shards is an error). */
-export function readWeightTensors(modelDir: string): Map<string, StTensor> {
+/**
+ * All tensors of the model's safetensors files (a name in two shards is an error). `lazy`: only the
+ * headers are read now, each tensor's data when it is used (readSafetensorsLazy).
+ */
+export function readWeightTensors(modelDir: string, lazy = false): Map<string, StTensor> {
   const all = new Map<string, StTensor>();
   for (const file of weightFiles(modelDir).files) {
-    for (const [name, t] of readSafetensors(file).tensors) {
+    for (const [name, t] of lazy ? readSafetensorsLazy(file) : readSafetensors(file).tensors) {
       if (all.has(name)) throw new Error(`model ${modelDir}: tensor '${name}' appears in two shards (second: ${path.basename(file)})`);
       all.set(name, t);
     }
@@ -86,8 +89,10 @@ export function selectTensors(modelDir: string, tensors: Map<string, StTensor>, 
 }
 
 function sameValues(a: StTensor, b: StTensor | undefined): boolean {
-  if (!b || a.dtype !== b.dtype || a.data.length !== b.data.length) return false;
-  const x = new Uint8Array(a.data.buffer, a.data.byteOffset, a.data.byteLength);
-  const y = new Uint8Array(b.data.buffer, b.data.byteOffset, b.data.byteLength);
+  if (!b || a.dtype !== b.dtype || a.shape.join() !== b.shape.join()) return false;
+  const da = a.data; // read once: a lazy tensor reads its file at each access
+  const db = b.data;
+  const x = new Uint8Array(da.buffer, da.byteOffset, da.byteLength);
+  const y = new Uint8Array(db.buffer, db.byteOffset, db.byteLength);
   return Buffer.compare(x, y) === 0;
 }
