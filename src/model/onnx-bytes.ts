@@ -52,9 +52,9 @@ export function modelBytes(g: Graph, opts: { opset?: number; producer?: string }
   }
   const parts = inits.map(([name, t]) => {
     const header = tensorHeader(name, t);
-    const raw = new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength);
-    const inner = header.length + 1 + varintSize(raw.length) + raw.length; // tag 9 (raw_data) is one byte
-    return { header, raw, inner };
+    const n = t.data.byteLength;
+    const inner = header.length + 1 + varintSize(n) + n; // tag 9 (raw_data) is one byte
+    return { header, data: t.data, inner };
   });
   const graphLen = parts.reduce((s, p) => s + 1 + varintSize(p.inner) + p.inner, 0); // tag 5 is one byte
   const total = head.length + 1 + varintSize(graphLen) + graphLen;
@@ -74,10 +74,11 @@ export function modelBytes(g: Graph, opts: { opset?: number; producer?: string }
     pos = writeVarint(out, pos, p.inner);
     out.set(p.header, pos);
     pos += p.header.length;
+    const raw = new Uint8Array(p.data.buffer, p.data.byteOffset, p.data.byteLength);
     out[pos++] = (9 << 3) | 2; // TensorProto.raw_data
-    pos = writeVarint(out, pos, p.raw.length);
-    out.set(p.raw, pos);
-    pos += p.raw.length;
+    pos = writeVarint(out, pos, raw.length);
+    out.set(raw, pos);
+    pos += raw.length;
   }
   if (pos !== total) throw new Error(`modelBytes: wrote ${pos} of ${total} bytes`);
   return out;
