@@ -1,24 +1,29 @@
 // Real-size benchmark (run by scripts/bench.mjs): a random model with Qwen2.5-Coder-0.5B's shapes
-// (scripts/bench/real_size.py writes it as F16 safetensors; TestTune widens to F32), loaded through
-// TestTune's own loader. Measures, in a fresh process each, f32 and int8 (DynamicQuantizeMatMul):
-// graph build + session time, prefill tokens/s, greedy decode tokens/s with the KV cache, peak RSS
-// against the weights' F32 bytes. Anchor in the same run: transformers 5.17 generate (greedy, KV cache,
-// F32) on the same weights and thread count.
+// (scripts/bench/real_size.py writes it as F16 safetensors), loaded the way the engine loads it
+// (openVariantSession: tensors read when used, graphs over 256 MiB written as ONNX external data, no
+// graph cache). Measures, in a fresh process each, f32 (16-bit weights widened), int8
+// (DynamicQuantizeMatMul) and int4 (MatMulNBits, F16 embedding kept): graph build + session time,
+// prefill tokens/s, greedy decode tokens/s with the KV cache, and the process's peak RSS against the
+// checkpoint's bytes on disk. Anchor in the same run: transformers 5.17 generate (greedy, KV cache,
+// F32) on the same weights and thread count (its threads wait passively, as ORT's do).
 // Needs TESTTUNE_BENCH_PYTHON: a python with torch 2.13 CPU + transformers 5.17 (a virtualenv outside
 // git); without it the module prints [] and says why. Env: BENCH_LAYERS (default 24: the real depth;
-// fewer for a quick look), BENCH_THREADS (default 1), BENCH_QUICK=1 (decode 16 tokens instead of 64).
+// fewer for a quick look), BENCH_THREADS (default 2), BENCH_QUICK=1 (decode 16 tokens instead of 64),
+// BENCH_VARIANTS (default none,int8,int4).
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { loadModelFiles } from '../../src/model/engine';
-import { buildInferenceModel, KvRunner, type Quantize } from '../../src/model/inference';
-import { createSession } from '../../src/runtime/ort';
+import { readModelConfig, readModelTensors } from '../../src/model/engine';
+import { KvRunner, type Quantize } from '../../src/model/inference';
+import { openVariantSession } from '../../src/model/variant-session';
+import { weightFiles } from '../../src/model/weight-files';
 import type { BenchResult } from './_common';
 
 const PREFILL = 128;
 const DECODE = process.env.BENCH_QUICK === '1' ? 16 : 64;
-const THREADS = Number(process.env.BENCH_THREADS ?? '1');
+const THREADS = Number(process.env.BENCH_THREADS ?? '2');
+const VARIANTS = (process.env.BENCH_VARIANTS ?? 'none,int8,int4').split(',') as Quantize[];
 const LAYERS = Number(process.env.BENCH_LAYERS ?? '24');
 const log = (s: string) => process.stderr.write(`[real-size] ${s}\n`);
 
@@ -27,18 +32,22 @@ interface Measured {
   prefillTokS: number;
   decodeTokS: number;
   peakRss: number;
-  weightBytesF32: number;
+  /** The checkpoint's bytes on disk (F16). */
+  diskBytes: number;
+  /** RSS after the session exists, before the first run. */
+  rssAfterSession: number;
 }
 
 async function child(dir: string, quantize: Quantize): Promise<void> {
   const t0 = performance.now();
-  const { cfg, weights } = loadModelFiles(dir);
-  let weightBytesF32 = 0;
-  for (const w of weights.values()) weightBytesF32 += w.byteLength;
-  const { bytes, graph } = buildInferenceModel(cfg, weights, {}, 'last', quantize);
-  weights.clear(); // the session holds the weights from here on
-  const session = await createSession(bytes, { provider: 'cpu', threads: THREADS });
+  const cfg = readModelConfig(dir);
+  const diskBytes = weightFiles(dir).files.reduce((sum, f) => sum + fs.statSync(f).size, 0);
+  const { session, graph } = await openVariantSession({
+    dir, cfg, slots: {}, bare: true, quantize, layout: 'fused', session: { provider: 'cpu', threads: THREADS }, cache: false,
+    weights: () => readModelTensors(dir, cfg),
+  });
   const buildS = (performance.now() - t0) / 1000;
+  const rssAfterSession = process.memoryUsage().rss;
   const runner = new KvRunner(session, cfg, graph, PREFILL + DECODE + 8);
   const ids = Array.from({ length: PREFILL }, (_, i) => (i * 7919) % 50000);
   await runner.step(ids.slice(0, 16)); // warm-up
@@ -53,7 +62,7 @@ async function child(dir: string, quantize: Quantize): Promise<void> {
     logits = await runner.step([best]);
   }
   const decodeTokS = DECODE / ((performance.now() - t) / 1000);
-  const m: Measured = { buildS, prefillTokS, decodeTokS, peakRss: process.resourceUsage().maxRSS * 1024, weightBytesF32 };
+  const m: Measured = { buildS, prefillTokS, decodeTokS, peakRss: process.resourceUsage().maxRSS * 1024, diskBytes, rssAfterSession };
   console.log(JSON.stringify(m));
   await session.release();
 }
@@ -82,20 +91,22 @@ async function main(): Promise<void> {
     if (mk.status !== 0) throw new Error('real_size.py make failed');
   }
   const results: BenchResult[] = [];
-  const an = spawnSync(py, [script, 'measure', dir, '--threads', String(THREADS), '--prefill', String(PREFILL), '--decode', String(DECODE)], { encoding: 'utf8' });
+  const env = { ...process.env, OMP_WAIT_POLICY: 'PASSIVE' }; // torch's threads sleep when idle, as ORT's do (spinning off)
+  const an = spawnSync(py, [script, 'measure', dir, '--threads', String(THREADS), '--prefill', String(PREFILL), '--decode', String(DECODE)], { encoding: 'utf8', env });
   const anchor = an.status === 0 ? (JSON.parse(an.stdout.trim().split('\n').pop()!) as { prefill_tok_s: number; decode_tok_s: number; peak_rss: number }) : undefined;
   if (!anchor) log(`anchor failed: ${an.stderr.slice(-1500)}`);
   const tag = `qwen2-0.5b-shape ${LAYERS}L ${THREADS}t`;
-  for (const q of ['none', 'int8'] as Quantize[]) {
+  if (anchor) log(`transformers f32: prefill ${anchor.prefill_tok_s.toFixed(1)} tok/s, decode ${anchor.decode_tok_s.toFixed(2)} tok/s, peak RSS ${(anchor.peak_rss / 2 ** 30).toFixed(2)} GiB`);
+  for (const q of VARIANTS) {
     const m = runChild(dir, q);
     if (!m) continue;
     const name = q === 'none' ? 'f32' : q;
-    log(`${name}: build ${m.buildS.toFixed(1)} s, prefill ${m.prefillTokS.toFixed(1)} tok/s, decode ${m.decodeTokS.toFixed(2)} tok/s, peak RSS ${(m.peakRss / 2 ** 30).toFixed(2)} GiB (weights F32 ${(m.weightBytesF32 / 2 ** 30).toFixed(2)} GiB)`);
+    log(`${name}: build ${m.buildS.toFixed(1)} s, prefill ${m.prefillTokS.toFixed(1)} tok/s, decode ${m.decodeTokS.toFixed(2)} tok/s, peak RSS ${(m.peakRss / 2 ** 30).toFixed(2)} GiB, RSS after session ${(m.rssAfterSession / 2 ** 30).toFixed(2)} GiB (checkpoint ${(m.diskBytes / 2 ** 30).toFixed(2)} GiB on disk)`);
     const vs = (value: number, a: number | undefined, label: string): BenchResult => ({ name: label, value, unit: 'tok/s', anchor: a === undefined ? null : 'transformers 5.17 generate f32', anchor_value: a ?? null, ratio: a === undefined ? null : value / a });
     results.push(
       vs(m.prefillTokS, anchor?.prefill_tok_s, `${tag} ${name} prefill ${PREFILL}`),
       vs(m.decodeTokS, anchor?.decode_tok_s, `${tag} ${name} greedy decode`),
-      { name: `${tag} ${name} peak RSS / F32 weight bytes`, value: m.peakRss / m.weightBytesF32, unit: 'x', anchor: anchor ? 'transformers peak RSS / F32 weight bytes' : null, anchor_value: anchor ? anchor.peak_rss / m.weightBytesF32 : null, ratio: anchor ? anchor.peak_rss / m.peakRss : null },
+      { name: `${tag} ${name} peak RSS / checkpoint bytes on disk`, value: m.peakRss / m.diskBytes, unit: 'x', anchor: anchor ? 'transformers f32 peak RSS / checkpoint bytes' : null, anchor_value: anchor ? anchor.peak_rss / m.diskBytes : null, ratio: anchor ? anchor.peak_rss / m.peakRss : null },
       { name: `${tag} ${name} build + session`, value: m.buildS, unit: 's', anchor: null, anchor_value: null, ratio: null },
     );
   }

@@ -9,7 +9,7 @@ import type { ModelConfig } from './config';
 import type { Quantize } from './engine-api';
 import { INT4_DEFAULTS, quantizeInt4, type Int4Options, type Int4Weight } from './int4';
 import { modelBytes } from './onnx-bytes';
-import { rowReader, toF16, toF32, type StTensor } from './safetensors';
+import { rowReader, toF32, type StTensor } from './safetensors';
 import { buildDecoderGraph, family, type AdapterSlots, type AdapterWeights, type DecoderGraph } from './family';
 
 const INFERENCE_OPSET = 18;
@@ -128,16 +128,16 @@ export function buildInferenceGraph(
       if (asymmetric) inputs.push(init(`${name}.q4_zero`, 'uint8', [n * Math.ceil(blocks / 2)], () => take(get().zeroPoints!, 'zp')));
       return gr.op('MatMulNBits', inputs, { K: k, N: n, bits: 4, block_size: blockSize, accuracy_level: accuracyLevel }, { domain: 'com.microsoft' });
     };
-    // Embedding tables stay in their checkpoint's 16 bits (BF16 rounded to F16 when it fits): gathered
-    // rows are widened by a Cast, so the table never exists in F32.
+    // Embedding tables stay in their checkpoint's 16 bits (F16 or BF16, exact, read only when written):
+    // gathered rows are widened by a Cast, so the table never exists in F32.
     gather = (gr, name, ids) => {
       const table = once(`${name}#gather`, () => {
         const { data, shape } = source(name, 2);
-        const half = data instanceof Float32Array ? undefined : toF16(data);
-        return half ? init(`${name}.f16`, 'float16', shape, () => half) : weight(name);
+        if (data instanceof Float32Array || (data.dtype !== 'F16' && data.dtype !== 'BF16')) return weight(name);
+        return init(`${name}.${data.dtype.toLowerCase()}`, data.dtype === 'F16' ? 'float16' : 'bfloat16', shape, () => data.data);
       });
       const rows = gr.op('Gather', [table, ids], { axis: 0 });
-      return gr.initializers.get(table)?.dtype === 'float16' ? gr.op('Cast', [rows], { to: 1 }) : rows;
+      return gr.initializers.get(table)?.dtype === 'float32' ? rows : gr.op('Cast', [rows], { to: 1 });
     };
   } else if (layout === 'standard') {
     matmul = (gr, x, name) => gr.op('MatMul', [x, weightT(name)]);

@@ -86,6 +86,8 @@ export function modelBytes(g: Graph, opts: { opset?: number; producer?: string }
 
 /** Initializers smaller than this stay inside the graph file (constants ORT may fold; no page per scalar). */
 const EXTERNAL_MIN_BYTES = 4096;
+/** An initializer this large is followed by `afterLarge` (e.g. a garbage collection). */
+const LARGE_BYTES = 32 * 2 ** 20;
 /** External data offsets are multiples of this (Linux's page size; ORT maps an initializer whose offset is aligned). */
 const EXTERNAL_ALIGN = 4096;
 
@@ -101,13 +103,14 @@ export function initializerBytes(g: Graph): number {
  * Writes the model to `files.graph` and its initializers of EXTERNAL_MIN_BYTES or more to `files.data`,
  * which the graph names as `files.location` (its file name as ORT will find it, beside the graph).
  * `lazy` produces an initializer's data when it is written (then dropped), for initializers declared
- * empty; the others are written from the graph. Returns the data file's size.
+ * empty; the others are written from the graph; `afterLarge` runs after each one of 32 MiB or more.
+ * Returns the data file's size.
  */
 export function writeModelExternal(
   g: Graph,
   lazy: Map<string, () => TypedData>,
   files: { graph: string; data: string; location: string },
-  opts: { opset?: number; producer?: string } = {},
+  opts: { opset?: number; producer?: string; afterLarge?: () => void } = {},
 ): number {
   if (path.basename(files.location) !== files.location) throw new Error(`writeModelExternal: location must be a file name beside the graph, not ${files.location}`);
   const inits = [...g.initializers];
@@ -133,6 +136,8 @@ export function writeModelExternal(
           });
         w.int(14, 1); // data_location = EXTERNAL
         offset += raw.byteLength;
+        // the produced data is garbage now; a caller can collect it before the next large one is read
+        if (raw.byteLength >= LARGE_BYTES) opts.afterLarge?.();
       }
       protos.push(w.finish());
     }

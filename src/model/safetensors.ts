@@ -200,6 +200,16 @@ function halfToFloat(h: number): number {
   return s * (1 + m / 1024) * 2 ** (e - 15);
 }
 
+/** Every F16 value as F32, by its bits (256 KiB, built on first use): widening is one load per value. */
+let halfTable: Float32Array | undefined;
+function halfToFloatTable(): Float32Array {
+  if (!halfTable) {
+    halfTable = new Float32Array(65536);
+    for (let h = 0; h < 65536; h++) halfTable[h] = halfToFloat(h);
+  }
+  return halfTable;
+}
+
 /** The tensor's values as F32 (widening F16/BF16). */
 export function toF32(t: StTensor, name = 'tensor'): Float32Array {
   if (t.dtype === 'F32') return t.data as Float32Array;
@@ -213,7 +223,8 @@ export function toF32(t: StTensor, name = 'tensor'): Float32Array {
   if (t.dtype === 'F16') {
     const src = t.data as Uint16Array;
     const out = new Float32Array(src.length);
-    for (let i = 0; i < src.length; i++) out[i] = halfToFloat(src[i]);
+    const table = halfToFloatTable();
+    for (let i = 0; i < src.length; i++) out[i] = table[src[i]];
     return out;
   }
   throw new SafetensorsError(`${name}: dtype ${t.dtype} is not a float type`);
@@ -244,8 +255,9 @@ export function rowReader(t: StTensor | Float32Array, cols: number): (i: number,
       const bits = new Uint32Array(out.buffer, out.byteOffset, cols);
       for (let j = 0, at = i * cols; j < cols; j++) bits[j] = src[at + j] << 16;
     };
+  const table = halfToFloatTable();
   return (i, out) => {
-    for (let j = 0, at = i * cols; j < cols; j++) out[j] = halfToFloat(src[at + j]);
+    for (let j = 0, at = i * cols; j < cols; j++) out[j] = table[src[at + j]];
   };
 }
 
@@ -273,22 +285,4 @@ export function floatToHalf(v: number): number {
   const rest = man & 0x1fff;
   if (rest > 0x1000 || (rest === 0x1000 && r & 1)) r++; // may carry into the exponent: still correct
   return sign | r;
-}
-
-/**
- * The tensor as F16 bits: F16 as stored (a view, no copy); BF16 rounded to F16, or undefined when a
- * value is outside F16's finite range (the caller keeps F32 then). F32 is not narrowed (undefined).
- */
-export function toF16(t: StTensor): Uint16Array | undefined {
-  if (t.dtype === 'F16') return t.data as Uint16Array;
-  if (t.dtype !== 'BF16') return undefined;
-  const src = t.data as Uint16Array;
-  const out = new Uint16Array(src.length);
-  for (let i = 0; i < src.length; i++) {
-    u32[0] = src[i] << 16;
-    const h = floatToHalf(f32[0]);
-    if ((h & 0x7c00) === 0x7c00 && (src[i] & 0x7f80) !== 0x7f80) return undefined; // finite BF16 → F16 overflow
-    out[i] = h;
-  }
-  return out;
 }

@@ -74,7 +74,7 @@ export async function openVariantSession(req: VariantRequest): Promise<VariantSe
     const session = await createSession(bytes, { ...req.session, carry: kvCarry(graph) });
     return { session, graph, write: req.cache ? storeCachedGraphAsync(dir, key, bytes) : undefined };
   }
-  const write = (files: { graph: string; data: string; location: string }) => writeModelExternal(ig!.g, ig!.lazy, files, { opset: INFERENCE_OPSET });
+  const write = (files: { graph: string; data: string; location: string }) => writeModelExternal(ig!.g, ig!.lazy, files, { opset: INFERENCE_OPSET, afterLarge: collectGarbage });
   let file = req.cache ? storeCachedGraphExternal(dir, key, write) : undefined;
   let scratch: string | undefined;
   if (!file) {

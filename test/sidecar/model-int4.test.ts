@@ -8,7 +8,7 @@ import { llamaForward, type BaseMatmul } from '../../src/model/forward';
 import { buildInferenceGraph, buildInferenceModel, INT4_BUILD_DEFAULTS, KvRunner, materialize, type Int4BuildOptions, type WeightSource } from '../../src/model/inference';
 import { initWeights } from '../../src/model/init';
 import { dequantizeInt4, quantizeInt4 } from '../../src/model/int4';
-import { floatToHalf, rowReader, toF32, type StTensor } from '../../src/model/safetensors';
+import { floatToHalf, rowReader, toBF16, toF32, type StTensor } from '../../src/model/safetensors';
 import { createSession } from '../../src/runtime/ort';
 import { tinyConfig } from './helpers/tiny-model';
 import { maxDiff } from './helpers/ort-logits';
@@ -68,24 +68,26 @@ describe('int4 inference graph (MatMulNBits)', function () {
       assert.ok(maxDiff(got, ref) > 1e-3, 'quantisation changes the numbers (the int4 path is really used)');
     });
 
-  it('an F16 checkpoint: the embedding stays float16 in the graph (no F32 copy) and the logits match', async () => {
+  for (const dtype of ['F16', 'BF16'] as const)
+  it(`${dtype === 'F16' ? 'an' : 'a'} ${dtype} checkpoint: the embedding stays ${dtype} in the graph (no F32 copy) and the logits match`, async () => {
     const half = new Map<string, Float32Array | StTensor>();
     const rounded = new Map<string, Float32Array>();
     for (const [name, v] of w) {
-      const t: StTensor = { dtype: 'F16', shape: [v.length], data: Uint16Array.from(v, floatToHalf) };
+      const t: StTensor = { dtype, shape: [v.length], data: dtype === 'F16' ? Uint16Array.from(v, floatToHalf) : toBF16(v) };
       half.set(name, t);
       rounded.set(name, toF32(t));
     }
     const opts: Int4BuildOptions = { blockSize: 32, asymmetric: false, accuracyLevel: 0 };
     const ig = buildInferenceGraph(cfg, half, {}, 'all', 'int4', 'fused', opts);
     const dtypes = [...ig.g.initializers].filter(([n]) => n.startsWith('model.embed_tokens')).map(([n, t]) => `${n}:${t.dtype}`);
-    assert.deepEqual(dtypes, ['model.embed_tokens.weight.f16:float16', 'model.embed_tokens.weight.q4:uint8', 'model.embed_tokens.weight.q4_scale:float32']);
+    const kept = dtype === 'F16' ? 'f16:float16' : 'bf16:bfloat16';
+    assert.deepEqual(dtypes, [`model.embed_tokens.weight.${kept}`, 'model.embed_tokens.weight.q4:uint8', 'model.embed_tokens.weight.q4_scale:float32']);
     materialize(ig);
     const tableSized = [...ig.g.initializers].filter(([, t]) => t.dtype === 'float32' && t.data.length >= cfg.vocabSize * cfg.hiddenSize).map(([n]) => n);
     assert.deepEqual(tableSized, [], 'no F32 initializer the size of the embedding');
     const got = await graphLogits(cfg, half, opts);
     const mirror = llamaForward(cfg, rounded, IDS, undefined, int4Matmul(opts));
-    assert.ok(maxDiff(got, mirror) <= 1e-4, `vs mirror on the F16-rounded weights: ${maxDiff(got, mirror)}`);
+    assert.ok(maxDiff(got, mirror) <= 1e-4, `vs mirror on the ${dtype}-rounded weights: ${maxDiff(got, mirror)}`);
   });
 
   it('the product settings (block 32, symmetric, int8 activations): logits within 30% of f32\'s largest, greedy tokens agree ≥ 85%', async () => {

@@ -2,7 +2,7 @@
 // int4 graph keeps embeddings in (src/model/safetensors.ts).
 import assert from 'node:assert/strict';
 import { dequantizeInt4, quantizeInt4, type Int4BlockSize } from '../../src/model/int4';
-import { floatToHalf, rowReader, toF16, toF32, type StTensor } from '../../src/model/safetensors';
+import { floatToHalf, rowReader, toF32, type StTensor } from '../../src/model/safetensors';
 import { rng } from '../../src/util/rng';
 
 function randomMatrix(n: number, k: number, seed: number): Float32Array {
@@ -70,15 +70,6 @@ describe('16-bit weights kept in 16 bits', () => {
     assert.equal(floatToHalf(1 + 2 ** -11), 0x3c00, 'a tie rounds to even (down)');
     assert.equal(floatToHalf(1 + 3 * 2 ** -11), 0x3c02, 'a tie rounds to even (up)');
     assert.equal(floatToHalf(70000), 0x7c00, 'overflow is infinity');
-  });
-
-  it('toF16: F16 is a view, BF16 is rounded, a BF16 value beyond F16 gives undefined, F32 is not narrowed', () => {
-    const f16: StTensor = { dtype: 'F16', shape: [2], data: Uint16Array.of(0x3c00, 0xc000) };
-    assert.equal(toF16(f16), f16.data);
-    const bf = { dtype: 'BF16', shape: [2], data: Uint16Array.of(0x3f80, 0xbfc0) } as StTensor; // 1, -1.5
-    assert.deepEqual([...toF16(bf)!], [0x3c00, 0xbe00]);
-    assert.equal(toF16({ dtype: 'BF16', shape: [1], data: Uint16Array.of(0x4780) } as StTensor), undefined); // 65536
-    assert.equal(toF16({ dtype: 'F32', shape: [1], data: Float32Array.of(1) }), undefined);
   });
 
   it('rowReader widens one row of F16 and BF16 exactly as toF32 does', () => {
