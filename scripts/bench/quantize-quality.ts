@@ -1,4 +1,4 @@
-// Quality of the int8 graph against f32 (run by scripts/bench.mjs; last stdout line: one JSON array).
+// Quality of the int8 and int4 graphs against f32 (run by scripts/bench.mjs; last stdout line: one JSON array).
 // Real Java prompts: the `source` of the first ROWS rows of the Methods2Test benchmark
 // (/work/shared/benchmarks/methods2test_small/test.jsonl or $TESTTUNE_BENCH_DATA; read only, never
 // trained on). For each prompt the f32 graph decodes NEW tokens greedily; the int8 graph is fed the
@@ -6,7 +6,7 @@
 // argmax is the f32 token. Greedy int8 output equals the f32 output exactly when every argmax on the
 // f32 path agrees, so "rows with identical output" is measured without a second free-running decode.
 // Models: the shipped models/default (base and its default adapter) and the bench's random 6x384.
-// Env: BENCH_QUICK=1 for 10 rows; QUALITY_ROWS=n, QUALITY_NEW=n.
+// Env: BENCH_QUICK=1 for 10 rows; QUALITY_ROWS=n, QUALITY_NEW=n; QUALITY_QUANTIZE (default int8,int4).
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -21,6 +21,7 @@ import { type BenchResult, defaultBenchModelDir } from './_common';
 const quick = process.env.BENCH_QUICK === '1';
 const ROWS = Number(process.env.QUALITY_ROWS ?? (quick ? 10 : 50));
 const NEW = Number(process.env.QUALITY_NEW ?? 64);
+const QUANTS = (process.env.QUALITY_QUANTIZE ?? 'int8,int4').split(',') as Exclude<Quantize, 'none'>[];
 const DATA = process.env.TESTTUNE_BENCH_DATA ?? '/work/shared/benchmarks/methods2test_small/test.jsonl';
 const log = (s: string) => process.stderr.write(`[quantize-quality] ${s}\n`);
 
@@ -41,19 +42,19 @@ export interface Agreement {
   firstDivergence: number[]; // per diverging row: the step of the first disagreement
 }
 
-async function runners(dir: string, slots: AdapterSlots, adapter: AdapterWeights | undefined): Promise<Record<Quantize, KvRunner>> {
+async function runners(dir: string, slots: AdapterSlots, adapter: AdapterWeights | undefined, quantize: Exclude<Quantize, 'none'>): Promise<{ none: KvRunner; q: KvRunner }> {
   const { cfg, weights } = loadModelFiles(dir);
-  const out = {} as Record<Quantize, KvRunner>;
-  for (const q of ['none', 'int8'] as const) {
+  const out = {} as { none: KvRunner; q: KvRunner };
+  for (const [key, q] of [['none', 'none'], ['q', quantize]] as const) {
     const { bytes, graph } = buildInferenceModel(cfg, weights, slots, 'last', q);
     const r = new KvRunner(await createSession(bytes, { provider: 'cpu', threads: 1 }), cfg, graph);
     r.setAdapter(adapter);
-    out[q] = r;
+    out[key] = r;
   }
   return out;
 }
 
-export async function compare(dir: string, prompts: string[], adapterName: string | null): Promise<Agreement> {
+export async function compare(dir: string, prompts: string[], adapterName: string | null, quantize: Exclude<Quantize, 'none'> = 'int8'): Promise<Agreement> {
   const { cfg } = loadModelFiles(dir);
   const tok = Tokenizer.fromFile(path.join(dir, 'tokenizer.json'));
   let adapter: AdapterWeights | undefined;
@@ -64,7 +65,7 @@ export async function compare(dir: string, prompts: string[], adapterName: strin
     adapter = a.spec.weights;
     slots = a.slots;
   }
-  const r = await runners(dir, slots, adapter);
+  const r = await runners(dir, slots, adapter, quantize);
   const limit = Math.min(cfg.vocabSize, Math.max(tok.vocabSize, cfg.vocabSize)); // full vocab, like the engine when the tokenizer covers it
   const agg: Agreement = { rows: 0, identicalRows: 0, tokens: 0, agreeingTokens: 0, maxLogitDiff: 0, meanMaxLogitDiff: 0, logitRange: 0, firstDivergence: [] };
   let positions = 0;
@@ -73,12 +74,12 @@ export async function compare(dir: string, prompts: string[], adapterName: strin
     const keep = cfg.maxPositions - NEW - (adapter?.prompt?.p ?? 0) - 1;
     if (ids.length > keep) ids = ids.slice(ids.length - keep);
     r.none.reset();
-    r.int8.reset();
+    r.q.reset();
     let input = ids;
     let diverged = -1;
     for (let s = 0; s < NEW; s++) {
       const a = await r.none.step(input);
-      const b = await r.int8.step(input);
+      const b = await r.q.step(input);
       let m = 0;
       let lo = Infinity;
       let hi = -Infinity;
@@ -104,7 +105,7 @@ export async function compare(dir: string, prompts: string[], adapterName: strin
   }
   agg.meanMaxLogitDiff /= positions;
   agg.logitRange /= positions;
-  for (const q of ['none', 'int8'] as const) await r[q].session.release();
+  for (const k of ['none', 'q'] as const) await r[k].session.release();
   return agg;
 }
 
@@ -137,11 +138,11 @@ async function main(): Promise<void> {
   cases.push({ label: 'bench 6x384 random', dir: defaultBenchModelDir(log), adapter: null });
   const out: BenchResult[] = [];
   const add = (name: string, value: number, unit: string) => out.push({ name, value: +value.toFixed(4), unit, anchor: null, anchor_value: null, ratio: null });
-  for (const c of cases) {
+  for (const q of QUANTS) for (const c of cases) {
     const t = performance.now();
-    const a = await compare(c.dir, prompts, c.adapter);
-    log(`${c.label}: ${JSON.stringify(a)} in ${((performance.now() - t) / 1000).toFixed(1)} s`);
-    const tag = `int8 vs f32, ${c.label}, ${a.rows} Methods2Test prompts x ${NEW} greedy tokens`;
+    const a = await compare(c.dir, prompts, c.adapter, q);
+    log(`${q} ${c.label}: ${JSON.stringify(a)} in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    const tag = `${q} vs f32, ${c.label}, ${a.rows} Methods2Test prompts x ${NEW} greedy tokens`;
     add(`${tag}: rows with identical output`, (100 * a.identicalRows) / a.rows, '%');
     add(`${tag}: greedy tokens agreeing (f32 path)`, (100 * a.agreeingTokens) / a.tokens, '%');
     add(`${tag}: max |logit diff|`, a.maxLogitDiff, 'logit');

@@ -36,6 +36,8 @@ interface Measured {
   diskBytes: number;
   /** RSS after the session exists, before the first run. */
   rssAfterSession: number;
+  /** Decode tokens per CPU-second of the process (steadier than wall time on a shared machine). */
+  decodeTokPerCpuS: number;
 }
 
 async function child(dir: string, quantize: Quantize): Promise<void> {
@@ -56,13 +58,16 @@ async function child(dir: string, quantize: Quantize): Promise<void> {
   let logits = await runner.step(ids);
   const prefillTokS = PREFILL / ((performance.now() - t) / 1000);
   t = performance.now();
+  const c = process.cpuUsage();
   for (let i = 0; i < DECODE; i++) {
     let best = 0;
     for (let v = 1; v < logits.length; v++) if (logits[v] > logits[best]) best = v;
     logits = await runner.step([best]);
   }
   const decodeTokS = DECODE / ((performance.now() - t) / 1000);
-  const m: Measured = { buildS, prefillTokS, decodeTokS, peakRss: process.resourceUsage().maxRSS * 1024, diskBytes, rssAfterSession };
+  const cu = process.cpuUsage(c);
+  const decodeTokPerCpuS = DECODE / ((cu.user + cu.system) / 1e6);
+  const m: Measured = { buildS, prefillTokS, decodeTokS, peakRss: process.resourceUsage().maxRSS * 1024, diskBytes, rssAfterSession, decodeTokPerCpuS };
   console.log(JSON.stringify(m));
   await session.release();
 }
@@ -91,9 +96,10 @@ async function main(): Promise<void> {
     if (mk.status !== 0) throw new Error('real_size.py make failed');
   }
   const results: BenchResult[] = [];
+  const load0 = os.loadavg()[0];
   const env = { ...process.env, OMP_WAIT_POLICY: 'PASSIVE' }; // torch's threads sleep when idle, as ORT's do (spinning off)
   const an = spawnSync(py, [script, 'measure', dir, '--threads', String(THREADS), '--prefill', String(PREFILL), '--decode', String(DECODE)], { encoding: 'utf8', env });
-  const anchor = an.status === 0 ? (JSON.parse(an.stdout.trim().split('\n').pop()!) as { prefill_tok_s: number; decode_tok_s: number; peak_rss: number }) : undefined;
+  const anchor = an.status === 0 ? (JSON.parse(an.stdout.trim().split('\n').pop()!) as { prefill_tok_s: number; decode_tok_s: number; decode_tok_per_cpu_s: number; peak_rss: number }) : undefined;
   if (!anchor) log(`anchor failed: ${an.stderr.slice(-1500)}`);
   const tag = `qwen2-0.5b-shape ${LAYERS}L ${THREADS}t`;
   if (anchor) log(`transformers f32: prefill ${anchor.prefill_tok_s.toFixed(1)} tok/s, decode ${anchor.decode_tok_s.toFixed(2)} tok/s, peak RSS ${(anchor.peak_rss / 2 ** 30).toFixed(2)} GiB`);
@@ -101,15 +107,19 @@ async function main(): Promise<void> {
     const m = runChild(dir, q);
     if (!m) continue;
     const name = q === 'none' ? 'f32' : q;
-    log(`${name}: build ${m.buildS.toFixed(1)} s, prefill ${m.prefillTokS.toFixed(1)} tok/s, decode ${m.decodeTokS.toFixed(2)} tok/s, peak RSS ${(m.peakRss / 2 ** 30).toFixed(2)} GiB, RSS after session ${(m.rssAfterSession / 2 ** 30).toFixed(2)} GiB (checkpoint ${(m.diskBytes / 2 ** 30).toFixed(2)} GiB on disk)`);
+    log(`${name}: build ${m.buildS.toFixed(1)} s, prefill ${m.prefillTokS.toFixed(1)} tok/s, decode ${m.decodeTokS.toFixed(2)} tok/s (${m.decodeTokPerCpuS.toFixed(2)} per CPU-second), peak RSS ${(m.peakRss / 2 ** 30).toFixed(2)} GiB, RSS after session ${(m.rssAfterSession / 2 ** 30).toFixed(2)} GiB (checkpoint ${(m.diskBytes / 2 ** 30).toFixed(2)} GiB on disk)`);
     const vs = (value: number, a: number | undefined, label: string): BenchResult => ({ name: label, value, unit: 'tok/s', anchor: a === undefined ? null : 'transformers 5.17 generate f32', anchor_value: a ?? null, ratio: a === undefined ? null : value / a });
     results.push(
       vs(m.prefillTokS, anchor?.prefill_tok_s, `${tag} ${name} prefill ${PREFILL}`),
       vs(m.decodeTokS, anchor?.decode_tok_s, `${tag} ${name} greedy decode`),
+      { ...vs(m.decodeTokPerCpuS, anchor?.decode_tok_per_cpu_s, `${tag} ${name} greedy decode per CPU-second`), unit: 'tok/cpu-s' },
       { name: `${tag} ${name} peak RSS / checkpoint bytes on disk`, value: m.peakRss / m.diskBytes, unit: 'x', anchor: anchor ? 'transformers f32 peak RSS / checkpoint bytes' : null, anchor_value: anchor ? anchor.peak_rss / m.diskBytes : null, ratio: anchor ? anchor.peak_rss / m.peakRss : null },
       { name: `${tag} ${name} build + session`, value: m.buildS, unit: 's', anchor: null, anchor_value: null, ratio: null },
     );
   }
+  // the machine is shared: the load around the measurements, for reading the wall-time rates
+  for (const [when, load] of [['start', load0], ['end', os.loadavg()[0]]] as const)
+    results.push({ name: `load average (1 min) at the ${when} of this module`, value: load, unit: 'load', anchor: null, anchor_value: null, ratio: null });
   console.log(JSON.stringify(results));
 }
 

@@ -31,15 +31,16 @@ def measure(folder, threads, prefill, decode):
     ids = torch.tensor([[(i * 7919) % 50000 for i in range(prefill)]])
     with torch.no_grad():
         model(ids[:, :16])  # warm-up
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         model(ids)
-        prefill_s = time.perf_counter() - t0
-        t0 = time.perf_counter()
+        prefill_s, prefill_cpu = time.perf_counter() - t0, time.process_time() - c0
+        t0, c0 = time.perf_counter(), time.process_time()
         out = model.generate(ids, max_new_tokens=decode + 1, min_new_tokens=decode + 1, do_sample=False, use_cache=True)
-        total = time.perf_counter() - t0
+        total, total_cpu = time.perf_counter() - t0, time.process_time() - c0
     assert out.shape[1] == prefill + decode + 1
     # generate = one prefill + decode steps: the steps' rate excludes the prefill measured alone
     print(json.dumps({'prefill_tok_s': prefill / prefill_s, 'decode_tok_s': decode / max(1e-9, total - prefill_s),
+                      'decode_tok_per_cpu_s': decode / max(1e-9, total_cpu - prefill_cpu),
                       'peak_rss': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}))
 
 
