@@ -49,7 +49,7 @@ describe('testtune model check', function () {
     assert.match(out, /usable\n {2}family: llama, 2 layers x 64 hidden, [\d,]+ parameters/);
     assert.match(out, /context length: 2048 tokens/);
     assert.match(out, /tokenizer: 257 ids/);
-    assert.match(out, /memory: weights [\d.]+ MiB \+ KV cache/);
+    assert.match(out, /memory: weights [\d.]+ MiB \(f32; about [\d.]+ MiB with quantization int4\) \+ KV cache/);
   });
 
   it('says exactly why a folder cannot be used, and exits 1', async () => {
