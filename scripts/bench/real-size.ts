@@ -9,7 +9,8 @@
 // Needs TESTTUNE_BENCH_PYTHON: a python with torch 2.13 CPU + transformers 5.17 (a virtualenv outside
 // git); without it the module prints [] and says why. Env: BENCH_LAYERS (default 24: the real depth;
 // fewer for a quick look), BENCH_THREADS (default 2), BENCH_QUICK=1 (decode 16 tokens instead of 64),
-// BENCH_VARIANTS (default none,int8,int4).
+// BENCH_VARIANTS (default none,int8,int4), BENCH_SHAPE (0.5b, default, or 1.5b: Qwen2.5-Coder-1.5B's
+// shapes, 28 layers by default), BENCH_NO_TORCH=1 (no transformers anchor).
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -24,7 +25,8 @@ const PREFILL = 128;
 const DECODE = process.env.BENCH_QUICK === '1' ? 16 : 64;
 const THREADS = Number(process.env.BENCH_THREADS ?? '2');
 const VARIANTS = (process.env.BENCH_VARIANTS ?? 'none,int8,int4').split(',') as Quantize[];
-const LAYERS = Number(process.env.BENCH_LAYERS ?? '24');
+const SHAPE = process.env.BENCH_SHAPE === '1.5b' ? '1.5b' : '0.5b';
+const LAYERS = Number(process.env.BENCH_LAYERS ?? (SHAPE === '1.5b' ? '28' : '24'));
 const log = (s: string) => process.stderr.write(`[real-size] ${s}\n`);
 
 interface Measured {
@@ -88,20 +90,20 @@ async function main(): Promise<void> {
     console.log('[]');
     return;
   }
-  const dir = path.join(os.tmpdir(), `testtune-bench-qwen2-0.5b-shape-${LAYERS}l`);
+  const dir = path.join(os.tmpdir(), `testtune-bench-qwen2-${SHAPE}-shape-${LAYERS}l`);
   const script = path.join(__dirname, 'real_size.py');
   if (!fs.existsSync(path.join(dir, 'config.json'))) {
     log(`writing ${dir}`);
-    const mk = spawnSync(py, [script, 'make', dir, '--layers', String(LAYERS)], { stdio: ['ignore', 'ignore', 'inherit'] });
+    const mk = spawnSync(py, [script, 'make', dir, '--layers', String(LAYERS), '--shape', SHAPE], { stdio: ['ignore', 'ignore', 'inherit'] });
     if (mk.status !== 0) throw new Error('real_size.py make failed');
   }
   const results: BenchResult[] = [];
   const load0 = os.loadavg()[0];
   const env = { ...process.env, OMP_WAIT_POLICY: 'PASSIVE' }; // torch's threads sleep when idle, as ORT's do (spinning off)
-  const an = spawnSync(py, [script, 'measure', dir, '--threads', String(THREADS), '--prefill', String(PREFILL), '--decode', String(DECODE)], { encoding: 'utf8', env });
-  const anchor = an.status === 0 ? (JSON.parse(an.stdout.trim().split('\n').pop()!) as { prefill_tok_s: number; decode_tok_s: number; decode_tok_per_cpu_s: number; peak_rss: number }) : undefined;
-  if (!anchor) log(`anchor failed: ${an.stderr.slice(-1500)}`);
-  const tag = `qwen2-0.5b-shape ${LAYERS}L ${THREADS}t`;
+  const an = process.env.BENCH_NO_TORCH === '1' ? undefined : spawnSync(py, [script, 'measure', dir, '--threads', String(THREADS), '--prefill', String(PREFILL), '--decode', String(DECODE)], { encoding: 'utf8', env });
+  const anchor = an?.status === 0 ? (JSON.parse(an.stdout.trim().split('\n').pop()!) as { prefill_tok_s: number; decode_tok_s: number; decode_tok_per_cpu_s: number; peak_rss: number }) : undefined;
+  if (an && !anchor) log(`anchor failed: ${an.stderr.slice(-1500)}`);
+  const tag = `qwen2-${SHAPE}-shape ${LAYERS}L ${THREADS}t`;
   if (anchor) log(`transformers f32: prefill ${anchor.prefill_tok_s.toFixed(1)} tok/s, decode ${anchor.decode_tok_s.toFixed(2)} tok/s, peak RSS ${(anchor.peak_rss / 2 ** 30).toFixed(2)} GiB`);
   for (const q of VARIANTS) {
     const m = runChild(dir, q);

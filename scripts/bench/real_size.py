@@ -2,7 +2,7 @@
 shapes (hidden 896, 24 layers, 14 heads / 2 KV heads, FFN 4864, vocab 151936, tied embeddings, q/k/v
 biases), saved as F16 safetensors so TestTune and transformers read the same weights.
 
-  python real_size.py make DIR [--layers N]
+  python real_size.py make DIR [--layers N] [--shape 0.5b|1.5b]
   python real_size.py measure DIR --threads T --prefill P --decode D
 measure prints one JSON line: transformers 5.17 greedy generate with its KV cache, F32, on CPU.
 """
@@ -15,8 +15,12 @@ import torch
 from transformers import AutoModelForCausalLM, Qwen2Config
 
 
-def make(folder, layers):
-    cfg = Qwen2Config(hidden_size=896, intermediate_size=4864, num_hidden_layers=layers, num_attention_heads=14,
+SHAPES = {'0.5b': dict(hidden_size=896, intermediate_size=4864, num_attention_heads=14),
+          '1.5b': dict(hidden_size=1536, intermediate_size=8960, num_attention_heads=12)}
+
+
+def make(folder, layers, shape='0.5b'):
+    cfg = Qwen2Config(**SHAPES[shape], num_hidden_layers=layers,
                       num_key_value_heads=2, vocab_size=151936, max_position_embeddings=32768, rms_norm_eps=1e-6,
                       rope_parameters={'rope_type': 'default', 'rope_theta': 1000000.0}, tie_word_embeddings=True,
                       bos_token_id=151643, eos_token_id=151643)
@@ -46,7 +50,8 @@ def measure(folder, threads, prefill, decode):
 
 if __name__ == '__main__':
     if sys.argv[1] == 'make':
-        make(sys.argv[2], int(sys.argv[sys.argv.index('--layers') + 1]) if '--layers' in sys.argv else 24)
+        a = sys.argv
+        make(a[2], int(a[a.index('--layers') + 1]) if '--layers' in a else 24, a[a.index('--shape') + 1] if '--shape' in a else '0.5b')
     else:
         a = sys.argv
         measure(a[2], int(a[a.index('--threads') + 1]), int(a[a.index('--prefill') + 1]), int(a[a.index('--decode') + 1]))
