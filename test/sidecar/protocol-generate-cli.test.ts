@@ -66,7 +66,7 @@ describe('testtune generate (CLI, tiny scripted model)', function () {
     }
     const bad = await run([calc, '--method', 'add', '--model', model, '--quantize', 'fp16']);
     assert.equal(bad.code, -1);
-    assert.match(bad.err, /--quantize must be one of none, int8/);
+    assert.match(bad.err, /--quantize must be one of none, int8, int4/);
   });
 
   it('--raw prints the model output as generated', async () => {

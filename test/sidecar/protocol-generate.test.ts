@@ -293,7 +293,7 @@ describe('sidecar protocol with the engine (real process, tiny models)', functio
     assert.equal(info.dir, lora);
   });
 
-  it("initialize {quantize: 'int8'} loads the int8 graph and status says so; a bad value is InvalidParams", async () => {
+  it("initialize {quantize: 'int8'} (then 'int4') loads that graph and status says so; a bad value is InvalidParams", async () => {
     const c = new SidecarClient({ launch: sourceSidecarLaunch(), initialize: { modelDir: scripted, provider: 'cpu', quantize: 'int8' }, backoff: { initialMs: 100 } });
     clients.push(c);
     await c.start();
@@ -302,8 +302,11 @@ describe('sidecar protocol with the engine (real process, tiny models)', functio
     assert.equal((await c.generate({ context: 'void t() {', maxNewTokens: 10 })).text, 'x=1;}');
     await assert.rejects(
       c.request('initialize', { modelDir: scripted, provider: 'cpu', quantize: 'fp4' as never }),
-      (e: Error & { code?: number }) => e.code === -32602 && /quantize must be one of none, int8/.test(e.message),
+      (e: Error & { code?: number }) => e.code === -32602 && /quantize must be one of none, int8, int4/.test(e.message),
     );
+    const int4 = await c.request('initialize', { modelDir: scripted, provider: 'cpu', quantize: 'int4' });
+    assert.equal(int4.quantize, 'int4');
+    assert.equal((await c.generate({ context: 'void t() {', maxNewTokens: 10 })).text, 'x=1;}', 'int4 (MatMulNBits) decodes the scripted text');
     const f32 = await c.request('initialize', { modelDir: scripted, provider: 'cpu' });
     assert.equal(f32.quantize, 'none', 'the default is f32');
   });
