@@ -23,6 +23,7 @@ import { decodingParams } from '../../src/pipeline/decoding';
 import { engineGenerator } from '../../src/pipeline/generator';
 import { runPipeline } from '../../src/pipeline/pipeline';
 import { prepareTest } from '../../src/pipeline/prepare';
+import { indexProject } from '../../src/symbols/project-index';
 import { prepareVerifier } from '../../src/pipeline/verify-stage';
 import type { BenchResult } from './_common';
 
@@ -88,13 +89,15 @@ async function main(): Promise<void> {
         process.exitCode = 1;
         continue;
       }
+      const { index: symbolIndex, summary: indexed } = await indexProject(root);
+      log(`${p.name}: symbol index of ${symbolIndex.stats().types} types in ${(indexed.ms / 1000).toFixed(1)} s`);
       const rows: Row[] = [];
       for (const pair of p.pairs.slice(0, limit)) {
         const t0 = Date.now();
         const focalPath = path.join(root, pair.focal_path);
         const text = fs.readFileSync(focalPath, 'utf8');
         const line = await focalLine(text, pair);
-        const prep = line === undefined ? undefined : await prepareTest({ focalPath, focalText: text, selector: { line }, projectRoot: root, readFile: (f) => (fs.existsSync(f) ? fs.readFileSync(f, 'utf8') : undefined), parameterConstructors: process.env.BENCH_VERIFY_PROMPT_PARAM_CTORS === '1' });
+        const prep = line === undefined ? undefined : await prepareTest({ focalPath, focalText: text, selector: { line }, projectRoot: root, readFile: (f) => (fs.existsSync(f) ? fs.readFileSync(f, 'utf8') : undefined), parameterConstructors: process.env.BENCH_VERIFY_PROMPT_PARAM_CTORS === '1', symbolIndex });
         if (!prep?.value) {
           log(`${p.name}: ${pair.focal_class}#${pair.focal_method}: ${prep?.errors.join('; ') ?? 'focal method not found'}; counted as no test`);
           rows.push({ compiled: false, passed: false, callsFocal: false, cov: 0, s: (Date.now() - t0) / 1000 });

@@ -105,3 +105,22 @@ export function missingImports(needs: ImportNeed[], existing: ExistingImports, d
     return true;
   });
 }
+
+/**
+ * The names `neededImports` imports on insertion when a test uses them, whatever the test file imports
+ * now: simple type name → qualified, and statically imported member → owner type. The symbol scope
+ * (src/symbols/build-scope.ts) counts them as visible to the test being generated.
+ */
+export function importableOnInsertion(opts: { framework: 'junit4' | 'junit5'; mockito: boolean }): { types: Record<string, string>; statics: Record<string, string> } {
+  const j5 = opts.framework === 'junit5';
+  const types: Record<string, string> = { Test: j5 ? 'org.junit.jupiter.api.Test' : 'org.junit.Test' };
+  if (j5) types.DisplayName = 'org.junit.jupiter.api.DisplayName';
+  for (const t of JAVA_UTIL) types[t] = `java.util.${t}`;
+  const statics: Record<string, string> = {};
+  for (const a of ASSERTIONS) if (j5 || !JUNIT4_ONLY_MISSING.has(a)) statics[a] = j5 ? JUNIT5_ASSERT : JUNIT4_ASSERT;
+  if (opts.mockito) {
+    for (const m of MOCKITO) statics[m] = 'org.mockito.Mockito';
+    for (const m of MATCHERS) statics[m] = 'org.mockito.ArgumentMatchers';
+  }
+  return { types, statics };
+}

@@ -9,6 +9,9 @@ import { parameterConstructors } from './parameter-constructors';
 import { detectFramework, type Framework } from '../java/framework';
 import { findTestLocation, type TestLocation } from '../java/location';
 import { listMethods, type JavaMethod } from '../java/methods';
+import { buildScope } from '../symbols/build-scope';
+import type { SymbolScope } from '../symbols/scope';
+import type { SymbolIndex } from '../symbols/symbol-index';
 import { projectValues } from './project-values';
 import { seedsFor, type Seed } from './seed';
 import { promptSignature } from './prompt';
@@ -27,6 +30,8 @@ export interface PrepareInput {
   analysis?: JavaAnalysis;
   /** A prompt experiment, off by default: the parameter types' constructors before the context (./parameter-constructors.ts). */
   parameterConstructors?: boolean;
+  /** The project's symbol index (src/symbols/), maybe still being built: `symbols` is then computed from it. */
+  symbolIndex?: SymbolIndex;
 }
 
 /** The two analyses preparation needs; `JavaAnalysisThread` runs them on a worker thread. */
@@ -53,6 +58,8 @@ export interface PreparedTest {
   testSourceRoot?: string;
   /** Starts of bodies that call the focal method (./seed.ts): typed arguments, then the model's; empty when a test cannot construct the receiver. */
   seeds: Seed[];
+  /** The names this test can use (src/symbols/scope.ts), for the symbol-aware decoding; only when PrepareInput.symbolIndex was given. */
+  symbols?: SymbolScope;
 }
 
 export interface Prepared {
@@ -97,24 +104,22 @@ export async function prepareTest(input: PrepareInput): Promise<Prepared> {
     return { errors: !m && where ? [`${where} (${why.join('; ')})`] : why, warnings };
   }
   for (const e of ctx.errors) warnings.push(`${path.basename(input.focalPath)}: ${e}`);
-  return {
-    value: {
-      prompt: (input.parameterConstructors ? await parameterConstructors(input.focalPath, input.focalText, m.parameterTypes) : '') + ctx.context,
-      signature: promptSignature(ctx.context),
-      method: m,
-      methodLabel: `${m.enclosingType ? m.enclosingType + '.' : ''}${m.name}(${m.parameterTypes.join(', ')})`,
-      projectRoot: root,
-      focalPath: input.focalPath,
-      focalText: input.focalText,
-      location,
-      testText,
-      testMethodName: ctx.testMethodName,
-      framework,
-      mockito: detected.mockito,
-      testSourceRoot,
-      seeds: await seedsOf(m, input),
-    },
-    errors: [],
-    warnings,
+  const value: PreparedTest = {
+    prompt: (input.parameterConstructors ? await parameterConstructors(input.focalPath, input.focalText, m.parameterTypes) : '') + ctx.context,
+    signature: promptSignature(ctx.context),
+    method: m,
+    methodLabel: `${m.enclosingType ? m.enclosingType + '.' : ''}${m.name}(${m.parameterTypes.join(', ')})`,
+    projectRoot: root,
+    focalPath: input.focalPath,
+    focalText: input.focalText,
+    location,
+    testText,
+    testMethodName: ctx.testMethodName,
+    framework,
+    mockito: detected.mockito,
+    testSourceRoot,
+    seeds: await seedsOf(m, input),
   };
+  if (input.symbolIndex) value.symbols = await buildScope(input.symbolIndex, value);
+  return { value, errors: [], warnings };
 }

@@ -48,4 +48,6 @@ export interface SymbolScope {
   bareNames: Record<string, 'field' | 'method'>;
   /** Packages whose types the index knows completely: `a.b.` followed by an unknown name can be refused only inside these. */
   knownPackages: string[];
+  /** Set when the test class inherits from, or statically imports everything of, a type the index does not hold: a bare identifier missing from bareNames may still exist. */
+  bareNamesIncomplete?: boolean;
 }

@@ -16,6 +16,7 @@ import { engineGenerator, type TestGenerator } from '../../pipeline/generator';
 import { runPipeline, type PipelineResult, type VerifyRequest } from '../../pipeline/pipeline';
 import { describeAttempt, prepareVerifier } from '../../pipeline/verify-stage';
 import { prepareTest, type PreparedTest } from '../../pipeline/prepare';
+import { indexProject } from '../../symbols/project-index';
 
 const USAGE = `usage: testtune generate <File.java> (--method <name> | --line <n>) [options]
 
@@ -202,7 +203,10 @@ export const command: CliCommand = {
 
     const root = findProjectRoot(file);
     const selector: MethodSelector = methodName !== undefined ? { name: methodName, ...(arity !== undefined ? { arity } : {}) } : { line: line! - 1 };
-    const prep = await prepareTest({ focalPath: file, focalText: source, selector, projectRoot: root, readFile: readIfExists });
+    // The symbol index of the project (cached on disk: a warm start reads it back): prepared.symbols is computed from it.
+    const { index: symbolIndex, summary: indexed } = await indexProject(root);
+    process.stderr.write(`symbol index: ${symbolIndex.stats().types} types (${indexed.parsed} sources parsed, ${indexed.jarsRead} jars read) in ${(indexed.ms / 1000).toFixed(1)} s\n`);
+    const prep = await prepareTest({ focalPath: file, focalText: source, selector, projectRoot: root, readFile: readIfExists, symbolIndex });
     for (const w of prep.warnings) process.stderr.write(`warning: ${w}\n`);
     if (!prep.value) throw new Error(prep.errors.join('; ') || 'no focal context');
     const prepared = prep.value;
