@@ -155,7 +155,9 @@ export async function buildIndex(index: SymbolIndex, inputs: IndexInputs, opts: 
   const cacheName = inputs.workspace ? `sources-${cacheKey(path.resolve(inputs.workspace))}.json` : undefined;
   const diskCache: SourceCache = (opts.cacheDir && cacheName && readCache<SourceCache>(opts.cacheDir, cacheName)) || {};
   const wanted = new Set(inputs.sourceFiles);
-  for (const old of index.originsOf('source')) if (!wanted.has(old)) index.remove(old);
+  let removed = 0;
+  for (const old of index.originsOf('source')) if (!wanted.has(old)) (index.remove(old), removed++);
+  const cachedFiles = Object.keys(diskCache).length;
   for (const file of inputs.sourceFiles) {
     if (!(await pause())) return finish();
     const fresh = freshness(file);
@@ -172,7 +174,9 @@ export async function buildIndex(index: SymbolIndex, inputs: IndexInputs, opts: 
     if (done % 50 === 0) progress('sources');
   }
   index.complete = true;
-  if (opts.cacheDir && cacheName) {
+  // Rewritten only when it would change (11 MB for 10,000 classes: ~0.1 s of JSON on this thread).
+  const stale = summary.parsed > 0 || removed > 0 || cachedFiles !== inputs.sourceFiles.length;
+  if (opts.cacheDir && cacheName && stale) {
     const out: SourceCache = {};
     for (const file of index.originsOf('source')) {
       const key = index.keyOf(file);
