@@ -41,6 +41,8 @@ export function activate(context: vscode.ExtensionContext): void {
   );
 
   void import('./code-lens').then(({ registerCodeLenses }) => context.subscriptions.push(registerCodeLenses(svc)));
+  // The symbol index builds in the background after activation (trusted workspaces only).
+  void import('./symbol-index').then(({ startSymbolIndexing }) => context.subscriptions.push(startSymbolIndexing(log)));
 
   const ms = performance.now() - t0;
   const version = String(context.extension.packageJSON.version ?? '');

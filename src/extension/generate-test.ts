@@ -13,6 +13,7 @@ import type { TestTuneSettings } from '../config/settings';
 import { VerifyStatus } from './verify-status';
 import { JavaAnalysisThread } from '../java/analysis-thread';
 import { prepareTest, type PreparedTest } from '../pipeline/prepare';
+import { symbolIndexFor } from './symbol-index';
 import { tokenToSignal } from '../sidecar/cancellation';
 import type { GenerateTestArgs } from './code-lens';
 import { emitEvent } from './events';
@@ -61,6 +62,7 @@ export async function generateTestCommand(svc: Services, args: unknown[]): Promi
     testSourceRoot: settings.testSourceRoot,
     readFile: (p) => readOpenOrDisk(p),
     analysis: analysisOf(svc),
+    symbolIndex: symbolIndexFor(uri), // as far as it is built: generation never waits for it
   });
   for (const w of prep.warnings) svc.log.warn(w);
   if (!prep.value) {
