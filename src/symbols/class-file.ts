@@ -27,6 +27,8 @@ export interface ClassFileInfo {
   methods: ClassMemberInfo[];
   innerClasses: InnerClassInfo[];
   record: boolean;
+  /** module-info only: the packages it exports to everyone (slash-separated), from its Module attribute. */
+  exports?: string[];
 }
 
 export const ACC = {
@@ -173,6 +175,23 @@ function readMembers(r: Reader, pool: PoolEntry[]): ClassMemberInfo[] {
   return out;
 }
 
+/** The unqualified exports of a Module attribute (JVMS §4.7.25): a qualified export is no public API. */
+function readModuleExports(r: Reader, pool: PoolEntry[]): string[] {
+  r.skip(6); // name, flags, version
+  const requires = r.u2();
+  r.skip(requires * 6);
+  const out: string[] = [];
+  const n = r.u2();
+  for (let i = 0; i < n; i++) {
+    const pkg = pool[r.u2()];
+    r.u2(); // flags
+    const to = r.u2();
+    r.skip(to * 2);
+    if (to === 0 && pkg?.tag === 20 && pkg.ref !== undefined) out.push(utf8At(pool, pkg.ref));
+  }
+  return out;
+}
+
 /** Reads one class file's declarations. Never throws. */
 export function readClassFile(bytes: Uint8Array): { value?: ClassFileInfo; error?: string } {
   try {
@@ -192,6 +211,7 @@ export function readClassFile(bytes: Uint8Array): { value?: ClassFileInfo; error
     const methods = readMembers(r, pool);
     const innerClasses: InnerClassInfo[] = [];
     let record = false;
+    let exports: string[] | undefined;
     const attrs = r.u2();
     for (let a = 0; a < attrs; a++) {
       const attrName = utf8At(pool, r.u2());
@@ -208,9 +228,10 @@ export function readClassFile(bytes: Uint8Array): { value?: ClassFileInfo; error
           innerClasses.push({ inner, outer: outerIndex ? classAt(pool, outerIndex) : undefined, simpleName: nameIndex ? utf8At(pool, nameIndex) : undefined, access: flags });
         }
       } else if (attrName === 'Record') record = true;
+      else if (attrName === 'Module') exports = readModuleExports(r, pool);
       r.pos = end;
     }
-    return { value: { major, access, name, superName, interfaces, fields, methods, innerClasses, record } };
+    return { value: { major, access, name, superName, interfaces, fields, methods, innerClasses, record, ...(exports ? { exports } : {}) } };
   } catch (e) {
     return { error: e instanceof Truncated ? e.message : `unreadable class file: ${e instanceof Error ? e.message : String(e)}` };
   }

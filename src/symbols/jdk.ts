@@ -1,14 +1,19 @@
-// The JDK's public API for the symbol index, from the JDK on this machine: `lib/ct.sym`, the zip javac
-// itself reads for `--release N`, holds one `.sig` class file per public type and release, under folders
-// named by the releases that share it ('9ABCDEFG/java.base/java/util/List.sig': 9, 10 = A, …, 16 = G).
-// Read once (about 4,000 types of the java.* modules) and cached on disk by the JDK's path, release and
-// ct.sym's mtime. A JDK's ct.sym stops one release short of itself (JDK 17's ends at 16), so a newer
-// release is read as the newest one it holds, which is said in `note`. Never throws.
+// The JDK's public API for the symbol index, from the JDK on this machine, read once (about 4,000 types
+// of the java.* modules) and cached on disk by the JDK's path, the release and the source file's size and
+// mtime. A release older than the JDK's own comes from `lib/ct.sym`, the zip javac itself reads for
+// `--release N`: one `.sig` class file per public type and release, under folders named by the releases
+// that share it ('9ABCDEFG/java.base/java/util/List.sig': 9, 10 = A, …, 16 = G). The JDK's own release
+// is not in ct.sym: it comes from the runtime image `lib/modules` (./jimage.ts), the packages each java.*
+// module exports. Only public and protected types and members are kept. Never throws.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { cacheKey, freshness, readCache, writeCache } from './disk-cache';
+import { readClassFile } from './class-file';
+import { typeFromClassFile } from './from-class';
 import type { IndexedType } from './indexed-type';
 import { typesOfArchive } from './jars';
+import { ZipArchive } from '../util/zip';
+import { JImage } from './jimage';
 
 export interface JdkApi {
   home: string;
@@ -63,35 +68,87 @@ function releasesIn(names: string[]): Set<string> {
   return out;
 }
 
+/** The API a test can use: public and protected types and members (the test is never in a java.* package). */
+function apiOnly(types: IndexedType[]): IndexedType[] {
+  return types
+    .filter((t) => t.access === 'public' || t.access === 'protected')
+    .map((t) => ({ ...t, members: t.members.filter((m) => m.access === 'public' || m.access === 'protected') }));
+}
+
+/** The exported API of the java.* modules in the runtime image `lib/modules`. */
+function readRuntimeImage(file: string): { types: IndexedType[]; warnings: string[] } | { error: string } {
+  const opened = JImage.open(file);
+  if (!opened.image) return { error: opened.error! };
+  const image = opened.image;
+  try {
+    const javaModules = image.entries.filter((e) => e.module.startsWith('java.'));
+    const exported = new Set<string>();
+    for (const e of javaModules) {
+      if (e.name !== 'module-info.class') continue;
+      const read = image.read(e);
+      const info = read.data ? readClassFile(read.data) : undefined;
+      for (const pkg of info?.value?.exports ?? []) exported.add(`${e.module}/${pkg}`);
+    }
+    if (!exported.size) return { error: `${file}: no exported packages found in the java.* modules` };
+    const types: IndexedType[] = [];
+    const warnings: string[] = [];
+    for (const e of javaModules) {
+      const slash = e.name.lastIndexOf('/');
+      if (!e.name.endsWith('.class') || slash < 0 || !exported.has(`${e.module}/${e.name.slice(0, slash)}`)) continue;
+      const read = image.read(e);
+      const cls = read.data ? readClassFile(read.data) : { error: read.error };
+      if (!cls.value) {
+        if (warnings.length < 5) warnings.push(`${file}: skipped /${e.module}/${e.name}: ${cls.error}`);
+        continue;
+      }
+      const t = typeFromClassFile(cls.value);
+      if (t) types.push(t);
+    }
+    return { types: apiOnly(types), warnings };
+  } finally {
+    image.close();
+  }
+}
+
 /** The JDK's public API for `release` (default: the JDK's own), from the cache when fresh. */
 export async function readJdkApi(opts: { home?: string; release?: number; cacheDir?: string } = {}): Promise<JdkApi | { error: string }> {
   const home = opts.home ?? findJdkHome();
   if (!home) return { error: 'no JDK found (set JAVA_HOME, or put javac on PATH): the JDK\'s API is not indexed' };
+  const own = jdkRelease(home);
+  const wanted = Math.min(opts.release ?? own ?? 17, own ?? Infinity);
+  const modules = path.join(home, 'lib', 'modules');
   const ctSym = path.join(home, 'lib', 'ct.sym');
-  const fresh = freshness(ctSym);
-  if (!fresh) return { error: `${ctSym} cannot be read: the JDK's API is not indexed` };
-  const wanted = opts.release ?? jdkRelease(home) ?? 17;
-  const name = `jdk-${cacheKey(path.resolve(home), wanted, fresh)}.json`;
+  const fromImage = wanted === own && fs.existsSync(modules);
+  const source = fromImage ? modules : ctSym;
+  const fresh = freshness(source);
+  if (!fresh) return { error: `${source} cannot be read: the JDK's API is not indexed` };
+  const name = `jdk-${cacheKey(path.resolve(home), wanted, source, fresh)}.json`;
   const cached = opts.cacheDir ? readCache<Omit<JdkApi, 'fromCache'>>(opts.cacheDir, name) : undefined;
   if (cached) return { ...cached, fromCache: true };
 
-  let bytes: Buffer;
-  try {
-    bytes = await fs.promises.readFile(ctSym);
-  } catch (e) {
-    return { error: `${ctSym}: ${e instanceof Error ? e.message : String(e)}` };
+  let api: JdkApi;
+  if (fromImage) {
+    const read = readRuntimeImage(modules);
+    if ('error' in read) return read;
+    api = { home, release: wanted, types: read.types, warnings: read.warnings };
+  } else {
+    let bytes: Buffer;
+    try {
+      bytes = await fs.promises.readFile(ctSym);
+    } catch (e) {
+      return { error: `${ctSym}: ${e instanceof Error ? e.message : String(e)}` };
+    }
+    const opened = ZipArchive.open(bytes);
+    if (!opened.archive) return { error: `${ctSym}: ${opened.error}` };
+    const held = releasesIn(opened.archive.entries.map((e) => e.name));
+    let release = wanted;
+    while (release > 7 && !held.has(releaseLetter(release))) release--;
+    if (!held.has(releaseLetter(release))) return { error: `${ctSym} holds no release up to ${wanted}` };
+    const note = release !== wanted ? `${ctSym} holds releases up to ${release}: the JDK ${wanted} API is read as ${release}'s` : undefined;
+    const read = typesOfArchive(bytes, ctSym, acceptFor(releaseLetter(release)));
+    api = { home, release, types: apiOnly(read.types), warnings: read.warnings, note };
   }
-  const { ZipArchive } = await import('../util/zip');
-  const opened = ZipArchive.open(bytes);
-  if (!opened.archive) return { error: `${ctSym}: ${opened.error}` };
-  const held = releasesIn(opened.archive.entries.map((e) => e.name));
-  let release = wanted;
-  while (release > 7 && !held.has(releaseLetter(release))) release--;
-  if (!held.has(releaseLetter(release))) return { error: `${ctSym} holds no release up to ${wanted}` };
-  const note = release !== wanted ? `${ctSym} holds releases up to ${release}: the JDK ${wanted} API is read as ${release}'s` : undefined;
-  const read = typesOfArchive(bytes, ctSym, acceptFor(releaseLetter(release)));
-  const api: JdkApi = { home, release, types: read.types, warnings: read.warnings, note };
-  if (!api.types.length) return { error: `${ctSym}: no API types found for release ${release}` };
+  if (!api.types.length) return { error: `${source}: no API types found for release ${api.release}` };
   if (opts.cacheDir) {
     const err = writeCache(opts.cacheDir, name, api);
     if (err) api.warnings.push(err);

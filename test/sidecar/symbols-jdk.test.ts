@@ -1,4 +1,5 @@
-// The JDK's public API from the JDK on this machine (lib/ct.sym), read once and then from the cache,
+// The JDK's public API from the JDK on this machine (its own release from lib/modules, older ones from
+// lib/ct.sym), read once and then from the cache,
 // and a scope with the JDK indexed: java.lang resolved, the focal class complete up to Object.
 // Seconds, not milliseconds: it reads the whole java.* API, so it lives in this tier.
 import { strict as assert } from 'node:assert';
@@ -7,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildIndex } from '../../src/symbols/build-index';
 import { buildScope } from '../../src/symbols/build-scope';
-import { findJdkHome, readJdkApi, type JdkApi } from '../../src/symbols/jdk';
+import { findJdkHome, jdkRelease, readJdkApi, type JdkApi } from '../../src/symbols/jdk';
 import { SymbolIndex } from '../../src/symbols/symbol-index';
 
 describe('symbols: the JDK API', function () {
@@ -34,6 +35,13 @@ describe('symbols: the JDK API', function () {
     assert.ok(!api.types.find((t) => t.name === 'java.lang.String')!.members.some((m) => m.access === 'private'), 'ct.sym carries the API, not the implementation');
   });
 
+  it("reads the JDK's own release from its runtime image: HexFormat (Java 17) is there exactly when the JDK is 17 or newer", () => {
+    const own = jdkRelease(findJdkHome()!);
+    assert.equal(api.release, own);
+    assert.equal(!!api.types.find((t) => t.name === 'java.util.HexFormat'), own! >= 17);
+    assert.ok(!api.types.some((t) => t.package.startsWith('jdk.internal') || t.package.startsWith('sun.')), 'only exported packages');
+  });
+
   it('reads the cache on the second call, and the requested older release', async () => {
     const again = await readJdkApi({ cacheDir });
     assert.ok(!('error' in again) && again.fromCache && again.types.length === api.types.length);
@@ -43,6 +51,8 @@ describe('symbols: the JDK API', function () {
     const list8 = eight.types.find((t) => t.name === 'java.util.List')!;
     assert.ok(!list8.members.some((m) => m.name === 'of'), 'List.of came in Java 9');
     assert.ok(methods('java.util.List', 'of').length > 0);
+    const sixteen = await readJdkApi({ release: 16 });
+    assert.ok(!('error' in sixteen) && sixteen.release === 16 && !sixteen.types.some((t) => t.name === 'java.util.HexFormat'));
   });
 
   it('a scope with the JDK indexed resolves java.lang and is complete up to Object', async () => {

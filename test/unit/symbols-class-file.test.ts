@@ -10,6 +10,7 @@ import { readClassFile } from '../../src/symbols/class-file';
 import { typeFromClassFile } from '../../src/symbols/from-class';
 import type { IndexedType } from '../../src/symbols/indexed-type';
 import { readClassFolder, readJar } from '../../src/symbols/jars';
+import { JImage } from '../../src/symbols/jimage';
 import { ZipArchive } from '../../src/util/zip';
 
 const BOX = `package fx;
@@ -147,5 +148,7 @@ describe('symbols: class files and jars', function () {
       assert.ok(t.warnings.length > 0 && t.warnings.every((w) => w.includes(`cut-${cut}.jar`)), `cut ${cut}: ${t.warnings}`);
     }
     assert.ok(!ZipArchive.open(Buffer.alloc(0)).archive);
+    assert.match(JImage.open(path.join(dir, 'jars', 'box.jar')).error!, /box\.jar: not a jimage file/);
+    assert.match(JImage.open(path.join(dir, 'no-such-modules')).error!, /no-such-modules/);
   });
 });
