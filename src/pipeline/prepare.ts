@@ -120,6 +120,10 @@ export async function prepareTest(input: PrepareInput): Promise<Prepared> {
     testSourceRoot,
     seeds: await seedsOf(m, input),
   };
-  if (input.symbolIndex) value.symbols = await buildScope(input.symbolIndex, value);
+  if (input.symbolIndex) {
+    const { error, ...scope } = await buildScope(input.symbolIndex, value);
+    if (error) warnings.push(error);
+    else value.symbols = scope;
+  }
   return { value, errors: [], warnings };
 }

@@ -12,6 +12,7 @@ import { typesFromSource } from './from-source';
 import type { IndexedType } from './indexed-type';
 import { readClassFolder, readJar } from './jars';
 import { readJdkApi } from './jdk';
+import { TimeSlice } from './time-slice';
 import type { SymbolIndex } from './symbol-index';
 import { readRegularText } from '../util/safe-read';
 
@@ -55,7 +56,7 @@ export interface BuildSummary {
 /** Largest source indexed (a generated 5 MB file is not worth the parse). */
 const MAX_SOURCE_BYTES = 2 * 1024 * 1024;
 
-type SourceCache = Record<string, { key: string; types: IndexedType[] }>;
+type SourceCacheEntry = { key: string; types: IndexedType[] };
 
 function warn(index: SymbolIndex, summary: BuildSummary, log: ((m: string) => void) | undefined, messages: string[]): void {
   for (const m of messages) {
@@ -91,13 +92,9 @@ export async function indexSourceFile(index: SymbolIndex, file: string, text?: s
 export async function buildIndex(index: SymbolIndex, inputs: IndexInputs, opts: BuildOptions = {}): Promise<BuildSummary> {
   const t0 = performance.now();
   const summary: BuildSummary = { parsed: 0, reused: 0, jarsFromCache: 0, jarsRead: 0, warnings: [], ms: 0 };
-  const slice = opts.sliceMs ?? 10;
-  let sliceStart = performance.now();
+  const slice = new TimeSlice(opts.sliceMs ?? 10);
   const pause = async (): Promise<boolean> => {
-    if (performance.now() - sliceStart >= slice) {
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      sliceStart = performance.now();
-    }
+    await slice.pause();
     return !opts.signal?.aborted;
   };
   index.complete = false;
@@ -107,7 +104,7 @@ export async function buildIndex(index: SymbolIndex, inputs: IndexInputs, opts: 
 
   if (inputs.jdk !== false) {
     progress('jdk');
-    const jdk = await readJdkApi({ ...(inputs.jdk ?? {}), cacheDir: opts.cacheDir });
+    const jdk = await readJdkApi({ ...(inputs.jdk ?? {}), cacheDir: opts.cacheDir, slice });
     if ('error' in jdk) {
       summary.jdk = jdk.error;
       warn(index, summary, opts.log, [jdk.error]);
@@ -137,11 +134,11 @@ export async function buildIndex(index: SymbolIndex, inputs: IndexInputs, opts: 
     }
     if (isDir) {
       // A class folder changes with every build: read it again unless nothing in it is newer (its mtime only covers direct children, so always re-read).
-      const read = readClassFolder(entry);
+      const read = await readClassFolder(entry, slice);
       index.put('jar', entry, `dir:${fresh}`, read.types);
       warn(index, summary, opts.log, read.warnings);
     } else if (!fresh || index.keyOf(entry) !== fresh) {
-      const read = readJar(entry, opts.cacheDir);
+      const read = await readJar(entry, opts.cacheDir, slice);
       if (read.fromCache) summary.jarsFromCache++;
       else summary.jarsRead++;
       index.put('jar', entry, fresh ?? 'missing', read.types);
@@ -152,18 +149,20 @@ export async function buildIndex(index: SymbolIndex, inputs: IndexInputs, opts: 
   }
 
   progress('sources');
-  const cacheName = inputs.workspace ? `sources-${cacheKey(path.resolve(inputs.workspace))}.json` : undefined;
-  const diskCache: SourceCache = (opts.cacheDir && cacheName && readCache<SourceCache>(opts.cacheDir, cacheName)) || {};
+  const cacheName = inputs.workspace ? `sources-${cacheKey(path.resolve(inputs.workspace))}` : undefined;
+  const diskCache = new Map<string, SourceCacheEntry>();
+  const hadSources = index.originsOf('source').length > 0; // then the disk cache is not read: this index holds newer
+  const stored = opts.cacheDir && cacheName && !hadSources ? await readCache<null, [string, SourceCacheEntry]>(opts.cacheDir, cacheName, slice) : undefined;
+  for (const [file, entry] of stored?.items ?? []) diskCache.set(file, entry);
   const wanted = new Set(inputs.sourceFiles);
   let removed = 0;
   for (const old of index.originsOf('source')) if (!wanted.has(old)) (index.remove(old), removed++);
-  const cachedFiles = Object.keys(diskCache).length;
   for (const file of inputs.sourceFiles) {
     if (!(await pause())) return finish();
     const fresh = freshness(file);
     if (fresh && index.keyOf(file) === fresh) summary.reused++;
-    else if (fresh && diskCache[file]?.key === fresh) {
-      index.put('source', file, fresh, diskCache[file].types);
+    else if (fresh && diskCache.get(file)?.key === fresh) {
+      index.put('source', file, fresh, diskCache.get(file)!.types);
       summary.reused++;
     } else {
       const r = await indexSourceFile(index, file);
@@ -175,14 +174,14 @@ export async function buildIndex(index: SymbolIndex, inputs: IndexInputs, opts: 
   }
   index.complete = true;
   // Rewritten only when it would change (11 MB for 10,000 classes: ~0.1 s of JSON on this thread).
-  const stale = summary.parsed > 0 || removed > 0 || cachedFiles !== inputs.sourceFiles.length;
+  const stale = summary.parsed > 0 || removed > 0 || (!hadSources && diskCache.size !== inputs.sourceFiles.length);
   if (opts.cacheDir && cacheName && stale) {
-    const out: SourceCache = {};
+    const out: [string, SourceCacheEntry][] = [];
     for (const file of index.originsOf('source')) {
       const key = index.keyOf(file);
-      if (key && !key.startsWith('sha:')) out[file] = { key, types: index.typesOf(file) };
+      if (key && !key.startsWith('sha:')) out.push([file, { key, types: index.typesOf(file) }]);
     }
-    const err = writeCache(opts.cacheDir, cacheName, out);
+    const err = await writeCache(opts.cacheDir, cacheName, null, out, slice);
     if (err) warn(index, summary, opts.log, [err]);
   }
   progress('done');

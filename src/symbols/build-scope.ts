@@ -8,7 +8,7 @@ import { importableOnInsertion } from '../java/imports';
 import { indexSourceFile } from './build-index';
 import { typesFromSource } from './from-source';
 import { own, record, type FileImports, type IndexedMember, type IndexedType } from './indexed-type';
-import { resolvedType, resolveTypeName } from './resolve';
+import { resolvedType } from './resolve';
 import type { MethodSymbol, SymbolScope, TypeSymbols } from './scope';
 import type { SymbolIndex } from './symbol-index';
 
@@ -172,18 +172,35 @@ class ScopeBuilder {
   }
 }
 
-/** The scope of the names one test can use. Never throws; an index still being built gives a smaller scope. */
-export async function buildScope(index: SymbolIndex, prepared: ScopeRequest, opts: ScopeOptions = {}): Promise<SymbolScope> {
+/** A file's types and imports as `text` has them, indexed under its content hash (parsed once per text). */
+async function sourceTypes(index: SymbolIndex, file: string, text: string): Promise<{ types: IndexedType[]; imports?: FileImports }> {
+  await indexSourceFile(index, file, text);
+  const types = index.typesOf(file);
+  return types.length ? { types, imports: types[0].imports } : typesFromSource(text, file); // no type: its imports only
+}
+
+/**
+ * The scope of the names one test can use; an index still being built gives a smaller scope. Never throws:
+ * should anything unexpected fail, the scope is empty (everything unknown, nothing constrained) and
+ * `error` says why.
+ */
+export async function buildScope(index: SymbolIndex, prepared: ScopeRequest, opts: ScopeOptions = {}): Promise<SymbolScope & { error?: string }> {
+  try {
+    return await scopeOf(index, prepared, opts);
+  } catch (e) {
+    return { visibleTypes: record(), types: record(), bareNames: record(), knownPackages: [], bareNamesIncomplete: true, error: `symbol scope: ${e instanceof Error ? e.message : String(e)}` };
+  }
+}
+
+async function scopeOf(index: SymbolIndex, prepared: ScopeRequest, opts: ScopeOptions): Promise<SymbolScope> {
   const testPackage = prepared.location.packageName;
   const b = new ScopeBuilder(index, testPackage);
   // The focal and test files as the pipeline read them (maybe unsaved edits) replace their indexed types.
-  await indexSourceFile(index, prepared.focalPath, prepared.focalText);
-  if (prepared.testText !== undefined) await indexSourceFile(index, prepared.location.testFile, prepared.testText);
-  const focal = await typesFromSource(prepared.focalText, prepared.focalPath);
-  const test = prepared.testText !== undefined ? await typesFromSource(prepared.testText, prepared.location.testFile) : undefined;
+  const focal = await sourceTypes(index, prepared.focalPath, prepared.focalText);
+  const test = prepared.testText !== undefined ? await sourceTypes(index, prepared.location.testFile, prepared.testText) : undefined;
   const focalPackage = focal.imports?.package ?? '';
   const emptyImports: FileImports = { package: testPackage, single: {}, onDemand: [], staticSingle: {}, staticOnDemand: [] };
-  // A new test file starts from the focal file's imports (the pipeline copies none, but the model was shown them).
+  // A new test file starts from the focal file's imports: the names the focal code uses are the likeliest in its test.
   const imports: FileImports = { ...(test?.imports ?? focal.imports ?? emptyImports), package: testPackage };
   const onInsert = importableOnInsertion({ framework: prepared.framework, mockito: prepared.mockito });
 
@@ -211,8 +228,7 @@ export async function buildScope(index: SymbolIndex, prepared: ScopeRequest, opt
 
   const seeds = [focalClass, ...(focalTop ? [focalTop.name] : []), testClass, ...Object.values(imports.single), ...new Set(Object.values(onInsert.statics)), 'java.lang.String', 'java.lang.Object'];
   const secondary = Object.values(b.scope.visibleTypes).filter((q) => !seeds.includes(q));
-  b.closure(seeds.map((s) => resolveTypeName(index, s, undefined)), secondary, opts.maxTypes ?? DEFAULT_MAX_TYPES);
-
+  b.closure(seeds, secondary, opts.maxTypes ?? DEFAULT_MAX_TYPES);
 
   const packages = new Set<string>();
   for (const name of Object.keys(b.scope.types)) {

@@ -155,7 +155,12 @@ function describeType(decl: SyntaxNode, qualifiedOuter: string | undefined, oute
       if (inner && inner.access !== 'private') type.nested[typeName(m)] = inner.name;
     }
   }
-  // The default constructor javac adds: the class's own access (JLS §8.8.9); an enum's is private.
+  // What javac adds: an enum's values() and valueOf(String) (JLS §8.9.3); the default constructor, with the
+  // class's own access (JLS §8.8.9), an enum's private.
+  if (kind === 'enum') {
+    members.push({ kind: 'method', name: 'values', access: 'public', static: true, arity: 0, varargs: false, type: `${name}[]` });
+    members.push({ kind: 'method', name: 'valueOf', access: 'public', static: true, arity: 1, varargs: false, type: name });
+  }
   if (constructors === 0 && (kind === 'class' || kind === 'enum')) members.push({ kind: 'constructor', name: '<init>', access: kind === 'enum' ? 'private' : type.access, static: false, arity: 0, varargs: false });
   return type;
 }

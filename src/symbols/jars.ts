@@ -7,6 +7,7 @@ import { readClassFile } from './class-file';
 import { cacheKey, freshness, readCache, writeCache } from './disk-cache';
 import { typeFromClassFile } from './from-class';
 import type { IndexedType } from './indexed-type';
+import { TimeSlice } from './time-slice';
 import { ZipArchive } from '../util/zip';
 
 export interface ReadTypes {
@@ -21,7 +22,7 @@ const MAX_JAR_BYTES = 512 * 1024 * 1024;
 const MAX_CLASS_WARNINGS = 5;
 
 /** Types of the .class entries of a zip (a jar, or ct.sym's .sig entries with `accept`). */
-export function typesOfArchive(bytes: Buffer, what: string, accept: (entryName: string) => boolean): ReadTypes {
+export async function typesOfArchive(bytes: Buffer, what: string, accept: (entryName: string) => boolean, slice = new TimeSlice()): Promise<ReadTypes> {
   const opened = ZipArchive.open(bytes);
   if (!opened.archive) return { types: [], warnings: [`${what}: skipped, ${opened.error}`] };
   const types: IndexedType[] = [];
@@ -29,6 +30,7 @@ export function typesOfArchive(bytes: Buffer, what: string, accept: (entryName: 
   let bad = 0;
   for (const entry of opened.archive.entries) {
     if (!accept(entry.name)) continue;
+    await slice.pause();
     const data = opened.archive.read(entry);
     const cls = data.data ? readClassFile(data.data) : { error: data.error };
     if (!cls.value) {
@@ -45,12 +47,12 @@ export function typesOfArchive(bytes: Buffer, what: string, accept: (entryName: 
 const isClassEntry = (name: string): boolean => name.endsWith('.class') && !name.startsWith('META-INF/');
 
 /** One jar's types, from the cache when its size and mtime are unchanged. */
-export function readJar(jar: string, cacheDir: string | undefined): ReadTypes {
+export async function readJar(jar: string, cacheDir: string | undefined, slice = new TimeSlice()): Promise<ReadTypes> {
   const fresh = freshness(jar);
   if (!fresh) return { types: [], warnings: [`${jar}: skipped, cannot be read`] };
-  const name = `jar-${cacheKey(path.resolve(jar), fresh)}.json`;
-  const cached = cacheDir ? readCache<IndexedType[]>(cacheDir, name) : undefined;
-  if (cached) return { types: cached, warnings: [], fromCache: true };
+  const name = `jar-${cacheKey(path.resolve(jar), fresh)}`;
+  const cached = cacheDir ? await readCache<null, IndexedType>(cacheDir, name, slice) : undefined;
+  if (cached) return { types: cached.items, warnings: [], fromCache: true };
   let bytes: Buffer;
   try {
     if (fs.statSync(jar).size > MAX_JAR_BYTES) return { types: [], warnings: [`${jar}: skipped, larger than ${MAX_JAR_BYTES / 1024 / 1024} MiB`] };
@@ -58,20 +60,20 @@ export function readJar(jar: string, cacheDir: string | undefined): ReadTypes {
   } catch (e) {
     return { types: [], warnings: [`${jar}: skipped, ${e instanceof Error ? e.message : String(e)}`] };
   }
-  const read = typesOfArchive(bytes, jar, isClassEntry);
+  const read = await typesOfArchive(bytes, jar, isClassEntry, slice);
   // A jar that is not a zip at all is not cached: it may be being written right now.
   if (cacheDir && read.types.length) {
-    const err = writeCache(cacheDir, name, read.types);
+    const err = await writeCache(cacheDir, name, null, read.types, slice);
     if (err) read.warnings.push(err);
   }
   return read;
 }
 
 /** The types of the .class files under a class folder (target/classes), never cached: it changes with each build. */
-export function readClassFolder(dir: string): ReadTypes {
+export async function readClassFolder(dir: string, slice = new TimeSlice()): Promise<ReadTypes> {
   const types: IndexedType[] = [];
   const warnings: string[] = [];
-  const walk = (d: string): void => {
+  const walk = async (d: string): Promise<void> => {
     let entries: fs.Dirent[];
     try {
       entries = fs.readdirSync(d, { withFileTypes: true });
@@ -80,8 +82,9 @@ export function readClassFolder(dir: string): ReadTypes {
     }
     for (const e of entries) {
       const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
+      if (e.isDirectory()) await walk(p);
       else if (e.isFile() && e.name.endsWith('.class')) {
+        await slice.pause();
         let cls;
         try {
           cls = readClassFile(fs.readFileSync(p));
@@ -95,6 +98,6 @@ export function readClassFolder(dir: string): ReadTypes {
       }
     }
   };
-  walk(dir);
+  await walk(dir);
   return { types, warnings };
 }

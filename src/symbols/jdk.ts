@@ -14,6 +14,7 @@ import type { IndexedType } from './indexed-type';
 import { typesOfArchive } from './jars';
 import { ZipArchive } from '../util/zip';
 import { JImage } from './jimage';
+import { TimeSlice } from './time-slice';
 
 export interface JdkApi {
   home: string;
@@ -76,8 +77,8 @@ function apiOnly(types: IndexedType[]): IndexedType[] {
 }
 
 /** The exported API of the java.* modules in the runtime image `lib/modules`. */
-function readRuntimeImage(file: string): { types: IndexedType[]; warnings: string[] } | { error: string } {
-  const opened = JImage.open(file);
+async function readRuntimeImage(file: string, slice: TimeSlice): Promise<{ types: IndexedType[]; warnings: string[] } | { error: string }> {
+  const opened = await JImage.open(file, slice);
   if (!opened.image) return { error: opened.error! };
   const image = opened.image;
   try {
@@ -95,6 +96,7 @@ function readRuntimeImage(file: string): { types: IndexedType[]; warnings: strin
     for (const e of javaModules) {
       const slash = e.name.lastIndexOf('/');
       if (!e.name.endsWith('.class') || slash < 0 || !exported.has(`${e.module}/${e.name.slice(0, slash)}`)) continue;
+      await slice.pause();
       const read = image.read(e);
       const cls = read.data ? readClassFile(read.data) : { error: read.error };
       if (!cls.value) {
@@ -111,7 +113,8 @@ function readRuntimeImage(file: string): { types: IndexedType[]; warnings: strin
 }
 
 /** The JDK's public API for `release` (default: the JDK's own), from the cache when fresh. */
-export async function readJdkApi(opts: { home?: string; release?: number; cacheDir?: string } = {}): Promise<JdkApi | { error: string }> {
+export async function readJdkApi(opts: { home?: string; release?: number; cacheDir?: string; slice?: TimeSlice } = {}): Promise<JdkApi | { error: string }> {
+  const slice = opts.slice ?? new TimeSlice();
   const home = opts.home ?? findJdkHome();
   if (!home) return { error: 'no JDK found (set JAVA_HOME, or put javac on PATH): the JDK\'s API is not indexed' };
   const own = jdkRelease(home);
@@ -122,13 +125,13 @@ export async function readJdkApi(opts: { home?: string; release?: number; cacheD
   const source = fromImage ? modules : ctSym;
   const fresh = freshness(source);
   if (!fresh) return { error: `${source} cannot be read: the JDK's API is not indexed` };
-  const name = `jdk-${cacheKey(path.resolve(home), wanted, source, fresh)}.json`;
-  const cached = opts.cacheDir ? readCache<Omit<JdkApi, 'fromCache'>>(opts.cacheDir, name) : undefined;
-  if (cached) return { ...cached, fromCache: true };
+  const name = `jdk-${cacheKey(path.resolve(home), wanted, source, fresh)}`;
+  const cached = opts.cacheDir ? await readCache<Omit<JdkApi, 'fromCache' | 'types'>, IndexedType>(opts.cacheDir, name, slice) : undefined;
+  if (cached) return { ...cached.meta, types: cached.items, fromCache: true };
 
   let api: JdkApi;
   if (fromImage) {
-    const read = readRuntimeImage(modules);
+    const read = await readRuntimeImage(modules, slice);
     if ('error' in read) return read;
     api = { home, release: wanted, types: read.types, warnings: read.warnings };
   } else {
@@ -145,12 +148,13 @@ export async function readJdkApi(opts: { home?: string; release?: number; cacheD
     while (release > 7 && !held.has(releaseLetter(release))) release--;
     if (!held.has(releaseLetter(release))) return { error: `${ctSym} holds no release up to ${wanted}` };
     const note = release !== wanted ? `${ctSym} holds releases up to ${release}: the JDK ${wanted} API is read as ${release}'s` : undefined;
-    const read = typesOfArchive(bytes, ctSym, acceptFor(releaseLetter(release)));
+    const read = await typesOfArchive(bytes, ctSym, acceptFor(releaseLetter(release)), slice);
     api = { home, release, types: apiOnly(read.types), warnings: read.warnings, note };
   }
   if (!api.types.length) return { error: `${source}: no API types found for release ${api.release}` };
   if (opts.cacheDir) {
-    const err = writeCache(opts.cacheDir, name, api);
+    const { types, ...meta } = api;
+    const err = await writeCache(opts.cacheDir, name, meta, types, slice);
     if (err) api.warnings.push(err);
   }
   return api;

@@ -4,6 +4,7 @@
 // ct.sym (./jdk.ts) does not carry. Only uncompressed resources are read (the JDK's own image is
 // built without compression; a compressed one gives a message). Never throws.
 import * as fs from 'node:fs';
+import { TimeSlice } from './time-slice';
 
 export interface ImageEntry {
   module: string;
@@ -20,8 +21,8 @@ const ATTR = { END: 0, MODULE: 1, PARENT: 2, BASE: 3, EXTENSION: 4, OFFSET: 5, C
 export class JImage {
   private constructor(private readonly fd: number, readonly entries: ImageEntry[]) {}
 
-  /** Opens an image and lists its entries; the caller closes it. */
-  static open(file: string): { image?: JImage; error?: string } {
+  /** Opens an image and lists its entries (~0.1 s of CPU for the JDK's 30,000, given back to the event loop in slices); the caller closes it. */
+  static async open(file: string, slice = new TimeSlice()): Promise<{ image?: JImage; error?: string }> {
     let fd: number | undefined;
     try {
       fd = fs.openSync(file, 'r');
@@ -48,6 +49,7 @@ export class JImage {
       };
       const entries: ImageEntry[] = [];
       for (let i = 0; i < tableLength; i++) {
+        if (i % 256 === 0) await slice.pause();
         let p = u4(index, offsetsAt + i * 4);
         const attrs: number[] = [];
         while (p < locations.length) {

@@ -111,7 +111,7 @@ describe('symbols: class files and jars', function () {
     assert.match(readClassFile(bent).error!, /tag|constant|truncated/);
   });
 
-  it('reads a jar (deflated and stored), caches it by path+size+mtime, and skips a corrupt class with a warning naming it', () => {
+  it('reads a jar (deflated and stored), caches it by path+size+mtime, and skips a corrupt class with a warning naming it', async () => {
     const jarDir = path.join(dir, 'jars');
     fs.mkdirSync(jarDir);
     fs.writeFileSync(path.join(classes, 'fx', 'Bad.class'), 'garbage');
@@ -121,34 +121,34 @@ describe('symbols: class files and jars', function () {
     execFileSync('jar', ['cf0', stored, '-C', classes, '.'], { stdio: 'pipe' });
     const cache = path.join(dir, 'cache');
     for (const j of [jar, stored]) {
-      const first = readJar(j, cache);
+      const first = await readJar(j, cache);
       assert.ok(first.types.some((t) => t.name === 'fx.Box.Point'), j);
       assert.equal(first.warnings.length, 1);
       assert.match(first.warnings[0], /box(-stored)?\.jar: skipped fx\/Bad\.class/);
       assert.ok(!first.fromCache);
-      const second = readJar(j, cache);
+      const second = await readJar(j, cache);
       assert.ok(second.fromCache);
       assert.equal(second.types.length, first.types.length);
     }
-    const folder = readClassFolder(classes);
+    const folder = await readClassFolder(classes);
     assert.ok(folder.types.some((t) => t.name === 'fx.Box') && folder.warnings.some((w) => w.includes('Bad.class')));
   });
 
-  it('skips a corrupt or truncated jar with a warning naming it', () => {
+  it('skips a corrupt or truncated jar with a warning naming it', async () => {
     const bad = path.join(dir, 'broken.jar');
     fs.writeFileSync(bad, 'PK not really a zip');
-    const r = readJar(bad, undefined);
+    const r = await readJar(bad, undefined);
     assert.equal(r.types.length, 0);
     assert.match(r.warnings[0], /broken\.jar: skipped, not a zip archive/);
     const whole = fs.readFileSync(path.join(dir, 'jars', 'box.jar'));
     for (const cut of [10, Math.floor(whole.length / 2), whole.length - 30]) {
       const truncated = path.join(dir, `cut-${cut}.jar`);
       fs.writeFileSync(truncated, whole.subarray(0, cut));
-      const t = readJar(truncated, undefined);
+      const t = await readJar(truncated, undefined);
       assert.ok(t.warnings.length > 0 && t.warnings.every((w) => w.includes(`cut-${cut}.jar`)), `cut ${cut}: ${t.warnings}`);
     }
     assert.ok(!ZipArchive.open(Buffer.alloc(0)).archive);
-    assert.match(JImage.open(path.join(dir, 'jars', 'box.jar')).error!, /box\.jar: not a jimage file/);
-    assert.match(JImage.open(path.join(dir, 'no-such-modules')).error!, /no-such-modules/);
+    assert.match((await JImage.open(path.join(dir, 'jars', 'box.jar'))).error!, /box\.jar: not a jimage file/);
+    assert.match((await JImage.open(path.join(dir, 'no-such-modules'))).error!, /no-such-modules/);
   });
 });

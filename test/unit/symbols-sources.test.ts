@@ -65,6 +65,7 @@ describe('symbols: source files and the incremental index', function () {
     const kind = by.get('geo.Shape.Kind')!;
     assert.deepEqual(kind.members.filter((x) => x.kind === 'field').map((x) => [x.name, x.static, x.type]), [['ROUND', true, 'geo.Shape.Kind'], ['SQUARE', true, 'geo.Shape.Kind']]);
     assert.ok(kind.members.filter((x) => x.kind === 'constructor').every((c) => c.access === 'private'));
+    assert.deepEqual(kind.members.filter((x) => x.name === 'values' || x.name === 'valueOf').map((x) => [x.name, x.static, x.arity, x.type]), [['values', true, 0, 'geo.Shape.Kind[]'], ['valueOf', true, 1, 'geo.Shape.Kind']]);
     const pair = by.get('geo.Shape.Pair')!;
     assert.deepEqual(pair.members.filter((x) => x.kind !== 'field').map((x) => [x.kind, x.name, x.arity]), [['method', 'a', 0], ['method', 'rest', 0], ['constructor', '<init>', 2]]);
     assert.equal(by.get('geo.Base')!.members.find((x) => x.kind === 'constructor')!.access, 'package'); // the default constructor
@@ -134,6 +135,11 @@ describe('symbols: source files and the incremental index', function () {
     const warm = await buildIndex(fresh, { jdk: false, classpath: [], sourceFiles: files, workspace: src }, { cacheDir });
     assert.deepEqual([warm.parsed, warm.reused], [0, 2]);
     assert.ok(fresh.lookup('w.W2'));
+    // A damaged part of the cache is not trusted: the sources are parsed again, nothing throws.
+    const part = fs.readdirSync(cacheDir).find((f) => /^sources-.*\.0\.json$/.test(f))!;
+    fs.writeFileSync(path.join(cacheDir, part), '{"format": 3, "value": {"id": "other", "items": []}}');
+    const again = await buildIndex(new SymbolIndex(), { jdk: false, classpath: [], sourceFiles: files, workspace: src }, { cacheDir });
+    assert.deepEqual([again.parsed, again.reused], [2, 0]);
   });
 
   it('indexes a large workspace in slices: progress, the event loop keeps turning, a partial index answers', async () => {
