@@ -82,7 +82,7 @@ class Reader {
 function modifiedUtf8(b: Uint8Array, start: number, end: number): string {
   let ascii = true;
   for (let i = start; i < end; i++) if (b[i] >= 0x80 || b[i] === 0) ascii = false;
-  if (ascii) return String.fromCharCode(...b.subarray(start, end));
+  if (ascii) return Buffer.from(b.buffer, b.byteOffset + start, end - start).toString('latin1'); // no 65,535-argument spread
   const codes: number[] = [];
   for (let i = start; i < end; ) {
     const c = b[i];
