@@ -40,6 +40,8 @@ class ScopeBuilder {
   readonly scope: SymbolScope = { visibleTypes: record(), types: record(), bareNames: record(), knownPackages: [] };
   private readonly resolved = new Map<string, IndexedType | null>();
   bareNamesIncomplete = false;
+  /** The test class: its own private members (fixtures) are visible to the test method. */
+  ownClass = '';
 
   constructor(readonly index: SymbolIndex, readonly testPackage: string) {}
 
@@ -64,7 +66,7 @@ class ScopeBuilder {
     const constructors: number[] = [];
     let constructorVarargs = false;
     for (const m of t.members) {
-      if (!this.visible(m.access, t.package)) continue;
+      if (!this.visible(m.access, t.package) && t.name !== this.ownClass) continue;
       if (m.kind === 'constructor') {
         if (t.kind === 'interface' || t.kind === 'annotation' || t.kind === 'enum') continue;
         if (!constructors.includes(m.arity ?? 0)) constructors.push(m.arity ?? 0);
@@ -214,6 +216,7 @@ async function scopeOf(index: SymbolIndex, prepared: ScopeRequest, opts: ScopeOp
   if (focalTop) b.scope.visibleTypes[focalTop.name.slice(focalTop.name.lastIndexOf('.') + 1)] = focalTop.name;
   Object.assign(b.scope.visibleTypes, imports.single);
   const testClass = testPackage ? `${testPackage}.${prepared.location.testClassName}` : prepared.location.testClassName;
+  b.ownClass = testClass;
   b.scope.visibleTypes[prepared.location.testClassName] = testClass;
 
   // Bare names: static imports (the file's and those inserted with the test), the test class's members.
