@@ -184,3 +184,16 @@ export function resolveType(name: string, ctx: TypeContext): string | undefined 
   const jdk = JDK_PACKAGE.get(name);
   return jdk ? `${jdk}.${name}` : undefined;
 }
+
+/**
+ * The types `resolveType` imports from its tables alone (no file read): the common JDK types, the
+ * framework's and Mockito's, simple name → qualified. The symbol scope (src/symbols/build-scope.ts)
+ * counts them as names a test may use, since placing the test imports them.
+ */
+export function tableTypes(framework: 'junit4' | 'junit5' | 'junit3', mockito: boolean): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [name, pkg] of JDK_PACKAGE) out.set(name, `${pkg}.${name}`);
+  if (framework !== 'junit3') for (const [name, q] of Object.entries(FRAMEWORK_TYPES[framework])) out.set(name, q);
+  if (mockito) for (const [name, q] of Object.entries(MOCKITO_TYPES)) out.set(name, q);
+  return out;
+}

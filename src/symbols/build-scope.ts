@@ -4,7 +4,9 @@
 // as bare names, and the types all these reach through supertypes, member return types and field types,
 // breadth first from the focal class, at most `maxTypes` of them. Anything the index does not hold stays
 // out (unknown), and a type whose supertypes are not all in the scope is marked incomplete.
+import * as path from 'node:path';
 import { importableOnInsertion } from '../java/imports';
+import { sourceRootOf, tableTypes } from '../java/type-imports';
 import { indexSourceFile } from './build-index';
 import { typesFromSource } from './from-source';
 import { own, record, type FileImports, type IndexedMember, type IndexedType } from './indexed-type';
@@ -29,6 +31,8 @@ export interface ScopeOptions {
 }
 
 const DEFAULT_MAX_TYPES = 300;
+/** Most types of the main source root listed as visible; a bigger root leaves bare names open instead. */
+const MAX_ROOT_TYPES = 5000;
 
 function memberType(t: string | undefined): string | undefined {
   if (!t) return undefined;
@@ -141,6 +145,28 @@ class ScopeBuilder {
     }
   }
 
+  /**
+   * The top-level types of the indexed sources under `root` whose simple name is unique there (the
+   * insertion step imports only those). False when there are more than `max`: then they are not listed.
+   */
+  addSourceRoot(root: string, max: number): boolean {
+    if (!root) return true;
+    const prefix = root.endsWith(path.sep) ? root : root + path.sep;
+    const byName = new Map<string, string | null>();
+    for (const file of this.index.originsOf('source')) {
+      if (!file.startsWith(prefix)) continue;
+      for (const t of this.index.typesOf(file)) {
+        const simple = t.package ? t.name.slice(t.package.length + 1) : t.name;
+        if (simple.includes('.') || !this.visible(t.access, t.package)) continue;
+        const seen = byName.get(simple);
+        byName.set(simple, seen === undefined || seen === t.name ? t.name : null); // null: ambiguous
+      }
+    }
+    if (byName.size > max) return false;
+    for (const [simple, q] of byName) if (q) this.scope.visibleTypes[simple] = q;
+    return true;
+  }
+
   /** Static members of `owner` (and its supertypes) named `name` (all when undefined) as bare names. */
   addStatics(owner: string, name: string | undefined, seen = new Set<string>()): void {
     if (seen.has(owner)) return;
@@ -207,9 +233,15 @@ async function scopeOf(index: SymbolIndex, prepared: ScopeRequest, opts: ScopeOp
   const onInsert = importableOnInsertion({ framework: prepared.framework, mockito: prepared.mockito });
 
   // Visible types, weakest first so that stronger bindings overwrite (JLS: single import > package > on demand > java.lang).
+  // Placing the test imports what it names from the focal imports, the main source root and tables
+  // (src/java/type-imports.ts): those count as visible too, or the constraint would refuse code that compiles.
   b.addPackage('java.lang');
+  for (const [simple, q] of tableTypes(prepared.framework, prepared.mockito)) b.scope.visibleTypes[simple] ??= q;
+  if (!b.addSourceRoot(sourceRootOf(prepared.focalPath, focalPackage), MAX_ROOT_TYPES)) b.bareNamesIncomplete = true;
   for (const p of imports.onDemand) b.addPackage(p);
-  for (const [simple, q] of Object.entries(onInsert.types)) b.scope.visibleTypes[simple] ??= q;
+  for (const [simple, q] of Object.entries(onInsert.types)) b.scope.visibleTypes[simple] = q;
+  Object.assign(b.scope.visibleTypes, focal.imports?.single ?? {}); // imported on insertion when the test names them
+  b.addPackage(focalPackage);
   b.addPackage(testPackage);
   const focalTop = focal.types.find((t) => !t.name.slice(focalPackage ? focalPackage.length + 1 : 0).includes('.'));
   const focalClass = [focalPackage, prepared.method.enclosingType].filter(Boolean).join('.');

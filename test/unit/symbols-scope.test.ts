@@ -86,6 +86,7 @@ describe('symbols: buildScope', function () {
   let root: string;
   let accountPath: string;
   let moneyPath: string;
+  const others: string[] = [];
   const read = (f: string) => (fs.existsSync(f) ? fs.readFileSync(f, 'utf8') : undefined);
 
   before(() => {
@@ -96,6 +97,12 @@ describe('symbols: buildScope', function () {
     moneyPath = path.join(main, 'Money.java');
     fs.writeFileSync(accountPath, ACCOUNT);
     fs.writeFileSync(moneyPath, MONEY);
+    for (const [pkg, name] of [['util', 'Helper'], ['util', 'Dup'], ['other', 'Dup']]) {
+      const file = path.join(main, pkg, `${name}.java`);
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, `package com.acme.${pkg};\npublic class ${name} {}\n`);
+      others.push(file);
+    }
   });
   after(() => fs.rmSync(root, { recursive: true, force: true }));
 
@@ -108,7 +115,7 @@ describe('symbols: buildScope', function () {
 
   it('gives the focal class constructors and members, the types they reach, and what a new test file can name', async () => {
     const index = new SymbolIndex();
-    await buildIndex(index, { jdk: false, classpath: [], sourceFiles: [accountPath, moneyPath] });
+    await buildIndex(index, { jdk: false, classpath: [], sourceFiles: [accountPath, moneyPath, ...others] });
     const p = await prepared(index);
     assert.equal(p.location.exists, false);
     const scope = p.symbols!;
@@ -133,8 +140,15 @@ describe('symbols: buildScope', function () {
     assert.equal(scope.visibleTypes.Test, 'org.junit.jupiter.api.Test');
     assert.equal(scope.visibleTypes.AccountTest, 'com.acme.AccountTest');
     assert.equal(scope.bareNames.assertEquals, 'method');
+    // What placing the test imports on its own (src/java/type-imports.ts) is visible too: the JDK table,
+    // the framework's types, a type of the main source root whose simple name is unique there.
+    assert.equal(scope.visibleTypes.File, 'java.io.File');
+    assert.equal(scope.visibleTypes.Assertions, 'org.junit.jupiter.api.Assertions');
+    assert.equal(scope.visibleTypes.Helper, 'com.acme.util.Helper');
+    assert.equal(scope.visibleTypes.Dup, undefined, 'two Dup classes: the insertion step imports neither');
+    assert.equal(scope.bareNamesIncomplete, undefined);
     assert.equal(scope.bareNames.deposit, undefined, "the focal class's members are not bare names in its test");
-    assert.deepEqual(scope.knownPackages, ['com.acme']);
+    assert.deepEqual(scope.knownPackages, ['com.acme', 'com.acme.util']);
   });
 
   it('an existing test file: its imports, its fields and methods as bare names; an unknown supertype leaves them open', async () => {
@@ -152,7 +166,7 @@ describe('symbols: buildScope', function () {
       assert.equal(scope.bareNames.assertNotNull, 'method');
       assert.equal(scope.bareNamesIncomplete, true, 'BaseTest is unknown: it may declare more names');
       assert.equal(scope.visibleTypes.BaseTest, 'org.unknown.BaseTest');
-      assert.equal(scope.visibleTypes.Ledger, undefined, "the test file's imports, not the focal file's");
+      assert.equal(scope.visibleTypes.Ledger, 'org.unknown.Ledger', "the focal file's imports: placing the test imports them when it names them");
       assert.ok(scope.types['com.acme.AccountTest']);
     } finally {
       fs.rmSync(path.join(root, 'src', 'test'), { recursive: true, force: true });
