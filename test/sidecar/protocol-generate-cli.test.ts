@@ -14,12 +14,12 @@ const CALC = `package demo;
 public class Calc {
     private int base;
 
-    public int add(int a, int b) {
+    public int plus(int a, int b) {
         return a + b;
     }
 
     public int twice(int x) {
-        return add(x, x);
+        return plus(x, x);
     }
 }
 `;
@@ -34,8 +34,9 @@ describe('testtune generate (CLI, tiny scripted model)', function () {
   before(() => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tt-gen-cli-'));
     model = path.join(tmp, 'model');
-    // The prompt ends with the test signature's "{\n"; this model then writes " x();}" and stops.
-    makeScriptedModel(model, chain('\n x();}'), { config: { maxPositions: 2048 } });
+    // The prompt ends with the test signature's "{\n"; this model then writes " plus();}" and stops (it
+    // calls the focal method: the product's decoding does not let a test close before that call).
+    makeScriptedModel(model, chain('\n plus();}'), { config: { maxPositions: 2048 } });
     const dir = path.join(tmp, 'proj', 'src', 'main', 'java', 'demo');
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(path.join(tmp, 'proj', 'pom.xml'), '<project/>');
@@ -45,40 +46,40 @@ describe('testtune generate (CLI, tiny scripted model)', function () {
   after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
   it('prints the extracted test method for --method, in process', async () => {
-    const r = await run([calc, '--method', 'add', '--model', model, '--provider', 'cpu']);
+    const r = await run([calc, '--method', 'plus', '--model', model, '--provider', 'cpu']);
     assert.equal(r.code, 0, r.err);
-    assert.equal(r.out, '    @Test\n    void testAdd() {\n x();}\n');
+    assert.equal(r.out, '    @Test\n    void testPlus() {\n plus();}\n');
     assert.match(r.err, /new in \d+ ms .* on cpu, stop: balanced/);
   });
 
   it('selects by 1-based --line and runs through the sidecar with --sidecar', async () => {
-    const r = await run([calc, '--line', '11', '--model', model, '--provider', 'cpu', '--sidecar', '--adapter', 'none']);
+    const r = await run([calc, '--line', '7', '--model', model, '--provider', 'cpu', '--sidecar', '--adapter', 'none']);
     assert.equal(r.code, 0, r.err);
-    assert.equal(r.out, '    @Test\n    void testTwice() {\n x();}\n');
+    assert.equal(r.out, '    @Test\n    void testPlus() {\n plus();}\n');
   });
 
   it('--quantize int8 runs the int8 graph (in process and through the sidecar) and says so; a bad value is a usage error', async () => {
     for (const extra of [[], ['--sidecar']]) {
-      const r = await run([calc, '--method', 'add', '--model', model, '--provider', 'cpu', '--quantize', 'int8', ...extra]);
+      const r = await run([calc, '--method', 'plus', '--model', model, '--provider', 'cpu', '--quantize', 'int8', ...extra]);
       assert.equal(r.code, 0, r.err);
-      assert.equal(r.out, '    @Test\n    void testAdd() {\n x();}\n');
+      assert.equal(r.out, '    @Test\n    void testPlus() {\n plus();}\n');
       assert.match(r.err, /on cpu \(int8\), stop: balanced/);
     }
-    const bad = await run([calc, '--method', 'add', '--model', model, '--quantize', 'fp16']);
+    const bad = await run([calc, '--method', 'plus', '--model', model, '--quantize', 'fp16']);
     assert.equal(bad.code, -1);
     assert.match(bad.err, /--quantize must be one of none, int8, int4/);
   });
 
   it('--raw prints the model output as generated', async () => {
-    const r = await run([calc, '--method', 'add', '--model', model, '--provider', 'cpu', '--raw']);
+    const r = await run([calc, '--method', 'plus', '--model', model, '--provider', 'cpu', '--raw']);
     assert.equal(r.code, 0, r.err);
-    assert.equal(r.out, ' x();}\n');
+    assert.equal(r.out, ' plus();}\n');
   });
 
   it('uses loop guard 3 and the syntax guard by default (the product\'s decoding); --loop-guard 0 --syntax-guard off is plain greedy', async () => {
     const loop = path.join(tmp, 'loop');
     makeScriptedModel(loop, { '\n': 'Q', Q: 'Q' }, { config: { maxPositions: 2048 } }); // writes Q forever
-    const common = [calc, '--method', 'add', '--model', loop, '--provider', 'cpu', '--raw', '--max-new-tokens', '10'];
+    const common = [calc, '--method', 'plus', '--model', loop, '--provider', 'cpu', '--raw', '--max-new-tokens', '10'];
     const plain = await run([...common, '--loop-guard', '0', '--syntax-guard', 'off']);
     assert.equal(plain.code, 0, plain.err);
     assert.equal(plain.out, 'QQQQQQQQQQ\n');
@@ -97,31 +98,31 @@ describe('testtune generate (CLI, tiny scripted model)', function () {
   });
 
   it('says clearly what is wrong: no model, no such method, bad options', async () => {
-    const noModel = await run([calc, '--method', 'add', '--model', path.join(tmp, 'nowhere')]);
+    const noModel = await run([calc, '--method', 'plus', '--model', path.join(tmp, 'nowhere')]);
     assert.equal(noModel.code, -1);
     assert.match(noModel.err, /no model at .*nowhere: config\.json is missing/);
     const noMethod = await run([calc, '--method', 'subtract', '--model', model, '--provider', 'cpu']);
     assert.equal(noMethod.code, -1);
     assert.match(noMethod.err, /subtract/);
-    const both = await run([calc, '--method', 'add', '--line', '3', '--model', model]);
+    const both = await run([calc, '--method', 'plus', '--line', '3', '--model', model]);
     assert.match(both.err, /either --method <name> or --line <n>/);
-    const noFile = await run([path.join(tmp, 'Missing.java'), '--method', 'add', '--model', model]);
+    const noFile = await run([path.join(tmp, 'Missing.java'), '--method', 'plus', '--model', model]);
     assert.match(noFile.err, /cannot read .*Missing\.java/);
   });
 
   it('--write creates the test file, then adds the next test to it under a free name', async () => {
     const testFile = path.join(tmp, 'proj', 'src', 'test', 'java', 'demo', 'CalcTest.java');
-    const first = await run([calc, '--method', 'add', '--model', model, '--provider', 'cpu', '--write']);
+    const first = await run([calc, '--method', 'plus', '--model', model, '--provider', 'cpu', '--write']);
     assert.equal(first.code, 0, first.err);
-    assert.match(first.err, /created .*CalcTest\.java \(method testAdd\)/);
+    assert.match(first.err, /created .*CalcTest\.java \(method testPlus\)/);
     const created = fs.readFileSync(testFile, 'utf8');
     assert.match(created, /^package demo;/);
-    assert.match(created, /class CalcTest \{[\s\S]*void testAdd\(\) \{[\s\S]*x\(\);[\s\S]*\}\s*$/);
-    const second = await run([calc, '--method', 'add', '--model', model, '--provider', 'cpu', '--write']);
+    assert.match(created, /class CalcTest \{[\s\S]*void testPlus\(\) \{[\s\S]*plus\(\);[\s\S]*\}\s*$/);
+    const second = await run([calc, '--method', 'plus', '--model', model, '--provider', 'cpu', '--write']);
     assert.equal(second.code, 0, second.err);
     const updated = fs.readFileSync(testFile, 'utf8');
     assert.ok(updated.startsWith(created.slice(0, created.lastIndexOf('}'))), 'the existing text is kept');
-    assert.match(updated, /void testAdd2\(\)/);
+    assert.match(updated, /void testPlus2\(\)/);
   });
 
   it('--adapter <dir> changes the output (in process and through the sidecar), --adapter none is the base model', async () => {
@@ -129,7 +130,7 @@ describe('testtune generate (CLI, tiny scripted model)', function () {
     const { cfg } = makeTinyModel(tiny, { std: 0.3, config: { maxPositions: 2048 } });
     const lora = path.join(tmp, 'lora-a');
     makeTinyAdapter(lora, cfg, 'LORA', { std: 0.5 });
-    const common = [calc, '--method', 'add', '--model', tiny, '--provider', 'cpu', '--raw', '--max-new-tokens', '24'];
+    const common = [calc, '--method', 'plus', '--model', tiny, '--provider', 'cpu', '--raw', '--max-new-tokens', '24'];
     const base = await run([...common, '--adapter', 'none']);
     const adapted = await run([...common, '--adapter', lora]);
     const viaSidecar = await run([...common, '--adapter', lora, '--sidecar']);
@@ -144,7 +145,7 @@ describe('testtune generate (CLI, tiny scripted model)', function () {
     const shipped = path.join(packageRoot()!, 'models', 'default');
     if (!fs.existsSync(path.join(shipped, 'adapters', 'default.json'))) throw new Error(`${shipped}/adapters/default.json is missing: the shipped model is part of the checkout`);
     const lora = path.join(shipped, 'adapters', JSON.parse(fs.readFileSync(path.join(shipped, 'adapters', 'default.json'), 'utf8')).adapter);
-    const common = [calc, '--method', 'add', '--provider', 'cpu', '--raw', '--max-new-tokens', '16'];
+    const common = [calc, '--method', 'plus', '--provider', 'cpu', '--raw', '--max-new-tokens', '16'];
     const byDefault = await run(common);
     const explicit = await run([...common, '--model', shipped, '--adapter', lora]);
     const forcedBase = await run([...common, '--adapter', 'none']);
