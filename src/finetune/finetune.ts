@@ -16,11 +16,15 @@ import { engineGenerator } from '../pipeline/generator';
 import { prepareVerifier } from '../pipeline/verify-stage';
 import type { Method } from '../train/recipe';
 import { train, type ProgressEvent } from '../train/loop';
+import { mainSourceDocuments } from './sources';
 import { judgeSides, type GateVerdict, type MethodOutcome } from './gate';
 import { focalTargets, judgeSide, type FocalTarget } from './judge';
-import { locatePairs, smallRepositoryNote, whyNotEnoughPairs } from './pairs';
+import { locatePairs, SMALL_PAIRS, smallRepositoryNote, whyNotEnoughPairs } from './pairs';
 
 export class FinetuneError extends Error {}
+
+/** The validation share a small repository (under SMALL_PAIRS pairs) gets by default: it overfits first. */
+export const VALIDATION_SHARE = 0.15;
 
 export interface FinetuneOptions {
   repoDir: string;
@@ -30,6 +34,10 @@ export interface FinetuneOptions {
   heldOutShare: number; // (0, 1)
   maxSteps?: number;
   seed?: number;
+  /** Add the repository's main sources as language-model data (src/train/documents.ts). */
+  withSources?: boolean;
+  /** Hold out this share of the training part (by test class) as a validation set for early stopping; 0 = off; default VALIDATION_SHARE for a small repository, else off. */
+  validationShare?: number;
   candidates: number;
   rounds: number;
   maxMethods?: number; // most held-out focal methods judged (in their stable order)
@@ -56,6 +64,11 @@ export interface Judgement extends GateVerdict {
   heldOutFocalMethods: number; // unique focal methods of the held-out pairs (n ≤ this with --max-methods)
   trainSteps: number;
   finalTrainLoss?: number;
+  withSources: boolean;
+  /** Main-source chunks trained on beside the pairs (with withSources). */
+  sourceChunks?: { documents: number; chunks: number; used: number; tokens: number };
+  /** Early stopping: validation pairs, the step whose adapter was kept, whether it stopped early, every evaluation. */
+  validation?: { pairs: number; testClasses: number; bestStep: number; bestLoss: number; stoppedEarly: boolean; curve: { step: number; loss: number }[] };
   candidates: number;
   rounds: number;
   notes: string[]; // what limits the figures (small repository, a cap on methods)
@@ -106,6 +119,25 @@ export async function finetune(o: FinetuneOptions): Promise<Judgement> {
   for (const w of v.warnings.slice(0, 10)) log(`project: ${w}`);
   if (!v.verifier) throw new FinetuneError(`${o.repoDir}: ${v.errors.join('; ')}`);
 
+  // The validation slice for early stopping: whole test classes of the training part, again split so
+  // no test or focal class is on both sides; none when the training part is one group.
+  let trainPairs = split.train;
+  let validation: typeof split.train = [];
+  let validationClasses = 0;
+  const validationShare = o.validationShare ?? (pairs.length < SMALL_PAIRS ? VALIDATION_SHARE : 0);
+  if (validationShare > 0) {
+    const v = splitByTestClass(split.train, validationShare, (o.seed ?? 0) + 1);
+    if (v.heldOut.length > 0 && v.train.length > 0) {
+      trainPairs = v.train;
+      validation = v.heldOut;
+      validationClasses = v.heldOutTestClasses.length;
+      log(`validation for early stopping: ${validation.length} pairs (${validationClasses} test classes) of the ${split.train.length} training pairs`);
+    } else log('validation: the training part is one group of related test classes, so training runs without early stopping');
+  }
+  const sources = o.withSources ? mainSourceDocuments(v.verifier.project, new Set(pairs.map((p) => p.test_path))) : undefined;
+  for (const s of sources?.skipped.slice(0, 10) ?? []) log(`sources: cannot read ${s}`);
+  if (sources && sources.documents.length === 0) notes.push('--with-sources: no main source files found in the project model\'s main folders');
+
   // 4. Train into the hidden folder.
   const partial = partialDirOf(outDir);
   fs.rmSync(partial, { recursive: true, force: true });
@@ -115,7 +147,9 @@ export async function finetune(o: FinetuneOptions): Promise<Judgement> {
     trained = await train({
       modelDir: o.modelDir,
       outDir: partial,
-      data: split.train,
+      data: trainPairs,
+      ...(sources ? { documents: sources.documents } : {}),
+      ...(validation.length ? { validation } : {}),
       recipe: { method: o.method, ...(o.maxSteps !== undefined ? { maxSteps: o.maxSteps } : {}), ...(o.seed !== undefined ? { seed: o.seed } : {}) },
       signal: o.signal,
       onProgress: o.onTrainProgress,
@@ -161,6 +195,11 @@ export async function finetune(o: FinetuneOptions): Promise<Judgement> {
     heldOutFocalMethods,
     trainSteps: trained.report.steps,
     finalTrainLoss: trained.report.lossCurve.at(-1)?.loss,
+    withSources: !!o.withSources,
+    ...(trained.documents ? { sourceChunks: trained.documents } : {}),
+    ...(trained.validation
+      ? { validation: { pairs: validation.length, testClasses: validationClasses, bestStep: trained.validation.bestStep, bestLoss: trained.validation.bestLoss, stoppedEarly: trained.validation.stoppedEarly, curve: trained.validation.curve } }
+      : {}),
     candidates: o.candidates,
     rounds: o.rounds,
     notes,

@@ -10,6 +10,7 @@ import type { ModelConfig } from '../model/config';
 import { writeModelDir } from '../model/init';
 import { readSafetensors, toF32, writeSafetensors, type StTensor } from '../model/safetensors';
 import type { AdamWState } from './adamw';
+import type { EarlyStopState } from './early-stop';
 import type { TrainableSpec } from './graph';
 
 export const CHECKPOINT_DIR = 'checkpoint';
@@ -25,6 +26,7 @@ export interface TrainerState {
   tokensSeen: number;
   trainMs: number;
   cpuMs?: number; // CPU time of the process over the same spans (all threads)
+  earlyStop?: EarlyStopState; // with a validation set (bestLoss is null in JSON before the first evaluation)
 }
 
 export type Deployable = { kind: 'adapter'; spec: AdapterSpec } | { kind: 'model'; weights: Map<string, Float32Array>; tokenizerJson: unknown };
@@ -47,6 +49,7 @@ export function saveCheckpoint(
   values: Map<string, Float32Array>,
   adam: AdamWState,
   state: TrainerState,
+  best?: Map<string, Float32Array>, // early stopping: the best evaluation's tensors (best.safetensors)
 ): void {
   const final = path.join(outDir, CHECKPOINT_DIR);
   const tmp = path.join(outDir, `.${CHECKPOINT_DIR}.tmp-${process.pid}`);
@@ -56,6 +59,7 @@ export function saveCheckpoint(
   writeDeployable(tmp, cfg, d);
   // Full fine-tuning: model.safetensors already holds every trainable tensor under the same names.
   if (d.kind === 'adapter') writeSafetensors(path.join(tmp, 'trainable.safetensors'), tensors(values, specs));
+  if (best) writeSafetensors(path.join(tmp, 'best.safetensors'), tensors(best, specs));
   const opt = new Map([...tensors(adam.m, specs, 'm.'), ...tensors(adam.v, specs, 'v.')]);
   writeSafetensors(path.join(tmp, 'optimizer.safetensors'), opt, { adam_step: String(adam.step) });
   fs.writeFileSync(path.join(tmp, 'trainer_state.json'), JSON.stringify(state) + '\n');
@@ -105,6 +109,7 @@ export interface LoadedCheckpoint {
   values: Map<string, Float32Array>;
   adam: AdamWState;
   state: TrainerState;
+  best?: Map<string, Float32Array>;
 }
 
 /** Reads `<out>/checkpoint` (or the previous one if a swap was interrupted); undefined if none. */
@@ -129,7 +134,10 @@ export function loadCheckpoint(outDir: string, specs: TrainableSpec[]): { value?
     const v = new Map(specs.map((s) => [s.name, get(o.tensors, 'v.' + s.name, s)]));
     const step = Number(o.metadata.adam_step);
     if (!Number.isInteger(step)) throw new Error('optimizer.safetensors lacks adam_step');
-    return { value: { values, adam: { step, m, v }, state } };
+    const bestFile = path.join(dir, 'best.safetensors');
+    const bt = fs.existsSync(bestFile) ? readSafetensors(bestFile).tensors : undefined;
+    const best = bt ? new Map(specs.map((s) => [s.name, get(bt, s.name, s)])) : undefined;
+    return { value: { values, adam: { step, m, v }, state, ...(best ? { best } : {}) } };
   } catch (e) {
     return { error: `checkpoint ${dir} is unreadable: ${(e as Error).message}` };
   }

@@ -4,6 +4,9 @@
 // session over the generated training graph; the optimizer runs in JS. Cancellable (the signal is
 // checked before every micro-step; a cancel saves a checkpoint of the last finished step), resumable
 // from `<out>/checkpoint`, reporting progress per step.
+// Optional (issue 20): plain-LM documents (a repository's main sources, ./documents.ts) mixed with the
+// pairs, and a validation set whose loss is evaluated every few steps for early stopping
+// (./early-stop.ts): the best evaluation's tensors are what the run writes.
 // Memory: the session's memory pattern is off and JS garbage (graph IR, model bytes, frozen weights)
 // is collected before and after session creation; see collectGarbage and the train bench.
 import * as fs from 'fs';
@@ -15,6 +18,8 @@ import { createSession, f32, i64, type HostTensor } from '../runtime/ort';
 import { AdamW, clipGradNorm, decaysLikeHf } from './adamw';
 import { loadCheckpoint, saveCheckpoint, writeFinal, writeJsonAtomic, type Deployable, type TrainerState } from './checkpoint';
 import { encodePairs, readPairs, type EncodeStats, type Example, type Pair } from './data';
+import { chunkDocuments, readDocuments, type ChunkStats, type Document } from './documents';
+import { defaultEvalEvery, initialEarlyStop, observeEval, type EarlyStopState } from './early-stop';
 import { buildTrainModel, sequenceFeeds, type TrainModel } from './graph';
 import { collectGarbage } from './memory';
 import { packBins, toSequence } from './pack';
@@ -38,6 +43,8 @@ export interface TrainOptions {
   modelDir: string;
   outDir: string;
   data: string | Pair[]; // JSONL file or pairs
+  documents?: string | Document[]; // plain-LM data (JSONL with "text", or documents): chunks join the pairs
+  validation?: string | Pair[]; // held-out pairs: their loss drives early stopping
   recipe: RecipeOverrides;
   resume?: boolean;
   signal?: AbortSignal;
@@ -52,11 +59,14 @@ export interface TrainResult {
   values: Map<string, Float32Array>; // final trainable tensors (graph names)
   model: TrainModel;
   files: string[]; // deployable files written into outDir
+  /** With a validation set: every evaluation, the best, and whether training stopped early. */
+  validation?: EarlyStopState & { stoppedEarly: boolean; evalEverySteps: number };
+  documents?: ChunkStats;
 }
 
 export class TrainError extends Error {}
 
-function fingerprint(r: Recipe, examples: Example[]): string {
+function fingerprint(r: Recipe, examples: Example[], validation: Example[]): string {
   let h = 0x811c9dc5;
   const mix = (n: number) => {
     h ^= n & 0xffff;
@@ -69,8 +79,14 @@ function fingerprint(r: Recipe, examples: Example[]): string {
     mix(e.promptLen);
     for (const id of e.ids) mix(id);
   }
-  const { saveEverySteps: _s, maxSteps: _m, ...rest } = r;
+  // The early-stopping and sources settings count only where they are used, so a run without them
+  // keeps the fingerprint it had before they existed (and resumes).
+  const { saveEverySteps: _s, maxSteps: _m, evalEverySteps, patience, sourcesShare: _d, ...rest } = r;
   for (const c of JSON.stringify(rest)) mix(c.charCodeAt(0));
+  if (validation.length) {
+    for (const e of validation) for (const id of e.ids) mix(id);
+    for (const c of JSON.stringify({ evalEverySteps, patience })) mix(c.charCodeAt(0));
+  }
   return h.toString(16).padStart(8, '0');
 }
 
@@ -98,9 +114,28 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   const read = typeof o.data === 'string' ? readPairs(o.data) : { pairs: o.data, errors: [] };
   for (const e of read.errors.slice(0, 10)) log(`data: ${e}`);
   const tok = Tokenizer.fromFile(path.join(o.modelDir, 'tokenizer.json'));
-  const { examples, stats } = encodePairs(tok, read.pairs, r.maxTokens);
-  if (examples.length === 0) throw new TrainError(`no usable training pairs (${read.pairs.length} read, ${stats.dropped} too long, ${read.errors.length} bad lines)`);
-  log(`data: ${examples.length} examples, ${stats.tokens} tokens (${stats.trimmed} trimmed, ${stats.dropped} dropped as too long)`);
+  const encoded = encodePairs(tok, read.pairs, r.maxTokens);
+  const stats = encoded.stats;
+  if (encoded.examples.length === 0) throw new TrainError(`no usable training pairs (${read.pairs.length} read, ${stats.dropped} too long, ${read.errors.length} bad lines)`);
+  log(`data: ${encoded.examples.length} examples, ${stats.tokens} tokens (${stats.trimmed} trimmed, ${stats.dropped} dropped as too long)`);
+  let examples = encoded.examples;
+  let docStats: ChunkStats | undefined;
+  if (o.documents !== undefined) {
+    const docs = typeof o.documents === 'string' ? readDocuments(o.documents) : { documents: o.documents, errors: [] };
+    for (const e of docs.errors.slice(0, 10)) log(`documents: ${e}`);
+    const chunked = chunkDocuments(tok, docs.documents, r.maxTokens, Math.floor(r.sourcesShare * stats.tokens), r.seed);
+    docStats = chunked.stats;
+    // Pairs first, chunks after: the epoch's shuffle mixes them.
+    examples = [...examples, ...chunked.examples];
+    log(`documents: ${chunked.stats.used} of ${chunked.stats.chunks} chunks from ${chunked.stats.documents} documents, ${chunked.stats.tokens} tokens (at most ${r.sourcesShare} × the pairs' tokens)`);
+  }
+  let valExamples: Example[] = [];
+  if (o.validation !== undefined) {
+    const v = typeof o.validation === 'string' ? readPairs(o.validation) : { pairs: o.validation, errors: [] };
+    for (const e of v.errors.slice(0, 10)) log(`validation: ${e}`);
+    valExamples = encodePairs(tok, v.pairs, r.maxTokens).examples;
+    if (valExamples.length === 0) log(`validation: no usable pairs (${v.pairs.length} read): training runs without early stopping`);
+  }
 
   const model = buildTrainModel(cfg, weights, r);
   const specs = model.trainable;
@@ -116,9 +151,13 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   const session = await createSession(model.bytes, { provider: 'cpu', threads: o.threads, memPattern: false });
   model.bytes = new Uint8Array(0);
   collectGarbage();
-  const fp = fingerprint(r, examples);
+  const fp = fingerprint(r, examples, valExamples);
   fs.mkdirSync(o.outDir, { recursive: true });
 
+  // Early stopping: the state rides in the checkpoint; `best` holds the best evaluation's tensors.
+  let early: EarlyStopState | undefined = valExamples.length ? initialEarlyStop() : undefined;
+  let best: Map<string, Float32Array> | undefined;
+  let stoppedEarly = false;
   let adam = new AdamW(r, values, decaysLikeHf);
   let state: TrainerState = { version: 1, method: r.method, fingerprint: fp, optimizerStep: 0, epoch: 0, position: 0, lossCurve: [], tokensSeen: 0, trainMs: 0 };
   if (o.resume) {
@@ -128,18 +167,24 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
       if (ck.value.state.fingerprint !== fp) throw new TrainError('the checkpoint in the output directory was made with different data or settings; use another --out or drop --resume');
       ({ values, state } = ck.value);
       adam = new AdamW(r, values, decaysLikeHf, ck.value.adam);
+      if (early && state.earlyStop) {
+        // JSON has no Infinity: a run saved before its first evaluation wrote null
+        early = { ...state.earlyStop, bestLoss: state.earlyStop.bestLoss ?? Infinity };
+        best = ck.value.best;
+      }
       log(`resuming at step ${state.optimizerStep} (epoch ${state.epoch + 1}, example ${state.position})`);
     } else log('no checkpoint to resume from; starting fresh');
   } else if (fs.existsSync(path.join(o.outDir, 'checkpoint'))) log(`starting fresh: the checkpoint in ${o.outDir} will be replaced (use --resume to continue it)`);
 
   const perEpoch = stepsPerEpoch(examples.length, r.gradAccumSteps);
   const total = r.maxSteps ?? r.epochs * perEpoch;
+  const evalEvery = r.evalEverySteps ?? defaultEvalEvery(perEpoch);
   const sched = linearSchedule(r.lr, total, r.warmupRatio);
   const baseDir = path.resolve(o.modelDir);
-  const deployable = (): Deployable =>
+  const deployable = (tensors: Map<string, Float32Array> = values): Deployable =>
     r.method === 'full'
-      ? { kind: 'model', weights: values, tokenizerJson: JSON.parse(fs.readFileSync(path.join(o.modelDir, 'tokenizer.json'), 'utf8')) }
-      : { kind: 'adapter', spec: toAdapterSpec(cfg, r, specs, values, baseDir) };
+      ? { kind: 'model', weights: tensors, tokenizerJson: JSON.parse(fs.readFileSync(path.join(o.modelDir, 'tokenizer.json'), 'utf8')) }
+      : { kind: 'adapter', spec: toAdapterSpec(cfg, r, specs, tensors, baseDir) };
   const gradNames = specs.map((s) => `grad.${s.name}`);
   const acc = new Map(specs.map((s) => [s.name, new Float32Array(values.get(s.name)!.length)]));
   const fixed: Record<string, HostTensor> = {};
@@ -153,7 +198,8 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   // the step of the checkpoint on disk (-1: none from this run); a cancel saves one unless it is current
   let savedStep = o.resume && state.optimizerStep > 0 ? state.optimizerStep : -1;
   const save = (): void => {
-    saveCheckpoint(o.outDir, cfg, deployable(), specs, values, adam.state, state);
+    if (early) state.earlyStop = early;
+    saveCheckpoint(o.outDir, cfg, deployable(), specs, values, adam.state, state, best);
     savedStep = state.optimizerStep;
   };
   outer: while (state.optimizerStep < total) {
@@ -218,6 +264,21 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
         etaSec: (elapsed / done) * (total - state.optimizerStep),
       });
       const last = state.optimizerStep >= total;
+      if (early && (state.optimizerStep % evalEvery === 0 || last)) {
+        const t0 = Date.now();
+        // not interrupted by a cancel: the step's evaluation belongs to it, so a resumed run sees the
+        // same evaluations as an uninterrupted one (the cancel is taken before the next micro-step)
+        const valLoss = await validationLoss();
+        const seen = observeEval(early, { patience: r.patience, minDelta: 0 }, state.optimizerStep, valLoss);
+        if (seen.improved) best = new Map([...values].map(([k, v]) => [k, Float32Array.from(v)]));
+        log(`validation loss ${valLoss.toFixed(4)} at step ${state.optimizerStep}${seen.improved ? ' (best)' : ` (best ${early.bestLoss.toFixed(4)} at step ${early.bestStep})`} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+        if (seen.stop && !last) {
+          log(`early stop at step ${state.optimizerStep} of ${total}: ${r.patience} evaluations without improvement; keeping step ${early.bestStep}`);
+          stoppedEarly = true;
+          saveAtEnd = true;
+          break outer;
+        }
+      }
       if (last) {
         saveAtEnd = true; // after the session is released: serialising must not stack on ORT's arena
         break outer;
@@ -235,10 +296,28 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     log(`cancelled: checkpoint saved at step ${state.optimizerStep} of ${total}`);
   } else if (status === 'cancelled') log(`cancelled at step ${state.optimizerStep} of ${total}${savedStep >= 0 ? ' (the checkpoint is current)' : ''}`);
 
-  const files = status === 'completed' ? writeFinal(o.outDir, cfg, deployable()) : [];
-  const report = buildReport({ status, recipe: r, cfg, modelDir: baseDir, specs, formula: formulaParams(cfg, r), stats, state, totalSteps: total, backwardNodes: model.backwardNodes, dataErrors: read.errors.length });
+  // With early stopping the run's result is the best evaluation's tensors, not the last step's.
+  const final = early && best ? best : values;
+  const files = status === 'completed' ? writeFinal(o.outDir, cfg, deployable(final)) : [];
+  const validation = early ? { ...early, stoppedEarly, evalEverySteps: evalEvery } : undefined;
+  const report = buildReport({ status, recipe: r, cfg, modelDir: baseDir, specs, formula: formulaParams(cfg, r), stats, state, totalSteps: total, backwardNodes: model.backwardNodes, dataErrors: read.errors.length, validation, documents: docStats });
   writeJsonAtomic(path.join(o.outDir, 'training_report.json'), report);
-  return { status, report, values, model, files };
+  return { status, report, values: final, model, files, ...(validation ? { validation } : {}), ...(docStats ? { documents: docStats } : {}) };
+
+  /** Mean over the validation examples of each one's mean target loss, without dropout. */
+  async function validationLoss(): Promise<number> {
+    let sum = 0;
+    for (const ex of valExamples) {
+      const seq = toSequence([ex]);
+      const n = seq.ids.length;
+      const feeds: Record<string, HostTensor> = { ...fixed, ...sequenceFeeds(seq) };
+      for (const s of specs) feeds[s.name] = f32(values.get(s.name)!, s.dims);
+      for (const m of model.masks) feeds[m.name] = f32(new Float32Array(n * m.inDim).fill(1), [1, n, m.inDim]);
+      const out = await session.run(feeds, ['loss']);
+      sum += (out.loss.data as Float32Array)[0];
+    }
+    return sum / valExamples.length;
+  }
 
   /** Forward + backward of one sequence (one example or several packed); returns the sum of their mean losses. */
   async function microStep(members: { ex: Example; position: number }[], epoch: number): Promise<number> {

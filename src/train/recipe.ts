@@ -55,6 +55,14 @@ export const RECIPE_DEFAULTS = {
   // not, so a packed run takes the same steps as an unpacked one (equal up to float rounding, same
   // LoRA dropout masks) and resumes exactly (packs never cross a step, checkpoints sit between steps).
   pack: PACK_DEFAULT,
+  // Not in the study either (issue 20): with a validation set (whole test classes held out of the
+  // training part; `testtune finetune` holds one out), the validation loss is evaluated every
+  // `evalEverySteps` optimizer steps (default: twice per epoch, src/train/early-stop.ts), the best
+  // evaluation's tensors are kept, and training stops after `patience` evaluations without improvement.
+  patience: 2,
+  // Main sources as language-model data (with documents): at most this share of the pairs' tokens
+  // joins them as source chunks, so the sources add at most this share to the training time.
+  sourcesShare: 0.5,
 };
 
 export interface Recipe {
@@ -81,6 +89,9 @@ export interface Recipe {
   maxTokens: number;
   saveEverySteps: number;
   pack: boolean;
+  evalEverySteps?: number; // with a validation set; default twice per epoch
+  patience: number;
+  sourcesShare: number;
 }
 
 export type RecipeOverrides = Partial<Recipe> & { method: Method };
@@ -113,13 +124,18 @@ export function resolveRecipe(cfg: ModelConfig, o: RecipeOverrides): { value?: R
     maxTokens: Math.min(o.maxTokens ?? RECIPE_DEFAULTS.maxTokens, cfg.maxPositions - (o.method === 'prompt' ? (o.numVirtualTokens ?? RECIPE_DEFAULTS.numVirtualTokens) : 0)),
     saveEverySteps: o.saveEverySteps ?? RECIPE_DEFAULTS.saveEverySteps,
     pack: o.pack ?? RECIPE_DEFAULTS.pack,
+    evalEverySteps: o.evalEverySteps,
+    patience: o.patience ?? RECIPE_DEFAULTS.patience,
+    sourcesShare: o.sourcesShare ?? RECIPE_DEFAULTS.sourcesShare,
   };
   const pos = (k: keyof Recipe, int = false) => {
     const v = r[k] as number;
     if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0 || (int && !Number.isInteger(v))) errors.push(`${k} must be a positive ${int ? 'integer' : 'number'}, got ${v}`);
   };
   (['lr', 'eps'] as const).forEach((k) => pos(k));
-  (['gradAccumSteps', 'epochs', 'loraR', 'numVirtualTokens', 'maxTokens', 'saveEverySteps'] as const).forEach((k) => pos(k, true));
+  (['gradAccumSteps', 'epochs', 'loraR', 'numVirtualTokens', 'maxTokens', 'saveEverySteps', 'patience'] as const).forEach((k) => pos(k, true));
+  if (r.evalEverySteps !== undefined) pos('evalEverySteps', true);
+  if (!(typeof r.sourcesShare === 'number' && r.sourcesShare >= 0 && Number.isFinite(r.sourcesShare))) errors.push(`sourcesShare must be a number ≥ 0, got ${r.sourcesShare}`);
   if (r.batchSize !== 1) errors.push(`batchSize must be 1 (one sequence per micro-step; use pack to put several examples in one), got ${r.batchSize}`);
   if (typeof r.pack !== 'boolean') errors.push(`pack must be true or false, got ${r.pack}`);
   if (r.maxSteps !== undefined && (!Number.isInteger(r.maxSteps) || r.maxSteps < 1)) errors.push(`maxSteps must be a positive integer, got ${r.maxSteps}`);

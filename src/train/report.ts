@@ -4,6 +4,8 @@ import type { ModelConfig } from '../model/config';
 import { parameterCount } from '../model/config';
 import type { TrainerState } from './checkpoint';
 import type { EncodeStats } from './data';
+import type { ChunkStats } from './documents';
+import type { EarlyStopState } from './early-stop';
 import type { TrainableSpec } from './graph';
 import type { Recipe } from './recipe';
 
@@ -26,6 +28,10 @@ export interface TrainingReport {
   throughput: { tokensPerSec: number; tokens: number; trainSeconds: number; cpuSeconds: number; tokensPerCpuSec: number };
   peakRssBytes: number;
   backwardNodes: number;
+  /** With a validation set: every evaluation, the best step (whose tensors were written) and whether training stopped early. */
+  validation?: EarlyStopState & { stoppedEarly: boolean; evalEverySteps: number };
+  /** With documents (main sources as language-model data): the chunks used. */
+  documents?: ChunkStats;
 }
 
 export function buildReport(a: {
@@ -40,6 +46,8 @@ export function buildReport(a: {
   totalSteps: number;
   backwardNodes: number;
   dataErrors: number;
+  validation?: TrainingReport['validation'];
+  documents?: ChunkStats;
 }): TrainingReport {
   const trainable = a.specs.reduce((s, t) => s + t.dims.reduce((p, q) => p * q, 1), 0);
   const base = parameterCount(a.cfg);
@@ -71,5 +79,7 @@ export function buildReport(a: {
     },
     peakRssBytes: process.resourceUsage().maxRSS * 1024,
     backwardNodes: a.backwardNodes,
+    ...(a.validation ? { validation: a.validation } : {}),
+    ...(a.documents ? { documents: a.documents } : {}),
   };
 }

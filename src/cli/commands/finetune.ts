@@ -4,14 +4,16 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DEFAULT_SETTINGS } from '../../config/settings';
-import { finetune, FinetuneError, type Judgement } from '../../finetune/finetune';
+import { finetune, FinetuneError, VALIDATION_SHARE, type Judgement } from '../../finetune/finetune';
 import { TrainError } from '../../train/loop';
-import { METHODS, type Method } from '../../train/recipe';
+import { METHODS, RECIPE_DEFAULTS, type Method } from '../../train/recipe';
+import { SMALL_PAIRS } from '../../finetune/pairs';
 import { bool, int, parseArgs, str, UsageError, type CliCommand } from '../command';
 
 const USAGE = `usage: testtune finetune <repoDir> --method lora|ia3|prompt|full --out <dir> [--model <dir>] [--json]
                         [--max-steps n] [--heldout-share x] [--seed n] [--candidates n] [--rounds n]
                         [--max-methods n] [--classpath <jar:jar…>] [--threads n]
+                        [--with-sources] [--validation-share x]
 
 Mines the repository's (focal method, test) pairs, holds out whole test classes (--heldout-share of the
 pairs, default 0.2; no test class and no focal class on both sides), trains the adapter on the rest with
@@ -24,6 +26,10 @@ interval, and better: whether the adapter is better by that measure (a tie is no
 judgement.json appear in --out only when complete. Needs at least 10 pairs; under 100 says what to expect.
 --model <dir>       default: the shipped models/default
 --max-methods n     judge only the first n held-out focal methods (a faster, rougher figure)
+--with-sources      also train on the repository's main sources as language-model data (chunks of the
+                    training length, loss on every token, at most ${RECIPE_DEFAULTS.sourcesShare} × the pairs' tokens)
+--validation-share x   hold out this share of the training part (whole test classes) and stop training
+                    when its loss stops improving, keeping the best step (default ${VALIDATION_SHARE} under ${SMALL_PAIRS} pairs, else 0 = off)
 --classpath a:b     jars the offline dependency resolver cannot find (added to the test classpath)`;
 
 function defaultModelDir(): string {
@@ -56,8 +62,8 @@ export const command: CliCommand = {
   usage: USAGE,
   async run(argv) {
     const args = parseArgs(argv, {
-      values: ['method', 'out', 'model', 'max-steps', 'heldout-share', 'seed', 'candidates', 'rounds', 'max-methods', 'classpath', 'threads'],
-      booleans: ['json'],
+      values: ['method', 'out', 'model', 'max-steps', 'heldout-share', 'seed', 'candidates', 'rounds', 'max-methods', 'classpath', 'threads', 'validation-share'],
+      booleans: ['json', 'with-sources'],
     });
     const [repo, ...extra] = args.positional;
     if (!repo || extra.length) throw new UsageError(USAGE);
@@ -71,6 +77,9 @@ export const command: CliCommand = {
       if (!fs.existsSync(path.join(modelDir, f))) throw new UsageError(`model folder ${modelDir} lacks ${f}`);
     const share = Number(str(args, 'heldout-share') ?? 0.2);
     if (!(share > 0 && share < 1)) throw new UsageError(`--heldout-share must be a fraction in (0, 1), got '${str(args, 'heldout-share')}'`);
+    const vs = str(args, 'validation-share');
+    const validationShare = vs === undefined ? undefined : Number(vs);
+    if (validationShare !== undefined && !(validationShare >= 0 && validationShare < 1)) throw new UsageError(`--validation-share must be a fraction in [0, 1), got '${vs}'`);
     const positive = (name: string, fallback: number, min: number): number => {
       const n = int(args, name) ?? fallback;
       if (n < min) throw new UsageError(`--${name} must be at least ${min}, got ${n}`);
@@ -96,6 +105,8 @@ export const command: CliCommand = {
         heldOutShare: share,
         maxSteps: int(args, 'max-steps'),
         seed: int(args, 'seed'),
+        withSources: bool(args, 'with-sources'),
+        validationShare,
         candidates: positive('candidates', DEFAULT_SETTINGS.verifyCandidates, 1),
         rounds: positive('rounds', DEFAULT_SETTINGS.verifyRepairRounds, 0),
         maxMethods: args.flags.has('max-methods') ? positive('max-methods', 1, 1) : undefined,

@@ -12,7 +12,8 @@ const D = RECIPE_DEFAULTS;
 const USAGE = `usage: testtune train --data <pairs.jsonl> --method lora|ia3|prompt|full --model <dir> --out <dir>
                      [--epochs n] [--max-steps n] [--resume] [--lr x] [--seed n] [--accum n]
                      [--max-tokens n] [--save-every n] [--pack | --no-pack] [--threads n] [--json]
-                     [--stdin-cancel]
+                     [--stdin-cancel] [--sources <docs.jsonl>] [--validation <pairs.jsonl>]
+                     [--patience n] [--eval-every n]
 
 Fine-tunes the model in <dir> (config.json, model.safetensors, tokenizer.json) on JSONL pairs with
 "source" (prompt) and "target" (test body); the loss covers target tokens only. Writes a PEFT adapter
@@ -27,6 +28,12 @@ method and the target are never cut; pairs that still do not fit are dropped and
 --pack / --no-pack   pack the examples of each optimizer step padding-free into sequences of up to
          --max-tokens (attention and positions stay per example; same optimizer steps, same result up to
          float rounding); default ${D.pack ? '--pack' : '--no-pack'}
+--sources <docs.jsonl>   plain language-model data beside the pairs (lines {"text": …, "path": …}, e.g. the
+         repository's main sources): cut into --max-tokens chunks, loss on every token, at most
+         ${D.sourcesShare} × the pairs' tokens (a seeded sample when there are more)
+--validation <pairs.jsonl>   held-out pairs (other test classes than --data): their loss is evaluated every
+         --eval-every steps (default twice per epoch); the best evaluation's adapter is written and
+         training stops after --patience evaluations without improvement (default ${D.patience})
 --json   print the final training report as JSON on stdout (progress stays on stderr)
 --stdin-cancel   also cancel (and save the checkpoint) on a line "cancel" on stdin or when stdin
          closes: how a parent process (the editor) cancels portably, and a run whose parent died stops
@@ -47,7 +54,7 @@ export const command: CliCommand = {
   usage: USAGE,
   async run(argv) {
     const args = parseArgs(argv, {
-      values: ['data', 'method', 'model', 'out', 'epochs', 'max-steps', 'lr', 'seed', 'accum', 'max-tokens', 'save-every', 'threads'],
+      values: ['data', 'method', 'model', 'out', 'epochs', 'max-steps', 'lr', 'seed', 'accum', 'max-tokens', 'save-every', 'threads', 'sources', 'validation', 'patience', 'eval-every'],
       booleans: ['resume', 'json', 'pack', 'no-pack', 'stdin-cancel'],
     });
     if (args.positional.length) throw new UsageError(`unexpected argument '${args.positional[0]}'\n\n${USAGE}`);
@@ -58,6 +65,10 @@ export const command: CliCommand = {
     if (!data || !method || !modelDir || !outDir) throw new UsageError(`--data, --method, --model and --out are required\n\n${USAGE}`);
     if (!(METHODS as readonly string[]).includes(method)) throw new UsageError(`--method must be one of ${METHODS.join(', ')}, got '${method}'`);
     if (!fs.existsSync(data)) throw new UsageError(`no such data file: ${data}`);
+    const sources = str(args, 'sources');
+    const validation = str(args, 'validation');
+    if (sources && !fs.existsSync(sources)) throw new UsageError(`--sources: no such file: ${sources}`);
+    if (validation && !fs.existsSync(validation)) throw new UsageError(`--validation: no such file: ${validation}`);
     for (const f of ['config.json', 'tokenizer.json'])
       if (!fs.existsSync(path.join(modelDir, f))) throw new UsageError(`model folder ${modelDir} lacks ${f}`);
     if (!['model.safetensors', 'model.safetensors.index.json'].some((f) => fs.existsSync(path.join(modelDir, f))))
@@ -71,6 +82,8 @@ export const command: CliCommand = {
       gradAccumSteps: int(args, 'accum'),
       maxTokens: int(args, 'max-tokens'),
       saveEverySteps: int(args, 'save-every'),
+      patience: int(args, 'patience'),
+      evalEverySteps: int(args, 'eval-every'),
     };
     if (bool(args, 'pack') && bool(args, 'no-pack')) throw new UsageError('--pack and --no-pack exclude each other');
     if (bool(args, 'pack')) recipe.pack = true;
@@ -93,7 +106,8 @@ export const command: CliCommand = {
       );
     try {
       const res = await train({
-        modelDir, outDir, data, recipe, resume: bool(args, 'resume'), signal: ac.signal, onProgress: progress,
+        modelDir, outDir, data, recipe, resume: bool(args, 'resume'),
+        ...(sources ? { documents: sources } : {}), ...(validation ? { validation } : {}), signal: ac.signal, onProgress: progress,
         log: (m) => console.error(m), threads: int(args, 'threads'),
       });
       const r = res.report;
