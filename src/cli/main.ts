@@ -13,8 +13,9 @@ import { command as tokenizer } from './commands/tokenizer';
 import { command as demo } from './commands/demo';
 import { command as project } from './commands/project';
 import { command as finetune } from './commands/finetune';
+import { command as exportPairs } from './commands/export';
 
-const COMMANDS: CliCommand[] = [context, place, generate, model, train, mine, corpus, evaluate, tokenizer, demo, project, finetune];
+const COMMANDS: CliCommand[] = [context, place, generate, model, train, mine, corpus, evaluate, tokenizer, demo, project, finetune, exportPairs];
 
 function usage(): string {
   const lines = ['usage: testtune <command> [options]', '', 'commands:'];

@@ -32,7 +32,7 @@ judgement.json appear in --out only when complete. Needs at least 10 pairs; unde
                     when its loss stops improving, keeping the best step (default ${VALIDATION_SHARE} under ${SMALL_PAIRS} pairs, else 0 = off)
 --classpath a:b     jars the offline dependency resolver cannot find (added to the test classpath)`;
 
-function defaultModelDir(): string {
+export function defaultModelDir(): string {
   // dist/cli.js and src/cli/commands/ both sit below the package root
   for (const up of ['..', '../..', '../../..']) {
     const d = path.resolve(__dirname, up, 'models', 'default');
