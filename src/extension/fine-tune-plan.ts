@@ -14,8 +14,23 @@ export const METHOD_LABELS: Record<Method, string> = {
   full: 'Full fine-tuning',
 };
 
+/**
+ * Whether the plan adds the repository's main sources as language-model data (`testtune train
+ * --sources`). Off: measured on opencsv, jts-core and dexlib2 (docs/results.md §8) it did not raise the
+ * share of held-out focal methods with a passing test that executes them.
+ */
+export const WITH_SOURCES_DEFAULT = false;
+
+/** The main sources the plan may add: their tokens (all files) and whether to add them. */
+export interface SourcesPlan {
+  withSources: boolean;
+  tokens: number;
+}
+
 export interface MethodChoice {
   method: Method;
+  /** Train on the main sources too; the estimate counts the source tokens the recipe's share lets in. */
+  withSources: boolean;
   label: string;
   recommended: boolean;
   trainableParams: number;
@@ -44,7 +59,14 @@ export function guessTokensPerSecond(cfg: ModelConfig, method: Method): number {
   return ASSUMED_FLOPS / flopsPerToken;
 }
 
-export function planMethods(cfg: ModelConfig, modelName: string, trainTokens: number, measured: Throughputs, overrides: Partial<Recipe> = {}): { choices: MethodChoice[]; errors: string[] } {
+export function planMethods(
+  cfg: ModelConfig,
+  modelName: string,
+  trainTokens: number,
+  measured: Throughputs,
+  overrides: Partial<Recipe> = {},
+  sources: SourcesPlan = { withSources: WITH_SOURCES_DEFAULT, tokens: 0 },
+): { choices: MethodChoice[]; errors: string[] } {
   const choices: MethodChoice[] = [];
   const errors: string[] = [];
   for (const method of METHODS) {
@@ -58,11 +80,12 @@ export function planMethods(cfg: ModelConfig, modelName: string, trainTokens: nu
     const tps = seen && seen > 0 ? seen : guessTokensPerSecond(cfg, method);
     choices.push({
       method,
+      withSources: sources.withSources,
       label: METHOD_LABELS[method],
       recommended: method === 'lora',
       trainableParams: row.trainable,
       percent: row.percent,
-      estimateSeconds: (trainTokens * r.value.epochs) / tps,
+      estimateSeconds: ((trainTokens + (sources.withSources ? Math.min(sources.tokens, r.value.sourcesShare * trainTokens) : 0)) * r.value.epochs) / tps,
       estimateBasis: seen ? 'measured' : 'guess',
       recipe: r.value,
     });

@@ -10,7 +10,9 @@ import * as vscode from 'vscode';
 import { formatReport } from '../data/report';
 import { mineRepo } from '../data/miner';
 import { splitByTestClass } from '../data/split';
-import { locatePairs, smallRepositoryNote } from '../finetune/pairs';
+import { locatePairs, SMALL_PAIRS, smallRepositoryNote, VALIDATION_SHARE } from '../finetune/pairs';
+import { documentsJsonl, mainSourceDocuments } from '../finetune/sources';
+import { loadProjectModel } from '../project/model';
 import { parseModelConfig, type ModelConfig } from '../model/config';
 import { Tokenizer } from '../model/tokenizer';
 import { runCli } from './cli-runner';
@@ -18,7 +20,7 @@ import { emitEvent } from './events';
 import { evaluateAdapter } from './evaluate';
 import { FineTunePanel } from './fine-tune-panel';
 import { gateOffer } from './gate-view';
-import { describeChoice, formatDuration, planMethods, type MethodChoice, type Throughputs } from './fine-tune-plan';
+import { describeChoice, formatDuration, planMethods, WITH_SOURCES_DEFAULT, type MethodChoice, type Throughputs } from './fine-tune-plan';
 import { describeUnfinishedRun, readRunState, unfinishedRun, writeRunState } from './run-state';
 import { workspaceRunsDir } from './adapter-choice';
 import { StepTimer } from './train-eta';
@@ -88,12 +90,19 @@ export async function fineTuneCommand(svc: Services): Promise<string | undefined
   if (small) svc.log.info(small);
   const train = split.train.length ? split.train : records;
   const heldOut = split.heldOut;
+  // Small repositories overfit first: whole test classes of the training part become the validation
+  // set whose loss stops training early (src/train/early-stop.ts), as `testtune finetune` does.
+  const val = records.length < SMALL_PAIRS ? splitByTestClass(train, VALIDATION_SHARE, 1) : undefined;
+  const trainPairs = val && val.train.length && val.heldOut.length ? val.train : train;
+  const validationPairs = val && val.train.length && val.heldOut.length ? val.heldOut : [];
 
   // 3. Pick the method.
   const tok = Tokenizer.fromFile(path.join(modelDir, 'tokenizer.json'));
-  const trainTokens = train.reduce((s, r) => s + tok.encode(r.source + r.target).length, 0);
+  const trainTokens = trainPairs.reduce((s, r) => s + tok.encode(r.source + r.target).length, 0);
   const measured = svc.context.globalState.get<Throughputs>(THROUGHPUT_KEY) ?? {};
-  const plan = planMethods(cfg, modelName, trainTokens, measured);
+  const sources = WITH_SOURCES_DEFAULT ? mainSourceDocuments(loadProjectModel(root), new Set(records.map((r) => r.test_path))).documents : [];
+  const sourceTokens = sources.reduce((s, d) => s + tok.encode(d.text).length, 0);
+  const plan = planMethods(cfg, modelName, trainTokens, measured, {}, { withSources: WITH_SOURCES_DEFAULT && sources.length > 0, tokens: sourceTokens });
   for (const e of plan.errors) svc.log.warn(e);
   type Item = vscode.QuickPickItem & { choice: MethodChoice };
   const items: Item[] = plan.choices.map((c) => ({
@@ -126,8 +135,12 @@ export async function fineTuneCommand(svc: Services): Promise<string | undefined
   mkdirSync(runDir, { recursive: true });
   const trainFile = path.join(runDir, 'train.jsonl');
   const heldOutFile = path.join(runDir, 'heldout.jsonl');
+  const sourcesFile = choice.withSources ? path.join(runDir, 'sources.jsonl') : undefined;
+  const validationFile = validationPairs.length ? path.join(runDir, 'validation.jsonl') : undefined;
   if (!resume || !existsSync(trainFile)) {
-    writeFileSync(trainFile, train.map((r) => JSON.stringify(r) + '\n').join(''));
+    writeFileSync(trainFile, trainPairs.map((r) => JSON.stringify(r) + '\n').join(''));
+    if (sourcesFile) writeFileSync(sourcesFile, documentsJsonl(sources));
+    if (validationFile) writeFileSync(validationFile, validationPairs.map((r) => JSON.stringify(r) + '\n').join(''));
     writeFileSync(heldOutFile, heldOut.map((r) => JSON.stringify(r) + '\n').join(''));
   }
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
@@ -165,7 +178,7 @@ export async function fineTuneCommand(svc: Services): Promise<string | undefined
       try {
         return await runCli({
           cliJs: path.join(svc.context.extensionPath, 'dist', 'cli.js'),
-          args: trainArgs({ modelDir, trainFile, method: choice.method, outDir: adapterDir, resume, stdinCancel: true, ...testOverrides() }),
+          args: trainArgs({ modelDir, trainFile, sourcesFile, validationFile, method: choice.method, outDir: adapterDir, resume, stdinCancel: true, ...testOverrides() }),
           signal: abort.signal,
           cancelLine: TRAIN_CANCEL_LINE,
           graceMs: 60_000, // the current example finishes and the checkpoint is written before the CLI exits

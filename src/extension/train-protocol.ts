@@ -12,6 +12,8 @@ export interface TrainInvocation {
   resume: boolean;
   maxSteps?: number;
   epochs?: number;
+  sourcesFile?: string; // main sources JSONL ({"path", "text"}): language-model data beside the pairs
+  validationFile?: string; // held-out pairs: early stopping on their loss
   stdinCancel?: boolean; // cancel with a "cancel" line on stdin (TRAIN_CANCEL_LINE); stdin's end cancels too
 }
 
@@ -23,6 +25,8 @@ export function trainArgs(t: TrainInvocation): string[] {
   if (t.resume) a.push('--resume');
   if (t.maxSteps !== undefined) a.push('--max-steps', String(t.maxSteps));
   if (t.epochs !== undefined) a.push('--epochs', String(t.epochs));
+  if (t.sourcesFile) a.push('--sources', t.sourcesFile);
+  if (t.validationFile) a.push('--validation', t.validationFile);
   if (t.stdinCancel) a.push('--stdin-cancel');
   return a;
 }

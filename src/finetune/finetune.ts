@@ -19,12 +19,10 @@ import { train, type ProgressEvent } from '../train/loop';
 import { mainSourceDocuments } from './sources';
 import { judgeSides, type GateVerdict, type MethodOutcome } from './gate';
 import { focalTargets, judgeSide, type FocalTarget } from './judge';
-import { locatePairs, SMALL_PAIRS, smallRepositoryNote, whyNotEnoughPairs } from './pairs';
+import { locatePairs, SMALL_PAIRS, smallRepositoryNote, VALIDATION_SHARE, whyNotEnoughPairs } from './pairs';
 
 export class FinetuneError extends Error {}
 
-/** The validation share a small repository (under SMALL_PAIRS pairs) gets by default: it overfits first. */
-export const VALIDATION_SHARE = 0.15;
 
 export interface FinetuneOptions {
   repoDir: string;

@@ -7,6 +7,8 @@ import type { Mapping, MineReport, PairRecord } from '../data/miner';
 export const MIN_PAIRS = 10;
 /** Under this many pairs the repository is small: said plainly, with what to expect. */
 export const SMALL_PAIRS = 100;
+/** The validation share (of the training part, by test class) a small repository gets for early stopping: it overfits first. */
+export const VALIDATION_SHARE = 0.15;
 
 export type LocatedPair = PairRecord & { focal_line: number };
 

@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 
 import os from 'node:os';
 import path from 'node:path';
 import { describeAdapter, scanAdapters } from '../../src/extension/adapter-scan';
-import { describeChoice, formatCount, formatDuration, guessTokensPerSecond, planMethods } from '../../src/extension/fine-tune-plan';
+import { describeChoice, formatCount, formatDuration, guessTokensPerSecond, planMethods, WITH_SOURCES_DEFAULT } from '../../src/extension/fine-tune-plan';
 import { describeStatus } from '../../src/extension/status-text';
 import { parseStepLine, parseTrainReport, trainArgs } from '../../src/extension/train-protocol';
 import { parseModelConfig } from '../../src/model/config';
@@ -89,6 +89,18 @@ describe('extension: fine-tune plan', () => {
     assert.match(describeChoice(a.choices[1]), /~.*\(rough guess\)$/);
   });
 
+  it('the plan carries whether to add the main sources (off by default), and its estimate counts the source tokens the share lets in', () => {
+    const off = planMethods(cfg, 'tiny', 3000, { 'tiny:lora': 100 });
+    assert.equal(WITH_SOURCES_DEFAULT, false);
+    assert.ok(off.choices.every((c) => c.withSources === false));
+    const withAll = planMethods(cfg, 'tiny', 3000, { 'tiny:lora': 100 }, {}, { withSources: true, tokens: 1000 });
+    assert.ok(withAll.choices.every((c) => c.withSources));
+    assert.equal(withAll.choices[0].estimateSeconds, ((3000 + 1000) * 3) / 100);
+    // 10,000 source tokens: the recipe's share (0.5 × 3000 pair tokens) bounds what joins
+    const capped = planMethods(cfg, 'tiny', 3000, { 'tiny:lora': 100 }, {}, { withSources: true, tokens: 10_000 });
+    assert.equal(capped.choices[0].estimateSeconds, ((3000 + 1500) * 3) / 100);
+  });
+
   it('the guess before any measured run is on the slow side of the rates measured for the shipped model', () => {
     const shipped = parseModelConfig(JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'models', 'default', 'config.json'), 'utf8'))).value!;
     // tokens/s of the shipped model's training runs, docs/results.md (v6 table)
@@ -114,6 +126,12 @@ describe('extension: the training CLI protocol', () => {
   it('builds the train command line, with resume and a step limit', () => {
     assert.deepEqual(trainArgs({ modelDir: '/m', trainFile: '/t.jsonl', method: 'lora', outDir: '/o', resume: true, maxSteps: 2 }), [
       'train', '--data', '/t.jsonl', '--method', 'lora', '--model', '/m', '--out', '/o', '--json', '--resume', '--max-steps', '2',
+    ]);
+  });
+
+  it('passes the main sources and the validation pairs when the plan has them', () => {
+    assert.deepEqual(trainArgs({ modelDir: '/m', trainFile: '/t.jsonl', sourcesFile: '/s.jsonl', validationFile: '/v.jsonl', method: 'lora', outDir: '/o', resume: false, stdinCancel: true }), [
+      'train', '--data', '/t.jsonl', '--method', 'lora', '--model', '/m', '--out', '/o', '--json', '--sources', '/s.jsonl', '--validation', '/v.jsonl', '--stdin-cancel',
     ]);
   });
 

@@ -4,10 +4,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DEFAULT_SETTINGS } from '../../config/settings';
-import { finetune, FinetuneError, VALIDATION_SHARE, type Judgement } from '../../finetune/finetune';
+import { finetune, FinetuneError, type Judgement } from '../../finetune/finetune';
 import { TrainError } from '../../train/loop';
 import { METHODS, RECIPE_DEFAULTS, type Method } from '../../train/recipe';
-import { SMALL_PAIRS } from '../../finetune/pairs';
+import { SMALL_PAIRS, VALIDATION_SHARE } from '../../finetune/pairs';
 import { bool, int, parseArgs, str, UsageError, type CliCommand } from '../command';
 
 const USAGE = `usage: testtune finetune <repoDir> --method lora|ia3|prompt|full --out <dir> [--model <dir>] [--json]
