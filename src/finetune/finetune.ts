@@ -23,6 +23,14 @@ import { locatePairs, SMALL_PAIRS, smallRepositoryNote, VALIDATION_SHARE, whyNot
 
 export class FinetuneError extends Error {}
 
+/**
+ * The default plan's caps, so a 300-pair repository trains and is judged within the issue's 15 minutes
+ * on 2 cores (docs/results.md §8): at most 48 optimizer steps (the recipe's 3 epochs when they are
+ * fewer; the shipped model measured 8.3 s per step on opencsv, 1 thread) and the first 16 held-out
+ * focal methods judged. `budget: false` (CLI --no-budget) lifts both.
+ */
+export const BUDGET = { maxSteps: 48, maxMethods: 16 };
+
 
 export interface FinetuneOptions {
   repoDir: string;
@@ -38,7 +46,8 @@ export interface FinetuneOptions {
   validationShare?: number;
   candidates: number;
   rounds: number;
-  maxMethods?: number; // most held-out focal methods judged (in their stable order)
+  maxMethods?: number; // most held-out focal methods judged (in their stable order); default BUDGET.maxMethods unless budget is false
+  budget?: boolean; // default true: BUDGET's caps where maxSteps / maxMethods are not given
   extraClasspath?: string[];
   threads?: number;
   timeoutMs?: number; // per verified test
@@ -106,9 +115,11 @@ export async function finetune(o: FinetuneOptions): Promise<Judgement> {
     throw new FinetuneError(`${o.repoDir}: the ${pairs.length} pairs come from one group of related test classes, so none can be held out without training on it`);
   let targets: FocalTarget[] = focalTargets(split.heldOut);
   const heldOutFocalMethods = targets.length;
-  if (o.maxMethods !== undefined && targets.length > o.maxMethods) {
-    notes.push(`judged the first ${o.maxMethods} of ${targets.length} held-out focal methods (--max-methods)`);
-    targets = targets.slice(0, o.maxMethods);
+  const budget = o.budget ?? true;
+  const maxMethods = o.maxMethods ?? (budget ? BUDGET.maxMethods : undefined);
+  if (maxMethods !== undefined && targets.length > maxMethods) {
+    notes.push(`judged the first ${maxMethods} of ${targets.length} held-out focal methods (${o.maxMethods !== undefined ? '--max-methods' : 'the default plan\'s budget; --no-budget judges all'})`);
+    targets = targets.slice(0, maxMethods);
   }
   log(`${pairs.length} pairs: ${split.train.length} train, ${split.heldOut.length} held out (${split.heldOutTestClasses.length} test classes, ${heldOutFocalMethods} focal methods)`);
 
@@ -148,6 +159,7 @@ export async function finetune(o: FinetuneOptions): Promise<Judgement> {
       data: trainPairs,
       ...(sources ? { documents: sources.documents } : {}),
       ...(validation.length ? { validation } : {}),
+      ...(o.maxSteps === undefined && budget ? { stepCap: BUDGET.maxSteps } : {}),
       recipe: { method: o.method, ...(o.maxSteps !== undefined ? { maxSteps: o.maxSteps } : {}), ...(o.seed !== undefined ? { seed: o.seed } : {}) },
       signal: o.signal,
       onProgress: o.onTrainProgress,

@@ -45,6 +45,7 @@ export interface TrainOptions {
   data: string | Pair[]; // JSONL file or pairs
   documents?: string | Document[]; // plain-LM data (JSONL with "text", or documents): chunks join the pairs
   validation?: string | Pair[]; // held-out pairs: their loss drives early stopping
+  stepCap?: number; // at most this many optimizer steps (the schedule spans them); unlike maxSteps, never more than the recipe's epochs
   recipe: RecipeOverrides;
   resume?: boolean;
   signal?: AbortSignal;
@@ -177,7 +178,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   } else if (fs.existsSync(path.join(o.outDir, 'checkpoint'))) log(`starting fresh: the checkpoint in ${o.outDir} will be replaced (use --resume to continue it)`);
 
   const perEpoch = stepsPerEpoch(examples.length, r.gradAccumSteps);
-  const total = r.maxSteps ?? r.epochs * perEpoch;
+  const total = Math.min(r.maxSteps ?? r.epochs * perEpoch, o.stepCap ?? Infinity);
   const evalEvery = r.evalEverySteps ?? defaultEvalEvery(perEpoch);
   const sched = linearSchedule(r.lr, total, r.warmupRatio);
   const baseDir = path.resolve(o.modelDir);

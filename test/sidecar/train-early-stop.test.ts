@@ -149,6 +149,15 @@ describe('training loop: early stopping and documents', () => {
     }
   });
 
+  it('stepCap caps the optimizer steps and never adds any beyond the recipe\'s epochs', async () => {
+    const base = { method: 'lora' as const, lr: 5e-2, loraR: 4, loraAlpha: 8, gradAccumSteps: 2, epochs: 1 };
+    const capped = await train({ modelDir: tiny.dir, outDir: path.join(root, 'cap3'), data: syntheticPairs(16), recipe: base, stepCap: 3, threads: 1 });
+    assert.equal(capped.report.totalSteps, 3);
+    assert.equal(capped.report.steps, 3);
+    const loose = await train({ modelDir: tiny.dir, outDir: path.join(root, 'cap100'), data: syntheticPairs(16), recipe: base, stepCap: 100, threads: 1 });
+    assert.equal(loose.report.totalSteps, 8); // 16 examples / 2 per step, one epoch
+  });
+
   it('documents join the pairs as chunks of at most maxTokens with loss on every token, within the share', async () => {
     const out = path.join(root, 'docs');
     const code = Array.from({ length: 40 }, (_, i) => `\tint helper${i}(int x) { return x * ${i}; }\n`).join('');
