@@ -56,7 +56,7 @@ describe('testtune finetune (scripted tiny model, real javac + JUnit + JaCoCo)',
     writeRepo(repo, 6);
     const out = path.join(tmp, 'adapters', 'mine');
     const t0 = Date.now();
-    const r = await run([repo, '--method', 'lora', '--out', out, '--model', model, '--max-steps', '1', '--heldout-share', '0.3', '--candidates', '1', '--rounds', '1', '--json']);
+    const r = await run([repo, '--method', 'lora', '--out', out, '--model', model, '--max-steps', '1', '--heldout-share', '0.3', '--candidates', '1', '--rounds', '1', '--with-sources', '--json']);
     assert.equal(r.code, 0, r.err);
     const j = JSON.parse(r.out);
     assert.deepEqual(j.pairs, { total: 12, train: 8, heldOut: 4 });
@@ -72,6 +72,13 @@ describe('testtune finetune (scripted tiny model, real javac + JUnit + JaCoCo)',
     assert.equal(j.methods.length, 2);
     for (const m of j.methods) assert.deepEqual([m.base.candidate, m.adapter.candidate], [0, 0]); // the model's own (greedy) test
     assert.match(j.notes[0], /small repository: 12 pairs/);
+    // --with-sources: the 6 main Q.java files (never the QTest files) became language-model documents
+    assert.equal(j.withSources, true);
+    assert.equal(j.sourceChunks.documents, 6);
+    // a small repository holds out a validation slice of the training part for early stopping
+    assert.ok(j.validation.pairs > 0 && j.validation.testClasses > 0, JSON.stringify(j.validation));
+    assert.equal(j.validation.curve.length, 1); // one step: evaluated once, at the end
+    assert.equal(j.validation.bestStep, 1);
     assert.ok(j.seconds > 0 && j.seconds <= (Date.now() - t0) / 1000 + 1);
     for (const f of ['adapter_config.json', 'adapter_model.safetensors', 'training_report.json', 'judgement.json']) assert.ok(fs.existsSync(path.join(out, f)), f);
     assert.deepEqual(JSON.parse(fs.readFileSync(path.join(out, 'judgement.json'), 'utf8')).base, j.base);
