@@ -2,7 +2,7 @@
 """Checks that an adapter written by `testtune export`'s train.py computes in TestTune what it computes
 in transformers + PEFT: TestTune's greedy predictions (`testtune eval --model ... --adapter ...
 --decoding study --out preds.jsonl`) must equal PEFT's greedy continuation of the same prompts, token
-for token; and the adapter must change the base model's logits (it was trained, not left at init).
+for token (TestTune stops where the test method closes, so its text is then a prefix of PEFT's); and the adapter must change the base model's logits (it was trained, not left at init).
 usage: export_roundtrip_check.py <modelDir> <adapterDir> <preds.jsonl> <maxNewTokens>"""
 import json
 import sys
@@ -30,11 +30,13 @@ for row in rows:
     if new and new[-1] == eos:
         new = new[:-1]
     text = tok.decode(new)
-    ok = text == row["prediction"]
+    pred = row["prediction"]
+    # TestTune stops generating where the test method's body closes; PEFT's generate runs on to the limit
+    ok = text == pred or (text.startswith(pred) and pred.rstrip().endswith("}"))
     same += ok
     print(json.dumps({"id": row.get("id"), "equal": ok, "peft_tokens": len(new), "max_abs_logit_change_by_adapter": round((with_adapter - without).abs().max().item(), 6)}))
     if not ok:
         print("  TestTune:", json.dumps(row["prediction"][:200]))
         print("  PEFT:    ", json.dumps(text[:200]))
-print(f"{same}/{len(rows)} predictions equal")
+print(f"{same}/{len(rows)} predictions equal (up to TestTune's stop at the method's closing brace)")
 sys.exit(0 if same == len(rows) else 1)
