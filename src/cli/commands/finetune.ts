@@ -53,6 +53,10 @@ function summary(j: Judgement): string {
     row('adapter', j.adapter),
     `difference in passes+focal ${(100 * j.difference).toFixed(1)} points, 95% interval [${(100 * j.interval.low).toFixed(1)}, ${(100 * j.interval.high).toFixed(1)}]`,
     j.better ? `better: the adapter (${j.confident ? 'beyond chance' : 'within chance'})` : 'not better: keep the base model',
+    ...(j.sourceChunks ? [`main sources: ${j.sourceChunks.used} of ${j.sourceChunks.chunks} chunks (${j.sourceChunks.tokens} tokens) trained on beside the pairs`] : []),
+    ...(j.validation
+      ? [`validation (${j.validation.pairs} pairs, ${j.validation.testClasses} test classes): best loss ${j.validation.bestLoss.toFixed(4)} at step ${j.validation.bestStep}${j.validation.stoppedEarly ? `, stopped early at step ${j.trainSteps}` : ''}; that step's adapter was kept`]
+      : []),
     ...j.notes.map((n) => `note: ${n}`),
     `wrote ${j.adapterDir} (judgement.json beside the adapter) in ${j.seconds.toFixed(0)} s`,
   ].join('\n');
