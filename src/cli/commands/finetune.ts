@@ -13,7 +13,7 @@ import { bool, int, parseArgs, str, UsageError, type CliCommand } from '../comma
 const USAGE = `usage: testtune finetune <repoDir> --method lora|ia3|prompt|full --out <dir> [--model <dir>] [--json]
                         [--max-steps n] [--heldout-share x] [--seed n] [--candidates n] [--rounds n]
                         [--max-methods n] [--classpath <jar:jar…>] [--threads n]
-                        [--with-sources] [--validation-share x] [--no-budget]
+                        [--with-sources] [--validation-share x] [--budget]
 
 Mines the repository's (focal method, test) pairs, holds out whole test classes (--heldout-share of the
 pairs, default 0.2; no test class and no focal class on both sides), trains the adapter on the rest with
@@ -25,9 +25,9 @@ methods) and focalLineCoverage (mean), the difference in passesCallingFocal with
 interval, and better: whether the adapter is better by that measure (a tie is not). The adapter and its
 judgement.json appear in --out only when complete. Needs at least 10 pairs; under 100 says what to expect.
 --model <dir>       default: the shipped models/default
---max-methods n     judge only the first n held-out focal methods (default ${BUDGET.maxMethods}, the budget's)
---no-budget         the default plan fits a 300-pair repository in 15 minutes on 2 cores: at most ${BUDGET.maxSteps} steps
-                    (the recipe's 3 epochs when fewer) and ${BUDGET.maxMethods} judged methods; this lifts both caps
+--max-methods n     judge only the first n held-out focal methods (a faster, rougher figure)
+--budget            for a slower machine: at most ${BUDGET.maxSteps} optimizer steps (the recipe's 3 epochs when fewer)
+                    and the first ${BUDGET.maxMethods} held-out focal methods judged (default: neither cap)
 --with-sources      also train on the repository's main sources as language-model data (chunks of the
                     training length, loss on every token, at most ${RECIPE_DEFAULTS.sourcesShare} × the pairs' tokens)
 --validation-share x   hold out this share of the training part (whole test classes) and stop training
@@ -69,7 +69,7 @@ export const command: CliCommand = {
   async run(argv) {
     const args = parseArgs(argv, {
       values: ['method', 'out', 'model', 'max-steps', 'heldout-share', 'seed', 'candidates', 'rounds', 'max-methods', 'classpath', 'threads', 'validation-share'],
-      booleans: ['json', 'with-sources', 'no-budget'],
+      booleans: ['json', 'with-sources', 'budget'],
     });
     const [repo, ...extra] = args.positional;
     if (!repo || extra.length) throw new UsageError(USAGE);
@@ -112,7 +112,7 @@ export const command: CliCommand = {
         maxSteps: int(args, 'max-steps'),
         seed: int(args, 'seed'),
         withSources: bool(args, 'with-sources'),
-        budget: !bool(args, 'no-budget'),
+        budget: bool(args, 'budget'),
         validationShare,
         candidates: positive('candidates', DEFAULT_SETTINGS.verifyCandidates, 1),
         rounds: positive('rounds', DEFAULT_SETTINGS.verifyRepairRounds, 0),
