@@ -3,7 +3,7 @@
 // sequence whose loss covers the target only. Long pairs keep the whole target and the focal method;
 // the context is trimmed first (one-line class members: signatures and fields), and a pair that
 // still does not fit is dropped and counted. Reading never throws: bad lines become messages.
-import * as fs from 'fs';
+import { readJsonlObjects } from '../util/jsonl';
 
 export interface Pair {
   source: string;
@@ -28,34 +28,19 @@ export interface EncodeStats {
 }
 
 export function readPairs(file: string): { pairs: Pair[]; errors: string[] } {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    return { pairs: [], errors: [`cannot read ${file}: ${(e as Error).message}`] };
-  }
+  const { rows, errors } = readJsonlObjects(file);
   const pairs: Pair[] = [];
-  const errors: string[] = [];
-  text.split('\n').forEach((line, i) => {
-    if (!line.trim()) return;
-    let o: unknown;
-    try {
-      o = JSON.parse(line);
-    } catch (e) {
-      errors.push(`${file}:${i + 1}: not JSON (${(e as Error).message})`);
-      return;
-    }
-    const r = o as Record<string, unknown>;
-    if (typeof r !== 'object' || r === null || typeof r.source !== 'string' || typeof r.target !== 'string') {
-      errors.push(`${file}:${i + 1}: expected an object with string fields "source" and "target"`);
-      return;
+  for (const { line, value: r } of rows) {
+    if (typeof r.source !== 'string' || typeof r.target !== 'string') {
+      errors.push(`${file}:${line}: expected an object with string fields "source" and "target"`);
+      continue;
     }
     if (!r.target.trim()) {
-      errors.push(`${file}:${i + 1}: empty target`);
-      return;
+      errors.push(`${file}:${line}: empty target`);
+      continue;
     }
     pairs.push({ source: r.source, target: r.target, id: typeof r.id === 'string' || typeof r.id === 'number' ? String(r.id) : undefined });
-  });
+  }
   return { pairs, errors };
 }
 

@@ -5,7 +5,7 @@
 // chunks join the pairs is bounded by a share of the pairs' tokens, so a large repository's sources
 // cannot swamp its tests (nor the time budget); which chunks is a seeded, order-independent sample.
 // Reading never throws: bad lines become messages naming the file and line.
-import * as fs from 'fs';
+import { readJsonlObjects } from '../util/jsonl';
 import type { Example, TokenizerLike } from './data';
 import { rng } from '../util/rng';
 
@@ -26,31 +26,16 @@ export const MIN_CHUNK_TOKENS = 32;
 
 /** Reads JSONL documents: one object with a string field "text" (and optionally "id" or "path") per line. */
 export function readDocuments(file: string): { documents: Document[]; errors: string[] } {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    return { documents: [], errors: [`cannot read ${file}: ${(e as Error).message}`] };
-  }
+  const { rows, errors } = readJsonlObjects(file);
   const documents: Document[] = [];
-  const errors: string[] = [];
-  text.split('\n').forEach((line, i) => {
-    if (!line.trim()) return;
-    let o: unknown;
-    try {
-      o = JSON.parse(line);
-    } catch (e) {
-      errors.push(`${file}:${i + 1}: not JSON (${(e as Error).message})`);
-      return;
-    }
-    const r = o as Record<string, unknown>;
-    if (typeof r !== 'object' || r === null || typeof r.text !== 'string') {
-      errors.push(`${file}:${i + 1}: expected an object with a string field "text"`);
-      return;
+  for (const { line, value: r } of rows) {
+    if (typeof r.text !== 'string') {
+      errors.push(`${file}:${line}: expected an object with a string field "text"`);
+      continue;
     }
     const id = typeof r.id === 'string' ? r.id : typeof r.path === 'string' ? r.path : undefined;
     documents.push({ text: r.text, ...(id !== undefined ? { id } : {}) });
-  });
+  }
   return { documents, errors };
 }
 
