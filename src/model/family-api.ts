@@ -17,6 +17,22 @@ export interface ModuleSpec {
   outDim: number;
 }
 
+/**
+ * The separate q/k/v projections and the output projection of one attention block, as Llama-style
+ * families name them under `self_attn.` (`outputName`: o_proj, or phi's dense), with their shapes.
+ */
+export function attentionModules(cfg: { hiddenSize: number; numHeads: number; numKvHeads: number; headDim: number }, outputName: string): (ModuleSpec & { path: string })[] {
+  const h = cfg.hiddenSize;
+  const q = cfg.numHeads * cfg.headDim;
+  const kv = cfg.numKvHeads * cfg.headDim;
+  return [
+    { short: 'q_proj', path: 'self_attn.q_proj', inDim: h, outDim: q },
+    { short: 'k_proj', path: 'self_attn.k_proj', inDim: h, outDim: kv },
+    { short: 'v_proj', path: 'self_attn.v_proj', inDim: h, outDim: kv },
+    { short: outputName, path: `self_attn.${outputName}`, inDim: q, outDim: h },
+  ];
+}
+
 /** Which adapter inputs a graph carries. Modules are PEFT short names (`target_modules`). */
 export interface AdapterSlots {
   lora?: { targets: string[] };

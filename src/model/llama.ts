@@ -8,7 +8,7 @@
 // The shared pieces (Builder, prelude, attention, tail) live in blocks.ts.
 import type { Graph } from '../onnx/graph';
 import type { ModelConfig } from './config';
-import type { BuildOptions, DecoderGraph, FamilyDef, WeightSpec } from './family-api';
+import { attentionModules, type BuildOptions, type DecoderGraph, type FamilyDef, type WeightSpec } from './family-api';
 import { Builder, finish, prelude, selfAttention } from './blocks';
 import { llamaForward } from './forward';
 
@@ -38,14 +38,9 @@ function hasBias(cfg: ModelConfig, short: string): boolean {
 
 function llamaModules(cfg: ModelConfig) {
   const h = cfg.hiddenSize;
-  const q = cfg.numHeads * cfg.headDim;
-  const kv = cfg.numKvHeads * cfg.headDim;
   const ff = cfg.intermediateSize;
   return [
-    { short: 'q_proj', path: 'self_attn.q_proj', inDim: h, outDim: q },
-    { short: 'k_proj', path: 'self_attn.k_proj', inDim: h, outDim: kv },
-    { short: 'v_proj', path: 'self_attn.v_proj', inDim: h, outDim: kv },
-    { short: 'o_proj', path: 'self_attn.o_proj', inDim: q, outDim: h },
+    ...attentionModules(cfg, 'o_proj'),
     { short: 'gate_proj', path: 'mlp.gate_proj', inDim: h, outDim: ff },
     { short: 'up_proj', path: 'mlp.up_proj', inDim: h, outDim: ff },
     { short: 'down_proj', path: 'mlp.down_proj', inDim: ff, outDim: h },

@@ -5,7 +5,7 @@
 // against transformers' logits (test/fixtures/interop) rather than a plain-TS reference.
 import type { Graph } from '../onnx/graph';
 import type { ModelConfig } from './config';
-import type { BuildOptions, DecoderGraph, FamilyDef, LmHead, ModuleSpec, WeightSpec } from './family-api';
+import { attentionModules, type BuildOptions, type DecoderGraph, type FamilyDef, type LmHead, type ModuleSpec, type WeightSpec } from './family-api';
 import { Builder, finish, prelude, selfAttention } from './blocks';
 import { gelu } from './starcoder2';
 
@@ -13,14 +13,9 @@ const HEAD: LmHead = { embed: 'model.embed_tokens.weight', weight: 'lm_head.weig
 
 function phiModules(cfg: ModelConfig): (ModuleSpec & { path: string })[] {
   const h = cfg.hiddenSize;
-  const q = cfg.numHeads * cfg.headDim;
-  const kv = cfg.numKvHeads * cfg.headDim;
   const ff = cfg.intermediateSize;
   return [
-    { short: 'q_proj', path: 'self_attn.q_proj', inDim: h, outDim: q },
-    { short: 'k_proj', path: 'self_attn.k_proj', inDim: h, outDim: kv },
-    { short: 'v_proj', path: 'self_attn.v_proj', inDim: h, outDim: kv },
-    { short: 'dense', path: 'self_attn.dense', inDim: q, outDim: h },
+    ...attentionModules(cfg, 'dense'),
     { short: 'fc1', path: 'mlp.fc1', inDim: h, outDim: ff },
     { short: 'fc2', path: 'mlp.fc2', inDim: ff, outDim: h },
   ];

@@ -6,20 +6,15 @@
 // (Builder, prelude, attention, tail) come from blocks.ts; the plain-TS reference reuses forward.ts.
 import type { Graph } from '../onnx/graph';
 import type { ModelConfig } from './config';
-import type { AdapterWeights, BuildOptions, DecoderGraph, FamilyDef, ModuleSpec, WeightSpec } from './family-api';
+import { attentionModules, type AdapterWeights, type BuildOptions, type DecoderGraph, type FamilyDef, type ModuleSpec, type WeightSpec } from './family-api';
 import { Builder, finish, prelude, selfAttention } from './blocks';
 import { adapterLinear, causalAttention, embed, get, lmHead, rope, ropeTables, type Mat } from './forward';
 
 function starcoder2Modules(cfg: ModelConfig): (ModuleSpec & { path: string })[] {
   const h = cfg.hiddenSize;
-  const q = cfg.numHeads * cfg.headDim;
-  const kv = cfg.numKvHeads * cfg.headDim;
   const ff = cfg.intermediateSize;
   return [
-    { short: 'q_proj', path: 'self_attn.q_proj', inDim: h, outDim: q },
-    { short: 'k_proj', path: 'self_attn.k_proj', inDim: h, outDim: kv },
-    { short: 'v_proj', path: 'self_attn.v_proj', inDim: h, outDim: kv },
-    { short: 'o_proj', path: 'self_attn.o_proj', inDim: q, outDim: h },
+    ...attentionModules(cfg, 'o_proj'),
     { short: 'c_fc', path: 'mlp.c_fc', inDim: h, outDim: ff },
     { short: 'c_proj', path: 'mlp.c_proj', inDim: ff, outDim: h },
   ];
