@@ -1,4 +1,4 @@
-// The focal METHOD's coverage from JaCoCo execution data (not the whole class's). A tiny Java helper,
+// The focal METHOD's coverage from JaCoCo execution data (evaluation sums the methods for a class's). A tiny Java helper,
 // compiled once into the cache against JaCoCo 0.8.6's core jar, analyses the focal class file and
 // its nested classes and prints, per method, its name, descriptor, line range, line statuses and
 // branch counters as JSON. Here the focal method is picked by name and source lines, and lambdas and
@@ -43,6 +43,7 @@ public class ${HELPER} {
             .append("\\",\\"desc\\":\\"").append(m.getDesc()).append("\\",\\"first\\":").append(m.getFirstLine())
             .append(",\\"last\\":").append(m.getLastLine())
             .append(",\\"entered\\":").append(m.getMethodCounter().getCoveredCount() > 0)
+            .append(",\\"instructions\\":[").append(m.getInstructionCounter().getCoveredCount()).append(",").append(m.getInstructionCounter().getMissedCount()).append("]")
             .append(",\\"branches\\":[").append(m.getBranchCounter().getCoveredCount()).append(",").append(m.getBranchCounter().getMissedCount())
             .append("],\\"lines\\":[");
         boolean first = true;
@@ -68,6 +69,7 @@ export interface MethodCounters {
   first: number; // 1-based source lines; -1 without debug info
   last: number;
   entered: boolean; // at least one instruction ran
+  instructions: [number, number]; // covered, missed
   branches: [number, number]; // covered, missed
   lines: [number, 0 | 1][]; // line, covered?
 }
@@ -80,7 +82,7 @@ export interface FocalCoverage {
 
 /** Compiles the helper into `<cacheDir>/method-coverage` once; returns its class directory or an error. */
 export async function prepareMethodCoverage(tc: Toolchain, cacheDir: string): Promise<{ dir?: string; error?: string }> {
-  const dir = path.join(cacheDir, 'method-coverage-v1');
+  const dir = path.join(cacheDir, 'method-coverage-v2');
   if (fs.existsSync(path.join(dir, `${HELPER}.class`))) return { dir };
   fs.mkdirSync(dir, { recursive: true });
   const src = path.join(dir, `${HELPER}.java`);

@@ -130,7 +130,7 @@ export async function evaluateExecution(projectRoot: string, tasks: ExecTask[], 
     const notes = [...prepared.warnings];
     const verifier = prepared.verifier;
     if (!verifier) return failAll(prepared.errors.join('; '), notes);
-    const helper = await prepareCoverageHelper(tc, path.join(verifier.cacheDir, 'coverage-helper'));
+    const helper = await prepareCoverageHelper(tc, verifier.cacheDir);
     if (helper.error) notes.push(helper.error);
 
     const results: TestExecResult[] = [];

@@ -106,7 +106,7 @@ describe('candidate rules', () => {
 });
 
 describe('focal method coverage', () => {
-  const m = (cls: string, name: string, desc: string, first: number, last: number, lines: [number, 0 | 1][], branches: [number, number] = [0, 0]): MethodCounters => ({ cls, name, desc, first, last, entered: lines.some((l) => l[1] === 1), branches, lines });
+  const m = (cls: string, name: string, desc: string, first: number, last: number, lines: [number, 0 | 1][], branches: [number, number] = [0, 0]): MethodCounters => ({ cls, name, desc, first, last, entered: lines.some((l) => l[1] === 1), instructions: [lines.filter((l) => l[1] === 1).length, lines.filter((l) => l[1] === 0).length], branches, lines });
   it('picks the method by name and lines, adds its lambdas, counts shared lines once', () => {
     const methods = [
       m('a/Foo', 'run', '(I)V', 10, 14, [[10, 1], [11, 1], [12, 0], [14, 1]], [1, 1]),
