@@ -10,6 +10,7 @@ import { TypeTable, findFocalClass, classMethodHint, focalClassNames } from './f
 import { findFocalMethod } from './focal-method';
 import { dedupeRecords, sha1 } from './dedupe';
 import { emptyReport, countSkip, type MineReport, type SkipReason } from './report';
+import { walkTree } from '../util/walk';
 
 export interface PairRecord {
   repository: string;
@@ -54,20 +55,12 @@ const SKIP_DIRS = new Set(['.git', '.hg', '.svn', 'node_modules', 'target', 'bui
 /** The .java files under `root` (relative paths, sorted), skipping build output and VCS folders. */
 export function listJavaFiles(root: string): string[] {
   const out: string[] = [];
-  const walk = (dir: string): void => {
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const e of entries) {
-      if (e.isDirectory()) {
-        if (!SKIP_DIRS.has(e.name)) walk(path.join(dir, e.name));
-      } else if (e.isFile() && e.name.endsWith('.java')) out.push(path.relative(root, path.join(dir, e.name)));
-    }
-  };
-  walk(root);
+  walkTree(root, {
+    enterDir: (name) => !SKIP_DIRS.has(name),
+    file: (fullPath, name) => {
+      if (name.endsWith('.java')) out.push(path.relative(root, fullPath));
+    },
+  });
   return out.sort();
 }
 

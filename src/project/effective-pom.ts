@@ -41,6 +41,29 @@ export interface EffectivePom {
   inherited: { properties: Map<string, string>; managed: PomDependency[]; dependencies: PomDependency[]; compilerRelease?: string };
 }
 
+/**
+ * A pom that no file declares: only coordinates and dependencies, for resolving a dependency list
+ * with Maven's rules (a Gradle build's declarations, the JUnit runtime verification adds).
+ */
+export function syntheticPom(file: string, coordinates: { groupId: string; artifactId: string; version: string }, dependencies: PomDependency[]): EffectivePom {
+  return {
+    file,
+    ...coordinates,
+    packaging: 'jar',
+    properties: new Map(),
+    dependencies,
+    managed: new Map(),
+    modules: [],
+    resources: [],
+    testResources: [],
+    compilerExcludes: [],
+    compilerTestExcludes: [],
+    errors: [],
+    unresolved: [],
+    inherited: { properties: new Map(), managed: [], dependencies: [] },
+  };
+}
+
 /** Key Maven uses to merge dependencies and management entries. */
 export function managementKey(d: { groupId: string; artifactId: string; type?: string; classifier?: string }): string {
   return `${d.groupId}:${d.artifactId}:${d.type ?? 'jar'}:${d.classifier ?? ''}`;

@@ -3,6 +3,7 @@
 // when walking a tree. Pure file-system logic; never throws.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { walkTree } from '../util/walk';
 
 export type BuildKind = 'maven' | 'gradle' | 'plain';
 
@@ -48,21 +49,12 @@ export function detectSourceLayout(root: string, declared: { sourceDirectory?: s
 export function javaFiles(dir: string, exclude?: string | string[]): string[] {
   const skip = new Set(typeof exclude === 'string' ? [exclude] : exclude ?? []);
   const out: string[] = [];
-  const walk = (d: string) => {
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(d, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const e of entries) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) {
-        if (!SKIP_DIRS.has(e.name) && !skip.has(p)) walk(p);
-      } else if (e.isFile() && e.name.endsWith('.java')) out.push(p);
-    }
-  };
-  walk(dir);
+  walkTree(dir, {
+    enterDir: (name, fullPath) => !SKIP_DIRS.has(name) && !skip.has(fullPath),
+    file: (fullPath, name) => {
+      if (name.endsWith('.java')) out.push(fullPath);
+    },
+  });
   return out.sort();
 }
 

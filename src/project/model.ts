@@ -6,7 +6,7 @@
 // everything else odd in `warnings`.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { PomLoader, type EffectivePom, type Unresolved } from './effective-pom';
+import { PomLoader, syntheticPom, type EffectivePom, type Unresolved } from './effective-pom';
 import { frameworkOf } from './framework';
 import { readGradleBuild, type GradleBuild } from './gradle';
 import { gradleRootOf, readGradleSettings } from './gradle-script';
@@ -14,6 +14,7 @@ import { buildKind, detectSourceLayout, libJars, sourceFiles, type BuildKind } f
 import { resolveMavenDependencies, type ResolvedArtifact, type Substitution } from './maven-resolve';
 import { findReactor, modulesBelow } from './reactor';
 import { LocalRepositories } from './repository';
+import { walkTree } from '../util/walk';
 
 export interface ProjectModel {
   root: string;
@@ -192,24 +193,7 @@ function resolveGradleModule(model: ProjectModel, build: GradleBuild, loader: Po
     else for (const d of got.managed.values()) if (d.version && !managed.has(`${d.groupId}:${d.artifactId}`)) managed.set(`${d.groupId}:${d.artifactId}`, d.version);
   }
   const dependencies = build.dependencies.map((d) => ({ ...d, version: d.version ?? managed.get(`${d.groupId}:${d.artifactId}`) }));
-  const pseudo: EffectivePom = {
-    file: build.file ?? path.join(model.root, 'build.gradle'),
-    groupId: '',
-    artifactId: path.basename(model.root),
-    version: '',
-    packaging: 'jar',
-    properties: new Map(),
-    dependencies,
-    managed: new Map(),
-    modules: [],
-    resources: [],
-    testResources: [],
-    compilerExcludes: [],
-    compilerTestExcludes: [],
-    errors: [],
-    unresolved: [],
-    inherited: { properties: new Map(), managed: [], dependencies: [] },
-  };
+  const pseudo = syntheticPom(build.file ?? path.join(model.root, 'build.gradle'), { groupId: '', artifactId: path.basename(model.root), version: '' }, dependencies);
   const res = resolveMavenDependencies(pseudo, loader, new Map(), { substitute: opts.substitute });
   model.substitutions.push(...res.substitutions);
   model.unresolved.push(...res.unresolved);
@@ -249,20 +233,13 @@ function mtime(file: string): number {
 
 function newestMtime(roots: string[], ext: string): number | undefined {
   let newest: number | undefined;
-  const walk = (d: string) => {
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(d, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const e of entries) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.name.endsWith(ext)) newest = Math.max(newest ?? 0, mtime(p));
-    }
-  };
-  for (const r of roots) walk(r);
+  for (const r of roots)
+    walkTree(r, {
+      includeOther: true,
+      file: (fullPath, name) => {
+        if (name.endsWith(ext)) newest = Math.max(newest ?? 0, mtime(fullPath));
+      },
+    });
   return newest;
 }
 

@@ -15,7 +15,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { JAVA_DIR } from './toolchain';
-import { PomLoader, type EffectivePom } from '../project/effective-pom';
+import { PomLoader, syntheticPom, type EffectivePom } from '../project/effective-pom';
 import { resolveMavenDependencies, type ResolvedArtifact } from '../project/maven-resolve';
 import { compareVersions } from '../project/maven-version';
 import type { ProjectModel } from '../project/model';
@@ -64,24 +64,7 @@ function dependency(groupId: string, artifactId: string, version: string): PomDe
 }
 
 function pseudoPom(dependencies: PomDependency[]): EffectivePom {
-  return {
-    file: '(the JUnit runtime for verification)',
-    groupId: 'testtune',
-    artifactId: 'junit-runtime',
-    version: '0',
-    packaging: 'jar',
-    properties: new Map(),
-    dependencies,
-    managed: new Map(),
-    modules: [],
-    resources: [],
-    testResources: [],
-    compilerExcludes: [],
-    compilerTestExcludes: [],
-    errors: [],
-    unresolved: [],
-    inherited: { properties: new Map(), managed: [], dependencies: [] },
-  };
+  return syntheticPom('(the JUnit runtime for verification)', { groupId: 'testtune', artifactId: 'junit-runtime', version: '0' }, dependencies);
 }
 
 /** Picks the JUnit the project's tests run with. */
