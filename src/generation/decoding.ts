@@ -8,6 +8,7 @@ import { RepetitionPenalty } from '../model/decoding/repetition-penalty';
 import { BraceStop } from '../java/decoding/brace-stop';
 import { FocalCallRule, JAVA_IDENTIFIER } from '../java/decoding/focal-call';
 import { ForbiddenNames } from '../java/decoding/forbidden-names';
+import { readSymbolData, SymbolConstraint } from '../java/decoding/symbol-constraint';
 import { SyntaxGuard } from '../java/decoding/syntax-guard';
 import { WrapUp } from '../java/decoding/wrap-up';
 
@@ -18,6 +19,7 @@ import { WrapUp } from '../java/decoding/wrap-up';
  * - `requireCall`: the focal-call rule (the method does not close before calling that name), before
  *   the wrap-up so that its steering is asked first;
  * - `forbiddenNames`: never write these identifiers (a repair round's re-decode);
+ * - `symbols`: the symbol constraint over this scope (`{scope, bodyBefore?, testClass?}`, symbol-constraint.ts); malformed data is an error naming the key;
  * - `stopWhenBalanced`: the brace stop, on unless false (the prompt ends after the test method's `{`).
  */
 export const javaDecoding: DecodingFactory = (options, vocabulary) => {
@@ -29,6 +31,11 @@ export const javaDecoding: DecodingFactory = (options, vocabulary) => {
   if (guard) processors.push(guard);
   if (options.requireCall && JAVA_IDENTIFIER.test(options.requireCall)) processors.push(new FocalCallRule(options.requireCall, vocabulary, options.maxNewTokens, guard && (() => guard.brackets.distance)));
   if (options.forbiddenNames?.length) processors.push(new ForbiddenNames(options.forbiddenNames, vocabulary));
+  if (options.symbols !== undefined) {
+    const data = readSymbolData(options.symbols);
+    if (!data.value) throw new Error(`generate: ${data.errors.join('; ')}`);
+    processors.push(new SymbolConstraint(data.value, vocabulary));
+  }
   if (guard) processors.push(new WrapUp(guard, vocabulary));
   const stoppingCriteria: StoppingCriterion[] = options.stopWhenBalanced === false ? [] : [new BraceStop(1)];
   return { processors, stoppingCriteria };

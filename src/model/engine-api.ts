@@ -41,6 +41,12 @@ export interface GenerateOptions {
   forbiddenNames?: string[];
   /** Stop when the braces of the test method balance (the prompt ends after the method's `{`). Default true with the Java factory. */
   stopWhenBalanced?: boolean;
+  /**
+   * Language data for the factory's symbol constraint, as plain JSON (TestTune's: the symbol scope of
+   * src/symbols/scope.ts and the body already written, read by src/java/decoding/symbol-constraint.ts).
+   * src/model never reads it; undefined = no constraint.
+   */
+  symbols?: unknown;
   signal?: AbortSignal; // checked before every decode step
   onText?: (delta: string) => void; // streamed decoded text
 }

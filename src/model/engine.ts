@@ -57,6 +57,7 @@ function plainDecoding(opts: GenerateOptions): DecodingPlan {
     opts.stopWhenBalanced && 'stopWhenBalanced',
     opts.requireCall && 'requireCall',
     opts.forbiddenNames?.length && 'forbiddenNames',
+    opts.symbols !== undefined && 'symbols',
   ].filter(Boolean);
   if (asked.length) throw new Error(`generate: ${asked.join(', ')} need a decoding factory (loadEngine(dir, { decoding }), e.g. loadJavaEngine); this engine has none`);
   return { processors: [], stoppingCriteria: [] };

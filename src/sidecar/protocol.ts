@@ -113,6 +113,7 @@ export interface GenerateParams {
   stopWhenBalanced?: boolean;
   /** The client's deadline for this request in ms (SidecarClient fills it): on a GPU the sidecar stops first and says why. */
   deadlineMs?: number;
+  symbols?: unknown; // plain JSON for the symbol constraint (src/java/decoding/symbol-constraint.ts: {scope, bodyBefore?, testClass?}); absent = off
 }
 
 /** Streamed while a `generate` request runs; `id` is the id of that request. */
@@ -285,6 +286,7 @@ export function checkGenerate(p: unknown): Checked<GenerateParams> {
   if (p.forbiddenNames !== undefined && (!Array.isArray(p.forbiddenNames) || p.forbiddenNames.length > 64 || !p.forbiddenNames.every((n) => typeof n === 'string' && /^[A-Za-z_$][\w$]*$/.test(n)))) {
     return fail('forbiddenNames must be an array of at most 64 Java identifiers');
   }
+  if (p.symbols !== undefined && !isObject(p.symbols)) return fail('symbols must be an object (the symbol constraint\'s {scope, bodyBefore?, testClass?})');
   return { ok: true, value: p as unknown as GenerateParams };
 }
 
