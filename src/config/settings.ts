@@ -19,6 +19,7 @@ export interface TestTuneSettings {
   quantization: QuantizationSetting;
   loopGuard: number;
   syntaxGuard: boolean;
+  symbolConstraint: boolean;
   verifyEnabled: boolean;
   verifyCandidates: number;
   verifyRepairRounds: number;
@@ -133,6 +134,10 @@ export const SETTINGS: readonly SettingSpec[] = [
       'When the offline classpath leaves dependencies unresolved, run `mvn -o dependency:build-classpath` or Gradle (`./gradlew`, else `gradle`, offline) for it, under a time limit, in trusted workspaces only; a failure is reported with the tool\'s first output lines and the offline classpath stays.',
     ],
     description: 'Whether TestTune may run the project\'s build tool (it runs the project\'s plugins and scripts) to find the test classpath for verification. Never in Restricted Mode.',
+  },
+  {
+    field: 'symbolConstraint', key: 'testtune.generation.symbolConstraint', type: 'boolean', default: true, scope: 'resource', order: 18,
+    description: 'Symbol constraint of the decoding: the model writes only names the project has, as far as TestTune\'s symbol index knows them — after `x.` a member of x\'s type or its supertypes, a call with as many arguments as some overload takes, after `new` a type that can be constructed, a bare name that is a local, field, static import or visible type, no local declared twice; the next-best token is taken instead. Names of types the index does not know are never constrained. Off: the model\'s own names.',
   },
 ];
 

@@ -78,7 +78,8 @@ export async function generateSeededCandidate(prompt: string, seed: Seed, genera
       continue;
     }
     // the arguments: the syntax guard starts at the method's brace, not inside this call, so it is off here
-    const r = await generator.generate(prompt + body, { ...call, decoding: { ...call.decoding, syntaxGuard: false, maxNewTokens: SEED_ARGUMENT_TOKENS } });
+    // nor the symbol constraint, which follows a body from a statement's start
+    const r = await generator.generate(prompt + body, { ...call, symbols: undefined, decoding: { ...call.decoding, syntaxGuard: false, maxNewTokens: SEED_ARGUMENT_TOKENS } });
     add(r);
     if (r.stopReason === 'cancelled') return { index, result: { ...total, text: body }, errors: ['cancelled'], seeded: true };
     const rest = firstStatement(r.text);
@@ -90,7 +91,8 @@ export async function generateSeededCandidate(prompt: string, seed: Seed, genera
     const m = await completionToMethod(prompt, total.text);
     return { index, result: total, method: m.method, errors: m.errors, seeded: true };
   }
-  const r = await generator.generate(prompt + body, call);
+  // the symbol constraint knows the seed's locals from the body already written
+  const r = await generator.generate(prompt + body, call.symbols ? { ...call, symbols: { ...call.symbols, bodyBefore: body } } : call);
   add(r);
   total.text = body + r.text;
   if (r.stopReason === 'cancelled') return { index, result: total, errors: ['cancelled'], seeded: true };

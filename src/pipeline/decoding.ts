@@ -14,21 +14,23 @@ export interface DecodingParams {
   loopGuard: number;
   /** Never a token that breaks the method's brackets; false = off (the study's greedy). */
   syntaxGuard: boolean;
+  /** Names only the project has, when the prepared test carries a symbol scope (src/java/decoding/symbol-constraint.ts); false = off (the study's greedy). */
+  symbolConstraint: boolean;
   /** > 1 penalises tokens already generated; undefined = off. Not a setting: an experiment knob. */
   repetitionPenalty?: number;
   /** The test may not close before calling the focal method (the pipeline names it: candidates.ts); false or undefined = off (the study's greedy). */
   focalCall?: boolean;
 }
 
-type DecodingSettings = Pick<TestTuneSettings, 'maxNewTokens' | 'loopGuard' | 'syntaxGuard'>;
+type DecodingSettings = Pick<TestTuneSettings, 'maxNewTokens' | 'loopGuard' | 'syntaxGuard' | 'symbolConstraint'>;
 
 /**
  * The decoding of `mode`. `product` follows the settings (the declared defaults when none are given);
  * `study` is plain greedy with the same token budget, so the two differ only in the guards.
  */
 export function decodingParams(mode: DecodingMode, settings: DecodingSettings = DEFAULT_SETTINGS): DecodingParams {
-  if (mode === 'study') return { maxNewTokens: settings.maxNewTokens, loopGuard: 0, syntaxGuard: false };
-  return { maxNewTokens: settings.maxNewTokens, loopGuard: settings.loopGuard, syntaxGuard: settings.syntaxGuard, focalCall: true };
+  if (mode === 'study') return { maxNewTokens: settings.maxNewTokens, loopGuard: 0, syntaxGuard: false, symbolConstraint: false };
+  return { maxNewTokens: settings.maxNewTokens, loopGuard: settings.loopGuard, syntaxGuard: settings.syntaxGuard, focalCall: true, symbolConstraint: settings.symbolConstraint };
 }
 
 /** `--decoding`: study | product; absent = `fallback`; anything else = an error naming the values. */

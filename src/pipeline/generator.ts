@@ -2,6 +2,7 @@
 // per host: the in-process engine (`engineGenerator`, below: the CLI and `testtune eval`), the sidecar
 // client (`testtune generate --sidecar`, src/cli/commands/generate.ts) and the extension's model bridge
 // (src/extension/generate-test.ts). The pipeline never knows which one it drives.
+import type { SymbolConstraintData } from '../java/decoding/symbol-constraint';
 import type { Engine, GenerateResult } from '../model/engine-api';
 import type { DecodingParams } from './decoding';
 
@@ -19,6 +20,8 @@ export interface GenerateCall {
   requireCall?: string;
   /** Identifiers the model may not write (a repair round's re-decode of a statement javac rejected); undefined = none. */
   forbiddenNames?: string[];
+  /** The symbol constraint's data (the prepared test's scope, the body already written); sent only when `decoding.symbolConstraint` is on. */
+  symbols?: SymbolConstraintData;
 }
 
 export interface TestGenerator {
@@ -36,6 +39,7 @@ export function engineOptions(call: GenerateCall) {
     ...(call.temperature ? { temperature: call.temperature, topP: call.topP, seed: call.seed } : {}),
     ...(call.requireCall ? { requireCall: call.requireCall } : {}),
     ...(call.forbiddenNames?.length ? { forbiddenNames: call.forbiddenNames } : {}),
+    ...(call.symbols && d.symbolConstraint ? { symbols: call.symbols } : {}),
     stopWhenBalanced: true,
   };
 }

@@ -60,6 +60,12 @@ export interface PipelineResult {
   warnings: string[];
 }
 
+/** The test class's qualified name, as the symbol scope names it. */
+function qualifiedTestClass(prepared: PreparedTest): string {
+  const { packageName, testClassName } = prepared.location;
+  return packageName ? `${packageName}.${testClassName}` : testClassName;
+}
+
 /** The first candidate holding one complete method (candidates come greedy first). */
 export function chooseCandidate(candidates: readonly Candidate[]): Candidate | undefined {
   return candidates.find((c) => c.method !== undefined);
@@ -68,7 +74,8 @@ export function chooseCandidate(candidates: readonly Candidate[]): Candidate | u
 export async function runPipeline(request: PipelineRequest): Promise<PipelineResult> {
   const { prepared } = request;
   const count = Math.max(1, request.candidates ?? 1);
-  const call = { decoding: request.decoding, adapter: request.adapter, signal: request.signal, onText: request.onText };
+  // the symbol constraint reads the prepared test's scope (sent only when decoding.symbolConstraint is on)
+  const call = { decoding: request.decoding, adapter: request.adapter, signal: request.signal, onText: request.onText, ...(prepared.symbols ? { symbols: { scope: prepared.symbols, testClass: qualifiedTestClass(prepared) } } : {}) };
   const current = prepared.location.exists ? (request.readTestFile?.(prepared.location.testFile) ?? prepared.testText) : undefined;
   const candidates: Candidate[] = [];
   const attempts: Attempt[] = [];

@@ -113,6 +113,7 @@ function evalDecoding(args: ParsedArgs): DecodingParams {
     maxNewTokens,
     loopGuard: loopGuardArg(str(args, 'loop-guard')) ?? base.loopGuard,
     syntaxGuard: syntaxGuardArg(str(args, 'syntax-guard')) ?? base.syntaxGuard,
+    symbolConstraint: base.symbolConstraint, // evaluation prepares no symbol scope: no effect there
     ...(repetitionPenalty !== undefined ? { repetitionPenalty } : {}),
   };
 }

@@ -37,6 +37,9 @@ Writes a JUnit test for one method of <File.java> with the local model and print
                          testtune.generation.loopGuard; 0 = off, the study's plain greedy)
   --syntax-guard on|off  never emit a token that breaks the method's brackets, close it before the
                          limit (default on, as testtune.generation.syntaxGuard; off = plain greedy)
+  --symbol-constraint on|off  write only names the project has (members of known types, arities,
+                         constructible types, known bare names; default on, as
+                         testtune.generation.symbolConstraint; off = the model's own names)
   --sidecar              run the model in the sidecar process instead of in this one
   --write                place the test in the test file (created when missing)
   --raw                  print the model's raw output instead of the extracted method
@@ -108,6 +111,13 @@ export function syntaxGuardArg(v: string | undefined): boolean | undefined {
   return v === 'on';
 }
 
+/** --symbol-constraint: on or off; absent = undefined (the command's default). */
+export function symbolConstraintArg(v: string | undefined): boolean | undefined {
+  if (v === undefined) return undefined;
+  if (v !== 'on' && v !== 'off') throw new UsageError(`--symbol-constraint must be on or off, got '${v}'`);
+  return v === 'on';
+}
+
 /** --repetition-penalty: a number in [1, 10]; absent = the plain greedy decoding of the study. */
 export function repetitionPenaltyArg(v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
@@ -171,7 +181,7 @@ export const command: CliCommand = {
   usage: USAGE,
   async run(argv) {
     const args = parseArgs(argv, {
-      values: ['method', 'arity', 'line', 'model', 'adapter', 'max-new-tokens', 'provider', 'quantize', 'repetition-penalty', 'loop-guard', 'syntax-guard', 'candidates', 'rounds', 'time-limit'],
+      values: ['method', 'arity', 'line', 'model', 'adapter', 'max-new-tokens', 'provider', 'quantize', 'repetition-penalty', 'loop-guard', 'syntax-guard', 'symbol-constraint', 'candidates', 'rounds', 'time-limit'],
       booleans: ['write', 'sidecar', 'raw', 'verify', 'insert-failing', 'run-build-tool', 'json'],
     });
     if (args.positional.length !== 1) throw new UsageError(`give exactly one Java file\n\n${USAGE}`);
@@ -189,6 +199,7 @@ export const command: CliCommand = {
     const repetitionPenalty = repetitionPenaltyArg(str(args, 'repetition-penalty'));
     const loopGuard = loopGuardArg(str(args, 'loop-guard')) ?? DEFAULT_SETTINGS.loopGuard; // the product's default (eval's is 0)
     const syntaxGuard = syntaxGuardArg(str(args, 'syntax-guard')) ?? DEFAULT_SETTINGS.syntaxGuard; // the product's default (eval's is off)
+    const symbolConstraint = symbolConstraintArg(str(args, 'symbol-constraint')) ?? DEFAULT_SETTINGS.symbolConstraint;
     let adapter = str(args, 'adapter');
     if (adapter !== undefined && adapter !== 'none' && !fs.existsSync(adapter)) throw new UsageError(`no adapter at ${path.resolve(adapter)}`);
 
@@ -210,7 +221,7 @@ export const command: CliCommand = {
     for (const w of prep.warnings) process.stderr.write(`warning: ${w}\n`);
     if (!prep.value) throw new Error(prep.errors.join('; ') || 'no focal context');
     const prepared = prep.value;
-    const decoding: DecodingParams = { ...decodingParams('product'), maxNewTokens, loopGuard, syntaxGuard, ...(repetitionPenalty !== undefined ? { repetitionPenalty } : {}) };
+    const decoding: DecodingParams = { ...decodingParams('product'), maxNewTokens, loopGuard, syntaxGuard, symbolConstraint, ...(repetitionPenalty !== undefined ? { repetitionPenalty } : {}) };
 
     const search = searchArgs(args);
     const t0 = Date.now();

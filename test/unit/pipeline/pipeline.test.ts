@@ -31,9 +31,9 @@ function replay(...texts: string[]): TestGenerator & { calls: { prompt: string; 
 
 describe('pipeline: decoding modes come from the settings declaration', () => {
   it('product follows the settings, study is plain greedy with the same token budget', () => {
-    assert.deepEqual(decodingParams('product'), { maxNewTokens: DEFAULT_SETTINGS.maxNewTokens, loopGuard: DEFAULT_SETTINGS.loopGuard, syntaxGuard: DEFAULT_SETTINGS.syntaxGuard, focalCall: true });
-    assert.deepEqual(decodingParams('study'), { maxNewTokens: DEFAULT_SETTINGS.maxNewTokens, loopGuard: 0, syntaxGuard: false });
-    assert.equal(decodingParams('product', { maxNewTokens: 99, loopGuard: 5, syntaxGuard: false }).loopGuard, 5);
+    assert.deepEqual(decodingParams('product'), { maxNewTokens: DEFAULT_SETTINGS.maxNewTokens, loopGuard: DEFAULT_SETTINGS.loopGuard, syntaxGuard: DEFAULT_SETTINGS.syntaxGuard, focalCall: true, symbolConstraint: DEFAULT_SETTINGS.symbolConstraint });
+    assert.deepEqual(decodingParams('study'), { maxNewTokens: DEFAULT_SETTINGS.maxNewTokens, loopGuard: 0, syntaxGuard: false, symbolConstraint: false });
+    assert.equal(decodingParams('product', { maxNewTokens: 99, loopGuard: 5, syntaxGuard: false, symbolConstraint: false }).loopGuard, 5);
     assert.equal(parseDecodingMode(undefined, 'study'), 'study');
     assert.equal(parseDecodingMode('product', 'study'), 'product');
     assert.match((parseDecodingMode('greedy', 'study') as { error: string }).error, /study, product/);

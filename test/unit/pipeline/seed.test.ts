@@ -4,7 +4,7 @@ import { strict as assert } from 'node:assert';
 import type { GenerateResult } from '../../../src/model/engine-api';
 import { generateSeededCandidate } from '../../../src/pipeline/candidates';
 import { decodingParams } from '../../../src/pipeline/decoding';
-import type { GenerateCall, TestGenerator } from '../../../src/pipeline/generator';
+import { engineOptions, type GenerateCall, type TestGenerator } from '../../../src/pipeline/generator';
 import { defaultValue, firstStatement, seedFor, seedsFor } from '../../../src/pipeline/seed';
 import { projectValues } from '../../../src/pipeline/project-values';
 import { listMethods } from '../../../src/java/methods';
@@ -91,5 +91,22 @@ describe('pipeline: seeded candidate', () => {
     assert.equal(c.method, "    @Test\n    void testF() {\n        C c = new C();\n        int result = c.f(3, 'x');\n        assertTrue(true);\n    }");
     assert.equal(c.seeded, true);
     assert.equal(c.result.newTokens, 6);
+  });
+
+  it('gives the symbol constraint the body already written, and none to the arguments\' generation', async () => {
+    const prompt = 'class CTest {\n    @Test\n    void testF() {\n';
+    const calls: GenerateCall[] = [];
+    const gen: TestGenerator = {
+      async generate(_p, call) {
+        calls.push(call);
+        return { text: calls.length === 1 ? '3);' : '    }\n', stopReason: 'balanced', promptTokens: 5, newTokens: 3, ms: 2 } satisfies GenerateResult;
+      },
+    };
+    const scope = { visibleTypes: {}, types: {}, bareNames: {}, knownPackages: [] };
+    await generateSeededCandidate(prompt, { statements: ['C c = new C();', 'int result = c.f('] }, gen, { decoding: decodingParams('product'), symbols: { scope } }, 1);
+    assert.equal(calls[0].symbols, undefined);
+    assert.deepEqual(calls[1].symbols, { scope, bodyBefore: '        C c = new C();\n        int result = c.f(3);\n' });
+    assert.deepEqual(engineOptions(calls[1]).symbols, calls[1].symbols);
+    assert.equal(engineOptions({ ...calls[1], decoding: { ...calls[1].decoding, symbolConstraint: false } }).symbols, undefined); // the setting off: not sent
   });
 });
