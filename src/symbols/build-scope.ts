@@ -87,7 +87,7 @@ class ScopeBuilder {
     const nested = record<string>();
     for (const [simple, q] of Object.entries(t.nested)) {
       const n = this.index.lookup(q);
-      if (!n || this.visible(n.access, n.package)) nested[simple] = q;
+      if (!n || this.visible(n.access, n.package) || t.name === this.ownClass) nested[simple] = q; // the test class's own private nested types too
     }
     for (const s of Object.values(methods)) s.arities.sort((a, b) => a - b);
     constructors.sort((a, b) => a - b);

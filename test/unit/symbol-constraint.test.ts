@@ -135,6 +135,9 @@ describe('symbol constraint', () => {
     assert.equal(feed(['shared.', 'nope']), 1);
     assert.equal(feed(['fixture.', 'radius', '();', ' shared.scale(2);']), -1);
     assert.equal(firstRefused(['fixture.', 'setName', '(1);'], s), -1); // without the test class: unknown
+    s.types['com.x.CircleTest'].nested = { Helper: 'com.x.CircleTest.Helper' }; // a helper class of the test class
+    assert.equal(feed(['Hel', 'per', ' h = new Helper();']), -1);
+    assert.equal(firstRefused(['Hel', 'per', ' h = new Helper();'], s), 0); // not named without the test class
   });
 
   it('knows the locals a seeded body already declared', () => {

@@ -107,7 +107,13 @@ export class StatementTracker {
   private s: State;
 
   /** `tables`: the scope's lookups; the body is open after the test method's `{`. */
+  /** The test class's nested types (and its supertypes'): bare type names in the test, sorted for prefix checks. */
+  private readonly ownTypes: Record<string, string>;
+  private readonly ownTypeNames: string[];
+
   constructor(private readonly tables: SymbolTables, private readonly testClass?: string) {
+    this.ownTypes = testClass ? tables.nestedOf(testClass) : {};
+    this.ownTypeNames = Object.keys(this.ownTypes).sort();
     this.s = {
       lx: newLexState(),
       stack: [frame('{', 'block')],
@@ -233,7 +239,7 @@ export class StatementTracker {
       case 'stmt':
       case 'expr':
       case 'type':
-        if (!this.tables.closed || hasPrefix(this.tables.bare, w) || this.findLocal(s, (n) => n.startsWith(w)) !== undefined) return true;
+        if (!this.tables.closed || hasPrefix(this.tables.bare, w) || hasPrefix(this.ownTypeNames, w) || this.findLocal(s, (n) => n.startsWith(w)) !== undefined) return true;
         return s.wordPos === 'stmt' && [...CONTEXTUAL].some((k) => k.startsWith(w));
       default:
         return true;
@@ -335,7 +341,7 @@ export class StatementTracker {
     const local = this.findLocal(s, (n) => n === name);
     if (local) return this.operand(s, { kind: local.type ? 'value' : 'none', type: local.type, typeish: false }, 'after');
     const bare = this.tables.bareName(name);
-    const type = this.tables.visibleType(name);
+    const type = this.tables.visibleType(name) ?? (Object.prototype.hasOwnProperty.call(this.ownTypes, name) ? this.ownTypes[name] : undefined);
     if (bare === 'field') {
       const t = this.testClass ? this.tables.fieldType(this.testClass, name) : '';
       return this.operand(s, t ? { kind: 'value', type: t, typeish: false } : NONE, 'after');

@@ -112,6 +112,17 @@ export class SymbolTables {
     return this.type(qualified) !== undefined || Object.values(this.scope.visibleTypes).includes(qualified);
   }
 
+  /** Nested types of `owner` and its supertypes by simple name (the test class's own helper classes are bare type names in its methods). */
+  nestedOf(owner: string, seen = new Set<string>(), out: Record<string, string> = {}): Record<string, string> {
+    if (seen.has(owner)) return out;
+    seen.add(owner);
+    const t = this.type(owner);
+    if (!t) return out;
+    if (isRecord(t.nested)) for (const [simple, q] of Object.entries(t.nested)) if (typeof q === 'string') out[simple] ??= q;
+    for (const s of Array.isArray(t.supertypes) ? t.supertypes : []) if (typeof s === 'string') this.nestedOf(s, seen, out);
+    return out;
+  }
+
   /** The type of a field of `owner` or a supertype (the test class's fixtures), '' when unknown. */
   fieldType(owner: string, name: string, seen = new Set<string>()): string {
     if (seen.has(owner)) return '';
