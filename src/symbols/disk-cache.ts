@@ -10,7 +10,7 @@ import type { TimeSlice } from './time-slice';
 import { userCacheDir } from '../util/cache-dir';
 
 /** Bump when IndexedType's shape or what the readers extract changes: older files are then ignored. */
-export const INDEX_FORMAT = 3;
+export const INDEX_FORMAT = 4;
 
 export function symbolCacheDir(base = userCacheDir()): string {
   return path.join(base, 'symbols');

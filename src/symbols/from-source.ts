@@ -152,7 +152,7 @@ function describeType(decl: SyntaxNode, qualifiedOuter: string | undefined, oute
       }
     } else if (TYPE_DECLS.has(m.type)) {
       const inner = describeType(m, name, isInterface, pkg, imports, vars, out);
-      if (inner && inner.access !== 'private') type.nested[typeName(m)] = inner.name;
+      if (inner) type.nested[typeName(m)] = inner.name; // private ones too: the class's own code names them (buildScope filters by access)
     }
   }
   // What javac adds: an enum's values() and valueOf(String) (JLS §8.9.3); the default constructor, with the
