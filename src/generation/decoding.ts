@@ -34,7 +34,7 @@ export const javaDecoding: DecodingFactory = (options, vocabulary) => {
   if (options.symbols !== undefined) {
     const data = readSymbolData(options.symbols);
     if (!data.value) throw new Error(`generate: ${data.errors.join('; ')}`);
-    processors.push(new SymbolConstraint(data.value, vocabulary));
+    processors.push(new SymbolConstraint(data.value, vocabulary, options.maxNewTokens, guard && (() => guard.brackets.distance)));
   }
   if (guard) processors.push(new WrapUp(guard, vocabulary));
   const stoppingCriteria: StoppingCriterion[] = options.stopWhenBalanced === false ? [] : [new BraceStop(1)];

@@ -160,6 +160,11 @@ export class StatementTracker {
     this.s = next;
   }
 
+  /** What is left to close: open brackets (type arguments aside), plus one for an open literal or comment. */
+  get distance(): number {
+    return this.s.stack.filter((f) => f.kind !== 'typeargs').length + (this.s.lx.mode === 'code' ? 0 : 1);
+  }
+
   /** The names of the locals in scope now (for tests and messages). */
   get locals(): string[] {
     return this.s.stack.flatMap((f) => f.locals.map((l) => `${l.name}:${l.type || '?'}`));

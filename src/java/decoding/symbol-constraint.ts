@@ -8,11 +8,14 @@
 // characters (or the name it completes is followed by what cannot follow it).
 // Like the syntax guard, the decoder then takes the model's next best, trying at most SYMBOL_MAX_TRIES
 // candidates per step; when none of them is accepted (nothing the project has is near the model's
-// choice), the model's own choice is produced and the tracker stops constraining that name.
+// choice), the model's own choice is produced and the tracker stops constraining that name. It gives way
+// in the wrap-up's zone (tokens left ≤ what is open + WRAP_UP_SLACK, ./wrap-up.ts), like the focal-call
+// rule: there the method must close, and a call's `)` with the wrong arity still closes it.
 import type { DecodingVocabulary, LogitsProcessor, RetryPolicy } from '../../model/decoding/processor';
 import type { SymbolScope } from '../../symbols/scope';
 import { StatementTracker } from './statement-tracker';
 import { SymbolTables } from './symbol-tables';
+import { WRAP_UP_SLACK } from './wrap-up';
 
 /**
  * Candidates tried per step when the symbol constraint is on. Larger than the syntax guard's 32: with 32,
@@ -58,15 +61,23 @@ export class SymbolConstraint implements LogitsProcessor {
   /** This step's tried candidates → the tracker's state after them (undefined: refused). */
   private readonly tried = new Map<number, unknown>();
 
-  constructor(data: SymbolConstraintData, private readonly vocabulary: DecodingVocabulary) {
+  private readonly distance: () => number;
+
+  /**
+   * `maxNewTokens`: the generation's budget; `distance`: what is left to close (the syntax guard's bracket
+   * distance when it runs, else the tracker's). Without a budget it never gives way (tests).
+   */
+  constructor(data: SymbolConstraintData, private readonly vocabulary: DecodingVocabulary, private readonly maxNewTokens = Infinity, distance?: () => number) {
+    this.distance = distance ?? (() => this.tracker.distance);
     let tables = tablesOf.get(data.scope);
     if (!tables) tablesOf.set(data.scope, (tables = new SymbolTables(data.scope)));
     this.tracker = new StatementTracker(tables, data.testClass);
     if (data.bodyBefore) this.tracker.feed(data.bodyBefore);
   }
 
-  accepts(candidateId: number): boolean {
+  accepts(candidateId: number, generated: readonly number[] = []): boolean {
     if (candidateId === this.vocabulary.eosId) return true; // the syntax guard's business
+    if (this.maxNewTokens - generated.length <= this.distance() + WRAP_UP_SLACK) return true; // the wrap-up's zone: the method must close
     if (!this.tried.has(candidateId)) this.tried.set(candidateId, this.tracker.attempt(this.vocabulary.tokenText(candidateId)));
     return this.tried.get(candidateId) !== undefined;
   }
