@@ -47,6 +47,11 @@ class ScopeBuilder {
   /** The test class: its own private members (fixtures) are visible to the test method. */
   ownClass = '';
 
+  /** The test class or a type nested in it: its private members are visible to the test method. */
+  own(name: string): boolean {
+    return this.ownClass !== '' && (name === this.ownClass || name.startsWith(`${this.ownClass}.`));
+  }
+
   constructor(readonly index: SymbolIndex, readonly testPackage: string) {}
 
   /** The index's type with resolved names (memoised for this scope). */
@@ -70,7 +75,7 @@ class ScopeBuilder {
     const constructors: number[] = [];
     let constructorVarargs = false;
     for (const m of t.members) {
-      if (!this.visible(m.access, t.package) && t.name !== this.ownClass) continue;
+      if (!this.visible(m.access, t.package) && !this.own(t.name)) continue;
       if (m.kind === 'constructor') {
         if (t.kind === 'interface' || t.kind === 'annotation' || t.kind === 'enum') continue;
         if (!constructors.includes(m.arity ?? 0)) constructors.push(m.arity ?? 0);
@@ -87,7 +92,7 @@ class ScopeBuilder {
     const nested = record<string>();
     for (const [simple, q] of Object.entries(t.nested)) {
       const n = this.index.lookup(q);
-      if (!n || this.visible(n.access, n.package) || t.name === this.ownClass) nested[simple] = q; // the test class's own private nested types too
+      if (!n || this.visible(n.access, n.package) || this.own(t.name)) nested[simple] = q; // the test class's own private nested types too
     }
     for (const s of Object.values(methods)) s.arities.sort((a, b) => a - b);
     constructors.sort((a, b) => a - b);

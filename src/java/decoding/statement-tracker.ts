@@ -615,12 +615,12 @@ export class StatementTracker {
           const ctors = Array.isArray(t.constructors) ? t.constructors.filter((a) => Number.isInteger(a)) : [];
           const noInstances = t.kind === 'interface' || t.abstract === true;
           callee = {
-            arities: t.kind === 'interface' ? [0] : ctors,
+            arities: t.kind === 'interface' ? [0] : ctors, // none listed: any count
             varargs: t.constructorVarargs === true,
             returns: {},
             ctor: true,
             ctorOf: q,
-            body: noInstances || ctors.length === 0,
+            body: noInstances, // a class without listed constructors is left alone: the list may miss one
           };
         }
       }
