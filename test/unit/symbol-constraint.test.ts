@@ -177,12 +177,15 @@ describe('symbol constraint', () => {
     for (const id of [3, 4, 5, 6, 7]) (assert.ok(c.accepts(id), vocab[id]), c.observe(id));
   });
 
-  it('gives way in the wrap-up\'s zone, where the method must close', () => {
+  it('gives way to closing tokens in the wrap-up\'s zone, where the method must close', () => {
     const vocab = ['Circle c = new Circle(1);', ' c.scale(1, 2', ')'];
     const c = new SymbolConstraint({ scope: scope() }, { tokenText: (id) => vocab[id] }, 12);
     for (const id of [0, 1]) (assert.ok(c.accepts(id, [])), c.observe(id));
     assert.equal(c.accepts(2, [0, 1]), false); // 10 tokens left, 2 open: the wrong arity is refused
     assert.equal(c.accepts(2, [0, 1, 0, 0, 0, 0]), true); // 6 left ≤ 2 open + 4: given way
+    const d = new SymbolConstraint({ scope: scope() }, { tokenText: (id) => ['Circle c = new Circle(1);', ' c.', 'nope'][id] }, 12);
+    for (const id of [0, 1]) (assert.ok(d.accepts(id, [])), d.observe(id));
+    assert.equal(d.accepts(2, [0, 1, 0, 0, 0, 0, 0, 0, 0]), false); // in the zone a name is still refused
   });
 
   it('reads its data leniently inside types but names a malformed shape', () => {

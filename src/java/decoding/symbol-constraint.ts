@@ -9,13 +9,14 @@
 // Like the syntax guard, the decoder then takes the model's next best, trying at most SYMBOL_MAX_TRIES
 // candidates per step; when none of them is accepted (nothing the project has is near the model's
 // choice), the model's own choice is produced and the tracker stops constraining that name. It gives way
-// in the wrap-up's zone (tokens left ≤ what is open + WRAP_UP_SLACK, ./wrap-up.ts), like the focal-call
-// rule: there the method must close, and a call's `)` with the wrong arity still closes it.
+// to closing tokens in the wrap-up's zone (tokens left ≤ what is open + WRAP_UP_SLACK, ./wrap-up.ts), like
+// the focal-call rule: there the method must close, and a call's `)` with the wrong arity still closes it.
 import type { DecodingVocabulary, LogitsProcessor, RetryPolicy } from '../../model/decoding/processor';
 import type { SymbolScope } from '../../symbols/scope';
 import { StatementTracker } from './statement-tracker';
 import { SymbolTables } from './symbol-tables';
 import { WRAP_UP_SLACK } from './wrap-up';
+import { CLOSING_TEXT } from '../bracket-guard';
 
 /**
  * Candidates tried per step when the symbol constraint is on. Larger than the syntax guard's 32: with 32,
@@ -77,8 +78,10 @@ export class SymbolConstraint implements LogitsProcessor {
 
   accepts(candidateId: number, generated: readonly number[] = []): boolean {
     if (candidateId === this.vocabulary.eosId) return true; // the syntax guard's business
-    if (this.maxNewTokens - generated.length <= this.distance() + WRAP_UP_SLACK) return true; // the wrap-up's zone: the method must close
-    if (!this.tried.has(candidateId)) this.tried.set(candidateId, this.tracker.attempt(this.vocabulary.tokenText(candidateId)));
+    const text = this.vocabulary.tokenText(candidateId);
+    // the wrap-up's zone: a token that only closes is never refused (the method must close), names still are
+    if (this.maxNewTokens - generated.length <= this.distance() + WRAP_UP_SLACK && CLOSING_TEXT.test(text)) return true;
+    if (!this.tried.has(candidateId)) this.tried.set(candidateId, this.tracker.attempt(text));
     return this.tried.get(candidateId) !== undefined;
   }
 
