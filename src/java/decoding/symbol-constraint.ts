@@ -22,7 +22,7 @@ import { CLOSING_TEXT } from '../bracket-guard';
  * Candidates tried per step when the symbol constraint is on. Larger than the syntax guard's 32: with 32,
  * all 12 methods whose greedy test still had "cannot find symbol" errors on the verification benchmark
  * got them where every candidate tried was refused (the model's own choice went through), e.g. `Assert.`
- * where `Assertions.` was further down (docs/results.md §11). Only steps with a refusal pay for it.
+ * where `Assertions.` was further down (docs/results.md §13). Only steps with a refusal pay for it.
  */
 export const SYMBOL_MAX_TRIES = 128;
 
