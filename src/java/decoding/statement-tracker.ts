@@ -138,11 +138,6 @@ export class StatementTracker {
     };
   }
 
-  /** True when `text` may follow what was fed (the state is left unchanged). */
-  accepts(text: string): boolean {
-    return this.run(clone(this.s), text, false) !== undefined;
-  }
-
   /** The state after `text` when it may follow, for `commit`; undefined when refused. */
   attempt(text: string): unknown {
     return this.run(clone(this.s), text, false);
@@ -163,11 +158,6 @@ export class StatementTracker {
   /** What is left to close: open brackets (type arguments aside), plus one for an open literal or comment. */
   get distance(): number {
     return this.s.stack.filter((f) => f.kind !== 'typeargs').length + (this.s.lx.mode === 'code' ? 0 : 1);
-  }
-
-  /** The names of the locals in scope now (for tests and messages). */
-  get locals(): string[] {
-    return this.s.stack.flatMap((f) => f.locals.map((l) => `${l.name}:${l.type || '?'}`));
   }
 
   private run(s: State, text: string, force: boolean): State | undefined {
