@@ -147,14 +147,22 @@ export class ModelSession {
  * Fault injection for the fault tests only (test/faults/gpu-faults.test.ts), off unless the environment
  * variable TESTTUNE_TEST_GPU_FAULT is set: `hang@N` blocks the thread inside the N-th run on a GPU
  * session of this thread for good (as a wedged driver blocks a native run: no event loop turn, no
- * cancel seen), `lost@N` makes that run fail the way a lost device or exhausted GPU memory does.
+ * cancel seen), `lost@N` makes that run fail the way a lost device or exhausted GPU memory does,
+ * `hang-init` blocks the thread for good inside the creation of its first GPU session (a driver that
+ * wedges while the model is loaded).
  */
-const GPU_FAULT = /^(hang|lost)@(\d+)$/.exec(process.env.TESTTUNE_TEST_GPU_FAULT ?? '');
+const GPU_FAULT_SPEC = process.env.TESTTUNE_TEST_GPU_FAULT ?? '';
+const GPU_FAULT = /^(hang|lost)@(\d+)$/.exec(GPU_FAULT_SPEC);
+const HANG_AT_LOAD = GPU_FAULT_SPEC === 'hang-init';
 let gpuRuns = 0;
 function injectedGpuFault(provider: ExecutionProviderName): void {
   if (!GPU_FAULT || ++gpuRuns !== Number(GPU_FAULT[2])) return;
   const name = provider === 'cuda' ? 'CUDA' : 'WebGPU';
   if (GPU_FAULT[1] === 'lost') throw new Error(`${name} device lost during a run (injected by TESTTUNE_TEST_GPU_FAULT)`);
+  blockForGood();
+}
+
+function blockForGood(): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0); // never woken
 }
 
@@ -305,6 +313,7 @@ export async function createSession(model: Uint8Array | string, opts: SessionOpt
     if (p === 'webgpu' && failed.some((f) => f.startsWith('WebGPU'))) continue;
     if (p === 'webgpu' && (await webgpuUnavailable())) continue;
     if (p === 'webgpu' && pref === 'auto' && !(await hardwareWebgpu()).found) continue; // CUDA failed: a software adapter is still no gain
+    if (HANG_AT_LOAD) blockForGood(); // test-only (TESTTUNE_TEST_GPU_FAULT=hang-init): p is a GPU here
     try {
       return new ModelSession(await create(p), p, threads, failed.length || remark ? noteFor(pref, failed, p, remark) : undefined, opts.carry);
     } catch (e) {

@@ -326,7 +326,9 @@ export class SidecarClient {
       return;
     }
     try {
-      this._status = (await this.send(conn, 'initialize', this.initParams)) as SidecarStatus;
+      // the sidecar learns the deadline, so that a load hung on a GPU is given up in time (deadlines.ts)
+      const deadlineMs = this.initParams.deadlineMs ?? (this.opts.deadlineMs ?? requestDeadlineMs)('initialize', this.initParams);
+      this._status = (await this.send(conn, 'initialize', { ...this.initParams, deadlineMs })) as SidecarStatus;
     } catch (e) {
       if (conn.closed) throw e;
       this._lastError = e instanceof Error ? e.message : String(e);

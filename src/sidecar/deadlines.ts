@@ -40,6 +40,15 @@ export function gpuGenerateDeadlineMs(clientDeadlineMs: number): number {
   return Math.max(Math.floor(clientDeadlineMs / 2), clientDeadlineMs - HUNG_AFTER_CANCEL_MS - 2_000);
 }
 
+/**
+ * How long an initialize may spend loading the model on a GPU (from when it starts) before the driver is
+ * taken for hung and the model is loaded on the CPU instead: half the client's deadline, so the CPU load
+ * has the other half and the answer comes before the client gives up.
+ */
+export function gpuLoadDeadlineMs(clientDeadlineMs: number): number {
+  return Math.floor(clientDeadlineMs / 2);
+}
+
 export class RequestTimeoutError extends Error {
   constructor(
     readonly method: string,

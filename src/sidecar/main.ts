@@ -11,7 +11,7 @@ process.stdout.write = ((chunk: unknown, ...rest: unknown[]) =>
 console.log = console.info = console.debug = (...args: unknown[]) => console.error(...args);
 
 import { RpcConnection, type RequestContext } from './connection';
-import { gpuGenerateDeadlineMs, requestDeadlineMs } from './deadlines';
+import { gpuGenerateDeadlineMs, gpuLoadDeadlineMs, requestDeadlineMs } from './deadlines';
 import { ModelHost } from './model-host';
 import { Lifeline } from './lifeline';
 import {
@@ -138,7 +138,9 @@ class Sidecar {
     this.setState('loading');
     const t0 = performance.now();
     try {
-      await this.host.run({ op: 'init', modelDir: p.modelDir, provider: p.provider, adapterDirs: p.adapterDirs, quantize: p.quantize ?? 'none', adapter: p.adapter });
+      // a load that hangs on a GPU is given up in time to load on the CPU before the client's deadline
+      const gpuDeadlineMs = gpuLoadDeadlineMs(p.deadlineMs ?? requestDeadlineMs('initialize', p));
+      await this.host.run({ op: 'init', modelDir: p.modelDir, provider: p.provider, adapterDirs: p.adapterDirs, quantize: p.quantize ?? 'none', adapter: p.adapter }, { gpuDeadlineMs });
     } catch (e) {
       this.lastError = e instanceof Error ? e.message : String(e);
       // A model that loaded but whose adapter failed is still usable.

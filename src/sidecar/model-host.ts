@@ -5,7 +5,9 @@
 // a worker that dies. A job on a GPU that does not return after its cancel (its own deadline or the
 // client's) is a hung driver: the worker thread, blocked in a native run, cannot be stopped, so it is
 // abandoned, that request fails saying so, and a fresh worker reloads the model on the CPU (the
-// adapters loaded and the selection replayed) for the next request.
+// adapters loaded and the selection replayed) for the next request. An initialize whose load on a GPU
+// does not finish within its GPU deadline is the same hang, met earlier: its worker is abandoned and the
+// same initialize runs again on the CPU in a new worker, so it still answers with a working model.
 import { Worker } from 'node:worker_threads';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -24,6 +26,7 @@ interface Job {
   onAbort?: () => void;
   cancelledAt?: number;
   deadline?: NodeJS.Timeout; // the GPU deadline's timer
+  startedAt?: number; // an init: when it was handed to the worker (its GPU deadline counts from then)
   deadlinePassed?: number; // ms: the job was cancelled by its GPU deadline
   hung?: NodeJS.Timeout; // after a cancel: the worker is taken for hung when this fires
 }
@@ -91,7 +94,8 @@ export class ModelHost {
 
   /**
    * Queues a job. `gpuDeadlineMs` (from when it starts in the worker): when it passes while the model runs
-   * on a GPU, the job is cancelled and fails saying so; one that does not stop is a hang (gpuHung).
+   * on a GPU, the job is cancelled and fails saying so; one that does not stop is a hang (gpuHung). For an
+   * init it bounds a load the worker said runs on a GPU: passed, the load is redone on the CPU (gpuLoadHung).
    */
   run(work: WorkerJob, opts: { signal?: AbortSignal; onPartial?: (delta: string) => void; gpuDeadlineMs?: number } = {}): Promise<unknown> {
     if (this.stopping) return Promise.reject(new RpcError(ErrorCodes.WorkerCrashed, 'the model worker is shutting down'));
@@ -176,6 +180,31 @@ export class ModelHost {
     this.pump();
   }
 
+  /**
+   * An init that still loads on a GPU when its GPU deadline passes: the driver is taken for hung (an init
+   * sees no cancel, and a wedged session creation never returns). The worker is abandoned as in gpuHung,
+   * and the same init runs first in a new worker on the CPU, under a new job number (a late answer of
+   * the abandoned worker is not taken for it), so the initialize answers with the CPU and says why.
+   */
+  private gpuLoadHung(job: Job, provider: 'cuda' | 'webgpu', ms: number): void {
+    if (this.active !== job || !this.worker) return;
+    const name = provider === 'cuda' ? 'CUDA' : 'WebGPU';
+    const w = this.worker;
+    this.worker = null;
+    void w.terminate().catch(() => undefined);
+    this.active = null;
+    clearTimeout(job.deadline);
+    job.deadline = undefined;
+    this.gpuHangNote = `${name} hung: loading the model did not finish within ${(ms / 1000).toFixed(0)} s (a GPU driver hang?); the model was loaded on the CPU`;
+    this.events.onGpuHang?.(this.gpuHangNote);
+    job.job = this.nextJob++;
+    job.work = { ...job.work, provider: 'cpu' } as WorkerJob;
+    job.gpuDeadlineMs = undefined;
+    if (this.replay.init) this.replay.init = { ...this.replay.init, provider: 'cpu' };
+    this.queue.unshift(job);
+    this.pump();
+  }
+
   private finish(job: Job): void {
     if (job.onAbort) job.signal?.removeEventListener('abort', job.onAbort);
     clearTimeout(job.deadline);
@@ -185,7 +214,9 @@ export class ModelHost {
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
     const w = startWorker({ cancel: this.cancelBuffer });
-    w.on('message', (m: FromWorker) => this.onMessage(m));
+    w.on('message', (m: FromWorker) => {
+      if (this.worker === w) this.onMessage(m); // an abandoned worker's late messages are not answers
+    });
     w.on('error', (e) => this.onExit(w, `model worker error: ${e instanceof Error ? e.stack ?? e.message : String(e)}`));
     w.on('exit', (code) => this.onExit(w, `model worker exited with code ${code}`));
     this.worker = w;
@@ -204,7 +235,8 @@ export class ModelHost {
     this.ensureWorker();
     this.send({ type: 'job', job: job.job, work: job.work });
     const ms = job.gpuDeadlineMs;
-    if (ms !== undefined)
+    if (job.work.op === 'init') job.startedAt = performance.now(); // its bound starts once the worker says it loads on a GPU
+    else if (ms !== undefined)
       job.deadline = setTimeout(() => {
         if (this.active !== job || this.snapshot.engine?.provider === 'cpu') return; // the CPU keeps the client's deadline only
         job.deadlinePassed = ms;
@@ -218,6 +250,12 @@ export class ModelHost {
     if (!job || job.job !== m.job) return; // late message of a job already failed
     if (m.type === 'partial') {
       job.onPartial?.(m.delta);
+      return;
+    }
+    if (m.type === 'loading') {
+      const ms = job.gpuDeadlineMs;
+      const provider = m.provider;
+      if (ms !== undefined) job.deadline = setTimeout(() => this.gpuLoadHung(job, provider, ms), Math.max(0, (job.startedAt ?? performance.now()) + ms - performance.now()));
       return;
     }
     this.snapshot = m.snapshot;

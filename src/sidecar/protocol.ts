@@ -72,6 +72,8 @@ export interface InitializeParams {
   quantize?: Quantize;
   /** Adapter (by name) to select once the model and `adapterDirs` are loaded; only its graph is built. */
   adapter?: string;
+  /** The client's deadline for this request in ms (SidecarClient fills it): a load that hangs on a GPU is given up in time to load on the CPU. */
+  deadlineMs?: number;
 }
 
 export type SidecarState = 'uninitialized' | 'loading' | 'ready' | 'generating' | 'error';
@@ -259,9 +261,12 @@ export function checkInitialize(p: unknown): Checked<InitializeParams> {
   }
   if (p.adapter !== undefined && (typeof p.adapter !== 'string' || p.adapter === '')) return fail('adapter must be a non-empty string (an adapter name)');
   if (p.quantize !== undefined && !QUANTIZE_VALUES.includes(p.quantize as Quantize)) return fail(`quantize must be one of ${QUANTIZE_VALUES.join(', ')}`);
+  const badDeadline = optNumber(p, 'deadlineMs', (n) => Number.isInteger(n) && n >= 1 && n <= 7 * 24 * 3600_000, 'a positive integer (ms)');
+  if (badDeadline) return fail(badDeadline);
   const value: InitializeParams = { modelDir: p.modelDir, provider: provider as ProviderPreference, adapterDirs: p.adapterDirs as string[] | undefined };
   if (p.quantize !== undefined) value.quantize = p.quantize as Quantize;
   if (p.adapter !== undefined) value.adapter = p.adapter as string;
+  if (p.deadlineMs !== undefined) value.deadlineMs = p.deadlineMs as number;
   return { ok: true, value };
 }
 

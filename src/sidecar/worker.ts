@@ -8,6 +8,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { loadJavaEngine } from '../generation/java-engine';
 import type { AdapterInfo, Engine, EngineStatus, GenerateOptions, GenerateResult, ProviderPreference, Quantize } from '../model/engine-api';
 import type { ModelEngine } from '../model/engine';
+import { resolveProvider } from '../runtime/ort';
 import { ErrorCodes } from './protocol';
 import { abortedGetter, sharedAbortSignal } from './shared-abort';
 
@@ -33,7 +34,9 @@ export interface WorkerSnapshot {
 export type FromWorker =
   | { type: 'done'; job: number; value: unknown; snapshot: WorkerSnapshot }
   | { type: 'failed'; job: number; code: number; message: string; data?: unknown; snapshot: WorkerSnapshot }
-  | { type: 'partial'; job: number; delta: string };
+  | { type: 'partial'; job: number; delta: string }
+  /** An init is about to create its sessions on a GPU: from now on a hang there is the driver's (model-host.ts bounds it). */
+  | { type: 'loading'; job: number; provider: 'cuda' | 'webgpu' };
 
 class JobError extends Error {
   constructor(
@@ -99,7 +102,7 @@ class ModelWorker {
   private async execute(job: number, work: WorkerJob): Promise<unknown> {
     switch (work.op) {
       case 'init':
-        return this.init(work.modelDir, work.provider, work.adapterDirs ?? [], work.quantize ?? 'none', work.adapter);
+        return this.init(job, work.modelDir, work.provider, work.adapterDirs ?? [], work.quantize ?? 'none', work.adapter);
       case 'generate':
         return this.generate(job, work.prompt, work.opts);
       case 'adapters/load':
@@ -124,7 +127,7 @@ class ModelWorker {
     }
   }
 
-  private async init(modelDir: string, provider: ProviderPreference, adapterDirs: string[], quantize: Quantize, adapter?: string): Promise<null> {
+  private async init(job: number, modelDir: string, provider: ProviderPreference, adapterDirs: string[], quantize: Quantize, adapter?: string): Promise<null> {
     if (this.engine) {
       const old = this.engine;
       this.engine = null;
@@ -132,6 +135,10 @@ class ModelWorker {
     }
     // Deferred build: adapters are loaded and the requested one selected first, so only the graph
     // variant it uses is built (the bare graph is built later, if the base model is ever used).
+    // the provider the engine will resolve to (cached checks; quantised graphs stay on the CPU rather
+    // than WebGPU, as ModelEngine decides), told to the host so it can bound a load that hangs on a GPU
+    const resolved = provider === 'cpu' ? 'cpu' : (await resolveProvider(provider)).provider;
+    if (resolved === 'cuda' || (resolved === 'webgpu' && quantize === 'none')) this.post({ type: 'loading', job, provider: resolved });
     let engine: ModelEngine;
     try {
       engine = await loadJavaEngine(modelDir, { provider, quantize, defer: true });

@@ -1,10 +1,13 @@
 // GPU faults in the real sidecar on WebGPU (Mesa's lavapipe, unpacked by scripts/ci/install-vulkan-lavapipe.sh
-// into .cache/vulkan/, as in CI): a driver that hangs inside a run, and a device lost mid-generation.
+// into .cache/vulkan/, as in CI): a driver that hangs inside a run or while the model loads, and a device
+// lost mid-generation.
 // The faults are injected through TESTTUNE_TEST_GPU_FAULT (src/runtime/ort.ts, used only by this test):
 // `hang@3` blocks the worker thread inside its 3rd GPU run for good, as a wedged driver blocks a native
-// call (no event loop turn, the cancel never seen); `lost@3` makes that run fail as a lost device does.
+// call (no event loop turn, the cancel never seen); `lost@3` makes that run fail as a lost device does;
+// `hang-init` blocks it for good inside the creation of its first GPU session (the initialize's load).
 // Each request that meets the fault fails with a message saying what happened, before the client's
-// deadline, and the next request runs on the CPU with the same adapter, giving the CPU's text.
+// deadline, and the next request runs on the CPU with the same adapter, giving the CPU's text; a load that
+// hangs is redone on the CPU, so the initialize itself answers before its deadline with a working model.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -19,6 +22,8 @@ const VULKAN_ENV = path.join(ROOT, '.cache/vulkan/env.sh');
 const INSTALL = 'bash scripts/ci/install-vulkan-lavapipe.sh';
 /** The client's generate deadline: the sidecar's GPU deadline is then 7 s, a hang is declared 5 s later. */
 const GENERATE_DEADLINE_MS = 14_000;
+/** The client's initialize deadline in the load-hang test: a GPU load is given up after half of it (10 s). */
+const INIT_DEADLINE_MS = 20_000;
 const PROMPT = 'public void testAdd() {';
 
 /** The process environment with .cache/vulkan/env.sh applied (the Vulkan loader reads it at start). */
@@ -39,11 +44,11 @@ describe('fault: the GPU hangs or is lost mid-generation (WebGPU on lavapipe)', 
   let lora = '';
   let cpuText = '';
 
-  function client(env: NodeJS.ProcessEnv, provider: 'webgpu' | 'cpu'): SidecarClient {
+  function client(env: NodeJS.ProcessEnv, provider: 'webgpu' | 'cpu', initializeDeadlineMs = 120_000): SidecarClient {
     const c = new SidecarClient({
       launch: { ...sourceSidecarLaunch(), env },
       initialize: { modelDir, provider, adapterDirs: [lora], adapter: 'lora' },
-      deadlineMs: (method) => (method === 'generate' ? GENERATE_DEADLINE_MS : 120_000),
+      deadlineMs: (method) => (method === 'generate' ? GENERATE_DEADLINE_MS : method === 'initialize' ? initializeDeadlineMs : 120_000),
     });
     clients.push(c);
     return c;
@@ -108,5 +113,22 @@ describe('fault: the GPU hangs or is lost mid-generation (WebGPU on lavapipe)', 
     const s = await c.request('status', undefined);
     assert.equal(s.provider, 'cpu');
     assert.match(s.providerNote ?? '', /^WebGPU failed during generation \(WebGPU device lost during a run/);
+  });
+
+  it('a model load that hangs on the GPU is given up before the initialize deadline, saying so; the model is loaded on the CPU with its adapter', async () => {
+    const c = client({ ...lavapipeEnv(), TESTTUNE_TEST_GPU_FAULT: 'hang-init' }, 'webgpu', INIT_DEADLINE_MS);
+    const t0 = performance.now();
+    await c.start();
+    const ms = performance.now() - t0;
+    assert.equal(c.state, 'ready', `initialize did not answer with a model: ${c.lastError}`);
+    assert.ok(ms < INIT_DEADLINE_MS, `answered after ${ms} ms`);
+    assert.equal(c.status?.provider, 'cpu');
+    assert.equal(c.status?.adapter, 'lora');
+    assert.match(c.status?.providerNote ?? '', /^WebGPU hung: loading the model did not finish within 10 s \(a GPU driver hang\?\); the model was loaded on the CPU$/);
+    const next = await c.generate({ context: PROMPT, maxNewTokens: 12, stopWhenBalanced: false });
+    assert.equal(next.text, cpuText);
+    const s = await c.request('status', undefined);
+    assert.equal(s.provider, 'cpu');
+    assert.match(s.providerNote ?? '', /^WebGPU hung: loading the model/);
   });
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { RpcConnection, ConnectionClosedError } from '../../src/sidecar/connection';
 import { ErrorCodes, RpcError, checkGenerate, checkInitialize, checkAdapterSelect, classify } from '../../src/sidecar/protocol';
-import { gpuGenerateDeadlineMs, HUNG_AFTER_CANCEL_MS, requestDeadlineMs } from '../../src/sidecar/deadlines';
+import { gpuGenerateDeadlineMs, gpuLoadDeadlineMs, HUNG_AFTER_CANCEL_MS, requestDeadlineMs } from '../../src/sidecar/deadlines';
 import { CancellationTokenSource, tokenToSignal } from '../../src/sidecar/cancellation';
 
 /** Two endpoints wired back to back; delivery is async, like a pipe. */
@@ -31,6 +31,8 @@ describe('sidecar protocol: messages', () => {
     assert.deepEqual(checkInitialize({ modelDir: '/m' }), { ok: true, value: { modelDir: '/m', provider: 'auto', adapterDirs: undefined } });
     assert.match((checkInitialize({ modelDir: '/m', provider: 'tpu' }) as { error: string }).error, /provider must be one of auto, cuda, webgpu, cpu/);
     assert.match((checkInitialize({}) as { error: string }).error, /modelDir/);
+    assert.equal((checkInitialize({ modelDir: '/m', deadlineMs: 20_000 }) as { value: { deadlineMs?: number } }).value.deadlineMs, 20_000);
+    assert.equal((checkInitialize({ modelDir: '/m', deadlineMs: -1 }) as { error: string }).error, 'deadlineMs must be a positive integer (ms)');
     assert.equal(checkGenerate({ context: 'x', maxNewTokens: 4, temperature: 0.7, seed: 3, adapter: null }).ok, true);
     assert.match((checkGenerate({ context: 'x', maxNewTokens: 0 }) as { error: string }).error, /maxNewTokens must be a positive integer/);
     assert.match((checkGenerate({ context: 'x', maxNewTokens: 3, topP: 2 }) as { error: string }).error, /topP/);
@@ -130,5 +132,10 @@ describe('sidecar protocol: connection', () => {
       assert.ok(own >= client / 2, 'the GPU gets at least half of the time');
     }
     assert.equal(gpuGenerateDeadlineMs(124_000), 117_000);
+  });
+
+  it('a model load on a GPU is given up at half the initialize deadline, leaving the other half to the CPU load', () => {
+    assert.equal(gpuLoadDeadlineMs(requestDeadlineMs('initialize', { modelDir: '/m' })), 90_000);
+    assert.equal(gpuLoadDeadlineMs(20_001), 10_000);
   });
 });
