@@ -91,7 +91,10 @@ export async function runPipeline(request: PipelineRequest): Promise<PipelineRes
     const seed = index >= 1 ? seeds[index - 1] : undefined;
     const c = seed
       ? await generateSeededCandidate(prepared.prompt, seed, request.generator, call, index)
-      : await generateCandidate(prepared.prompt, request.generator, call, index > seeds.length ? index - seeds.length : index, prepared.method.name);
+      : // the focal-call rule only where verification follows: it rejects a test that never calls the focal
+        // method anyway, while unverified the first complete method is inserted, and a body forced on past
+        // the model's own close may not parse (a test that compiles beats an error there)
+        await generateCandidate(prepared.prompt, request.generator, call, index > seeds.length ? index - seeds.length : index, request.verify ? prepared.method.name : undefined);
     c.index = index;
     candidates.push(c);
     if (c.result.stopReason === 'cancelled') break;
