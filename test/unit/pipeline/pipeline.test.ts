@@ -112,8 +112,9 @@ describe('pipeline: Generate test on Java text', () => {
     assert.equal(gen.calls.length, 1);
     assert.equal(gen.calls[0].prompt, p.prompt);
     assert.deepEqual(gen.calls[0].call.decoding, decodingParams('product'));
-    assert.equal(gen.calls[0].call.requireCall, 'twice', 'the product decoding asks for the focal call');
-    assert.equal(engineOptions(gen.calls[0].call).requireCall, 'twice');
+    // unverified, the first complete method is inserted: no focal-call rule (it applies where verification follows)
+    assert.equal(gen.calls[0].call.requireCall, undefined, 'no focal-call rule without verification');
+    assert.equal(engineOptions({ ...gen.calls[0].call, requireCall: 'twice' }).requireCall, 'twice', 'the engine gets the rule when asked');
     const placed = run.placed!;
     assert.equal(placed.created, true);
     assert.equal(placed.start, 0);
