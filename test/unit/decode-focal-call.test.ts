@@ -1,12 +1,13 @@
 // The focal-call rule (src/java/decoding/focal-call.ts) in the decode loop, token by token, as the Java
 // decoding factory composes it (pure logic: scripted steppers over a toy vocabulary, no ONNX Runtime).
 import { strict as assert } from 'node:assert';
-import { decode, type Stepper, type TextStream } from '../../src/model/decode';
+import { decode, type Stepper } from '../../src/model/decode';
 import type { GenerateOptions } from '../../src/model/engine-api';
 import { javaDecoding } from '../../src/generation/decoding';
 import { FocalCallRule, PATIENCE, STEER_TOKENS } from '../../src/java/decoding/focal-call';
 import { WRAP_UP_SLACK } from '../../src/java/decoding/wrap-up';
 import { checkGenerate } from '../../src/sidecar/protocol';
+import { scriptedStepper, vocabStream } from '../helpers/scripted-vocab';
 
 //              0    1      2    3    4    5     6    7      8      9     10    11    12       13         14       15
 const vocab = ['?', 'foo', '(', ')', ';', '\n', '}', 'EOS', 'bar', 'x.', 'fo', 'o(', '"}"', 'foo();}', ' // }', 'foobar'];
@@ -14,24 +15,11 @@ const EOS = 7;
 const tokenText = (id: number) => vocab[id];
 /** The factory's plan for these options; the rule counts the tokens left from the generation's own budget. */
 const java = (o: Partial<GenerateOptions>, maxNewTokens = 0) => javaDecoding({ maxNewTokens, ...o }, { tokenText, eosId: EOS });
-const stream: TextStream = { push: (id) => (typeof id === 'number' ? vocab[id] : id.map((i) => vocab[i]).join('')), flush: () => '' };
+const stream = vocabStream(vocab);
 const text = (ids: number[]) => ids.map(tokenText).join('');
 
 /** A stepper whose logits rank `next(lastId, step)` best first; unlisted ids get -10. */
-function scripted(next: (last: number, n: number) => number[]): Stepper {
-  let n = 0;
-  return {
-    room: 1000,
-    reset() {
-      n = 0;
-    },
-    async step(ids) {
-      const l = new Float32Array(vocab.length).fill(-10);
-      next(ids[ids.length - 1], n++).forEach((id, rank) => (l[id] = 10 - rank));
-      return l;
-    },
-  };
-}
+const scripted = (next: (last: number, n: number) => number[]): Stepper => scriptedStepper(vocab.length, next);
 
 /** `bar();` then the method's `}`, with `x.` (then `foo`) as the runner-up after each statement. */
 const barThenClose = scripted((last, n) => (n === 0 ? [8] : last === 8 ? [2] : last === 2 ? [3] : last === 3 ? [4] : last === 4 ? [6, 9] : last === 9 ? [1] : last === 1 ? [2] : [6]));

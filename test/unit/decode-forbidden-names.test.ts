@@ -1,31 +1,19 @@
 // Forbidden names (src/java/decoding/forbidden-names.ts) in the decode loop, token by token, as the Java
 // decoding factory composes them (pure logic: scripted steppers over a toy vocabulary, no ONNX Runtime).
 import { strict as assert } from 'node:assert';
-import { decode, type Stepper, type TextStream } from '../../src/model/decode';
+import { decode, type Stepper } from '../../src/model/decode';
 import { javaDecoding } from '../../src/generation/decoding';
 import { ForbiddenNames } from '../../src/java/decoding/forbidden-names';
 import { checkGenerate } from '../../src/sidecar/protocol';
+import { scriptedStepper, vocabStream } from '../helpers/scripted-vocab';
 
 //              0    1         2    3      4     5       6    7     8      9          10          11
 const vocab = ['?', 'record', '.', 'rec', 'ord', 'size', '(', ');', 'EOS', 'records', '"record"', 'recordCount'];
 const EOS = 8;
 const tokenText = (id: number) => vocab[id];
-const stream: TextStream = { push: (id) => (typeof id === 'number' ? vocab[id] : id.map((i) => vocab[i]).join('')), flush: () => '' };
+const stream = vocabStream(vocab);
 
-function scripted(next: (last: number, n: number) => number[]): Stepper {
-  let n = 0;
-  return {
-    room: 1000,
-    reset() {
-      n = 0;
-    },
-    async step(ids) {
-      const l = new Float32Array(vocab.length).fill(-10);
-      next(ids[ids.length - 1], n++).forEach((id, rank) => (l[id] = 10 - rank));
-      return l;
-    },
-  };
-}
+const scripted = (next: (last: number, n: number) => number[]): Stepper => scriptedStepper(vocab.length, next);
 
 describe('forbidden names', () => {
   it('refuses a token that writes the name out or ends it; other names, longer names and literals pass', () => {

@@ -1,7 +1,7 @@
 // The decode loop with the syntax guard and its wrap-up at the end of the token budget, as the Java
 // decoding factory composes them (pure logic: scripted steppers over a toy vocabulary, no ONNX Runtime).
 import { strict as assert } from 'node:assert';
-import { decode, type Stepper, type TextStream } from '../../src/model/decode';
+import { decode, type Stepper } from '../../src/model/decode';
 import type { GenerateOptions } from '../../src/model/engine-api';
 import { javaDecoding } from '../../src/generation/decoding';
 import { closerIds, WRAP_UP_SLACK } from '../../src/java/decoding/wrap-up';
@@ -10,6 +10,7 @@ import { command as generateCommand, syntaxGuardArg } from '../../src/cli/comman
 import { command as evalCommand } from '../../src/cli/commands/eval';
 import { decodingParams } from '../../src/pipeline/decoding';
 import { DEFAULT_SETTINGS } from '../../src/config/settings';
+import { scriptedStepper, vocabStream } from '../helpers/scripted-vocab';
 
 //              0    1    2    3    4    5    6     7      8    9     10
 const vocab = ['?', 'f(', 'a', ',', ')', ';', '\n', '}', 'EOS', '"x', '"'];
@@ -17,24 +18,10 @@ const EOS = 8;
 const tokenText = (id: number) => vocab[id];
 /** The Java factory's processors and brace stop for these options (the engine's path). */
 const java = (o: Partial<GenerateOptions> = {}) => javaDecoding({ maxNewTokens: 0, ...o }, { tokenText, eosId: EOS });
-const stream: TextStream = { push: (id) => (typeof id === 'number' ? vocab[id] : id.map((i) => vocab[i]).join('')), flush: () => '' };
+const stream = vocabStream(vocab);
 
 /** A stepper whose logits come from `prefer(lastId)`: a ranking, best first; unlisted ids get -10. */
-function scripted(prefer: (last: number, n: number) => number[]): Stepper {
-  let n = 0;
-  return {
-    room: 1000,
-    reset() {
-      n = 0;
-    },
-    async step(ids) {
-      const order = prefer(ids[ids.length - 1], n++);
-      const l = new Float32Array(vocab.length).fill(-10);
-      order.forEach((id, rank) => (l[id] = 10 - rank));
-      return l;
-    },
-  };
-}
+const scripted = (prefer: (last: number, n: number) => number[]): Stepper => scriptedStepper(vocab.length, prefer);
 
 describe('syntax guard', () => {
   it('takes the next-best token when the favourite breaks the brackets', async () => {
