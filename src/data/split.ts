@@ -66,18 +66,10 @@ export function splitByClass<T extends { focal_class: string }>(records: T[], fr
 }
 
 /**
- * Splits one repository's pairs so that no test class and no focal class lands on both sides: pairs
- * that share a test class or a focal class are one group (connected through either), and whole groups
- * are held out in a seeded order until at least `fraction` of the pairs are held out. With two or more
- * groups both parts are non-empty. Used by `testtune finetune`, whose judgement must never generate for
- * a focal method whose tests (or a sibling test of the same class) were trained on.
+ * Groups one repository's pairs so that pairs sharing a test class or a focal class are in one group
+ * (connected through either), in a seeded order: the unit every split below holds out whole.
  */
-export function splitByTestClass<T extends { focal_class: string; test_class: string }>(
-  records: T[],
-  fraction: number,
-  seed = 0,
-): { train: T[]; heldOut: T[]; heldOutTestClasses: string[] } {
-  if (!(fraction > 0 && fraction < 1)) throw new Error(`held-out fraction must be in (0, 1), got ${fraction}`);
+export function groupsByTestClass<T extends { focal_class: string; test_class: string }>(records: T[], seed = 0): T[][] {
   // union-find over "t:<test class>" and "f:<focal class>" keys
   const parent = new Map<string, string>();
   const find = (k: string): string => {
@@ -99,16 +91,59 @@ export function splitByTestClass<T extends { focal_class: string; test_class: st
     else groups.set(g, [r]);
   }
   const keys = [...groups.keys()].sort((a, b) => bucketOf(a, seed) - bucketOf(b, seed) || a.localeCompare(b));
+  return keys.map((k) => groups.get(k)!);
+}
+
+const testClassesOf = (records: readonly { test_class: string }[]): string[] => [...new Set(records.map((r) => r.test_class))].sort();
+
+/**
+ * Splits one repository's pairs so that no test class and no focal class lands on both sides: whole
+ * groups (`groupsByTestClass`) are held out in a seeded order until at least `fraction` of the pairs are
+ * held out. With two or more groups both parts are non-empty. Used by `testtune finetune`, whose
+ * judgement must never generate for a focal method whose tests (or a sibling test of the same class)
+ * were trained on.
+ */
+export function splitByTestClass<T extends { focal_class: string; test_class: string }>(
+  records: T[],
+  fraction: number,
+  seed = 0,
+): { train: T[]; heldOut: T[]; heldOutTestClasses: string[] } {
+  if (!(fraction > 0 && fraction < 1)) throw new Error(`held-out fraction must be in (0, 1), got ${fraction}`);
+  const groups = groupsByTestClass(records, seed);
   const want = Math.max(1, Math.round(records.length * fraction));
-  const held = new Set<string>();
+  const held = new Set<T[]>();
   let n = 0;
-  for (const k of keys) {
-    if (n >= want || held.size >= keys.length - 1) break;
-    held.add(k);
-    n += groups.get(k)!.length;
+  for (const g of groups) {
+    if (n >= want || held.size >= groups.length - 1) break;
+    held.add(g);
+    n += g.length;
   }
+  const heldRecords = new Set(groups.filter((g) => held.has(g)).flat());
   const train: T[] = [];
   const heldOut: T[] = [];
-  for (const r of records) (held.has(find(`t:${r.test_class}`)) ? heldOut : train).push(r);
-  return { train, heldOut, heldOutTestClasses: [...new Set(heldOut.map((r) => r.test_class))].sort() };
+  for (const r of records) (heldRecords.has(r) ? heldOut : train).push(r);
+  return { train, heldOut, heldOutTestClasses: testClassesOf(heldOut) };
+}
+
+/**
+ * k folds for cross-validation, by the same groups: every pair in exactly one fold, no test class and no
+ * focal class in two folds; groups go largest first to the fold with the fewest pairs (seeded order among
+ * equal sizes), so folds are as even as the groups allow. Fewer than k groups give fewer (non-empty) folds.
+ */
+export function foldsByTestClass<T extends { focal_class: string; test_class: string }>(records: T[], k: number, seed = 0): { pairs: T[]; testClasses: string[] }[] {
+  if (!(Number.isInteger(k) && k >= 2)) throw new Error(`folds must be an integer of at least 2, got ${k}`);
+  const groups = groupsByTestClass(records, seed);
+  const order = groups.map((g, i) => ({ g, i })).sort((a, b) => b.g.length - a.g.length || a.i - b.i);
+  const folds: T[][] = Array.from({ length: Math.min(k, groups.length) }, () => []);
+  for (const { g } of order) {
+    let smallest = 0;
+    for (let f = 1; f < folds.length; f++) if (folds[f].length < folds[smallest].length) smallest = f;
+    folds[smallest].push(...g);
+  }
+  // each fold in the records' own order
+  const foldOf = new Map<T, number>();
+  folds.forEach((f, i) => f.forEach((r) => foldOf.set(r, i)));
+  const ordered: T[][] = folds.map(() => []);
+  for (const r of records) ordered[foldOf.get(r)!].push(r);
+  return ordered.map((pairs) => ({ pairs, testClasses: testClassesOf(pairs) }));
 }

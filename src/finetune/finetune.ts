@@ -9,7 +9,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { mineRepo } from '../data/miner';
-import { splitByTestClass } from '../data/split';
+import { foldsByTestClass, splitByTestClass } from '../data/split';
 import { loadJavaEngine } from '../generation/java-engine';
 import { decodingParams } from '../pipeline/decoding';
 import { engineGenerator } from '../pipeline/generator';
@@ -18,7 +18,7 @@ import type { Method } from '../train/recipe';
 import { train, type ProgressEvent } from '../train/loop';
 import { mainSourceDocuments } from './sources';
 import { judgeSides, type GateVerdict, type MethodOutcome } from './gate';
-import { focalTargets, judgeSide, type FocalTarget } from './judge';
+import { focalTargets, judgeSide, targetKey, type FocalTarget } from './judge';
 import { locatePairs, SMALL_PAIRS, smallRepositoryNote, VALIDATION_SHARE, whyNotEnoughPairs } from './pairs';
 
 export class FinetuneError extends Error {}
@@ -40,6 +40,13 @@ export interface FinetuneOptions {
   heldOutShare: number; // (0, 1)
   maxSteps?: number;
   seed?: number;
+  /**
+   * Cross-validation (CLI --folds k): the pairs go into k folds by test class; for each fold an adapter
+   * trained on the other folds is judged on that fold's focal methods, so every focal method of the
+   * repository is judged by an adapter that never saw its tests; the adapter written is then trained on
+   * all pairs. k + 1 trainings; heldOutShare and maxMethods do not apply.
+   */
+  folds?: number;
   /** Add the repository's main sources as language-model data (src/train/documents.ts). */
   withSources?: boolean;
   /** Hold out this share of the training part (by test class) as a validation set for early stopping; 0 = off; default VALIDATION_SHARE for a small repository, else off. */
@@ -76,6 +83,8 @@ export interface Judgement extends GateVerdict {
   sourceChunks?: { documents: number; chunks: number; used: number; tokens: number };
   /** Early stopping: validation pairs, the step whose adapter was kept, whether it stopped early, every evaluation. */
   validation?: { pairs: number; testClasses: number; bestStep: number; bestLoss: number; stoppedEarly: boolean; curve: { step: number; loss: number }[] };
+  /** With cross-validation: each fold's test classes, focal methods judged and the training of its adapter. */
+  folds?: { testClasses: string[]; pairs: number; focalMethods: number; trainPairs: number; trainSteps: number; finalTrainLoss?: number; trainSeconds: number }[];
   candidates: number;
   rounds: number;
   notes: string[]; // what limits the figures (small repository, a cap on methods)
@@ -109,91 +118,138 @@ export async function finetune(o: FinetuneOptions): Promise<Judgement> {
   const small = smallRepositoryNote(pairs.length);
   if (small) notes.push(small);
 
-  // 2. Split by test class.
-  const split = splitByTestClass(pairs, o.heldOutShare, o.seed ?? 0);
+  // 2. Split by test class: one held-out part, or k folds for cross-validation.
+  const folds = o.folds !== undefined ? foldsByTestClass(pairs, o.folds, o.seed ?? 0) : undefined;
+  if (folds && folds.length < 2)
+    throw new FinetuneError(`${o.repoDir}: the ${pairs.length} pairs come from one group of related test classes, so no fold can be judged without training on it`);
+  if (folds && folds.length < o.folds!) notes.push(`--folds ${o.folds}: only ${folds.length} groups of related test classes, so ${folds.length} folds`);
+  const split = folds ? { train: pairs, heldOut: pairs, heldOutTestClasses: [...new Set(pairs.map((p) => p.test_class))].sort() } : splitByTestClass(pairs, o.heldOutShare, o.seed ?? 0);
   if (split.heldOut.length === 0 || split.train.length === 0)
     throw new FinetuneError(`${o.repoDir}: the ${pairs.length} pairs come from one group of related test classes, so none can be held out without training on it`);
   let targets: FocalTarget[] = focalTargets(split.heldOut);
   const heldOutFocalMethods = targets.length;
   const budget = o.budget ?? false;
-  const maxMethods = o.maxMethods ?? (budget ? BUDGET.maxMethods : undefined);
+  const maxMethods = folds ? undefined : o.maxMethods ?? (budget ? BUDGET.maxMethods : undefined);
   if (maxMethods !== undefined && targets.length > maxMethods) {
     notes.push(`judged the first ${maxMethods} of ${targets.length} held-out focal methods (${o.maxMethods !== undefined ? '--max-methods' : '--budget'})`);
     targets = targets.slice(0, maxMethods);
   }
-  log(`${pairs.length} pairs: ${split.train.length} train, ${split.heldOut.length} held out (${split.heldOutTestClasses.length} test classes, ${heldOutFocalMethods} focal methods)`);
+  if (folds) {
+    log(`${pairs.length} pairs in ${folds.length} folds by test class: ${folds.map((f) => f.pairs.length).join(' / ')} pairs, ${heldOutFocalMethods} focal methods in all`);
+    notes.push(`cross-validation: every focal method judged with an adapter trained on the other ${folds.length - 1} folds; the adapter written is trained on all ${pairs.length} pairs`);
+  } else log(`${pairs.length} pairs: ${split.train.length} train, ${split.heldOut.length} held out (${split.heldOutTestClasses.length} test classes, ${heldOutFocalMethods} focal methods)`);
 
   // 3. The verifier first: a project whose main sources do not compile here cannot judge anything.
   const v = await prepareVerifier(path.resolve(o.repoDir), { timeoutMs: o.timeoutMs ?? 30_000, extraClasspath: o.extraClasspath, signal: o.signal });
   for (const w of v.warnings.slice(0, 10)) log(`project: ${w}`);
   if (!v.verifier) throw new FinetuneError(`${o.repoDir}: ${v.errors.join('; ')}`);
-
-  // The validation slice for early stopping: whole test classes of the training part, again split so
-  // no test or focal class is on both sides; none when the training part is one group.
-  let trainPairs = split.train;
-  let validation: typeof split.train = [];
-  let validationClasses = 0;
-  const validationShare = o.validationShare ?? (pairs.length < SMALL_PAIRS ? VALIDATION_SHARE : 0);
-  if (validationShare > 0) {
-    const v = splitByTestClass(split.train, validationShare, (o.seed ?? 0) + 1);
-    if (v.heldOut.length > 0 && v.train.length > 0) {
-      trainPairs = v.train;
-      validation = v.heldOut;
-      validationClasses = v.heldOutTestClasses.length;
-      log(`validation for early stopping: ${validation.length} pairs (${validationClasses} test classes) of the ${split.train.length} training pairs`);
-    } else log('validation: the training part is one group of related test classes, so training runs without early stopping');
-  }
   const sources = o.withSources ? mainSourceDocuments(v.verifier.project, new Set(pairs.map((p) => p.test_path))) : undefined;
   for (const s of sources?.skipped.slice(0, 10) ?? []) log(`sources: cannot read ${s}`);
   if (sources && sources.documents.length === 0) notes.push('--with-sources: no main source files found in the project model\'s main folders');
 
-  // 4. Train into the hidden folder.
+  // 4. Train: one adapter into a hidden folder (removed again on any failure or cancel).
+  const validationShare = o.validationShare ?? (pairs.length < SMALL_PAIRS ? VALIDATION_SHARE : 0);
+  const trainInto = async (dir: string, trainPart: typeof pairs, what: string) => {
+    // The validation slice for early stopping: whole test classes of the training part, again split so
+    // no test or focal class is on both sides; none when the training part is one group.
+    let trainPairs = trainPart;
+    let validation: typeof pairs = [];
+    let validationClasses = 0;
+    if (validationShare > 0) {
+      const vs = splitByTestClass(trainPart, validationShare, (o.seed ?? 0) + 1);
+      if (vs.heldOut.length > 0 && vs.train.length > 0) {
+        trainPairs = vs.train;
+        validation = vs.heldOut;
+        validationClasses = vs.heldOutTestClasses.length;
+        log(`${what}: validation for early stopping: ${validation.length} pairs (${validationClasses} test classes) of the ${trainPart.length} training pairs`);
+      } else log(`${what}: the training part is one group of related test classes, so training runs without early stopping`);
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
+    const t = Date.now();
+    let trained;
+    try {
+      trained = await train({
+        modelDir: o.modelDir,
+        outDir: dir,
+        data: trainPairs,
+        ...(sources ? { documents: sources.documents } : {}),
+        ...(validation.length ? { validation } : {}),
+        ...(o.maxSteps === undefined && budget ? { stepCap: BUDGET.maxSteps } : {}),
+        recipe: { method: o.method, ...(o.maxSteps !== undefined ? { maxSteps: o.maxSteps } : {}), ...(o.seed !== undefined ? { seed: o.seed } : {}) },
+        signal: o.signal,
+        onProgress: o.onTrainProgress,
+        log,
+        threads: o.threads,
+      });
+    } catch (e) {
+      fs.rmSync(dir, { recursive: true, force: true });
+      throw e;
+    }
+    if (trained.status !== 'completed') {
+      fs.rmSync(dir, { recursive: true, force: true });
+      throw new FinetuneError(`training cancelled at step ${trained.report.steps} of ${trained.report.totalSteps} (${what}): no adapter was written to ${outDir}`);
+    }
+    return { trained, validation, validationClasses, seconds: (Date.now() - t) / 1000 };
+  };
   const partial = partialDirOf(outDir);
-  fs.rmSync(partial, { recursive: true, force: true });
-  const tTrain = Date.now();
-  let trained;
-  try {
-    trained = await train({
-      modelDir: o.modelDir,
-      outDir: partial,
-      data: trainPairs,
-      ...(sources ? { documents: sources.documents } : {}),
-      ...(validation.length ? { validation } : {}),
-      ...(o.maxSteps === undefined && budget ? { stepCap: BUDGET.maxSteps } : {}),
-      recipe: { method: o.method, ...(o.maxSteps !== undefined ? { maxSteps: o.maxSteps } : {}), ...(o.seed !== undefined ? { seed: o.seed } : {}) },
-      signal: o.signal,
-      onProgress: o.onTrainProgress,
-      log,
-      threads: o.threads,
-    });
-  } catch (e) {
+  const foldDir = (i: number) => `${partial}-fold${i + 1}`;
+  const cleanUp = () => {
     fs.rmSync(partial, { recursive: true, force: true });
-    throw e;
-  }
-  if (trained.status !== 'completed') {
-    fs.rmSync(partial, { recursive: true, force: true });
-    throw new FinetuneError(`training cancelled at step ${trained.report.steps} of ${trained.report.totalSteps}: no adapter was written to ${outDir}`);
-  }
-  const trainSeconds = (Date.now() - tTrain) / 1000;
+    folds?.forEach((_f, i) => fs.rmSync(foldDir(i), { recursive: true, force: true }));
+  };
 
-  // 5. Judge base and adapter on the same held-out methods.
-  const tJudge = Date.now();
+  // 5. Judge base and adapter on the same held-out methods (with folds: each fold's adapter on its own).
   const engine = await loadJavaEngine(o.modelDir, { provider: 'cpu', defer: true, threads: o.threads });
   let base: MethodOutcome[];
-  let adapted: MethodOutcome[];
+  const adapted: MethodOutcome[] = [];
+  let final: Awaited<ReturnType<typeof trainInto>>;
+  const foldReports: NonNullable<Judgement['folds']> = [];
+  let trainSeconds = 0;
+  let judgeSeconds = 0;
   try {
-    const adapter = (await engine.loadAdapter(partial)).name;
     const common = { projectRoot: path.resolve(o.repoDir), generator: engineGenerator(engine), decoding: decodingParams('product'), verifier: v.verifier, candidates: o.candidates, rounds: o.rounds, signal: o.signal };
-    const say = (side: string) => (i: number, t: FocalTarget, _o: MethodOutcome, detail: string) => log(`${side} ${i + 1}/${targets.length} ${t.label}: ${detail}`);
-    base = await judgeSide(targets, { ...common, adapter: null, onMethod: say('base') });
-    adapted = await judgeSide(targets, { ...common, adapter, onMethod: say('adapter') });
+    const say = (side: string, of: readonly FocalTarget[]) => (i: number, t: FocalTarget, _o: MethodOutcome, detail: string) => log(`${side} ${i + 1}/${of.length} ${t.label}: ${detail}`);
+    const judged = async <T>(run: () => Promise<T>): Promise<T> => {
+      const t = Date.now();
+      try {
+        return await run();
+      } finally {
+        judgeSeconds += (Date.now() - t) / 1000;
+      }
+    };
+    if (!folds) {
+      final = await trainInto(partial, split.train, 'adapter');
+      trainSeconds += final.seconds;
+      const adapter = (await engine.loadAdapter(partial)).name;
+      base = await judged(() => judgeSide(targets, { ...common, adapter: null, onMethod: say('base', targets) }));
+      adapted.push(...(await judged(() => judgeSide(targets, { ...common, adapter, onMethod: say('adapter', targets) }))));
+    } else {
+      base = await judged(() => judgeSide(targets, { ...common, adapter: null, onMethod: say('base', targets) }));
+      const byKey = new Map<string, MethodOutcome>();
+      for (const [i, fold] of folds.entries()) {
+        const inFold = new Set(fold.pairs.map((p) => targetKey(p.focal_path, p.focal_line)));
+        const foldTargets = targets.filter((t) => inFold.has(targetKey(t.focalPath, t.focalLine)));
+        const what = `fold ${i + 1}/${folds.length}`;
+        const r = await trainInto(foldDir(i), folds.flatMap((f, j) => (j === i ? [] : f.pairs)), what);
+        trainSeconds += r.seconds;
+        const adapter = (await engine.loadAdapter(foldDir(i))).name;
+        const outcomes = await judged(() => judgeSide(foldTargets, { ...common, adapter, onMethod: say(`${what} adapter`, foldTargets) }));
+        foldTargets.forEach((t, k) => byKey.set(targetKey(t.focalPath, t.focalLine), outcomes[k]));
+        foldReports.push({ testClasses: fold.testClasses, pairs: fold.pairs.length, focalMethods: foldTargets.length, trainPairs: pairs.length - fold.pairs.length, trainSteps: r.trained.report.steps, finalTrainLoss: r.trained.report.lossCurve.at(-1)?.loss, trainSeconds: r.seconds });
+        fs.rmSync(foldDir(i), { recursive: true, force: true });
+      }
+      adapted.push(...targets.map((t) => byKey.get(targetKey(t.focalPath, t.focalLine))!));
+      final = await trainInto(partial, pairs, 'the adapter on all pairs');
+      trainSeconds += final.seconds;
+    }
   } catch (e) {
-    fs.rmSync(partial, { recursive: true, force: true });
-    if (o.signal?.aborted) throw new FinetuneError(`cancelled while judging: no adapter was written to ${outDir}`);
+    cleanUp();
+    if (o.signal?.aborted) throw new FinetuneError(`cancelled: no adapter was written to ${outDir}`);
     throw e;
   } finally {
     await engine.dispose();
   }
+  const { trained, validation, validationClasses } = final;
   const verdict = judgeSides(base, adapted);
   const judgement: Judgement = {
     ...verdict,
@@ -210,13 +266,14 @@ export async function finetune(o: FinetuneOptions): Promise<Judgement> {
     ...(trained.validation
       ? { validation: { pairs: validation.length, testClasses: validationClasses, bestStep: trained.validation.bestStep, bestLoss: trained.validation.bestLoss, stoppedEarly: trained.validation.stoppedEarly, curve: trained.validation.curve } }
       : {}),
+    ...(folds ? { folds: foldReports } : {}),
     candidates: o.candidates,
     rounds: o.rounds,
     notes,
     methods: targets.map((t, i) => ({ focal: t.label, base: base[i], adapter: adapted[i] })),
     seconds: (Date.now() - t0) / 1000,
     trainSeconds,
-    judgeSeconds: (Date.now() - tJudge) / 1000,
+    judgeSeconds,
     adapterDir: outDir,
     judgedAt: new Date().toISOString(),
   };

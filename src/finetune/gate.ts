@@ -14,6 +14,11 @@ export interface MethodOutcome {
   focalLineCoverage: number; // 0–1; 0 unless the test passes
   /** Which candidate gave the best attempt (0 = the model's greedy test; then seeded, then sampled): where a pass came from. */
   candidate?: number;
+  /** The best attempt's verdict and, when it did not pass, why (first line of the compiler or test message). */
+  status?: string;
+  message?: string;
+  /** The best attempt's test method as verified: what the user would have been given. */
+  test?: string;
 }
 
 export interface SideScores {

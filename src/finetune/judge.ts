@@ -30,11 +30,14 @@ export interface JudgeOptions {
   onMethod?: (index: number, target: FocalTarget, outcome: MethodOutcome, detail: string) => void;
 }
 
+/** What identifies a focal method: its file and line (the same for a pair and for its FocalTarget). */
+export const targetKey = (focalPath: string, focalLine: number): string => `${focalPath}:${focalLine}`;
+
 /** Unique focal methods of the held-out pairs (several tests of one method count once), in a stable order. */
 export function focalTargets(pairs: readonly { focal_path: string; focal_line: number; focal_class: string; focal_method: string }[]): FocalTarget[] {
   const seen = new Map<string, FocalTarget>();
   for (const p of pairs) {
-    const key = `${p.focal_path}:${p.focal_line}`;
+    const key = targetKey(p.focal_path, p.focal_line);
     if (!seen.has(key)) seen.set(key, { focalPath: p.focal_path, focalLine: p.focal_line, label: `${p.focal_class}#${p.focal_method}` });
   }
   return [...seen.values()].sort((a, b) => a.label.localeCompare(b.label) || a.focalPath.localeCompare(b.focalPath) || a.focalLine - b.focalLine);
@@ -80,7 +83,8 @@ export async function judgeSide(targets: readonly FocalTarget[], o: JudgeOptions
       passes,
       passesCallingFocal: passes && b.callsFocal,
       focalLineCoverage: passes && b.focalLines.total ? b.focalLines.covered / b.focalLines.total : 0,
-      ...(b ? { candidate: b.candidate } : {}),
+      ...(b ? { candidate: b.candidate, status: b.status, test: b.test } : {}),
+      ...(b?.message && b.status !== 'passes' ? { message: b.message.split('\n')[0].slice(0, 300) } : {}),
     };
     out.push(outcome);
     o.onMethod?.(i, t, outcome, b ? `${b.status}${b.callsFocal ? ' (calls focal)' : ''} ${b.focalLines.covered}/${b.focalLines.total} lines` : run.errors.join('; ') || 'no test');

@@ -72,6 +72,39 @@ describe('testtune finetune (scripted tiny model, real javac + JUnit + JaCoCo)',
     assert.match(again.err, /already exists and is not an empty folder/);
   });
 
+  it('--folds 3: judges every focal method with an adapter that never saw its tests, then writes the adapter trained on all pairs', async () => {
+    const repo = path.join(tmp, 'repo-folds');
+    writeRepo(repo, 6);
+    const out = path.join(tmp, 'adapters-folds', 'cv');
+    const r = await run([repo, '--method', 'lora', '--out', out, '--model', model, '--max-steps', '1', '--folds', '3', '--candidates', '1', '--rounds', '1', '--json']);
+    assert.equal(r.code, 0, r.err);
+    const j = JSON.parse(r.out);
+    assert.equal(j.folds.length, 3);
+    const byFold = j.folds.map((f: { testClasses: string[]; pairs: number; focalMethods: number; trainPairs: number; trainSteps: number }) => [f.testClasses.length, f.pairs, f.focalMethods, f.trainPairs, f.trainSteps]);
+    assert.deepEqual(byFold, [[2, 4, 2, 8, 1], [2, 4, 2, 8, 1], [2, 4, 2, 8, 1]], JSON.stringify(j.folds));
+    // no test class in two folds
+    assert.equal(new Set(j.folds.flatMap((f: { testClasses: string[] }) => f.testClasses)).size, 6);
+    assert.equal(j.heldOutFocalMethods, 6);
+    assert.equal(j.methods.length, 6);
+    for (const side of [j.base, j.adapter]) assert.deepEqual(side, { n: 6, compiles: 1, passes: 1, passesCallingFocal: 1, focalLineCoverage: 1 }, JSON.stringify(j));
+    for (const m of j.methods) for (const side of [m.base, m.adapter]) {
+      assert.equal(side.status, 'passes');
+      assert.match(side.test, /Q\.f\(3\)/); // the test the user would have been given
+    }
+    assert.equal(j.better, false);
+    assert.ok(j.notes.some((n: string) => /cross-validation: every focal method judged with an adapter trained on the other 2 folds/.test(n)), j.notes.join('; '));
+    assert.equal(j.pairs.total, 12);
+    assert.ok(fs.existsSync(path.join(out, 'adapter_model.safetensors')));
+    assert.deepEqual(fs.readdirSync(path.dirname(out)), ['cv']); // no fold or partial folder left
+    assert.match(r.err, /12 pairs in 3 folds by test class: 4 \/ 4 \/ 4 pairs, 6 focal methods/);
+
+    const both = await run([repo, '--method', 'lora', '--out', path.join(tmp, 'x'), '--model', model, '--folds', '3', '--heldout-share', '0.3']);
+    assert.equal(both.code, -1);
+    assert.match(both.err, /--folds judges every focal method/);
+    const one = await run([repo, '--method', 'lora', '--out', path.join(tmp, 'x'), '--model', model, '--folds', '1']);
+    assert.match(one.err, /--folds must be at least 2/);
+  });
+
   it('refuses a repository without tests, or with too few pairs, with the reason and writes nothing', async () => {
     const none = path.join(tmp, 'no-tests');
     writeRepo(none, 2);

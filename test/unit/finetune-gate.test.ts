@@ -2,7 +2,7 @@
 // verdict (execution decides, a tie is not better), the paired bootstrap interval, and the messages for
 // repositories with nothing (or too little) to learn from.
 import { strict as assert } from 'node:assert';
-import { splitByTestClass } from '../../src/data/split';
+import { foldsByTestClass, splitByTestClass } from '../../src/data/split';
 import { judgeSides, pairedBootstrap, scoreSide, type MethodOutcome } from '../../src/finetune/gate';
 import { focalTargets } from '../../src/finetune/judge';
 import { locatePairs, MIN_PAIRS, smallRepositoryNote, whyNotEnoughPairs } from '../../src/finetune/pairs';
@@ -51,6 +51,33 @@ describe('finetune: split by test class', () => {
     const s = splitByTestClass([{ test_class: 'A', focal_class: 'X' }, { test_class: 'B', focal_class: 'X' }], 0.5);
     assert.equal(s.heldOut.length, 0);
     assert.throws(() => splitByTestClass(recs, 1), /fraction/);
+  });
+
+  for (const k of [2, 3, 5])
+    it(`cross-validation folds (k ${k}): every pair in one fold, no test or focal class in two, sizes even`, () => {
+      const folds = foldsByTestClass(recs, k, 3);
+      assert.equal(folds.length, k);
+      assert.deepEqual(folds.flatMap((f) => f.pairs.map((r) => r.id)).sort((a, b) => a - b), recs.map((r) => r.id));
+      for (const key of ['test_class', 'focal_class'] as const) {
+        const owner = new Map<string, number>();
+        folds.forEach((f, i) =>
+          f.pairs.forEach((r) => {
+            assert.ok((owner.get(r[key]) ?? i) === i, `${key} ${r[key]} in two folds`);
+            owner.set(r[key], i);
+          }),
+        );
+      }
+      // groups are 3 pairs (4 for T3+T4's 7, T7+T7b's 4): no fold more than one biggest group above another
+      const sizes = folds.map((f) => f.pairs.length);
+      assert.ok(Math.max(...sizes) - Math.min(...sizes) <= 7, `fold sizes ${sizes}`);
+      assert.deepEqual(folds[0].testClasses, [...new Set(folds[0].pairs.map((r) => r.test_class))].sort());
+    });
+
+  it('cross-validation: fewer groups than folds give fewer folds; k under 2 is refused', () => {
+    const two = [{ test_class: 'A', focal_class: 'X' }, { test_class: 'B', focal_class: 'Y' }];
+    assert.equal(foldsByTestClass(two, 5).length, 2);
+    assert.throws(() => foldsByTestClass(recs, 1), /at least 2/);
+    assert.throws(() => foldsByTestClass(recs, 2.5), /at least 2/);
   });
 });
 

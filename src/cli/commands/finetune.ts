@@ -13,7 +13,7 @@ import { bool, int, parseArgs, str, UsageError, type CliCommand } from '../comma
 const USAGE = `usage: testtune finetune <repoDir> --method lora|ia3|prompt|full --out <dir> [--model <dir>] [--json]
                         [--max-steps n] [--heldout-share x] [--seed n] [--candidates n] [--rounds n]
                         [--max-methods n] [--classpath <jar:jar…>] [--threads n]
-                        [--with-sources] [--validation-share x] [--budget]
+                        [--with-sources] [--validation-share x] [--budget] [--folds k]
 
 Mines the repository's (focal method, test) pairs, holds out whole test classes (--heldout-share of the
 pairs, default 0.2; no test class and no focal class on both sides), trains the adapter on the rest with
@@ -32,6 +32,11 @@ judgement.json appear in --out only when complete. Needs at least 10 pairs; unde
                     training length, loss on every token, at most ${RECIPE_DEFAULTS.sourcesShare} × the pairs' tokens)
 --validation-share x   hold out this share of the training part (whole test classes) and stop training
                     when its loss stops improving, keeping the best step (default ${VALIDATION_SHARE} under ${SMALL_PAIRS} pairs, else 0 = off)
+--folds k           cross-validation instead of one held-out part: the pairs go into k folds by test class,
+                    each fold's focal methods are judged with an adapter trained on the other folds (every
+                    focal method of the repository judged, none by an adapter that saw its tests), and the
+                    adapter written is trained on all pairs: k + 1 trainings (--heldout-share and
+                    --max-methods do not apply)
 --classpath a:b     jars the offline dependency resolver cannot find (added to the test classpath)`;
 
 export function defaultModelDir(): string {
@@ -57,6 +62,7 @@ function summary(j: Judgement): string {
     ...(j.validation
       ? [`validation (${j.validation.pairs} pairs, ${j.validation.testClasses} test classes): best loss ${j.validation.bestLoss.toFixed(4)} at step ${j.validation.bestStep}${j.validation.stoppedEarly ? `, stopped early at step ${j.trainSteps}` : ''}; that step's adapter was kept`]
       : []),
+    ...(j.folds ?? []).map((f, i) => `fold ${i + 1}: ${f.pairs} pairs (${f.testClasses.length} test classes), ${f.focalMethods} focal methods; its adapter: ${f.trainPairs} pairs, ${f.trainSteps} steps, ${f.trainSeconds.toFixed(0)} s`),
     ...j.notes.map((n) => `note: ${n}`),
     `wrote ${j.adapterDir} (judgement.json beside the adapter) in ${j.seconds.toFixed(0)} s`,
   ].join('\n');
@@ -68,7 +74,7 @@ export const command: CliCommand = {
   usage: USAGE,
   async run(argv) {
     const args = parseArgs(argv, {
-      values: ['method', 'out', 'model', 'max-steps', 'heldout-share', 'seed', 'candidates', 'rounds', 'max-methods', 'classpath', 'threads', 'validation-share'],
+      values: ['method', 'out', 'model', 'max-steps', 'heldout-share', 'seed', 'candidates', 'rounds', 'max-methods', 'classpath', 'threads', 'validation-share', 'folds'],
       booleans: ['json', 'with-sources', 'budget'],
     });
     const [repo, ...extra] = args.positional;
@@ -91,6 +97,9 @@ export const command: CliCommand = {
       if (n < min) throw new UsageError(`--${name} must be at least ${min}, got ${n}`);
       return n;
     };
+    const folds = args.flags.has('folds') ? positive('folds', 2, 2) : undefined;
+    if (folds !== undefined && (args.flags.has('heldout-share') || args.flags.has('max-methods')))
+      throw new UsageError('--folds judges every focal method: it does not go with --heldout-share or --max-methods');
     const classpath = (str(args, 'classpath') ?? '').split(path.delimiter).filter(Boolean);
     for (const j of classpath) if (!fs.existsSync(j)) throw new UsageError(`--classpath: no such file ${j}`);
 
@@ -111,6 +120,7 @@ export const command: CliCommand = {
         heldOutShare: share,
         maxSteps: int(args, 'max-steps'),
         seed: int(args, 'seed'),
+        folds,
         withSources: bool(args, 'with-sources'),
         budget: bool(args, 'budget'),
         validationShare,
