@@ -206,8 +206,16 @@ export async function finetune(o: FinetuneOptions): Promise<Judgement> {
   const foldReports: NonNullable<Judgement['folds']> = [];
   let trainSeconds = 0;
   let judgeSeconds = 0;
+  const others: { dispose(): Promise<void> }[] = []; // engines of fully fine-tuned models
   try {
     const common = { projectRoot: path.resolve(o.repoDir), generator: engineGenerator(engine), decoding: decodingParams('product'), verifier: v.verifier, candidates: o.candidates, rounds: o.rounds, signal: o.signal };
+    // The trained side: an adapter on the base engine, or (full fine-tuning) the trained model in its own engine.
+    const trainedSide = async (dir: string) => {
+      if (o.method !== 'full') return { ...common, adapter: (await engine.loadAdapter(dir)).name };
+      const tuned = await loadJavaEngine(dir, { provider: 'cpu', defer: true, threads: o.threads });
+      others.push(tuned);
+      return { ...common, generator: engineGenerator(tuned), adapter: null };
+    };
     const say = (side: string, of: readonly FocalTarget[]) => (i: number, t: FocalTarget, _o: MethodOutcome, detail: string) => log(`${side} ${i + 1}/${of.length} ${t.label}: ${detail}`);
     const judged = async <T>(run: () => Promise<T>): Promise<T> => {
       const t = Date.now();
@@ -220,9 +228,9 @@ export async function finetune(o: FinetuneOptions): Promise<Judgement> {
     if (!folds) {
       final = await trainInto(partial, split.train, 'adapter');
       trainSeconds += final.seconds;
-      const adapter = (await engine.loadAdapter(partial)).name;
+      const side = await trainedSide(partial);
       base = await judged(() => judgeSide(targets, { ...common, adapter: null, onMethod: say('base', targets) }));
-      adapted.push(...(await judged(() => judgeSide(targets, { ...common, adapter, onMethod: say('adapter', targets) }))));
+      adapted.push(...(await judged(() => judgeSide(targets, { ...side, onMethod: say('adapter', targets) }))));
     } else {
       base = await judged(() => judgeSide(targets, { ...common, adapter: null, onMethod: say('base', targets) }));
       const byKey = new Map<string, MethodOutcome>();
@@ -232,8 +240,9 @@ export async function finetune(o: FinetuneOptions): Promise<Judgement> {
         const what = `fold ${i + 1}/${folds.length}`;
         const r = await trainInto(foldDir(i), folds.flatMap((f, j) => (j === i ? [] : f.pairs)), what);
         trainSeconds += r.seconds;
-        const adapter = (await engine.loadAdapter(foldDir(i))).name;
-        const outcomes = await judged(() => judgeSide(foldTargets, { ...common, adapter, onMethod: say(`${what} adapter`, foldTargets) }));
+        const side = await trainedSide(foldDir(i));
+        const outcomes = await judged(() => judgeSide(foldTargets, { ...side, onMethod: say(`${what} adapter`, foldTargets) }));
+        if (o.method === 'full') await others.pop()?.dispose();
         foldTargets.forEach((t, k) => byKey.set(targetKey(t.focalPath, t.focalLine), outcomes[k]));
         foldReports.push({ testClasses: fold.testClasses, pairs: fold.pairs.length, focalMethods: foldTargets.length, trainPairs: pairs.length - fold.pairs.length, trainSteps: r.trained.report.steps, finalTrainLoss: r.trained.report.lossCurve.at(-1)?.loss, trainSeconds: r.seconds });
         fs.rmSync(foldDir(i), { recursive: true, force: true });
@@ -248,6 +257,7 @@ export async function finetune(o: FinetuneOptions): Promise<Judgement> {
     throw e;
   } finally {
     await engine.dispose();
+    for (const e of others) await e.dispose();
   }
   const { trained, validation, validationClasses } = final;
   const verdict = judgeSides(base, adapted);

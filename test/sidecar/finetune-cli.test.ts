@@ -105,6 +105,20 @@ describe('testtune finetune (scripted tiny model, real javac + JUnit + JaCoCo)',
     assert.match(one.err, /--folds must be at least 2/);
   });
 
+  it('--method full: judges the fully fine-tuned model (its own engine) against the base and writes the model folder', async () => {
+    const repo = path.join(tmp, 'repo-full');
+    writeRepo(repo, 6);
+    const out = path.join(tmp, 'adapters-full', 'full');
+    const r = await run([repo, '--method', 'full', '--out', out, '--model', model, '--max-steps', '1', '--heldout-share', '0.3', '--candidates', '1', '--rounds', '1', '--json']);
+    assert.equal(r.code, 0, r.err);
+    const j = JSON.parse(r.out);
+    assert.equal(j.method, 'full');
+    assert.equal(j.adapter.n, 2);
+    assert.deepEqual(j.adapter, j.base, JSON.stringify(j)); // one step at 5e-5 leaves the scripted model's choices as they were
+    for (const f of ['config.json', 'model.safetensors', 'tokenizer.json', 'judgement.json']) assert.ok(fs.existsSync(path.join(out, f)), f);
+    assert.deepEqual(fs.readdirSync(path.dirname(out)), ['full']);
+  });
+
   it('refuses a repository without tests, or with too few pairs, with the reason and writes nothing', async () => {
     const none = path.join(tmp, 'no-tests');
     writeRepo(none, 2);
