@@ -11,6 +11,7 @@ import { describeStatus } from '../../src/extension/status-text';
 import { parseStepLine, parseTrainReport, trainArgs } from '../../src/extension/train-protocol';
 import { parseModelConfig } from '../../src/model/config';
 import { PRESETS } from '../../src/model/init';
+import { METHODS } from '../../src/train/recipe';
 
 function tmp(): string {
   return mkdtempSync(path.join(os.tmpdir(), 'testtune-ext-'));
@@ -69,8 +70,9 @@ describe('extension: adapters on disk', () => {
 describe('extension: fine-tune plan', () => {
   const cfg = { ...PRESETS.tiny, vocabSize: 260, maxPositions: 256, eosTokenId: 256 };
 
-  it('offers the four methods with trainable parameters, LoRA recommended, and an estimate that scales with tokens', () => {
-    const a = planMethods(cfg, 'tiny', 10_000, {});
+  it('offers the three adapter methods (not full fine-tuning, which writes a model) with trainable parameters, LoRA recommended, and an estimate that scales with tokens', () => {
+    assert.deepEqual(planMethods(cfg, 'tiny', 10_000, {}).choices.map((c) => c.method), ['lora', 'ia3', 'prompt']);
+    const a = planMethods(cfg, 'tiny', 10_000, {}, {}, undefined, METHODS);
     assert.deepEqual(a.errors, []);
     assert.deepEqual(a.choices.map((c) => c.method), ['lora', 'ia3', 'prompt', 'full']);
     assert.deepEqual(a.choices.filter((c) => c.recommended).map((c) => c.method), ['lora']);
