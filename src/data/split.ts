@@ -94,7 +94,7 @@ export function groupsByTestClass<T extends { focal_class: string; test_class: s
   return keys.map((k) => groups.get(k)!);
 }
 
-const testClassesOf = (records: readonly { test_class: string }[]): string[] => [...new Set(records.map((r) => r.test_class))].sort();
+const testClassesOf = (records: readonly { test_class?: string }[]): string[] => [...new Set(records.flatMap((r) => (r.test_class === undefined ? [] : [r.test_class])))].sort();
 
 /**
  * Splits one repository's pairs so that no test class and no focal class lands on both sides: whole
@@ -131,8 +131,28 @@ export function splitByTestClass<T extends { focal_class: string; test_class: st
  * equal sizes), so folds are as even as the groups allow. Fewer than k groups give fewer (non-empty) folds.
  */
 export function foldsByTestClass<T extends { focal_class: string; test_class: string }>(records: T[], k: number, seed = 0): { pairs: T[]; testClasses: string[] }[] {
+  return foldsOfGroups(records, groupsByTestClass(records, seed), k);
+}
+
+/**
+ * k folds by focal method (file and line): all tests of one focal method in one fold, while other methods
+ * of the same class, and other tests of the same test class, may be trained on: the case of a new method
+ * in a class that already has tests. Not the gate's split (that is by test class); a measurement.
+ */
+export function foldsByFocalMethod<T extends { focal_path: string; focal_line: number }>(records: T[], k: number, seed = 0): { pairs: T[]; testClasses: string[] }[] {
+  const groups = new Map<string, T[]>();
+  for (const r of records) {
+    const key = `${r.focal_path}:${r.focal_line}`;
+    const g = groups.get(key);
+    if (g) g.push(r);
+    else groups.set(key, [r]);
+  }
+  const keys = [...groups.keys()].sort((a, b) => bucketOf(a, seed) - bucketOf(b, seed) || a.localeCompare(b));
+  return foldsOfGroups(records, keys.map((key) => groups.get(key)!), k);
+}
+
+function foldsOfGroups<T>(records: T[], groups: T[][], k: number): { pairs: T[]; testClasses: string[] }[] {
   if (!(Number.isInteger(k) && k >= 2)) throw new Error(`folds must be an integer of at least 2, got ${k}`);
-  const groups = groupsByTestClass(records, seed);
   const order = groups.map((g, i) => ({ g, i })).sort((a, b) => b.g.length - a.g.length || a.i - b.i);
   const folds: T[][] = Array.from({ length: Math.min(k, groups.length) }, () => []);
   for (const { g } of order) {
@@ -145,5 +165,5 @@ export function foldsByTestClass<T extends { focal_class: string; test_class: st
   folds.forEach((f, i) => f.forEach((r) => foldOf.set(r, i)));
   const ordered: T[][] = folds.map(() => []);
   for (const r of records) ordered[foldOf.get(r)!].push(r);
-  return ordered.map((pairs) => ({ pairs, testClasses: testClassesOf(pairs) }));
+  return ordered.map((pairs) => ({ pairs, testClasses: testClassesOf(pairs as { test_class?: string }[]) }));
 }

@@ -9,7 +9,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { mineRepo } from '../data/miner';
-import { foldsByTestClass, splitByTestClass } from '../data/split';
+import { foldsByFocalMethod, foldsByTestClass, splitByTestClass } from '../data/split';
 import { loadJavaEngine } from '../generation/java-engine';
 import { decodingParams } from '../pipeline/decoding';
 import { engineGenerator } from '../pipeline/generator';
@@ -47,6 +47,12 @@ export interface FinetuneOptions {
    * all pairs. k + 1 trainings; heldOutShare and maxMethods do not apply.
    */
   folds?: number;
+  /**
+   * What a fold holds whole: 'test-class' (the default and the gate's rule: no test or focal class in two
+   * folds) or 'focal-method' (all tests of a focal method in one fold; other methods of its class are
+   * trained on: a new method in a class that already has tests). A measurement, not the gate's split.
+   */
+  foldBy?: 'test-class' | 'focal-method';
   /** Add the repository's main sources as language-model data (src/train/documents.ts). */
   withSources?: boolean;
   /** Hold out this share of the training part (by test class) as a validation set for early stopping; 0 = off; default VALIDATION_SHARE for a small repository, else off. */
@@ -84,6 +90,7 @@ export interface Judgement extends GateVerdict {
   /** Early stopping: validation pairs, the step whose adapter was kept, whether it stopped early, every evaluation. */
   validation?: { pairs: number; testClasses: number; bestStep: number; bestLoss: number; stoppedEarly: boolean; curve: { step: number; loss: number }[] };
   /** With cross-validation: each fold's test classes, focal methods judged and the training of its adapter. */
+  foldBy?: 'test-class' | 'focal-method';
   folds?: { testClasses: string[]; pairs: number; focalMethods: number; trainPairs: number; trainSteps: number; finalTrainLoss?: number; trainSeconds: number }[];
   candidates: number;
   rounds: number;
@@ -119,7 +126,8 @@ export async function finetune(o: FinetuneOptions): Promise<Judgement> {
   if (small) notes.push(small);
 
   // 2. Split by test class: one held-out part, or k folds for cross-validation.
-  const folds = o.folds !== undefined ? foldsByTestClass(pairs, o.folds, o.seed ?? 0) : undefined;
+  const foldBy = o.foldBy ?? 'test-class';
+  const folds = o.folds === undefined ? undefined : foldBy === 'focal-method' ? foldsByFocalMethod(pairs, o.folds, o.seed ?? 0) : foldsByTestClass(pairs, o.folds, o.seed ?? 0);
   if (folds && folds.length < 2)
     throw new FinetuneError(`${o.repoDir}: the ${pairs.length} pairs come from one group of related test classes, so no fold can be judged without training on it`);
   if (folds && folds.length < o.folds!) notes.push(`--folds ${o.folds}: only ${folds.length} groups of related test classes, so ${folds.length} folds`);
@@ -135,8 +143,9 @@ export async function finetune(o: FinetuneOptions): Promise<Judgement> {
     targets = targets.slice(0, maxMethods);
   }
   if (folds) {
-    log(`${pairs.length} pairs in ${folds.length} folds by test class: ${folds.map((f) => f.pairs.length).join(' / ')} pairs, ${heldOutFocalMethods} focal methods in all`);
+    log(`${pairs.length} pairs in ${folds.length} folds by ${foldBy === 'focal-method' ? 'focal method' : 'test class'}: ${folds.map((f) => f.pairs.length).join(' / ')} pairs, ${heldOutFocalMethods} focal methods in all`);
     notes.push(`cross-validation: every focal method judged with an adapter trained on the other ${folds.length - 1} folds; the adapter written is trained on all ${pairs.length} pairs`);
+    if (foldBy === 'focal-method') notes.push('folds by focal method: other methods of a judged method\'s class, and other tests of its test class, were trained on (a new method in a class that has tests); the gate\'s own split is by test class');
   } else log(`${pairs.length} pairs: ${split.train.length} train, ${split.heldOut.length} held out (${split.heldOutTestClasses.length} test classes, ${heldOutFocalMethods} focal methods)`);
 
   // 3. The verifier first: a project whose main sources do not compile here cannot judge anything.
@@ -276,7 +285,7 @@ export async function finetune(o: FinetuneOptions): Promise<Judgement> {
     ...(trained.validation
       ? { validation: { pairs: validation.length, testClasses: validationClasses, bestStep: trained.validation.bestStep, bestLoss: trained.validation.bestLoss, stoppedEarly: trained.validation.stoppedEarly, curve: trained.validation.curve } }
       : {}),
-    ...(folds ? { folds: foldReports } : {}),
+    ...(folds ? { foldBy, folds: foldReports } : {}),
     candidates: o.candidates,
     rounds: o.rounds,
     notes,

@@ -103,6 +103,11 @@ describe('testtune finetune (scripted tiny model, real javac + JUnit + JaCoCo)',
     assert.match(both.err, /--folds judges every focal method/);
     const one = await run([repo, '--method', 'lora', '--out', path.join(tmp, 'x'), '--model', model, '--folds', '1']);
     assert.match(one.err, /--folds must be at least 2/);
+    const unit = await run([repo, '--method', 'lora', '--out', path.join(tmp, 'x'), '--model', model, '--fold-by', 'focal-method']);
+    assert.match(unit.err, /--fold-by goes with --folds k/);
+    const bad = await run([repo, '--method', 'lora', '--out', path.join(tmp, 'x'), '--model', model, '--folds', '2', '--fold-by', 'class']);
+    assert.match(bad.err, /--fold-by must be test-class or focal-method, got 'class'/);
+    assert.equal(fs.existsSync(path.join(tmp, 'x')), false);
   });
 
   it('--method full: judges the fully fine-tuned model (its own engine) against the base and writes the model folder', async () => {

@@ -2,7 +2,7 @@
 // verdict (execution decides, a tie is not better), the paired bootstrap interval, and the messages for
 // repositories with nothing (or too little) to learn from.
 import { strict as assert } from 'node:assert';
-import { foldsByTestClass, splitByTestClass } from '../../src/data/split';
+import { foldsByFocalMethod, foldsByTestClass, splitByTestClass } from '../../src/data/split';
 import { judgeSides, pairedBootstrap, scoreSide, type MethodOutcome } from '../../src/finetune/gate';
 import { focalTargets } from '../../src/finetune/judge';
 import { locatePairs, MIN_PAIRS, smallRepositoryNote, whyNotEnoughPairs } from '../../src/finetune/pairs';
@@ -72,6 +72,19 @@ describe('finetune: split by test class', () => {
       assert.ok(Math.max(...sizes) - Math.min(...sizes) <= 7, `fold sizes ${sizes}`);
       assert.deepEqual(folds[0].testClasses, [...new Set(folds[0].pairs.map((r) => r.test_class))].sort());
     });
+
+  it('folds by focal method keep each focal method whole but split a class and its test class across folds', () => {
+    // class C with methods at lines 1..6, each tested twice in test class CT; line 3 also tested from DT
+    const rows = [1, 2, 3, 4, 5, 6].flatMap((line) => [0, 1].map((t) => ({ focal_path: 'C.java', focal_line: line, test_class: 'CT', id: `${line}.${t}` })));
+    rows.push({ focal_path: 'C.java', focal_line: 3, test_class: 'DT', id: '3.x' });
+    const folds = foldsByFocalMethod(rows, 3, 1);
+    assert.equal(folds.length, 3);
+    assert.deepEqual(folds.flatMap((f) => f.pairs.map((r) => r.id)).sort(), rows.map((r) => r.id).sort());
+    const foldOfLine = new Map<number, number>();
+    folds.forEach((f, i) => f.pairs.forEach((r) => assert.equal(foldOfLine.get(r.focal_line) ?? i, i) || foldOfLine.set(r.focal_line, i)));
+    assert.ok(folds.every((f) => f.testClasses.includes('CT')), 'the test class CT is in every fold');
+    assert.deepEqual(folds.map((f) => f.pairs.length).sort(), [4, 4, 5]);
+  });
 
   it('cross-validation: fewer groups than folds give fewer folds; k under 2 is refused', () => {
     const two = [{ test_class: 'A', focal_class: 'X' }, { test_class: 'B', focal_class: 'Y' }];

@@ -13,7 +13,7 @@ import { bool, int, parseArgs, str, UsageError, type CliCommand } from '../comma
 const USAGE = `usage: testtune finetune <repoDir> --method lora|ia3|prompt|full --out <dir> [--model <dir>] [--json]
                         [--max-steps n] [--heldout-share x] [--seed n] [--candidates n] [--rounds n]
                         [--max-methods n] [--classpath <jar:jar…>] [--threads n]
-                        [--with-sources] [--validation-share x] [--budget] [--folds k]
+                        [--with-sources] [--validation-share x] [--budget] [--folds k [--fold-by test-class|focal-method]]
 
 Mines the repository's (focal method, test) pairs, holds out whole test classes (--heldout-share of the
 pairs, default 0.2; no test class and no focal class on both sides), trains the adapter on the rest with
@@ -37,6 +37,9 @@ judgement.json appear in --out only when complete. Needs at least 10 pairs; unde
                     focal method of the repository judged, none by an adapter that saw its tests), and the
                     adapter written is trained on all pairs: k + 1 trainings (--heldout-share and
                     --max-methods do not apply)
+--fold-by u         what a fold holds whole: test-class (default; the gate's rule) or focal-method (all tests
+                    of one focal method; other methods of its class are trained on: how fine-tuning does for
+                    a new method in a class that already has tests)
 --classpath a:b     jars the offline dependency resolver cannot find (added to the test classpath)`;
 
 export function defaultModelDir(): string {
@@ -74,7 +77,7 @@ export const command: CliCommand = {
   usage: USAGE,
   async run(argv) {
     const args = parseArgs(argv, {
-      values: ['method', 'out', 'model', 'max-steps', 'heldout-share', 'seed', 'candidates', 'rounds', 'max-methods', 'classpath', 'threads', 'validation-share', 'folds'],
+      values: ['method', 'out', 'model', 'max-steps', 'heldout-share', 'seed', 'candidates', 'rounds', 'max-methods', 'classpath', 'threads', 'validation-share', 'folds', 'fold-by'],
       booleans: ['json', 'with-sources', 'budget'],
     });
     const [repo, ...extra] = args.positional;
@@ -100,6 +103,9 @@ export const command: CliCommand = {
     const folds = args.flags.has('folds') ? positive('folds', 2, 2) : undefined;
     if (folds !== undefined && (args.flags.has('heldout-share') || args.flags.has('max-methods')))
       throw new UsageError('--folds judges every focal method: it does not go with --heldout-share or --max-methods');
+    const foldBy = str(args, 'fold-by');
+    if (foldBy !== undefined && foldBy !== 'test-class' && foldBy !== 'focal-method') throw new UsageError(`--fold-by must be test-class or focal-method, got '${foldBy}'`);
+    if (foldBy !== undefined && folds === undefined) throw new UsageError('--fold-by goes with --folds k');
     const classpath = (str(args, 'classpath') ?? '').split(path.delimiter).filter(Boolean);
     for (const j of classpath) if (!fs.existsSync(j)) throw new UsageError(`--classpath: no such file ${j}`);
 
@@ -121,6 +127,7 @@ export const command: CliCommand = {
         maxSteps: int(args, 'max-steps'),
         seed: int(args, 'seed'),
         folds,
+        foldBy,
         withSources: bool(args, 'with-sources'),
         budget: bool(args, 'budget'),
         validationShare,
