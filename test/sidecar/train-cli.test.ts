@@ -191,6 +191,18 @@ describe('testtune train (CLI)', () => {
     assert.equal(parseTrainReport(run.stdout)?.status, 'completed');
   });
 
+  it('--lora-r and --lora-targets: LoRA on every projection at another rank, written in the PEFT config', async () => {
+    const out = path.join(root, 'all-linear');
+    const all = ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'];
+    const c = capture();
+    const code = await main(['train', '--data', data, '--method', 'lora', '--model', model, '--out', out, '--max-steps', '1', '--accum', '2', '--lora-r', '4', '--lora-targets', all.join(',')]);
+    const r = c.restore();
+    assert.equal(code, 0, r.err);
+    const cfg = JSON.parse(fs.readFileSync(path.join(out, 'adapter_config.json'), 'utf8'));
+    assert.deepEqual([...cfg.target_modules].sort(), [...all].sort());
+    assert.deepEqual([cfg.r, cfg.lora_alpha], [4, 8]);
+  });
+
   it('rejects bad arguments with a message', async () => {
     for (const [args, msg] of [
       [['--method', 'lora'], /--data, --method, --model and --out are required/],
@@ -199,6 +211,8 @@ describe('testtune train (CLI)', () => {
       [['--data', data, '--method', 'lora', '--model', root, '--out', root], /lacks config\.json/],
       [['--data', data, '--method', 'lora', '--model', model, '--out', root, '--epochs', 'two'], /--epochs must be an integer/],
       [['--data', data, '--method', 'lora', '--model', model, '--out', root, '--pack', '--no-pack'], /--pack and --no-pack exclude each other/],
+      [['--data', data, '--method', 'lora', '--model', model, '--out', path.join(root, 'bad-targets'), '--lora-targets', 'q_proj,qkv'], /loraTargets: unknown modules qkv \(known: .*q_proj.*\)/],
+      [['--data', data, '--method', 'ia3', '--model', model, '--out', root, '--lora-r', '4'], /--lora-r and --lora-targets go with --method lora/],
     ] as [string[], RegExp][]) {
       const c = capture();
       const code = await main(['train', ...args]);

@@ -81,7 +81,12 @@ describe('finetune: split by test class', () => {
     assert.equal(folds.length, 3);
     assert.deepEqual(folds.flatMap((f) => f.pairs.map((r) => r.id)).sort(), rows.map((r) => r.id).sort());
     const foldOfLine = new Map<number, number>();
-    folds.forEach((f, i) => f.pairs.forEach((r) => assert.equal(foldOfLine.get(r.focal_line) ?? i, i) || foldOfLine.set(r.focal_line, i)));
+    folds.forEach((f, i) =>
+      f.pairs.forEach((r) => {
+        assert.equal(foldOfLine.get(r.focal_line) ?? i, i, `focal method at line ${r.focal_line} in two folds`);
+        foldOfLine.set(r.focal_line, i);
+      }),
+    );
     assert.ok(folds.every((f) => f.testClasses.includes('CT')), 'the test class CT is in every fold');
     assert.deepEqual(folds.map((f) => f.pairs.length).sort(), [4, 4, 5]);
   });

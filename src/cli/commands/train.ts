@@ -13,7 +13,7 @@ const USAGE = `usage: testtune train --data <pairs.jsonl> --method lora|ia3|prom
                      [--epochs n] [--max-steps n] [--resume] [--lr x] [--seed n] [--accum n]
                      [--max-tokens n] [--save-every n] [--pack | --no-pack] [--threads n] [--json]
                      [--stdin-cancel] [--sources <docs.jsonl>] [--validation <pairs.jsonl>]
-                     [--patience n] [--eval-every n]
+                     [--patience n] [--eval-every n] [--lora-r n] [--lora-targets m,m…]
 
 Fine-tunes the model in <dir> (config.json, model.safetensors, tokenizer.json) on JSONL pairs with
 "source" (prompt) and "target" (test body); the loss covers target tokens only. Writes a PEFT adapter
@@ -34,6 +34,9 @@ method and the target are never cut; pairs that still do not fit are dropped and
 --validation <pairs.jsonl>   held-out pairs (other test classes than --data): their loss is evaluated every
          --eval-every steps (default twice per epoch); the best evaluation's adapter is written and
          training stops after --patience evaluations without improvement (default ${D.patience})
+--lora-r n   LoRA rank (alpha stays 2 × r, the recipe's ratio)
+--lora-targets m,m…   the modules LoRA adapts (default: the family's, q_proj,v_proj for Llama); e.g. all of
+         q_proj,k_proj,v_proj,o_proj,gate_proj,up_proj,down_proj; an unknown name is refused with the known ones
 --json   print the final training report as JSON on stdout (progress stays on stderr)
 --stdin-cancel   also cancel (and save the checkpoint) on a line "cancel" on stdin or when stdin
          closes: how a parent process (the editor) cancels portably, and a run whose parent died stops
@@ -54,7 +57,7 @@ export const command: CliCommand = {
   usage: USAGE,
   async run(argv) {
     const args = parseArgs(argv, {
-      values: ['data', 'method', 'model', 'out', 'epochs', 'max-steps', 'lr', 'seed', 'accum', 'max-tokens', 'save-every', 'threads', 'sources', 'validation', 'patience', 'eval-every'],
+      values: ['data', 'method', 'model', 'out', 'epochs', 'max-steps', 'lr', 'seed', 'accum', 'max-tokens', 'save-every', 'threads', 'sources', 'validation', 'patience', 'eval-every', 'lora-r', 'lora-targets'],
       booleans: ['resume', 'json', 'pack', 'no-pack', 'stdin-cancel'],
     });
     if (args.positional.length) throw new UsageError(`unexpected argument '${args.positional[0]}'\n\n${USAGE}`);
@@ -84,7 +87,11 @@ export const command: CliCommand = {
       saveEverySteps: int(args, 'save-every'),
       patience: int(args, 'patience'),
       evalEverySteps: int(args, 'eval-every'),
+      loraR: int(args, 'lora-r'),
+      loraAlpha: int(args, 'lora-r') === undefined ? undefined : 2 * int(args, 'lora-r')!,
+      loraTargets: str(args, 'lora-targets')?.split(',').map((m) => m.trim()).filter(Boolean),
     };
+    if ((str(args, 'lora-r') !== undefined || str(args, 'lora-targets') !== undefined) && method !== 'lora') throw new UsageError('--lora-r and --lora-targets go with --method lora');
     if (bool(args, 'pack') && bool(args, 'no-pack')) throw new UsageError('--pack and --no-pack exclude each other');
     if (bool(args, 'pack')) recipe.pack = true;
     if (bool(args, 'no-pack')) recipe.pack = false;
