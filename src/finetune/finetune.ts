@@ -14,7 +14,7 @@ import { loadJavaEngine } from '../generation/java-engine';
 import { decodingParams } from '../pipeline/decoding';
 import { engineGenerator } from '../pipeline/generator';
 import { prepareVerifier } from '../pipeline/verify-stage';
-import type { Method } from '../train/recipe';
+import type { Method, RecipeOverrides } from '../train/recipe';
 import { train, type ProgressEvent } from '../train/loop';
 import { mainSourceDocuments } from './sources';
 import { judgeSides, type GateVerdict, type MethodOutcome } from './gate';
@@ -40,6 +40,8 @@ export interface FinetuneOptions {
   heldOutShare: number; // (0, 1)
   maxSteps?: number;
   seed?: number;
+  /** Recipe overrides beyond the study's (learning rate, epochs, LoRA rank and targets: CLI --lr, --epochs, --lora-r, --lora-targets). */
+  recipe?: Partial<RecipeOverrides>;
   /**
    * Cross-validation (CLI --folds k): the pairs go into k folds by test class; for each fold an adapter
    * trained on the other folds is judged on that fold's focal methods, so every focal method of the
@@ -91,6 +93,8 @@ export interface Judgement extends GateVerdict {
   validation?: { pairs: number; testClasses: number; bestStep: number; bestLoss: number; stoppedEarly: boolean; curve: { step: number; loss: number }[] };
   /** With cross-validation: each fold's test classes, focal methods judged and the training of its adapter. */
   foldBy?: 'test-class' | 'focal-method';
+  /** The recipe overrides trained with, when any (otherwise the study's recipe). */
+  recipe?: Partial<RecipeOverrides>;
   folds?: { testClasses: string[]; pairs: number; focalMethods: number; trainPairs: number; trainSteps: number; finalTrainLoss?: number; trainSeconds: number }[];
   candidates: number;
   rounds: number;
@@ -184,7 +188,7 @@ export async function finetune(o: FinetuneOptions): Promise<Judgement> {
         ...(sources ? { documents: sources.documents } : {}),
         ...(validation.length ? { validation } : {}),
         ...(o.maxSteps === undefined && budget ? { stepCap: BUDGET.maxSteps } : {}),
-        recipe: { method: o.method, ...(o.maxSteps !== undefined ? { maxSteps: o.maxSteps } : {}), ...(o.seed !== undefined ? { seed: o.seed } : {}) },
+        recipe: { ...o.recipe, method: o.method, ...(o.maxSteps !== undefined ? { maxSteps: o.maxSteps } : {}), ...(o.seed !== undefined ? { seed: o.seed } : {}) },
         signal: o.signal,
         onProgress: o.onTrainProgress,
         log,
@@ -286,6 +290,7 @@ export async function finetune(o: FinetuneOptions): Promise<Judgement> {
       ? { validation: { pairs: validation.length, testClasses: validationClasses, bestStep: trained.validation.bestStep, bestLoss: trained.validation.bestLoss, stoppedEarly: trained.validation.stoppedEarly, curve: trained.validation.curve } }
       : {}),
     ...(folds ? { foldBy, folds: foldReports } : {}),
+    ...(o.recipe && Object.keys(o.recipe).length ? { recipe: o.recipe } : {}),
     candidates: o.candidates,
     rounds: o.rounds,
     notes,

@@ -107,7 +107,11 @@ describe('testtune finetune (scripted tiny model, real javac + JUnit + JaCoCo)',
     assert.match(unit.err, /--fold-by goes with --folds k/);
     const bad = await run([repo, '--method', 'lora', '--out', path.join(tmp, 'x'), '--model', model, '--folds', '2', '--fold-by', 'class']);
     assert.match(bad.err, /--fold-by must be test-class or focal-method, got 'class'/);
+    const targets = await run([repo, '--method', 'lora', '--out', path.join(tmp, 'x'), '--model', model, '--lora-targets', 'q_proj,nope', '--max-steps', '1']);
+    assert.equal(targets.code, 1);
+    assert.match(targets.err, /loraTargets: unknown modules nope/);
     assert.equal(fs.existsSync(path.join(tmp, 'x')), false);
+    assert.deepEqual(fs.readdirSync(tmp).filter((f) => f.startsWith('.x')), []); // no hidden partial folder either
   });
 
   it('--method full: judges the fully fine-tuned model (its own engine) against the base and writes the model folder', async () => {

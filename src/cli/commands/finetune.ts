@@ -9,11 +9,13 @@ import { TrainError } from '../../train/loop';
 import { METHODS, RECIPE_DEFAULTS, type Method } from '../../train/recipe';
 import { SMALL_PAIRS, VALIDATION_SHARE } from '../../finetune/pairs';
 import { bool, int, parseArgs, str, UsageError, type CliCommand } from '../command';
+import { RECIPE_FLAGS, RECIPE_FLAGS_USAGE, recipeFlags } from '../recipe-flags';
 
 const USAGE = `usage: testtune finetune <repoDir> --method lora|ia3|prompt|full --out <dir> [--model <dir>] [--json]
                         [--max-steps n] [--heldout-share x] [--seed n] [--candidates n] [--rounds n]
                         [--max-methods n] [--classpath <jar:jar…>] [--threads n]
                         [--with-sources] [--validation-share x] [--budget] [--folds k [--fold-by test-class|focal-method]]
+                        [--lr x] [--epochs n] [--lora-r n] [--lora-targets m,m…]
 
 Mines the repository's (focal method, test) pairs, holds out whole test classes (--heldout-share of the
 pairs, default 0.2; no test class and no focal class on both sides), trains the adapter on the rest with
@@ -40,6 +42,7 @@ judgement.json appear in --out only when complete. Needs at least 10 pairs; unde
 --fold-by u         what a fold holds whole: test-class (default; the gate's rule) or focal-method (all tests
                     of one focal method; other methods of its class are trained on: how fine-tuning does for
                     a new method in a class that already has tests)
+${RECIPE_FLAGS_USAGE}
 --classpath a:b     jars the offline dependency resolver cannot find (added to the test classpath)`;
 
 export function defaultModelDir(): string {
@@ -77,7 +80,7 @@ export const command: CliCommand = {
   usage: USAGE,
   async run(argv) {
     const args = parseArgs(argv, {
-      values: ['method', 'out', 'model', 'max-steps', 'heldout-share', 'seed', 'candidates', 'rounds', 'max-methods', 'classpath', 'threads', 'validation-share', 'folds', 'fold-by'],
+      values: ['method', 'out', 'model', 'max-steps', 'heldout-share', 'seed', 'candidates', 'rounds', 'max-methods', 'classpath', 'threads', 'validation-share', 'folds', 'fold-by', ...RECIPE_FLAGS],
       booleans: ['json', 'with-sources', 'budget'],
     });
     const [repo, ...extra] = args.positional;
@@ -128,6 +131,7 @@ export const command: CliCommand = {
         seed: int(args, 'seed'),
         folds,
         foldBy,
+        recipe: recipeFlags(args, method as Method),
         withSources: bool(args, 'with-sources'),
         budget: bool(args, 'budget'),
         validationShare,

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { parseArgs, str, int, bool, UsageError, type CliCommand } from '../command';
 import { METHODS, RECIPE_DEFAULTS, type Method, type RecipeOverrides } from '../../train/recipe';
 import { train, TrainError, type ProgressEvent } from '../../train/loop';
+import { RECIPE_FLAGS, RECIPE_FLAGS_USAGE, recipeFlags } from '../recipe-flags';
 
 const D = RECIPE_DEFAULTS;
 const USAGE = `usage: testtune train --data <pairs.jsonl> --method lora|ia3|prompt|full --model <dir> --out <dir>
@@ -34,20 +35,11 @@ method and the target are never cut; pairs that still do not fit are dropped and
 --validation <pairs.jsonl>   held-out pairs (other test classes than --data): their loss is evaluated every
          --eval-every steps (default twice per epoch); the best evaluation's adapter is written and
          training stops after --patience evaluations without improvement (default ${D.patience})
---lora-r n   LoRA rank (alpha stays 2 × r, the recipe's ratio)
---lora-targets m,m…   the modules LoRA adapts (default: the family's, q_proj,v_proj for Llama); e.g. all of
-         q_proj,k_proj,v_proj,o_proj,gate_proj,up_proj,down_proj; an unknown name is refused with the known ones
+${RECIPE_FLAGS_USAGE}
 --json   print the final training report as JSON on stdout (progress stays on stderr)
 --stdin-cancel   also cancel (and save the checkpoint) on a line "cancel" on stdin or when stdin
          closes: how a parent process (the editor) cancels portably, and a run whose parent died stops
          cleanly`;
-
-function num(v: string | undefined, name: string): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isFinite(n)) throw new UsageError(`--${name} must be a number, got '${v}'`);
-  return n;
-}
 
 const fmtTime = (s: number) => (s >= 3600 ? `${(s / 3600).toFixed(1)} h` : s >= 60 ? `${(s / 60).toFixed(1)} min` : `${s.toFixed(0)} s`);
 
@@ -57,7 +49,7 @@ export const command: CliCommand = {
   usage: USAGE,
   async run(argv) {
     const args = parseArgs(argv, {
-      values: ['data', 'method', 'model', 'out', 'epochs', 'max-steps', 'lr', 'seed', 'accum', 'max-tokens', 'save-every', 'threads', 'sources', 'validation', 'patience', 'eval-every', 'lora-r', 'lora-targets'],
+      values: ['data', 'method', 'model', 'out', 'max-steps', 'seed', 'accum', 'max-tokens', 'save-every', 'threads', 'sources', 'validation', 'patience', 'eval-every', ...RECIPE_FLAGS],
       booleans: ['resume', 'json', 'pack', 'no-pack', 'stdin-cancel'],
     });
     if (args.positional.length) throw new UsageError(`unexpected argument '${args.positional[0]}'\n\n${USAGE}`);
@@ -78,20 +70,15 @@ export const command: CliCommand = {
       throw new UsageError(`model folder ${modelDir} lacks model.safetensors (or model.safetensors.index.json)`);
     const recipe: RecipeOverrides = {
       method: method as Method,
-      epochs: int(args, 'epochs'),
+      ...recipeFlags(args, method as Method),
       maxSteps: int(args, 'max-steps'),
-      lr: num(str(args, 'lr'), 'lr'),
       seed: int(args, 'seed'),
       gradAccumSteps: int(args, 'accum'),
       maxTokens: int(args, 'max-tokens'),
       saveEverySteps: int(args, 'save-every'),
       patience: int(args, 'patience'),
       evalEverySteps: int(args, 'eval-every'),
-      loraR: int(args, 'lora-r'),
-      loraAlpha: int(args, 'lora-r') === undefined ? undefined : 2 * int(args, 'lora-r')!,
-      loraTargets: str(args, 'lora-targets')?.split(',').map((m) => m.trim()).filter(Boolean),
     };
-    if ((str(args, 'lora-r') !== undefined || str(args, 'lora-targets') !== undefined) && method !== 'lora') throw new UsageError('--lora-r and --lora-targets go with --method lora');
     if (bool(args, 'pack') && bool(args, 'no-pack')) throw new UsageError('--pack and --no-pack exclude each other');
     if (bool(args, 'pack')) recipe.pack = true;
     if (bool(args, 'no-pack')) recipe.pack = false;
