@@ -5,6 +5,7 @@
 // anonymous classes written inside it count as part of it (their lines lie in its range).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { publishDirAsync } from '../util/publish-dir';
 import { FAST_JVM, type Toolchain } from './toolchain';
 import { runProcess } from '../util/process';
 
@@ -84,12 +85,19 @@ export interface FocalCoverage {
 export async function prepareMethodCoverage(tc: Toolchain, cacheDir: string): Promise<{ dir?: string; error?: string }> {
   const dir = path.join(cacheDir, 'method-coverage-v2');
   if (fs.existsSync(path.join(dir, `${HELPER}.class`))) return { dir };
-  fs.mkdirSync(dir, { recursive: true });
-  const src = path.join(dir, `${HELPER}.java`);
-  fs.writeFileSync(src, HELPER_SOURCE);
-  const r = await runProcess(tc.javac, ['-nowarn', '-d', dir, '-cp', tc.jacocoReport.join(path.delimiter), src], { timeoutMs: 120_000 });
-  if (r.code !== 0) return { error: `method coverage helper did not compile: ${(r.stderr || r.stdout).trim().slice(0, 500)}` };
-  return { dir };
+  if (fs.existsSync(dir)) fs.rmSync(dir, { recursive: true, force: true }); // left half-built by an older version
+  let error: string | undefined;
+  await publishDirAsync(dir, async (tmp) => {
+    fs.mkdirSync(tmp, { recursive: true });
+    const src = path.join(tmp, `${HELPER}.java`);
+    fs.writeFileSync(src, HELPER_SOURCE);
+    const r = await runProcess(tc.javac, ['-nowarn', '-d', tmp, '-cp', tc.jacocoReport.join(path.delimiter), src], { timeoutMs: 120_000 });
+    if (r.code !== 0) error = `method coverage helper did not compile: ${(r.stderr || r.stdout).trim().slice(0, 500)}`;
+    if (error) throw new Error(error);
+  }).catch((e: unknown) => {
+    error ??= `method coverage helper did not compile: ${e instanceof Error ? e.message : String(e)}`;
+  });
+  return error ? { error } : { dir };
 }
 
 /** Every method's counters of `internalName` (and its nested classes) under `classesDir`. */

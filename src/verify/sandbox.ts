@@ -10,6 +10,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Toolchain } from './toolchain';
+import { publishDirAsync } from '../util/publish-dir';
 import { runProcess } from '../util/process';
 
 export const SANDBOX_CLASS = 'TesttuneSandbox';
@@ -116,12 +117,19 @@ export async function prepareSandbox(tc: Toolchain, cacheDir: string): Promise<{
   if (major !== undefined && major >= 24) return { unsupported: `Java ${major} no longer allows a security manager: the test ran without the sandbox's refusals` };
   const dir = path.join(cacheDir, 'sandbox-v1');
   if (fs.existsSync(path.join(dir, `${SANDBOX_CLASS}.class`))) return { dir };
-  fs.mkdirSync(dir, { recursive: true });
-  const src = path.join(dir, `${SANDBOX_CLASS}.java`);
-  fs.writeFileSync(src, SOURCE);
-  const r = await runProcess(tc.javac, ['--release', '11', '-nowarn', '-d', dir, src], { timeoutMs: 120_000 });
-  if (r.code !== 0) return { error: `the sandbox class did not compile: ${(r.stderr || r.stdout).trim().slice(0, 500)}` };
-  return { dir };
+  if (fs.existsSync(dir)) fs.rmSync(dir, { recursive: true, force: true }); // left half-built by an older version
+  let error: string | undefined;
+  await publishDirAsync(dir, async (tmp) => {
+    fs.mkdirSync(tmp, { recursive: true });
+    const src = path.join(tmp, `${SANDBOX_CLASS}.java`);
+    fs.writeFileSync(src, SOURCE);
+    const r = await runProcess(tc.javac, ['--release', '11', '-nowarn', '-d', tmp, src], { timeoutMs: 120_000 });
+    if (r.code !== 0) error = `the sandbox class did not compile: ${(r.stderr || r.stdout).trim().slice(0, 500)}`;
+    if (error) throw new Error(error);
+  }).catch((e: unknown) => {
+    error ??= `the sandbox class did not compile: ${e instanceof Error ? e.message : String(e)}`;
+  });
+  return error ? { error } : { dir };
 }
 
 /** JVM options that install the sandbox; `roots` are the folders the test may write in. */

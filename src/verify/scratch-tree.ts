@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { copyProject } from '../project/layout';
 import type { ProjectModel } from './project';
 import { treeStamp } from './result-cache';
+import { publishDir } from '../util/publish-dir';
 
 /** The copy's root under `<cacheDir>/trees/`, created on first use. */
 export function scratchTree(root: string, model: Pick<ProjectModel, 'resourceRoots' | 'testResourceRoots' | 'testRoots'>, cacheDir: string): string {
@@ -18,8 +19,12 @@ export function scratchTree(root: string, model: Pick<ProjectModel, 'resourceRoo
     .slice(0, 16);
   const dest = path.join(cacheDir, 'trees', stamp);
   if (fs.existsSync(path.join(dest, '.testtune-complete'))) return path.join(dest, 'project');
-  fs.rmSync(dest, { recursive: true, force: true });
-  copyProject(root, path.join(dest, 'project'));
-  fs.writeFileSync(path.join(dest, '.testtune-complete'), '');
+  // A folder without the marker is a copy an older version left half-built: replace it. Built in a
+  // private sibling and renamed into place, so a concurrent run never sees or removes a half-built copy.
+  if (fs.existsSync(dest)) fs.rmSync(dest, { recursive: true, force: true });
+  publishDir(dest, (tmp) => {
+    copyProject(root, path.join(tmp, 'project'));
+    fs.writeFileSync(path.join(tmp, '.testtune-complete'), '');
+  });
   return path.join(dest, 'project');
 }

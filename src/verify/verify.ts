@@ -9,6 +9,7 @@
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { privateSibling, publishDir } from '../util/publish-dir';
 import { declaredPackage } from '../java/location';
 import { FAST_JVM, loadToolchain, type Toolchain } from './toolchain';
 import { runProcess } from '../util/process';
@@ -108,8 +109,8 @@ export async function verifyCandidate(req: VerifyRequest): Promise<VerifyResult>
   const pkg = declaredPackage(req.testClassText);
   const simple = path.basename(req.testFile, '.java');
   const testClass = (pkg ? pkg + '.' : '') + simple;
-  const run = path.join(req.cacheDir, 'runs', key);
-  fs.rmSync(run, { recursive: true, force: true });
+  // this call's own folder: a concurrent process verifying the same test (same key) has its own
+  const run = privateSibling(path.join(req.cacheDir, 'runs', key));
   const srcFile = path.join(run, 'src', ...pkg.split('.').filter(Boolean), `${simple}.java`);
   const classes = path.join(run, 'classes');
   fs.mkdirSync(path.dirname(srcFile), { recursive: true });
@@ -126,8 +127,13 @@ export async function verifyCandidate(req: VerifyRequest): Promise<VerifyResult>
     const compileKey = crypto.createHash('sha256').update(req.testClassText + '\0' + srcFile.slice(run.length) + '\0' + mainStamp + '\0' + [...libs, ...junit.launcher].join(path.delimiter) + '\0' + testRootsStamp).digest('hex').slice(0, 24);
     const compiledDir = path.join(req.cacheDir, 'compiled', compileKey);
     if (fs.existsSync(path.join(compiledDir, 'ok'))) {
-      fs.cpSync(path.join(compiledDir, 'classes'), classes, { recursive: true });
-      return runTest(tc, '');
+      try {
+        fs.cpSync(path.join(compiledDir, 'classes'), classes, { recursive: true });
+        return runTest(tc, '');
+      } catch {
+        fs.rmSync(classes, { recursive: true, force: true }); // unreadable: compile again
+        fs.mkdirSync(classes, { recursive: true });
+      }
     }
     // javac: only this class and what it needs from the other test sources (-implicit:class).
     const cp = [req.mainClassesDir, ...libs, ...junit.launcher];
@@ -142,9 +148,12 @@ export async function verifyCandidate(req: VerifyRequest): Promise<VerifyResult>
       return done({ status: 'does-not-compile', compileErrors: errors, callsFocal: false, focalLines: NO_COVERAGE, focalBranches: NO_COVERAGE, log: javacLog, message });
     }
     try {
-      fs.rmSync(compiledDir, { recursive: true, force: true });
-      fs.cpSync(classes, path.join(compiledDir, 'classes'), { recursive: true });
-      fs.writeFileSync(path.join(compiledDir, 'ok'), '');
+      // published whole (private sibling, then rename): a concurrent reader never copies a half-written one
+      if (fs.existsSync(compiledDir) && !fs.existsSync(path.join(compiledDir, 'ok'))) fs.rmSync(compiledDir, { recursive: true, force: true });
+      publishDir(compiledDir, (tmp) => {
+        fs.cpSync(classes, path.join(tmp, 'classes'), { recursive: true });
+        fs.writeFileSync(path.join(tmp, 'ok'), '');
+      });
     } catch {
       /* only costs a javac run next time */
     }

@@ -83,6 +83,27 @@ ${body}
     assert.deepEqual(onAdd.focalBranches, { covered: 1, total: 2 });
   });
 
+  it('three verifications of the same new test at once, from a cold cache, all pass and leave no run folder (two editors, parallel finetune runs)', async () => {
+    const cold = fs.mkdtempSync(path.join(os.tmpdir(), 'testtune-verify-race-'));
+    try {
+      const main = await compileMainClasses(shop5, { cacheDir: cold, release: 11 });
+      const text = classWith(`  @Test
+  void racing() {
+    Cart cart = new Cart();
+    cart.add(5);
+    assertEquals(5L, cart.total());
+  }`);
+      const one = () => verifyCandidate({ project: shop5, mainClassesDir: main.classesDir!, testFile, testClassText: text, testMethodName: 'racing', focal: total, timeoutMs: 20_000, cacheDir: cold });
+      const results = await Promise.all([one(), one(), one()]);
+      for (const r of results) assert.equal(r.status, 'passes', r.message ?? r.log);
+      assert.deepEqual(fs.existsSync(path.join(cold, 'runs')) ? fs.readdirSync(path.join(cold, 'runs')) : [], []);
+      const leftovers = (d: string): string[] => fs.readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.name.endsWith('.tmp') ? [path.join(d, e.name)] : e.isDirectory() ? leftovers(path.join(d, e.name)) : []));
+      assert.deepEqual(leftovers(cold), []);
+    } finally {
+      fs.rmSync(cold, { recursive: true, force: true });
+    }
+  });
+
   it('reports a failed assertion with expected and actual, and a test that never calls the focal method', async () => {
     const r = await verify(classWith(`  @Test
   void wrong() {
