@@ -85,6 +85,7 @@ export async function judgeSide(targets: readonly FocalTarget[], o: JudgeOptions
       focalLineCoverage: passes && b.focalLines.total ? b.focalLines.covered / b.focalLines.total : 0,
       ...(b ? { candidate: b.candidate, status: b.status, test: b.test } : {}),
       ...(b?.message && b.status !== 'passes' ? { message: b.message.split('\n')[0].slice(0, 300) } : {}),
+      ...(!b && run.errors.length ? { message: run.errors.join('; ').slice(0, 300) } : {}), // e.g. no candidate parsed as one test method
     };
     out.push(outcome);
     o.onMethod?.(i, t, outcome, b ? `${b.status}${b.callsFocal ? ' (calls focal)' : ''} ${b.focalLines.covered}/${b.focalLines.total} lines` : run.errors.join('; ') || 'no test');
