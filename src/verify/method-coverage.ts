@@ -3,9 +3,8 @@
 // its nested classes and prints, per method, its name, descriptor, line range, line statuses and
 // branch counters as JSON. Here the focal method is picked by name and source lines, and lambdas and
 // anonymous classes written inside it count as part of it (their lines lie in its range).
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { publishDirAsync } from '../util/publish-dir';
+import { compileHelperClass } from './helper-class';
 import { FAST_JVM, type Toolchain } from './toolchain';
 import { runProcess } from '../util/process';
 
@@ -83,21 +82,7 @@ export interface FocalCoverage {
 
 /** Compiles the helper into `<cacheDir>/method-coverage` once; returns its class directory or an error. */
 export async function prepareMethodCoverage(tc: Toolchain, cacheDir: string): Promise<{ dir?: string; error?: string }> {
-  const dir = path.join(cacheDir, 'method-coverage-v2');
-  if (fs.existsSync(path.join(dir, `${HELPER}.class`))) return { dir };
-  if (fs.existsSync(dir)) fs.rmSync(dir, { recursive: true, force: true }); // left half-built by an older version
-  let error: string | undefined;
-  await publishDirAsync(dir, async (tmp) => {
-    fs.mkdirSync(tmp, { recursive: true });
-    const src = path.join(tmp, `${HELPER}.java`);
-    fs.writeFileSync(src, HELPER_SOURCE);
-    const r = await runProcess(tc.javac, ['-nowarn', '-d', tmp, '-cp', tc.jacocoReport.join(path.delimiter), src], { timeoutMs: 120_000 });
-    if (r.code !== 0) error = `method coverage helper did not compile: ${(r.stderr || r.stdout).trim().slice(0, 500)}`;
-    if (error) throw new Error(error);
-  }).catch((e: unknown) => {
-    error ??= `method coverage helper did not compile: ${e instanceof Error ? e.message : String(e)}`;
-  });
-  return error ? { error } : { dir };
+  return compileHelperClass(tc.javac, { dir: path.join(cacheDir, 'method-coverage-v2'), className: HELPER, source: HELPER_SOURCE, javacArgs: ['-cp', tc.jacocoReport.join(path.delimiter)], what: 'method coverage helper' });
 }
 
 /** Every method's counters of `internalName` (and its nested classes) under `classesDir`. */

@@ -7,10 +7,9 @@
 //   - starting processes, and replacing the security manager.
 // A refusal is a SecurityException whose message starts with SANDBOX_PREFIX; verification reports
 // it as an error that names what the test tried. Reading files is allowed (classpath, resources).
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Toolchain } from './toolchain';
-import { publishDirAsync } from '../util/publish-dir';
+import { compileHelperClass } from './helper-class';
 import { runProcess } from '../util/process';
 
 export const SANDBOX_CLASS = 'TesttuneSandbox';
@@ -115,21 +114,7 @@ function javaMajorVersion(tc: Toolchain): Promise<number | undefined> {
 export async function prepareSandbox(tc: Toolchain, cacheDir: string): Promise<{ dir?: string; error?: string; unsupported?: string }> {
   const major = await javaMajorVersion(tc);
   if (major !== undefined && major >= 24) return { unsupported: `Java ${major} no longer allows a security manager: the test ran without the sandbox's refusals` };
-  const dir = path.join(cacheDir, 'sandbox-v1');
-  if (fs.existsSync(path.join(dir, `${SANDBOX_CLASS}.class`))) return { dir };
-  if (fs.existsSync(dir)) fs.rmSync(dir, { recursive: true, force: true }); // left half-built by an older version
-  let error: string | undefined;
-  await publishDirAsync(dir, async (tmp) => {
-    fs.mkdirSync(tmp, { recursive: true });
-    const src = path.join(tmp, `${SANDBOX_CLASS}.java`);
-    fs.writeFileSync(src, SOURCE);
-    const r = await runProcess(tc.javac, ['--release', '11', '-nowarn', '-d', tmp, src], { timeoutMs: 120_000 });
-    if (r.code !== 0) error = `the sandbox class did not compile: ${(r.stderr || r.stdout).trim().slice(0, 500)}`;
-    if (error) throw new Error(error);
-  }).catch((e: unknown) => {
-    error ??= `the sandbox class did not compile: ${e instanceof Error ? e.message : String(e)}`;
-  });
-  return error ? { error } : { dir };
+  return compileHelperClass(tc.javac, { dir: path.join(cacheDir, 'sandbox-v1'), className: SANDBOX_CLASS, source: SOURCE, javacArgs: ['--release', '11'], what: 'the sandbox class' });
 }
 
 /** JVM options that install the sandbox; `roots` are the folders the test may write in. */
