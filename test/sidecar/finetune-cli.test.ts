@@ -72,13 +72,18 @@ describe('testtune finetune (scripted tiny model, real javac + JUnit + JaCoCo)',
     assert.match(again.err, /already exists and is not an empty folder/);
   });
 
-  it('--folds 3: judges every focal method with an adapter that never saw its tests, then writes the adapter trained on all pairs', async () => {
-    const repo = path.join(tmp, 'repo-folds');
+  /** A fresh 6-package fixture repository `name`, fine-tuned into adapters-<name>/<name> with one step, 1 candidate, 1 round. */
+  const finetuneFixture = async (name: string, args: string[]) => {
+    const repo = path.join(tmp, `repo-${name}`);
     writeRepo(repo, 6);
-    const out = path.join(tmp, 'adapters-folds', 'cv');
-    const r = await run([repo, '--method', 'lora', '--out', out, '--model', model, '--max-steps', '1', '--folds', '3', '--candidates', '1', '--rounds', '1', '--json']);
+    const out = path.join(tmp, `adapters-${name}`, name);
+    const r = await run([repo, '--out', out, '--model', model, '--max-steps', '1', '--candidates', '1', '--rounds', '1', '--json', ...args]);
     assert.equal(r.code, 0, r.err);
-    const j = JSON.parse(r.out);
+    return { repo, out, r, j: JSON.parse(r.out) };
+  };
+
+  it('--folds 3: judges every focal method with an adapter that never saw its tests, then writes the adapter trained on all pairs', async () => {
+    const { repo, out, r, j } = await finetuneFixture('cv', ['--method', 'lora', '--folds', '3']);
     assert.equal(j.folds.length, 3);
     const byFold = j.folds.map((f: { testClasses: string[]; pairs: number; focalMethods: number; trainPairs: number; trainSteps: number }) => [f.testClasses.length, f.pairs, f.focalMethods, f.trainPairs, f.trainSteps]);
     assert.deepEqual(byFold, [[2, 4, 2, 8, 1], [2, 4, 2, 8, 1], [2, 4, 2, 8, 1]], JSON.stringify(j.folds));
@@ -115,12 +120,7 @@ describe('testtune finetune (scripted tiny model, real javac + JUnit + JaCoCo)',
   });
 
   it('--method full: judges the fully fine-tuned model (its own engine) against the base and writes the model folder', async () => {
-    const repo = path.join(tmp, 'repo-full');
-    writeRepo(repo, 6);
-    const out = path.join(tmp, 'adapters-full', 'full');
-    const r = await run([repo, '--method', 'full', '--out', out, '--model', model, '--max-steps', '1', '--heldout-share', '0.3', '--candidates', '1', '--rounds', '1', '--json']);
-    assert.equal(r.code, 0, r.err);
-    const j = JSON.parse(r.out);
+    const { out, j } = await finetuneFixture('full', ['--method', 'full', '--heldout-share', '0.3']);
     assert.equal(j.method, 'full');
     assert.equal(j.adapter.n, 2);
     assert.deepEqual(j.adapter, j.base, JSON.stringify(j)); // one step at 5e-5 leaves the scripted model's choices as they were
