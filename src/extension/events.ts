@@ -6,6 +6,7 @@ import { appendFileSync } from 'node:fs';
 export type ExtensionEvent =
   | { type: 'activated'; ms: number; version: string }
   | { type: 'sidecar'; state: string; detail?: string }
+  | { type: 'settingsChanged' } // a testtune.* setting changed (the editor saw a settings file change)
   | { type: 'testWritten'; file: string; created: boolean; method: string; ms: number; status: string; outcome: string }
   | { type: 'generateFailed'; method: string; message: string }
   | { type: 'adapterSelected'; adapter: string | null }

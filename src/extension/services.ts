@@ -35,7 +35,10 @@ export class Services implements vscode.Disposable {
     this.disposables.push(
       this.changed,
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('testtune')) this.changed.fire();
+        if (e.affectsConfiguration('testtune')) {
+          this.changed.fire();
+          emitEvent({ type: 'settingsChanged' });
+        }
         if (e.affectsConfiguration('testtune.adapter')) void this.followAdapterSetting();
         if (e.affectsConfiguration('testtune.modelPath') || e.affectsConfiguration('testtune.executionProvider') || e.affectsConfiguration('testtune.model.quantization'))
           void this.restartModel('settings changed');

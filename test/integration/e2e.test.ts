@@ -109,7 +109,10 @@ describe('end to end: Generate test, code lens, adapter picker, fine-tuning (exa
 
   it('with verification on, the test is compiled and run first, repaired with the observed value, and inserted passing', async function () {
     mkdirSync(path.join(ws, '.vscode'), { recursive: true });
+    const written = vs.events().length;
     writeFileSync(path.join(ws, '.vscode', 'settings.json'), JSON.stringify({ 'testtune.verify.enabled': true, 'testtune.verify.candidates': 1 }));
+    // the editor picks a settings file change up asynchronously: generate only once the extension saw it
+    await vs.waitForEvent('settingsChanged', undefined, UI_TIMEOUT, written);
     await vs.openFile('Q.java');
     const before = vs.events().length;
     await vs.goToLine(5); // inside f(int)
@@ -126,7 +129,9 @@ describe('end to end: Generate test, code lens, adapter picker, fine-tuning (exa
     await waitFor('the verified test on disk', () => (existsSync(file) && readFileSync(file, 'utf8').includes('assertEquals(6, y);') ? true : undefined), UI_TIMEOUT);
     assert.ok(await parses(file));
     // the later steps generate unverified (their scripted body does not call their focal methods)
+    const off = vs.events().length;
     writeFileSync(path.join(ws, '.vscode', 'settings.json'), JSON.stringify({ 'testtune.verify.enabled': false }));
+    await vs.waitForEvent('settingsChanged', undefined, UI_TIMEOUT, off);
   });
 
   it('no code lens in a test class (a test of a test is noise)', async function () {
