@@ -15,10 +15,11 @@ import { decodingParams } from '../pipeline/decoding';
 import { engineGenerator } from '../pipeline/generator';
 import { prepareVerifier } from '../pipeline/verify-stage';
 import type { Method, RecipeOverrides } from '../train/recipe';
-import { train, type ProgressEvent } from '../train/loop';
+import type { ProgressEvent } from '../train/loop';
 import { mainSourceDocuments } from './sources';
 import { judgeSides, type GateVerdict, type MethodOutcome } from './gate';
 import { focalTargets, judgeSide, targetKey, type FocalTarget } from './judge';
+import { trainAdapter, type AdapterTraining } from './train-adapter';
 import { locatePairs, SMALL_PAIRS, smallRepositoryNote, VALIDATION_SHARE, whyNotEnoughPairs } from './pairs';
 
 export class FinetuneError extends Error {}
@@ -91,10 +92,10 @@ export interface Judgement extends GateVerdict {
   sourceChunks?: { documents: number; chunks: number; used: number; tokens: number };
   /** Early stopping: validation pairs, the step whose adapter was kept, whether it stopped early, every evaluation. */
   validation?: { pairs: number; testClasses: number; bestStep: number; bestLoss: number; stoppedEarly: boolean; curve: { step: number; loss: number }[] };
-  /** With cross-validation: each fold's test classes, focal methods judged and the training of its adapter. */
-  foldBy?: 'test-class' | 'focal-method';
   /** The recipe overrides trained with, when any (otherwise the study's recipe). */
   recipe?: Partial<RecipeOverrides>;
+  /** With cross-validation: what a fold holds whole, and each fold's test classes, focal methods judged and the training of its adapter. */
+  foldBy?: 'test-class' | 'focal-method';
   folds?: { testClasses: string[]; pairs: number; focalMethods: number; trainPairs: number; trainSteps: number; finalTrainLoss?: number; trainSeconds: number }[];
   candidates: number;
   rounds: number;
@@ -161,48 +162,25 @@ export async function finetune(o: FinetuneOptions): Promise<Judgement> {
   if (sources && sources.documents.length === 0) notes.push('--with-sources: no main source files found in the project model\'s main folders');
 
   // 4. Train: one adapter into a hidden folder (removed again on any failure or cancel).
-  const validationShare = o.validationShare ?? (pairs.length < SMALL_PAIRS ? VALIDATION_SHARE : 0);
+  const training: AdapterTraining = {
+    modelDir: o.modelDir,
+    method: o.method,
+    recipe: o.recipe,
+    maxSteps: o.maxSteps,
+    stepCap: budget ? BUDGET.maxSteps : undefined,
+    seed: o.seed,
+    validationShare: o.validationShare ?? (pairs.length < SMALL_PAIRS ? VALIDATION_SHARE : 0),
+    documents: sources?.documents,
+    threads: o.threads,
+    signal: o.signal,
+    onProgress: o.onTrainProgress,
+    log,
+  };
   const trainInto = async (dir: string, trainPart: typeof pairs, what: string) => {
-    // The validation slice for early stopping: whole test classes of the training part, again split so
-    // no test or focal class is on both sides; none when the training part is one group.
-    let trainPairs = trainPart;
-    let validation: typeof pairs = [];
-    let validationClasses = 0;
-    if (validationShare > 0) {
-      const vs = splitByTestClass(trainPart, validationShare, (o.seed ?? 0) + 1);
-      if (vs.heldOut.length > 0 && vs.train.length > 0) {
-        trainPairs = vs.train;
-        validation = vs.heldOut;
-        validationClasses = vs.heldOutTestClasses.length;
-        log(`${what}: validation for early stopping: ${validation.length} pairs (${validationClasses} test classes) of the ${trainPart.length} training pairs`);
-      } else log(`${what}: the training part is one group of related test classes, so training runs without early stopping`);
-    }
-    fs.rmSync(dir, { recursive: true, force: true });
-    const t = Date.now();
-    let trained;
-    try {
-      trained = await train({
-        modelDir: o.modelDir,
-        outDir: dir,
-        data: trainPairs,
-        ...(sources ? { documents: sources.documents } : {}),
-        ...(validation.length ? { validation } : {}),
-        ...(o.maxSteps === undefined && budget ? { stepCap: BUDGET.maxSteps } : {}),
-        recipe: { ...o.recipe, method: o.method, ...(o.maxSteps !== undefined ? { maxSteps: o.maxSteps } : {}), ...(o.seed !== undefined ? { seed: o.seed } : {}) },
-        signal: o.signal,
-        onProgress: o.onTrainProgress,
-        log,
-        threads: o.threads,
-      });
-    } catch (e) {
-      fs.rmSync(dir, { recursive: true, force: true });
-      throw e;
-    }
-    if (trained.status !== 'completed') {
-      fs.rmSync(dir, { recursive: true, force: true });
-      throw new FinetuneError(`training cancelled at step ${trained.report.steps} of ${trained.report.totalSteps} (${what}): no adapter was written to ${outDir}`);
-    }
-    return { trained, validation, validationClasses, seconds: (Date.now() - t) / 1000 };
+    const r = await trainAdapter(dir, trainPart, what, training);
+    if (r.trained.status !== 'completed')
+      throw new FinetuneError(`training cancelled at step ${r.trained.report.steps} of ${r.trained.report.totalSteps} (${what}): no adapter was written to ${outDir}`);
+    return r;
   };
   const partial = partialDirOf(outDir);
   const foldDir = (i: number) => `${partial}-fold${i + 1}`;
@@ -266,7 +244,8 @@ export async function finetune(o: FinetuneOptions): Promise<Judgement> {
     }
   } catch (e) {
     cleanUp();
-    if (o.signal?.aborted) throw new FinetuneError(`cancelled: no adapter was written to ${outDir}`);
+    if (e instanceof FinetuneError) throw e; // a cancelled training says at which step
+    if (o.signal?.aborted) throw new FinetuneError(`cancelled while judging: no adapter was written to ${outDir}`);
     throw e;
   } finally {
     await engine.dispose();

@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { command } from '../../src/cli/commands/finetune';
+import { finetune, FinetuneError } from '../../src/finetune/finetune';
 import { writeRepo } from '../helpers/q-repo';
 import { runCli } from '../helpers/capture-cli';
 import { chain, makeScriptedModel } from './helpers/tiny-model';
@@ -126,6 +127,26 @@ describe('testtune finetune (scripted tiny model, real javac + JUnit + JaCoCo)',
     assert.deepEqual(j.adapter, j.base, JSON.stringify(j)); // one step at 5e-5 leaves the scripted model's choices as they were
     for (const f of ['config.json', 'model.safetensors', 'tokenizer.json', 'judgement.json']) assert.ok(fs.existsSync(path.join(out, f)), f);
     assert.deepEqual(fs.readdirSync(path.dirname(out)), ['full']);
+  });
+
+  it('cancel while training, while judging, or in a later fold: a clear message, and no adapter, fold or partial folder left', async () => {
+    const repo = path.join(tmp, 'repo-cancel');
+    writeRepo(repo, 6);
+    const cases: [string, (ac: AbortController) => Partial<Parameters<typeof finetune>[0]>, RegExp][] = [
+      ['training', (ac) => ({ maxSteps: 3, onTrainProgress: () => ac.abort() }), /training cancelled at step 1 of 3 \(adapter\): no adapter was written/],
+      ['judging', (ac) => ({ maxSteps: 1, log: (m) => /^base 1\//.test(m) && ac.abort() }), /cancelled while judging: no adapter was written/],
+      ['fold 2', (ac) => ({ maxSteps: 1, folds: 3, log: (m) => /^fold 2\/3 adapter 1\//.test(m) && ac.abort() }), /cancelled while judging: no adapter was written/],
+    ];
+    for (const [when, hooks, message] of cases) {
+      const parent = path.join(tmp, `cancel-${when.replace(/\s/g, '')}`);
+      const ac = new AbortController();
+      await assert.rejects(
+        finetune({ repoDir: repo, modelDir: model, method: 'lora', outDir: path.join(parent, 'a'), heldOutShare: 0.3, candidates: 1, rounds: 1, signal: ac.signal, ...hooks(ac) }),
+        (e: Error) => e instanceof FinetuneError && message.test(e.message),
+        when,
+      );
+      assert.deepEqual(fs.existsSync(parent) ? fs.readdirSync(parent) : [], [], `${when}: something was left behind`);
+    }
   });
 
   it('refuses a repository without tests, or with too few pairs, with the reason and writes nothing', async () => {
