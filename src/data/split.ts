@@ -118,7 +118,7 @@ export function splitByTestClass<T extends { focal_class: string; test_class: st
     held.add(g);
     n += g.length;
   }
-  const heldRecords = new Set(groups.filter((g) => held.has(g)).flat());
+  const heldRecords = new Set([...held].flat());
   const train: T[] = [];
   const heldOut: T[] = [];
   for (const r of records) (heldRecords.has(r) ? heldOut : train).push(r);
