@@ -7,6 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { listMethods } from '../../src/java/methods';
+import { focalLine } from './_focal-line';
 import { SymbolConstraint } from '../../src/java/decoding/symbol-constraint';
 import { prepareTest } from '../../src/pipeline/prepare';
 import { indexProject } from '../../src/symbols/project-index';
@@ -20,18 +21,6 @@ const data = process.env.BENCH_VERIFY_DATA ?? '/work/data/verify';
 const limit = Number(process.env.BENCH_VERIFY_LIMIT ?? Infinity);
 const chunk = Number(process.env.BENCH_CONSTRAINT_CHUNK ?? 3);
 const config = JSON.parse(fs.readFileSync(path.join(__dirname, 'verify-human.json'), 'utf8')) as { projects: Project[] };
-
-/** The focal method's 0-based name line, from "name(T1, T2)" in its class. */
-async function focalLine(source: string, pair: Pair): Promise<number | undefined> {
-  const m = /^([\w$]+)\((.*)\)$/.exec(pair.focal_method);
-  if (!m) return undefined;
-  const wanted = m[2].split(',').map((t) => t.trim().replace(/\s+/g, '')).filter(Boolean);
-  const simple = pair.focal_class.split('.').pop()!;
-  const found = (await listMethods(source)).methods.find(
-    (x) => x.name === m[1] && x.enclosingType.split('.').pop() === simple && x.parameterTypes.length === wanted.length && x.parameterTypes.every((t, i) => t.replace(/\s+/g, '') === wanted[i]),
-  );
-  return found?.nameLine;
-}
 
 /** The body of the human test method (after its `{`, with its closing `}`), or undefined. */
 async function humanBody(testText: string, name: string): Promise<string | undefined> {

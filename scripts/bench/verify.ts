@@ -21,7 +21,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { DEFAULT_SETTINGS } from '../../src/config/settings';
 import { defaultM2Repo } from '../../src/project/repository';
-import { listMethods } from '../../src/java/methods';
+import { focalLine } from './_focal-line';
 import { defaultAdapterOf } from '../../src/model/adapters';
 import { loadJavaEngine } from '../../src/generation/java-engine';
 import { decodingParams } from '../../src/pipeline/decoding';
@@ -29,10 +29,9 @@ import { engineGenerator } from '../../src/pipeline/generator';
 import { runPipeline } from '../../src/pipeline/pipeline';
 import { prepareTest } from '../../src/pipeline/prepare';
 import { indexProject } from '../../src/symbols/project-index';
-import { declareThrows, focalMethodOf, prepareVerifier, type Verifier } from '../../src/pipeline/verify-stage';
+import { declareThrows, prepareVerifier, verifyPlaced, type Verifier } from '../../src/pipeline/verify-stage';
 import { placeMethod } from '../../src/pipeline/place';
 import type { PreparedTest } from '../../src/pipeline/prepare';
-import { verifyCandidate } from '../../src/verify/verify';
 import type { BenchResult } from './_common';
 
 interface Pair { focal_class: string; focal_method: string; focal_path: string; test_class: string; test_case: string; test_path: string }
@@ -48,16 +47,7 @@ interface ErrorTally { cannotFindSymbol: number; arity: number; alreadyDefined: 
 async function compileRejected(prepared: PreparedTest, method: string, verifier: Verifier): Promise<{ status: string; log: string } | undefined> {
   const placed = await placeMethod(prepared, declareThrows(method), prepared.testText);
   if (!placed.value) return undefined;
-  const r = await verifyCandidate({
-    project: verifier.project,
-    mainClassesDir: verifier.mainClassesDir,
-    testFile: prepared.location.testFile,
-    testClassText: placed.value.fileText,
-    testMethodName: placed.value.testMethodName,
-    focal: focalMethodOf(prepared),
-    timeoutMs: verifier.timeoutMs,
-    cacheDir: verifier.cacheDir,
-  });
+  const r = await verifyPlaced(verifier, prepared, placed.value);
   return { status: r.status, log: r.log };
 }
 
@@ -101,18 +91,6 @@ function missingSymbols(a: { status: string; log: string }): string[] {
 function quantile(xs: number[], q: number): number {
   const s = [...xs].sort((a, b) => a - b);
   return s.length ? s[Math.min(s.length - 1, Math.floor(q * s.length))] : 0;
-}
-
-/** The focal method's 0-based name line, from "name(T1, T2)" in its class. */
-async function focalLine(source: string, pair: Pair): Promise<number | undefined> {
-  const m = /^([\w$]+)\((.*)\)$/.exec(pair.focal_method);
-  if (!m) return undefined;
-  const wanted = m[2].split(',').map((t) => t.trim().replace(/\s+/g, '')).filter(Boolean);
-  const simple = pair.focal_class.split('.').pop()!;
-  const found = (await listMethods(source)).methods.find(
-    (x) => x.name === m[1] && x.enclosingType.split('.').pop() === simple && x.parameterTypes.length === wanted.length && x.parameterTypes.every((t, i) => t.replace(/\s+/g, '') === wanted[i]),
-  );
-  return found?.nameLine;
 }
 
 async function main(): Promise<void> {

@@ -8,6 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { SyntaxNode } from './parser';
+import { walkTree } from '../util/walk';
 
 /** Common JDK types by package: what a test names most (java.lang needs no import). */
 const JDK: Record<string, string[]> = {
@@ -134,24 +135,15 @@ function rootIndex(root: string): Map<string, string[]> {
   if (hit && Date.now() - hit.at < INDEX_TTL_MS) return hit.byName;
   const byName = new Map<string, string[]>();
   let files = 0;
-  const walk = (dir: string, pkg: string[]) => {
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const e of entries) {
-      if (files >= MAX_INDEXED_FILES) return;
-      if (e.isDirectory() && /^[A-Za-z_$][\w$]*$/.test(e.name)) walk(path.join(dir, e.name), [...pkg, e.name]);
-      else if (e.isFile() && e.name.endsWith('.java')) {
-        files++;
-        const name = e.name.slice(0, -5);
-        byName.set(name, [...(byName.get(name) ?? []), pkg.join('.')]);
-      }
-    }
-  };
-  walk(root, []);
+  walkTree(root, {
+    enterDir: (name) => files < MAX_INDEXED_FILES && /^[A-Za-z_$][\w$]*$/.test(name),
+    file: (fullPath, name) => {
+      if (files >= MAX_INDEXED_FILES || !name.endsWith('.java')) return;
+      files++;
+      const pkg = path.relative(root, path.dirname(fullPath)).split(path.sep).filter(Boolean).join('.');
+      byName.set(name.slice(0, -5), [...(byName.get(name.slice(0, -5)) ?? []), pkg]);
+    },
+  });
   rootIndexes.set(root, { at: Date.now(), byName });
   return byName;
 }

@@ -116,6 +116,21 @@ export function focalMethodOf(prepared: PreparedTest): FocalMethod {
   };
 }
 
+/** Compiles and runs one placed test class in the verifier's project (javac, JUnit, JaCoCo on the focal method). */
+export function verifyPlaced(verifier: Verifier, prepared: PreparedTest, placed: Placed, focal: FocalMethod = focalMethodOf(prepared), signal?: AbortSignal): Promise<VerifyResult> {
+  return verifyCandidate({
+    project: verifier.project,
+    mainClassesDir: verifier.mainClassesDir,
+    testFile: prepared.location.testFile,
+    testClassText: placed.fileText,
+    testMethodName: placed.testMethodName,
+    focal,
+    timeoutMs: verifier.timeoutMs,
+    signal,
+    cacheDir: verifier.cacheDir,
+  });
+}
+
 const NONE = { covered: 0, total: 0 };
 
 /**
@@ -184,17 +199,7 @@ export async function verifyAndRepair(
         break;
       }
     }
-    const r = await verifyCandidate({
-      project: verifier.project,
-      mainClassesDir: verifier.mainClassesDir,
-      testFile: prepared.location.testFile,
-      testClassText: placed.value.fileText,
-      testMethodName: placed.value.testMethodName,
-      focal,
-      timeoutMs: verifier.timeoutMs,
-      signal: opts.signal,
-      cacheDir: verifier.cacheDir,
-    });
+    const r = await verifyPlaced(verifier, prepared, placed.value, focal, opts.signal);
     attempts.push({
       candidate: candidate.index,
       round,
