@@ -20,6 +20,7 @@ import { train } from '../../src/train/loop';
 import { toSequence } from '../../src/train/pack';
 import { resolveRecipe, type RecipeOverrides } from '../../src/train/recipe';
 import { makeTinyModel, type TinyModel } from './helpers/tiny-model';
+import { syntheticPairs } from './helpers/synthetic-pairs';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tt-early-'));
 after(() => fs.rmSync(root, { recursive: true, force: true }));
@@ -28,20 +29,6 @@ let tiny: TinyModel;
 before(() => {
   tiny = makeTinyModel(path.join(root, 'model'));
 });
-
-/** A small synthetic task (as in train-loop.test.ts): the test body is determined by the focal method's constant. */
-function syntheticPairs(n: number): Pair[] {
-  const names = ['alpha', 'beta', 'gamma', 'delta', 'eps', 'zeta'];
-  return Array.from({ length: n }, (_, i) => {
-    const k = (i * 7) % 10;
-    const name = names[i % names.length];
-    return {
-      id: String(i),
-      source: `class C${i} {\n\tint ${name}() { return ${k}; }\n\tint other();\n}\nclass C${i}Test {\n\t@Test\n\tvoid test() {\n`,
-      target: `\t\tassertEquals(${k}, new C${i}().${name}());\n\t}\n}`,
-    };
-  });
-}
 
 /** Pairs like the training ones whose targets say the opposite: fitting the training set hurts them. */
 function contradicting(n: number): Pair[] {

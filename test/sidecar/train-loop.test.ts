@@ -16,25 +16,11 @@ import { toSequence } from '../../src/train/pack';
 import { train } from '../../src/train/loop';
 import { formulaParams, paramsRow } from '../../src/train/params';
 import { resolveRecipe, type Method, type RecipeOverrides } from '../../src/train/recipe';
-import type { Pair } from '../../src/train/data';
 import { makeTinyModel, type TinyModel } from './helpers/tiny-model';
+import { syntheticPairs } from './helpers/synthetic-pairs';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tt-train-'));
 after(() => fs.rmSync(root, { recursive: true, force: true }));
-
-/** A small synthetic task: the test body is determined by the focal method's constant. */
-export function syntheticPairs(n: number): Pair[] {
-  const names = ['alpha', 'beta', 'gamma', 'delta', 'eps', 'zeta'];
-  return Array.from({ length: n }, (_, i) => {
-    const k = (i * 7) % 10;
-    const name = names[i % names.length];
-    return {
-      id: String(i),
-      source: `class C${i} {\n\tint ${name}() { return ${k}; }\n\tint other();\n}\nclass C${i}Test {\n\t@Test\n\tvoid test() {\n`,
-      target: `\t\tassertEquals(${k}, new C${i}().${name}());\n\t}\n}`,
-    };
-  });
-}
 
 let tiny: TinyModel;
 before(() => {
