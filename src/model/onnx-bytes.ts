@@ -41,15 +41,19 @@ function tensorHeader(name: string, t: TensorData): Uint8Array {
 /** Largest serialized protobuf message (2 GiB - 1). */
 export const ONNX_PROTO_LIMIT = 2 ** 31 - 1;
 
-export function modelBytes(g: Graph, opts: { opset?: number; producer?: string } = {}): Uint8Array {
-  const inits = [...g.initializers];
+/** The model proto without its initializers (they are written after it), leaving the graph as it was. */
+function modelHead(g: Graph, inits: readonly (readonly [string, TensorData])[], opts: { opset?: number; producer?: string }): Uint8Array {
   g.initializers.clear();
-  let head: Uint8Array;
   try {
-    head = g.toModel(opts);
+    return g.toModel(opts);
   } finally {
     for (const [k, v] of inits) g.initializers.set(k, v);
   }
+}
+
+export function modelBytes(g: Graph, opts: { opset?: number; producer?: string } = {}): Uint8Array {
+  const inits = [...g.initializers];
+  const head = modelHead(g, inits, opts);
   const parts = inits.map(([name, t]) => {
     const header = tensorHeader(name, t);
     const n = t.data.byteLength;
@@ -144,13 +148,7 @@ export function writeModelExternal(
   } finally {
     fs.closeSync(fd);
   }
-  g.initializers.clear();
-  let head: Uint8Array;
-  try {
-    head = g.toModel(opts);
-  } finally {
-    for (const [k, v] of inits) g.initializers.set(k, v);
-  }
+  const head = modelHead(g, inits, opts);
   const graphLen = protos.reduce((s, p) => s + 1 + varintSize(p.length) + p.length, 0);
   const out = new Uint8Array(head.length + 1 + varintSize(graphLen) + graphLen);
   out.set(head, 0);
